@@ -1,0 +1,124 @@
+"""Talk capabilities: API version negotiation and feature gates."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from talkctl.api.errors import TalkNotEnabledError, UnsupportedError
+
+CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities"
+MAX_AGE_SECONDS = 24 * 3600
+
+# Which API version each conversation-API feature flag announces, newest first.
+API_VERSION_FEATURES: tuple[tuple[str, int], ...] = (
+    ("conversation-v4", 4),
+    ("conversation-v3", 3),
+    ("conversation-v2", 2),
+)
+
+
+@dataclass
+class Capabilities:
+    """The spreed capabilities of one server for one account."""
+
+    features: frozenset[str]
+    config: dict[str, Any] = field(default_factory=dict)
+    talk_version: str | None = None
+    nextcloud_version: str | None = None
+    talk_hash: str | None = None
+    fetched_at: float = 0.0
+
+    @property
+    def api_version(self) -> int:
+        for feature, version in API_VERSION_FEATURES:
+            if feature in self.features:
+                return version
+        return 1
+
+    @property
+    def base_path(self) -> str:
+        return f"/ocs/v2.php/apps/spreed/api/v{self.api_version}"
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+    def require(self, feature: str, what: str) -> None:
+        """Raise UnsupportedError (and send nothing) when the server lacks ``feature``."""
+        if feature not in self.features:
+            version = f"Talk {self.talk_version}" if self.talk_version else self.describe_server()
+            raise UnsupportedError(
+                f"{what} is not supported by this server ({version}; needs '{feature}')",
+                feature,
+            )
+
+    def conversations_config(self) -> dict[str, Any]:
+        value = self.config.get("conversations")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def force_passwords(self) -> bool:
+        return bool(self.conversations_config().get("force-passwords", False))
+
+    def describe_server(self) -> str:
+        if self.talk_version:
+            return f"Talk {self.talk_version}"
+        if self.nextcloud_version:
+            return f"Nextcloud {self.nextcloud_version}"
+        return "an older Talk"
+
+    def is_stale(self, now: float | None = None) -> bool:
+        return ((now or time.time()) - self.fetched_at) > MAX_AGE_SECONDS
+
+    def to_cache(self) -> dict[str, Any]:
+        return {
+            "features": sorted(self.features),
+            "config": self.config,
+            "talk_version": self.talk_version,
+            "nextcloud_version": self.nextcloud_version,
+            "talk_hash": self.talk_hash,
+            "fetched_at": self.fetched_at,
+        }
+
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> Capabilities:
+        return cls(
+            features=frozenset(str(f) for f in data.get("features", [])),
+            config=data.get("config") or {},
+            talk_version=data.get("talk_version"),
+            nextcloud_version=data.get("nextcloud_version"),
+            talk_hash=data.get("talk_hash"),
+            fetched_at=float(data.get("fetched_at", 0.0)),
+        )
+
+
+def parse_capabilities(data: Any, *, now: float | None = None) -> Capabilities:
+    """Read ``ocs.data`` of ``/cloud/capabilities``; raise TalkNotEnabledError without spreed."""
+    data = data if isinstance(data, dict) else {}
+    capabilities = data.get("capabilities")
+    spreed = capabilities.get("spreed") if isinstance(capabilities, dict) else None
+    if not isinstance(spreed, dict):
+        raise TalkNotEnabledError("Talk is not enabled for this account on this server")
+    features = spreed.get("features")
+    config = spreed.get("config")
+    version = data.get("version")
+    nextcloud_version = version.get("string") if isinstance(version, dict) else None
+    talk_version = spreed.get("version")
+    return Capabilities(
+        features=frozenset(f for f in features if isinstance(f, str))
+        if isinstance(features, list)
+        else frozenset(),
+        config=config if isinstance(config, dict) else {},
+        talk_version=talk_version if isinstance(talk_version, str) else None,
+        nextcloud_version=nextcloud_version if isinstance(nextcloud_version, str) else None,
+        fetched_at=now if now is not None else time.time(),
+    )
+
+
+class CapabilitiesStore(Protocol):
+    """Where capabilities are cached between runs (a file per server and user)."""
+
+    def load_capabilities(self) -> dict[str, Any] | None: ...
+
+    def save_capabilities(self, data: dict[str, Any]) -> None: ...

@@ -1,0 +1,102 @@
+"""TalkClient: version negotiation and the spreed API under the negotiated path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from talkctl.api.capabilities import (
+    CAPABILITIES_PATH,
+    Capabilities,
+    CapabilitiesStore,
+    parse_capabilities,
+)
+from talkctl.api.envelope import OcsResponse
+from talkctl.api.errors import ApiError
+from talkctl.api.http import Transport
+
+TALK_HASH_HEADER = "X-Nextcloud-Talk-Hash"
+UNKNOWN_PATH_STATUS = 998
+
+
+class TalkClient:
+    """Talks to one server as one account; capabilities come from the cache when fresh."""
+
+    def __init__(self, transport: Transport, store: CapabilitiesStore | None = None) -> None:
+        self.transport = transport
+        self.store = store
+        self._capabilities: Capabilities | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        if self._capabilities is None:
+            cached = self.store.load_capabilities() if self.store else None
+            if cached:
+                try:
+                    candidate = Capabilities.from_cache(cached)
+                except (TypeError, ValueError, AttributeError):
+                    candidate = None
+                if candidate is not None and not candidate.is_stale():
+                    self._capabilities = candidate
+                    return candidate
+            self._capabilities = self.refresh_capabilities()
+        return self._capabilities
+
+    def refresh_capabilities(self) -> Capabilities:
+        response = self.transport.ocs("GET", CAPABILITIES_PATH)
+        capabilities = parse_capabilities(response.data)
+        previous = self._capabilities
+        capabilities.talk_hash = response.headers.get(TALK_HASH_HEADER) or (
+            previous.talk_hash if previous else None
+        )
+        self._capabilities = capabilities
+        self._save()
+        return capabilities
+
+    def _save(self) -> None:
+        if self.store is not None and self._capabilities is not None:
+            self.store.save_capabilities(self._capabilities.to_cache())
+
+    def spreed(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> OcsResponse:
+        """Call ``path`` under the negotiated spreed API base.
+
+        An OCS 998 (unknown path) means the server was upgraded under us: refresh the
+        capabilities and send the request once more under the newly negotiated base.
+        """
+        capabilities = self.capabilities
+        try:
+            response = self.transport.ocs(
+                method, capabilities.base_path + path, params=params, data=data
+            )
+        except ApiError as exc:
+            if exc.ocs_status != UNKNOWN_PATH_STATUS:
+                raise
+            self._check_talk_hash(exc.headers)
+            refreshed = self.refresh_capabilities()
+            if refreshed.base_path == capabilities.base_path:
+                raise
+            response = self.transport.ocs(
+                method, refreshed.base_path + path, params=params, data=data
+            )
+        self._check_talk_hash(response.headers)
+        return response
+
+    def _check_talk_hash(self, headers: Mapping[str, str]) -> None:
+        """A changed X-Nextcloud-Talk-Hash invalidates the cached capabilities."""
+        seen = headers.get(TALK_HASH_HEADER)
+        capabilities = self._capabilities
+        if not seen or capabilities is None or capabilities.talk_hash == seen:
+            return
+        if capabilities.talk_hash is None:
+            capabilities.talk_hash = seen
+        else:
+            capabilities.talk_hash = seen
+            capabilities.fetched_at = 0.0  # stale: the next run fetches them again
+        self._save()

@@ -1,0 +1,68 @@
+"""Typed errors of the API layer."""
+
+from __future__ import annotations
+
+from talkctl.errors import TalkctlError
+
+
+class TalkApiError(TalkctlError):
+    """Base of the API layer's errors."""
+
+
+class TransportError(TalkApiError):
+    """The request did not get an HTTP answer: connection, DNS, TLS, timeout, redirect."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class InvalidResponseError(TalkApiError):
+    """An answer that is not the OCS JSON it should be (HTML page, broken JSON, no envelope)."""
+
+    def __init__(self, message: str, url: str, status: int) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class ApiError(TalkApiError):
+    """The server answered with an HTTP error status.
+
+    ``ocs_status`` is ``ocs.meta.statuscode`` (not always the HTTP status: a 401 carries 997,
+    an unknown path 998); ``error`` is ``ocs.data.error`` and ``server_message`` is
+    ``ocs.data.message`` or ``ocs.meta.message`` when the server gave one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        method: str,
+        path: str,
+        ocs_status: int | None = None,
+        error: str | None = None,
+        server_message: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.method = method
+        self.path = path
+        self.ocs_status = ocs_status
+        self.error = error
+        self.server_message = server_message
+        self.headers = headers or {}
+
+
+class UnsupportedError(TalkApiError):
+    """The server lacks the capability an operation needs; no request was sent."""
+
+    def __init__(self, message: str, feature: str) -> None:
+        super().__init__(message)
+        self.feature = feature
+
+
+class TalkNotEnabledError(TalkApiError):
+    """The capabilities have no ``spreed`` entry for this account."""

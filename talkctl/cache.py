@@ -1,0 +1,66 @@
+"""Per server+user cache: capabilities and the (token, name, type) list of conversations.
+
+Files are 0600: public tokens are guest links.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from talkctl.api.models import Conversation
+from talkctl.files import write_private
+
+
+def account_key(server: str, user: str) -> str:
+    return hashlib.sha1(f"{server.rstrip('/')}\n{user}".encode()).hexdigest()[:16]
+
+
+class AccountCache:
+    """Cache files of one account under ``cache_dir/<hash of server and user>/``."""
+
+    def __init__(self, root: Path, server: str, user: str) -> None:
+        self.dir = root / account_key(server, user)
+        self.server = server
+        self.user = user
+
+    def _read(self, name: str) -> Any:
+        try:
+            return json.loads((self.dir / name).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write(self, name: str, data: Any) -> None:
+        # a cache that cannot be written only costs a request next time
+        with contextlib.suppress(OSError):
+            write_private(self.dir / name, json.dumps(data, separators=(",", ":")))
+
+    def load_capabilities(self) -> dict[str, Any] | None:
+        data = self._read("capabilities.json")
+        return data if isinstance(data, dict) else None
+
+    def save_capabilities(self, data: dict[str, Any]) -> None:
+        self._write("capabilities.json", data)
+
+    def load_rooms(self) -> list[dict[str, Any]]:
+        data = self._read("rooms.json")
+        rooms = data.get("rooms") if isinstance(data, dict) else None
+        return [r for r in rooms if isinstance(r, dict)] if isinstance(rooms, list) else []
+
+    def save_rooms(self, conversations: Iterable[Conversation]) -> None:
+        rooms = [
+            {"token": c.token, "name": c.name, "displayName": c.display_name, "type": c.type}
+            for c in conversations
+        ]
+        self._write("rooms.json", {"server": self.server, "user": self.user, "rooms": rooms})
+
+    def forget_room(self, token: str) -> None:
+        rooms = [r for r in self.load_rooms() if r.get("token") != token]
+        self._write("rooms.json", {"server": self.server, "user": self.user, "rooms": rooms})
+
+    def cached_token(self, ref: str) -> bool:
+        return any(r.get("token") == ref for r in self.load_rooms())

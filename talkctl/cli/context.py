@@ -1,0 +1,204 @@
+"""The run's environment (streams, ttys, env vars, dirs) and the factory commands get clients from.
+
+Tests swap the Environment; commands never touch sys.stdout or os.environ directly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from talkctl import files
+
+if TYPE_CHECKING:
+    from talkctl.api.client import TalkClient
+    from talkctl.api.conversations import ConversationsApi
+    from talkctl.api.http import Transport
+    from talkctl.cache import AccountCache
+    from talkctl.config import Config
+    from talkctl.credentials import Credentials
+    from talkctl.resolve import Resolver
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 2
+
+
+@dataclass
+class GlobalOptions:
+    """Connection options, given before the subcommand (each has a TALKCTL_* variable)."""
+
+    profile: str | None = None
+    server: str | None = None
+    user: str | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    debug: bool = False
+
+
+@dataclass
+class Environment:
+    stdout: TextIO
+    stderr: TextIO
+    stdin: TextIO
+    env: Mapping[str, str]
+    stdout_isatty: bool = False
+    stderr_isatty: bool = False
+    stdin_isatty: bool = False
+    debug: bool = False
+    config_dir: Path = field(default_factory=lambda: Path("."))
+    cache_dir: Path = field(default_factory=lambda: Path("."))
+
+    @classmethod
+    def from_process(cls) -> Environment:
+        env = dict(os.environ)
+        return cls(
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdin=sys.stdin,
+            env=env,
+            stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
+            stdin_isatty=_isatty(sys.stdin),
+            config_dir=files.config_dir(env),
+            cache_dir=files.cache_dir(env),
+        )
+
+    @property
+    def no_color(self) -> bool:
+        return "NO_COLOR" in self.env and self.env["NO_COLOR"] != ""
+
+    def message(self, text: str) -> None:
+        """A message for the user (never data): stderr."""
+        self.stderr.write(text + "\n")
+        self.stderr.flush()
+
+    def warn(self, text: str) -> None:
+        self.message(f"talkctl: warning: {text}")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_environment: Environment | None = None
+
+
+def current_environment() -> Environment:
+    global _environment
+    if _environment is None:
+        _environment = Environment.from_process()
+    return _environment
+
+
+def set_environment(environment: Environment | None) -> None:
+    global _environment
+    _environment = environment
+
+
+class Factory:
+    """Hands each command lazily built objects: nothing connects until a command asks."""
+
+    def __init__(self, options: GlobalOptions, environment: Environment) -> None:
+        self.options = options
+        self.environment = environment
+
+    @cached_property
+    def config(self) -> Config:
+        from talkctl.config import load_config
+
+        return load_config(self.environment.config_dir)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        from talkctl.credentials import is_plain_http_remote, resolve_credentials
+
+        credentials = resolve_credentials(
+            env=self.environment.env,
+            config=self.config,
+            config_dir=self.environment.config_dir,
+            server=self.options.server,
+            user=self.options.user,
+            profile_name=self.options.profile,
+        )
+        if is_plain_http_remote(credentials.server):
+            self.environment.warn(
+                f"{credentials.server} uses plain http: the app password crosses the network "
+                "unencrypted"
+            )
+        return credentials
+
+    @property
+    def timeout(self) -> float:
+        return self.options.timeout if self.options.timeout is not None else DEFAULT_TIMEOUT
+
+    @property
+    def retries(self) -> int:
+        return self.options.retries if self.options.retries is not None else DEFAULT_RETRIES
+
+    def verify(self) -> bool | str:
+        if self.options.insecure:
+            self.environment.warn("--insecure: TLS certificates are not verified")
+            return False
+        if self.options.ca_bundle:
+            return self.options.ca_bundle
+        profile = self.credentials.profile
+        if profile is not None and profile.ca_bundle:
+            return profile.ca_bundle
+        env = self.environment.env
+        return env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or True
+
+    def debug_sink(self) -> object | None:
+        return self.environment.message if self.options.debug else None
+
+    def transport_for(self, server: str, user: str | None, secret: str | None) -> Transport:
+        from talkctl.api.http import Transport
+
+        return Transport(
+            server,
+            user,
+            secret,
+            timeout=self.timeout,
+            verify=self.verify(),
+            debug=self.environment.message if self.options.debug else None,
+            pool_size=16,
+        )
+
+    @cached_property
+    def transport(self) -> Transport:
+        credentials = self.credentials
+        return self.transport_for(credentials.server, credentials.user, credentials.secret)
+
+    @cached_property
+    def cache(self) -> AccountCache:
+        from talkctl.cache import AccountCache
+
+        credentials = self.credentials
+        return AccountCache(self.environment.cache_dir, credentials.server, credentials.user)
+
+    @cached_property
+    def client(self) -> TalkClient:
+        from talkctl.api.client import TalkClient
+
+        return TalkClient(self.transport, self.cache)
+
+    @cached_property
+    def conversations(self) -> ConversationsApi:
+        from talkctl.api.conversations import ConversationsApi
+
+        return ConversationsApi(self.client)
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        from talkctl.resolve import Resolver
+
+        return Resolver(self.conversations, self.cache)

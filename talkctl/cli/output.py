@@ -1,0 +1,301 @@
+"""Results and the one renderer that turns them into terminal text, plain rows or JSON.
+
+Data goes to stdout; confirmations and summaries go to stderr. A terminal gets Rich tables;
+a pipe gets tab-separated rows with no colour and no truncation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+import typer
+
+from talkctl.api.models import Conversation, level_name
+from talkctl.cli.context import Environment
+from talkctl.errors import UsageError
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON (the server's objects, every field).")
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", help="Output format: table, json, jsonl, csv or tsv.", metavar="FMT"),
+]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        help="Comma-separated fields of the conversation objects to print (e.g. token,name).",
+        metavar="F1,F2",
+    ),
+]
+
+
+def choose_format(json_flag: bool, fmt: str | None) -> str:
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if json_flag and fmt not in (None, "json"):
+        raise UsageError("--json and --format are exclusive")
+    return "json" if json_flag else (fmt or "table")
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class ConversationList:
+    conversations: list[Conversation]
+    fields: list[str] | None = None
+
+
+@dataclass
+class ConversationDetail:
+    conversation: Conversation
+    message: str | None = None
+
+
+@dataclass
+class Removal:
+    token: str
+    name: str
+    action: str  # "deleted" or "left"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"token": self.token, self.action: True}
+
+
+@dataclass
+class ItemResult:
+    """One item of a command given several conversations (the bulk JSON contract)."""
+
+    token: str | None
+    name: str | None
+    ok: bool
+    changed: bool
+    error: str | None = None
+    exit_code: int = 0
+    message: str | None = None
+    conversation: Conversation | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "token": self.token,
+            "name": self.name,
+            "ok": self.ok,
+            "changed": self.changed,
+            "error": self.error,
+            "exit_code": self.exit_code,
+        }
+
+
+@dataclass
+class BatchResult:
+    items: list[ItemResult]
+    verb: str
+
+    @property
+    def exit_code(self) -> int:
+        for item in self.items:
+            if not item.ok:
+                return item.exit_code
+        return 0
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+
+def _when(timestamp: int) -> str:
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _flags(c: Conversation) -> str:
+    marks = [
+        ("favorite", c.is_favorite),
+        ("password", c.has_password),
+        ("read-only", c.read_only),
+        ("archived", c.is_archived),
+    ]
+    return ",".join(name for name, on in marks if on)
+
+
+Column = tuple[str, Callable[[Conversation], Any]]
+LIST_COLUMNS: list[Column] = [
+    ("TOKEN", lambda c: c.token),
+    ("TYPE", lambda c: c.type_name),
+    ("NAME", lambda c: c.display_name),
+    ("UNREAD", lambda c: c.unread_messages),
+    ("LAST ACTIVITY", lambda c: _when(c.last_activity)),
+    ("FLAGS", _flags),
+]
+
+
+def detail_rows(c: Conversation) -> list[tuple[str, str]]:
+    rows = [
+        ("token", c.token),
+        ("name", c.display_name),
+        ("type", c.type_name),
+        ("description", c.description),
+        ("password", "yes" if c.has_password else "no"),
+        ("read-only", "on" if c.read_only else "off"),
+        ("favorite", "yes" if c.is_favorite else "no"),
+        ("notifications", level_name(c.notification_level)),
+        ("unread", str(c.unread_messages)),
+        ("last activity", _when(c.last_activity)),
+    ]
+    if c.object_type:
+        rows.append(("object", f"{c.object_type} {c.raw.get('objectId', '')}".strip()))
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return " ".join(str(value).split("\t")).replace("\n", " ")
+
+
+# --- renderer --------------------------------------------------------------------------------
+
+
+class Renderer:
+    def __init__(self, environment: Environment, fmt: str = "table") -> None:
+        self.env = environment
+        self.fmt = fmt
+
+    def _json(self, value: Any) -> None:
+        self.env.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+    def _console(self, stderr: bool = False) -> Any:
+        from rich.console import Console
+
+        return Console(
+            file=self.env.stderr if stderr else self.env.stdout,
+            no_color=self.env.no_color,
+            highlight=False,
+            soft_wrap=False,
+        )
+
+    def render(self, result: Any) -> None:
+        if isinstance(result, ConversationList):
+            self.conversation_list(result)
+        elif isinstance(result, ConversationDetail):
+            self.conversation_detail(result)
+        elif isinstance(result, Removal):
+            self.removal(result)
+        elif isinstance(result, BatchResult):
+            self.batch(result)
+        else:  # pragma: no cover - a programming error
+            raise TypeError(f"cannot render {type(result).__name__}")
+        self.env.stdout.flush()
+
+    def conversation_list(self, result: ConversationList) -> None:
+        items = result.conversations
+        if self.fmt in ("json", "jsonl"):
+            objects = [_pick(c, result.fields) for c in items]
+            if self.fmt == "json":
+                self._json(objects)
+            else:
+                for obj in objects:
+                    self.env.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            return
+        if result.fields:
+            headers = list(result.fields)
+            rows = [[_cell(c.raw.get(f)) for f in headers] for c in items]
+        else:
+            headers = [name for name, _ in LIST_COLUMNS]
+            rows = [[_cell(get(c)) for _, get in LIST_COLUMNS] for c in items]
+        self._rows(headers, rows, header_in_plain=self.fmt == "csv")
+
+    def _rows(self, headers: Sequence[str], rows: list[list[str]], header_in_plain: bool) -> None:
+        if self.fmt == "csv":
+            writer = csv.writer(self.env.stdout, lineterminator="\n")
+            writer.writerow(headers)
+            writer.writerows(rows)
+            return
+        if self.fmt == "table" and self.env.stdout_isatty:
+            from rich.table import Table
+
+            table = Table(box=None, header_style="bold", pad_edge=False)
+            for header in headers:
+                table.add_column(header, overflow="fold")
+            for row in rows:
+                table.add_row(*row)
+            self._console().print(table)
+            return
+        for row in rows:
+            self.env.stdout.write("\t".join(row) + "\n")
+
+    def conversation_detail(self, result: ConversationDetail) -> None:
+        if result.message:
+            self.env.message(result.message)
+        conversation = result.conversation
+        if self.fmt in ("json", "jsonl"):
+            if self.fmt == "json":
+                self._json(conversation.to_json())
+            else:
+                self.env.stdout.write(json.dumps(conversation.to_json(), ensure_ascii=False) + "\n")
+            return
+        rows = detail_rows(conversation)
+        if self.env.stdout_isatty and self.fmt == "table":
+            from rich.table import Table
+
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold")
+            grid.add_column()
+            for key, value in rows:
+                grid.add_row(key, value)
+            self._console().print(grid)
+            return
+        for key, value in rows:
+            self.env.stdout.write(f"{key}\t{_cell(value)}\n")
+
+    def removal(self, result: Removal) -> None:
+        if self.fmt in ("json", "jsonl"):
+            self._json(result.to_json()) if self.fmt == "json" else self.env.stdout.write(
+                json.dumps(result.to_json()) + "\n"
+            )
+            return
+        label = f"{result.name} ({result.token})" if result.name else result.token
+        self.env.message(f"{'Deleted' if result.action == 'deleted' else 'Left'} {label}")
+
+    def batch(self, result: BatchResult) -> None:
+        if self.fmt in ("json", "jsonl"):
+            if self.fmt == "json":
+                self._json([item.to_json() for item in result.items])
+            else:
+                for item in result.items:
+                    self.env.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+        else:
+            for item in result.items:
+                label = f"{item.name} ({item.token})" if item.name else (item.token or "?")
+                if item.ok:
+                    state = item.message or (result.verb if item.changed else "unchanged")
+                    self.env.message(f"ok\t{label}\t{state}")
+                else:
+                    self.env.message(f"failed\t{label}\t{item.error}")
+        changed = sum(1 for i in result.items if i.ok and i.changed)
+        unchanged = sum(1 for i in result.items if i.ok and not i.changed)
+        failed = sum(1 for i in result.items if not i.ok)
+        parts = [f"{changed} changed"]
+        if unchanged:
+            parts.append(f"{unchanged} unchanged")
+        parts.append(f"{failed} failed")
+        self.env.message(", ".join(parts))
+
+
+def _pick(conversation: Conversation, fields: list[str] | None) -> dict[str, Any]:
+    if not fields:
+        return conversation.to_json()
+    return {f: conversation.raw.get(f) for f in fields}

@@ -1,0 +1,39 @@
+"""Reading passwords and confirmations: never from argv, never echoed."""
+
+from __future__ import annotations
+
+from talkctl.cli.context import Environment
+from talkctl.errors import UsageError
+
+
+def password_from_stdin(env: Environment, what: str = "password") -> str:
+    """The first line of stdin (without its line end); an empty one is refused."""
+    line = env.stdin.readline()
+    value = line.rstrip("\r\n")
+    if not value:
+        raise UsageError(f"--password-stdin: no {what} on stdin")
+    return value
+
+
+def password_interactive(env: Environment, what: str = "New password") -> str:
+    """Prompt twice without echo (on the terminal, not stdout)."""
+    if not env.stdin_isatty:
+        raise UsageError("stdin is not a terminal: use --password-stdin to pass the password")
+    import getpass
+
+    first = getpass.getpass(f"{what}: ", stream=env.stderr)
+    if not first:
+        raise UsageError("the password is empty (use --clear to remove a password)")
+    second = getpass.getpass(f"{what} (again): ", stream=env.stderr)
+    if first != second:
+        raise UsageError("the passwords do not match; nothing was changed")
+    return first
+
+
+def confirm(env: Environment, question: str) -> bool:
+    if not env.stdin_isatty:
+        return False
+    env.stderr.write(f"{question} [y/N] ")
+    env.stderr.flush()
+    answer = env.stdin.readline().strip().lower()
+    return answer in ("y", "yes")

@@ -1,0 +1,131 @@
+"""``room create``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkctl.api.errors import ApiError
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
+from talkctl.cli.context import Factory
+from talkctl.cli.errors import handled
+from talkctl.cli.options import PasswordStdinOption, factory_of
+from talkctl.cli.output import ConversationDetail, FormatOption, JsonOption, Renderer, choose_format
+from talkctl.cli.prompts import password_from_stdin
+from talkctl.cli.room import room_app
+from talkctl.errors import UsageError
+
+CREATABLE = ("group", "public", "one-to-one")
+SOURCES = ("groups", "circles")
+
+
+@room_app.command("create")
+@handled
+def create(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Name of the new conversation.")] = None,
+    type_: Annotated[
+        str, typer.Option("--type", help="group, public or one-to-one.", metavar="TYPE")
+    ] = "group",
+    invite: Annotated[
+        str | None,
+        typer.Option(
+            "--invite", help="User id (one-to-one), or group/circle id to add.", metavar="ID"
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="What --invite names: groups or circles.")
+    ] = None,
+    password_stdin: PasswordStdinOption = False,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Create a conversation.
+
+    Examples:
+      talkctl room create "Team chat" --invite staff --source groups
+      talkctl room create --type one-to-one --invite alice
+      printf '%s\\n' "$PW" | talkctl room create "Town hall" --type public --password-stdin
+    """
+    factory = factory_of(ctx)
+    output = choose_format(json_, fmt)
+    if type_ not in CREATABLE:
+        raise UsageError(f"--type must be one of {', '.join(CREATABLE)}, not {type_!r}")
+    room_type = CONVERSATION_TYPES_BY_NAME[type_]
+    if source is not None:
+        if source not in SOURCES:
+            raise UsageError(f"--source must be groups or circles, not {source!r}")
+        if invite is None:
+            raise UsageError("--source needs --invite")
+        if room_type == ConversationType.ONE_TO_ONE:
+            raise UsageError("--source is only for group and public conversations")
+    if room_type == ConversationType.ONE_TO_ONE:
+        if not invite:
+            raise UsageError("a one-to-one conversation needs --invite USER_ID")
+        if name is not None:
+            raise UsageError("a one-to-one conversation takes no name (it is named after the user)")
+        if password_stdin:
+            raise UsageError("--password-stdin needs --type public")
+    else:
+        if name is None or not name.strip():
+            raise UsageError("the conversation name must not be empty or only white space")
+        if invite is not None and source is None:
+            source = "groups"
+    if password_stdin and room_type != ConversationType.PUBLIC:
+        raise UsageError(
+            "--password-stdin needs --type public (a group conversation cannot have a password)"
+        )
+    password = password_from_stdin(factory.environment) if password_stdin else None
+    api = factory.conversations
+    capabilities = factory.client.capabilities
+    if room_type == ConversationType.PUBLIC and password is None and capabilities.force_passwords:
+        raise UsageError(
+            "this server requires a password for public conversations: "
+            "pass it with --password-stdin"
+        )
+    if source == "circles":
+        capabilities.require("circles-support", "inviting a circle")
+    sends_password = password is not None and capabilities.has("conversation-creation-password")
+    try:
+        conversation, created = api.create(
+            room_type,
+            name=name,
+            invite=invite,
+            source=source,
+            password=password if sends_password else None,
+        )
+    except ApiError as exc:
+        if exc.status == 404:
+            exc.message = f"cannot invite {invite!r}: no such {source or 'user'}"
+        elif exc.status == 400 and room_type == ConversationType.PUBLIC and exc.server_message:
+            exc.message = f"the server refused the conversation: {exc.server_message}"
+        raise
+    if password is not None and not sends_password:
+        conversation = _set_password_or_undo(factory, conversation.token, password)
+    if created:
+        message = f"Created {type_} conversation {conversation.display_name} ({conversation.token})"
+    else:
+        message = f"A one-to-one conversation with {invite} already exists ({conversation.token})"
+    factory.cache.forget_room(conversation.token)
+    Renderer(factory.environment, output).render(ConversationDetail(conversation, message))
+
+
+def _set_password_or_undo(factory: Factory, token: str, password: str) -> Conversation:
+    """Servers without ``conversation-creation-password``: set it after creating; on failure
+    delete the new conversation so no unprotected public conversation is left behind."""
+    api = factory.conversations
+    try:
+        api.set_password(token, password)
+    except ApiError as exc:
+        try:
+            api.delete(token)
+        except ApiError:
+            exc.message = (
+                f"{exc.message}; the new public conversation {token} has NO password "
+                "and could not be deleted: delete it yourself"
+            )
+            raise exc from None
+        exc.message = f"the server refused the password, nothing was created: {exc.message}"
+        raise
+    return api.get(token)

@@ -1,0 +1,104 @@
+"""The config file: TOML profiles (server, user, where the secret is kept), never a secret."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from talkctl.errors import ConfigError
+from talkctl.files import write_private
+
+CONFIG_NAME = "config.toml"
+
+
+@dataclass
+class Profile:
+    name: str
+    server: str
+    user: str
+    store: str = "keyring"
+    ca_bundle: str | None = None
+
+    def to_toml(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"server": self.server, "user": self.user, "store": self.store}
+        if self.ca_bundle:
+            data["ca_bundle"] = self.ca_bundle
+        return data
+
+
+@dataclass
+class Config:
+    path: Path
+    default: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, name: str | None) -> Profile | None:
+        key = name or self.default
+        if key is None:
+            return next(iter(self.profiles.values())) if len(self.profiles) == 1 else None
+        return self.profiles.get(key)
+
+    def find(self, server: str, user: str | None) -> Profile | None:
+        for profile in self.profiles.values():
+            if profile.server == server and (user is None or profile.user == user):
+                return profile
+        return None
+
+    def save(self) -> None:
+        import tomli_w
+
+        data: dict[str, Any] = {}
+        if self.default:
+            data["default"] = self.default
+        data["profiles"] = {name: p.to_toml() for name, p in self.profiles.items()}
+        write_private(self.path, tomli_w.dumps(data))
+
+
+def load_config(directory: Path) -> Config:
+    """Read the config; a missing file is an empty config, a corrupt one a ConfigError."""
+    path = directory / CONFIG_NAME
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"corrupt config {path}: {exc} (fix or remove the file)") from None
+    return _parse(path, data)
+
+
+def _parse(path: Path, data: dict[str, Any]) -> Config:
+    default = data.get("default")
+    if default is not None and not isinstance(default, str):
+        raise ConfigError(f"corrupt config {path}: 'default' must be a profile name")
+    raw_profiles = data.get("profiles", {})
+    if not isinstance(raw_profiles, dict):
+        raise ConfigError(f"corrupt config {path}: [profiles] must be a table")
+    profiles: dict[str, Profile] = {}
+    for name, entry in raw_profiles.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"corrupt config {path}: [profiles.{name}] must be a table")
+        server, user = entry.get("server"), entry.get("user")
+        if not isinstance(server, str) or not isinstance(user, str):
+            raise ConfigError(
+                f"corrupt config {path}: [profiles.{name}] needs 'server' and 'user' strings"
+            )
+        store = entry.get("store", "keyring")
+        ca_bundle = entry.get("ca_bundle")
+        profiles[name] = Profile(
+            name=name,
+            server=server,
+            user=user,
+            store=store if isinstance(store, str) else "keyring",
+            ca_bundle=ca_bundle if isinstance(ca_bundle, str) else None,
+        )
+    return Config(path=path, default=default, profiles=profiles)

@@ -8,6 +8,7 @@ import typer
 
 from talkctl import __version__
 from talkctl.cli.context import Environment, Factory, GlobalOptions, set_environment
+from talkctl.cli.lazy import LazyGroup
 from talkctl.exit_codes import EXIT_STATUS_HELP
 
 EXIT_CODES_EPILOG = (
@@ -25,6 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
+    cls=LazyGroup,
 )
 
 
@@ -120,12 +122,3 @@ def main(
         debug=debug,
     )
     ctx.obj = Factory(options, environment)
-
-
-def _register() -> None:
-    from talkctl.cli.room import room_app
-
-    app.add_typer(room_app, name="room")
-
-
-_register()

@@ -1,0 +1,58 @@
+"""Standalone fake server for benchmarks.
+
+    PYTHONPATH=tests python -m fake_talk --talk 22 --port 0 --latency-ms 20 \
+        --seed-rooms 5000 --user admin
+
+prints one line ``URL USER APP_PASSWORD`` and serves until killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ssl
+import sys
+import threading
+
+from .profiles import PROFILES
+from .server import FakeTalkServer
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fake_talk", description=__doc__)
+    parser.add_argument("--talk", default="22", choices=sorted(PROFILES, key=int))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--seed-rooms", type=int, default=0)
+    parser.add_argument("--realistic", action="store_true",
+                        help="also give the user a changelog/note-to-self/sample room")
+    parser.add_argument("--user", default="admin")
+    parser.add_argument("--tls-cert", help="PEM certificate (serve HTTPS)")
+    parser.add_argument("--tls-key", help="PEM key for --tls-cert")
+    args = parser.parse_args(argv)
+
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+    srv = FakeTalkServer(talk=args.talk, tls=tls, host=args.host, port=args.port)
+    if args.user not in srv.state.users:
+        srv.add_user(args.user)
+    srv.latency = args.latency_ms / 1000.0
+    if args.realistic:
+        srv.seed_realistic(args.user)
+    if args.seed_rooms:
+        srv.seed_rooms(args.user, args.seed_rooms)
+    srv.start()
+    print(srv.url, args.user, srv.new_app_password(args.user), flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        srv.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

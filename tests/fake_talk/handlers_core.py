@@ -1,0 +1,121 @@
+"""Nextcloud core endpoints: capabilities, current user, app passwords, Login Flow v2."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .capabilities import capabilities, fixture
+from .context import Ctx
+from .ocs import Ocs, Response, fail, json_response, ok
+
+
+def get_capabilities(ctx: Ctx) -> Ocs:
+    user = ctx.state.users.get(ctx.user or "")
+    enabled = user.talk_enabled if user is not None else True
+    return ok(capabilities(ctx.profile, talk_enabled=enabled,
+                           force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
+                           epoch=ctx.srv.talk_hash_epoch))
+
+
+def get_cloud_user(ctx: Ctx) -> Ocs:
+    assert ctx.user is not None
+    data: dict[str, Any] = copy.deepcopy(fixture("cloud-user.json")["body"]["ocs"]["data"])
+    name = ctx.state.display_name(ctx.user)
+    data.update({"id": ctx.user, "displayname": name, "display-name": name,
+                 "storageLocation": f"/srv/nextcloud/data/{ctx.user}",
+                 "groups": ctx.state.groups_of(ctx.user)})
+    return ok(data)
+
+
+def get_app_password(ctx: Ctx) -> Ocs:
+    assert ctx.user is not None
+    if ctx.auth == "app":
+        return fail(403, message="You cannot request an new apppassword with an apppassword")
+    return ok({"apppassword": ctx.state.new_app_password(ctx.user)})
+
+
+def delete_app_password(ctx: Ctx) -> Ocs:
+    if ctx.auth != "app" or ctx.app_password is None:
+        return fail(403, message="no app password in use")
+    with ctx.state.lock:
+        ctx.state.app_passwords.pop(ctx.app_password, None)
+    return ok([])
+
+
+# -- Login Flow v2 ----------------------------------------------------------------
+@dataclass
+class LoginFlow:
+    poll_token: str
+    login_token: str
+    user_agent: str
+    granted_user: str | None = None
+    polls_left: int = 0  # polls still answered 404 after the grant
+    done: bool = False
+
+
+class LoginFlows:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.flows: list[LoginFlow] = []
+        self.armed: tuple[str, int] | None = None  # grant for the next flow to start
+        self.user_agents: list[str] = []
+
+    def start(self, poll_token: str, login_token: str, user_agent: str) -> LoginFlow:
+        with self.lock:
+            flow = LoginFlow(poll_token, login_token, user_agent)
+            self.user_agents.append(user_agent)
+            if self.armed is not None:
+                flow.granted_user, flow.polls_left = self.armed
+                self.armed = None
+            self.flows.append(flow)
+            return flow
+
+    def grant(self, user: str, after_polls: int = 0) -> None:
+        with self.lock:
+            for flow in reversed(self.flows):
+                if not flow.done and flow.granted_user is None:
+                    flow.granted_user, flow.polls_left = user, after_polls
+                    return
+            self.armed = (user, after_polls)
+
+    def poll(self, token: str) -> LoginFlow | None:
+        """The flow to answer with 200 now, or None (404)."""
+        with self.lock:
+            for flow in self.flows:
+                if flow.poll_token == token and not flow.done:
+                    if flow.granted_user is None:
+                        return None
+                    if flow.polls_left > 0:
+                        flow.polls_left -= 1
+                        return None
+                    flow.done = True
+                    return flow
+            return None
+
+
+def login_start(ctx: Ctx) -> Response:
+    st = ctx.state
+    with st.lock:
+        poll_token, login_token = st.random_string(128), st.random_string(128)
+    ctx.srv.login_flows.start(poll_token, login_token, ctx.headers.get("user-agent", ""))
+    base = ctx.srv.url
+    return json_response(200, {"poll": {"token": poll_token,
+                                        "endpoint": f"{base}/index.php/login/v2/poll"},
+                               "login": f"{base}/index.php/login/v2/flow/{login_token}"})
+
+
+def login_poll(ctx: Ctx) -> Response:
+    flow = ctx.srv.login_flows.poll(ctx.str_param("token"))
+    if flow is None or flow.granted_user is None:
+        return json_response(404, [])
+    server = ctx.srv.login_server_override or ctx.srv.url
+    return json_response(200, {"server": server, "loginName": flow.granted_user,
+                               "appPassword": ctx.state.new_app_password(flow.granted_user)})
+
+
+def login_page(ctx: Ctx) -> Response:
+    body = b"<!DOCTYPE html><html><body><h1>Connect to your account</h1></body></html>"
+    return Response(200, body, {"Content-Type": "text/html; charset=utf-8"})

@@ -1,0 +1,381 @@
+"""Conversation endpoints of the spreed API (room list, create, get and settings)."""
+
+from __future__ import annotations
+
+from .context import Ctx
+from .ocs import Ocs, fail, ok
+from .state import FORMER_ONE_TO_ONE, GROUP, NOTE_TO_SELF, ONE_TO_ONE, OWNER, PUBLIC, USER, now
+from .views import room_view
+
+COMMON_PASSWORDS = {"abc", "abc123", "123456", "1234567", "12345678", "123456789",
+                    "1234567890", "password", "password1", "qwerty", "qwertyuiop", "letmein",
+                    "admin", "secret", "welcome", "iloveyou", "monkey", "dragon", "111111",
+                    "000000", "abcdef", "abcdefgh", "football", "sunshine", "changeme"}
+NAME_LIMIT = 255
+
+
+def password_policy(password: str) -> str | None:
+    """Nextcloud's default password_policy: not among the most common, >= 10 chars."""
+    problems = []
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("Password is among the 1,000,000 most common ones. "
+                        "Please make it unique.")
+    if len(password) < 10:
+        problems.append("Password needs to be at least 10 characters long.")
+    return " ".join(problems) or None
+
+
+def format_duration(seconds: int) -> str:
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}" + ("" if n == 1 else "s")
+    return f"{seconds} seconds"
+
+
+# -- list / get -------------------------------------------------------------------
+def list_rooms(ctx: Ctx) -> Ocs:
+    assert ctx.user is not None
+    started = now()
+    since = ctx.int_param("modifiedSince", 0) if ctx.api >= 4 else 0
+    include_status = ctx.bool_param("includeStatus")
+    include_last = ctx.int_param("includeLastMessage", 1) != 0
+    out = []
+    for room in ctx.state.rooms_of(ctx.user):
+        if since and room.last_activity <= since and not (include_status and room.type == 1):
+            continue
+        out.append(room_view(ctx.state, ctx.profile, ctx.api, room, ctx.user,
+                             include_last_message=include_last))
+    headers = {"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash}
+    if ctx.api >= 4:
+        headers["X-Nextcloud-Talk-Modified-Before"] = str(started)
+    return ok(out, headers=headers)
+
+
+def get_room(ctx: Ctx) -> Ocs:
+    room = ctx.state.rooms.get(ctx.token)
+    if room is None:
+        return fail(404)
+    if room.attendee_of(ctx.user) is None and room.listable == 0 and room.type != PUBLIC:
+        return fail(404)
+    return ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+
+
+def note_to_self(ctx: Ctx) -> Ocs:
+    assert ctx.user is not None
+    for room in ctx.state.rooms_of(ctx.user):
+        if room.type == NOTE_TO_SELF:
+            break
+    else:
+        room = ctx.srv.make_note_to_self(ctx.user)
+    return ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+
+
+def listed_rooms(ctx: Ctx) -> Ocs:
+    term = ctx.str_param("searchTerm").lower()
+    out = [room_view(ctx.state, ctx.profile, ctx.api, room, ctx.user)
+           for room in sorted(ctx.state.rooms.values(), key=lambda r: r.id)
+           if room.listable > 0 and room.attendee_of(ctx.user) is None
+           and term in room.name.lower()]
+    return ok(out)
+
+
+# -- create -----------------------------------------------------------------------
+def create_room(ctx: Ctx) -> Ocs:
+    assert ctx.user is not None
+    room_type = ctx.int_param("roomType", GROUP if ctx.profile.talk >= (21, 0) else 0)
+    invite = ctx.str_param("invite")
+    if room_type == ONE_TO_ONE:
+        return _create_one_to_one(ctx, invite)
+    if room_type not in (GROUP, PUBLIC):
+        return _create_error(ctx, 400, "type")
+    name = ctx.str_param("roomName").strip()
+    source = ctx.str_param("source") or "groups"
+    members: list[str] = []
+    if invite:
+        group = ctx.state.groups.get(invite) if source == "groups" else None
+        if group is None:
+            return _create_error(ctx, 404, "invite")
+        members = sorted(group[1])
+        name = name or group[0]
+    if name == "":
+        if ctx.profile.talk >= (21, 0):
+            name = "---"  # what Talk 22 does (room-create-empty-name-group.json)
+        elif room_type == PUBLIC:
+            return _create_error(ctx, 400, "name")
+    if len(name) > NAME_LIMIT:
+        return _create_error(ctx, 400, "name")
+    object_type, object_id = ctx.str_param("objectType"), ctx.str_param("objectId")
+    if bool(object_type) != bool(object_id):
+        return _create_error(ctx, 400, "object")
+    password = ""
+    if room_type == PUBLIC and ctx.profile.has("conversation-creation-password"):
+        password = ctx.str_param("password")
+        if password == "" and ctx.srv.force_passwords:
+            return fail(400, {"error": "password", "message": "Password needs to be set"})
+        problem = password_policy(password) if password else None
+        if problem:
+            return fail(400, {"error": "password", "message": problem})
+    room = ctx.state.create_room(room_type, name, ctx.user, object_type=object_type,
+                                 object_id=object_id)
+    room.password = password or None
+    if invite:
+        ctx.state.add_attendee(room, invite, USER, actor_type="groups")
+        for member in members:
+            ctx.state.add_attendee(room, member, USER)
+    return ctx.room(room, 201)
+
+
+def _create_error(ctx: Ctx, status: int, reason: str) -> Ocs:
+    if ctx.profile.talk >= (18, 0):  # Talk 18's openapi already knows {"error": ...} here
+        return fail(status, {"error": reason})
+    return fail(status)
+
+
+def _create_one_to_one(ctx: Ctx, invite: str) -> Ocs:
+    assert ctx.user is not None
+    if invite not in ctx.state.users:
+        return _create_error(ctx, 404, "invite")
+    if invite == ctx.user:
+        return _create_error(ctx, 403, "invite")
+    room = ctx.state.one_to_one_between(ctx.user, invite)
+    if room is not None:
+        ctx.state.add_attendee(room, ctx.user, OWNER)  # re-add after leaving
+        return ctx.room(room, 200)
+    room = ctx.state.create_room(ONE_TO_ONE, "\n".join(sorted([ctx.user, invite])), ctx.user)
+    ctx.state.add_attendee(room, invite, OWNER)
+    return ctx.room(room, 201)
+
+
+# -- moderator settings ---------------------------------------------------------
+def rename(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    name = ctx.str_param("roomName").strip()
+    if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
+        return ctx.error(400, "type")
+    if name == "" or len(name) > NAME_LIMIT:
+        return ctx.error(400, "value")
+    if name != room.name:
+        old, room.name = room.name, name
+        ctx.state.system_message(room, ctx.user or "", "conversation_renamed",
+                                 f'{{actor}} renamed the conversation from "{old}" to "{name}"')
+    return ctx.changed(room)
+
+
+def delete_room(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
+        return fail(400, None if ctx.profile.returns_room_on_change else [])
+    ctx.state.delete_room(room)
+    return ctx.done()
+
+
+def set_description(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    description = ctx.str_param("description").strip()
+    if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
+        return ctx.error(400, "type")
+    if len(description) > ctx.profile.description_limit:
+        return ctx.error(400, "value")
+    if description != room.description:
+        room.description = description
+        if description:
+            ctx.state.system_message(room, ctx.user or "", "description_set",
+                                     "{actor} set the description")
+        else:
+            ctx.state.system_message(room, ctx.user or "", "description_removed",
+                                     "{actor} removed the description")
+    return ctx.changed(room)
+
+
+def make_public(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    password = ""
+    if ctx.profile.has("conversation-creation-password"):
+        password = ctx.str_param("password")
+        if ctx.srv.force_passwords and password == "":
+            return fail(400, {"error": "password", "message": "Password needs to be set"})
+    if room.type == PUBLIC:
+        return ctx.changed(room)
+    if room.type != GROUP:
+        return ctx.error(400, "type")
+    problem = password_policy(password) if password else None
+    if problem:
+        return fail(400, {"error": "password", "message": problem})
+    room.type = PUBLIC
+    room.avatar_version = "0fc7b73c"
+    ctx.state.system_message(room, ctx.user or "", "guests_allowed", "{actor} allowed guests")
+    if password:
+        room.password = password
+        ctx.state.system_message(room, ctx.user or "", "password_set", "{actor} set a password")
+    return ctx.changed(room)
+
+
+def make_private(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    if room.type == GROUP:
+        return ctx.changed(room)
+    if room.type != PUBLIC:
+        return ctx.error(400, "type")
+    room.type, room.password, room.avatar_version = GROUP, None, "d663b3a8"
+    ctx.state.system_message(room, ctx.user or "", "guests_disallowed",
+                             "{actor} disallowed guests")
+    return ctx.changed(room)
+
+
+def set_read_only(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    state = ctx.int_param("state", -1)
+    if state not in (0, 1):
+        return ctx.error(400, "value")
+    if room.type not in (GROUP, PUBLIC):
+        return ctx.error(400, "type")
+    if state != room.read_only:
+        room.read_only = state
+        if state:
+            ctx.state.system_message(room, ctx.user or "", "read_only",
+                                     "{actor} locked the conversation")
+        else:
+            ctx.state.system_message(room, ctx.user or "", "read_only_off",
+                                     "{actor} unlocked the conversation")
+    return ctx.changed(room)
+
+
+def set_password(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    password = ctx.str_param("password")
+    if room.type != PUBLIC:
+        return ctx.error(400, "type") if ctx.profile.error_reasons else fail(403)
+    if password == "" and ctx.srv.force_passwords and ctx.profile.has(
+            "conversation-creation-password"):
+        return ctx.error(400, "value", "Password needs to be set")
+    problem = password_policy(password) if password else None
+    if problem:
+        return ctx.error(400, "value", problem, old_style={"message": problem})
+    if password:
+        room.password = password
+        ctx.state.system_message(room, ctx.user or "", "password_set", "{actor} set a password")
+    elif room.password is not None:
+        room.password = None
+        ctx.state.system_message(room, ctx.user or "", "password_removed",
+                                 "{actor} removed the password")
+    return ctx.changed(room)
+
+
+LISTABLE_MESSAGES = {
+    0: ("listable_none", "{actor} limited the conversation to the current participants"),
+    1: ("listable_users", "{actor} opened the conversation to registered users"),
+    2: ("listable_all", "{actor} opened the conversation to registered users and users "
+                        "created with the Guests app"),
+}
+
+
+def set_listable(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    scope = ctx.int_param("scope", -1)
+    if scope not in LISTABLE_MESSAGES:
+        return ctx.error(400, "value")
+    if room.type not in (GROUP, PUBLIC):
+        return ctx.error(400, "type")
+    if scope != room.listable:
+        room.listable = scope
+        ctx.state.system_message(room, ctx.user or "", *LISTABLE_MESSAGES[scope])
+    return ctx.changed(room)
+
+
+def set_lobby(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    state, timer = ctx.int_param("state", -1), ctx.opt_int_param("timer")
+    if state not in (0, 1) or (timer is not None and timer < 0):
+        return ctx.error(400, "value")
+    if room.type not in (GROUP, PUBLIC):
+        return ctx.error(400, "type")
+    room.lobby_timer = (timer or 0) if state else 0
+    if state != room.lobby_state:
+        room.lobby_state = state
+        if state:
+            ctx.state.system_message(room, ctx.user or "", "lobby_non_moderators",
+                                     "{actor} restricted the conversation to moderators")
+        else:
+            ctx.state.system_message(room, ctx.user or "", "lobby_none",
+                                     "{actor} opened the conversation to everyone")
+    # the lobby endpoint answered the room already before Talk 21 (Talk 18 openapi)
+    return ctx.room(room) if ctx.api >= 4 else ok([])
+
+
+def set_message_expiration(ctx: Ctx) -> Ocs:
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    seconds = ctx.int_param("seconds", -1)
+    if seconds < 0:
+        return fail(400, {"error": "value"})
+    if seconds != room.message_expiration:
+        room.message_expiration = seconds
+        if seconds:
+            ctx.state.system_message(room, ctx.user or "", "message_expiration_enabled",
+                                     "{actor} set the message expiration to "
+                                     + format_duration(seconds))
+        else:
+            ctx.state.system_message(room, ctx.user or "", "message_expiration_disabled",
+                                     "{actor} disabled the message expiration")
+    return ctx.changed(room)
+
+
+# -- per-participant settings -----------------------------------------------------
+def _participant_flag(ctx: Ctx, attr: str, value: bool) -> Ocs:
+    found = ctx.lookup()
+    if isinstance(found, Ocs):
+        return found
+    room, att = found
+    setattr(att, attr, value)
+    return ctx.changed(room)
+
+
+def favorite(ctx: Ctx) -> Ocs:
+    return _participant_flag(ctx, "favorite", ctx.method == "POST")
+
+
+def archive(ctx: Ctx) -> Ocs:
+    return _participant_flag(ctx, "archived", ctx.method == "POST")
+
+
+def notify(ctx: Ctx) -> Ocs:
+    found = ctx.lookup()
+    if isinstance(found, Ocs):
+        return found
+    room, att = found
+    level = ctx.int_param("level", -1)
+    if level not in (1, 2, 3):
+        return ctx.error(400, "level")
+    att.notification_level = level
+    return ctx.changed(room)
+

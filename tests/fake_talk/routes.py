@@ -1,0 +1,107 @@
+"""URL routing: which endpoints exist on which profile and API version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import handlers_core as core
+from . import handlers_participants as parts
+from . import handlers_rooms as rooms
+from .context import Ctx
+from .ocs import Ocs, Response
+from .profiles import Profile
+
+Handler = Callable[[Ctx], "Ocs | Response"]
+SPREED = re.compile(r"^/ocs/v2\.php/apps/spreed/api/v(?P<api>\d+)/(?P<rest>.*)$")
+TOKEN = r"(?P<token>[a-z0-9]{4,30})"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    apis: tuple[int, ...] = (1, 2, 3, 4)
+    feature: str | None = None
+    auth: bool = True
+
+    @property
+    def has_token(self) -> bool:
+        return "token" in self.pattern.groupindex
+
+
+def _r(method: str, path: str, handler: Handler, apis: tuple[int, ...] = (1, 2, 3, 4),
+       feature: str | None = None, auth: bool = True) -> Route:
+    return Route(method, re.compile("^" + path.replace("{T}", TOKEN) + "$"), handler, apis,
+                 feature, auth)
+
+
+SPREED_ROUTES = [
+    _r("GET", "room", rooms.list_rooms),
+    _r("POST", "room", rooms.create_room),
+    _r("GET", "room/note-to-self", rooms.note_to_self, (4,), "note-to-self"),
+    _r("GET", "listed-room", rooms.listed_rooms, feature="listable-rooms"),
+    _r("GET", "room/{T}", rooms.get_room),
+    _r("PUT", "room/{T}", rooms.rename),
+    _r("DELETE", "room/{T}", rooms.delete_room),
+    _r("PUT", "room/{T}/description", rooms.set_description, feature="room-description"),
+    _r("POST", "room/{T}/public", rooms.make_public),
+    _r("DELETE", "room/{T}/public", rooms.make_private),
+    _r("PUT", "room/{T}/read-only", rooms.set_read_only, feature="read-only-rooms"),
+    _r("PUT", "room/{T}/password", rooms.set_password),
+    _r("POST", "room/{T}/favorite", rooms.favorite, feature="favorites"),
+    _r("DELETE", "room/{T}/favorite", rooms.favorite, feature="favorites"),
+    _r("POST", "room/{T}/notify", rooms.notify, feature="notification-levels"),
+    _r("PUT", "room/{T}/listable", rooms.set_listable, feature="listable-rooms"),
+    _r("PUT", "room/{T}/webinar/lobby", rooms.set_lobby, feature="webinary-lobby"),
+    _r("POST", "room/{T}/message-expiration", rooms.set_message_expiration,
+       feature="message-expiration"),
+    _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
+    _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
+    _r("GET", "room/{T}/participants", parts.list_participants),
+    _r("POST", "room/{T}/participants", parts.add_participant),
+    _r("DELETE", "room/{T}/participants/self", parts.leave_room),
+    _r("DELETE", "room/{T}/participants", parts.remove_attendee, (1, 2)),
+    _r("POST", "room/{T}/moderators", parts.promote),
+    _r("DELETE", "room/{T}/moderators", parts.demote),
+    _r("DELETE", "room/{T}/attendees", parts.remove_attendee, (3, 4)),
+]
+
+CORE_ROUTES = [
+    _r("GET", "/ocs/v2.php/cloud/capabilities", core.get_capabilities, auth=False),
+    _r("GET", "/ocs/v2.php/cloud/user", core.get_cloud_user),
+    _r("GET", "/ocs/v2.php/core/getapppassword", core.get_app_password),
+    _r("DELETE", "/ocs/v2.php/core/apppassword", core.delete_app_password),
+    _r("POST", "/index.php/login/v2", core.login_start, auth=False),
+    _r("POST", "/index.php/login/v2/poll", core.login_poll, auth=False),
+    _r("GET", "/index.php/login/v2/flow/[A-Za-z0-9]+", core.login_page, auth=False),
+]
+
+
+@dataclass
+class Match:
+    route: Route
+    api: int = 0
+    token: str = ""
+    spreed: bool = False
+
+
+def resolve(profile: Profile, method: str, path: str) -> Match | None:
+    """The route for a request on this profile, None for an unknown route."""
+    m = SPREED.match(path)
+    if m:
+        api = int(m.group("api"))
+        if api not in profile.apis:
+            return None
+        for route in SPREED_ROUTES:
+            rm = route.pattern.match(m.group("rest"))
+            if (rm and route.method == method and api in route.apis
+                    and (route.feature is None or profile.has(route.feature))):
+                return Match(route, api, rm.groupdict().get("token") or "", True)
+        return None
+    for route in CORE_ROUTES:
+        if route.method == method and route.pattern.match(path):
+            return Match(route)
+    return None

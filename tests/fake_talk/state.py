@@ -1,0 +1,251 @@
+"""In-memory state of the fake server: users, groups, app passwords, rooms."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+OWNER, MODERATOR, USER, GUEST, USER_SELF_JOINED, GUEST_MODERATOR = 1, 2, 3, 4, 5, 6
+ONE_TO_ONE, GROUP, PUBLIC, CHANGELOG, FORMER_ONE_TO_ONE, NOTE_TO_SELF = 1, 2, 3, 4, 5, 6
+MODERATOR_TYPES = (OWNER, MODERATOR, GUEST_MODERATOR)
+TOKEN_CHARS = string.ascii_lowercase + string.digits
+
+
+def now() -> int:
+    return int(time.time())
+
+
+@dataclass
+class User:
+    id: str
+    password: str
+    display_name: str
+    talk_enabled: bool = True
+
+
+@dataclass
+class Message:
+    id: int
+    actor_type: str
+    actor_id: str
+    actor_display_name: str
+    timestamp: int
+    text: str  # "{actor} ..." for system messages; rendered "You ..." for the actor
+    system_message: str = ""
+    kind: str = "system"  # "system" or "comment"
+    params: dict[str, Any] = field(default_factory=dict)
+    expiration: int = 0
+    markdown: bool = False
+
+
+@dataclass
+class Attendee:
+    id: int
+    actor_type: str
+    actor_id: str
+    participant_type: int
+    favorite: bool = False
+    archived: bool = False
+    important: bool = False
+    notification_level: int = 0  # 0 = default (1 for one-to-one, 2 otherwise)
+    notification_calls: int = 1
+    last_read_message: int = 0
+    unread_messages: int = 0
+    unread_mention: bool = False
+
+
+@dataclass
+class Room:
+    id: int
+    token: str
+    type: int
+    name: str
+    description: str = ""
+    read_only: int = 0
+    password: str | None = None
+    listable: int = 0
+    lobby_state: int = 0
+    lobby_timer: int = 0
+    message_expiration: int = 0
+    object_type: str = ""
+    object_id: str = ""
+    last_activity: int = 0
+    last_message: Message | None = None
+    attendees: dict[int, Attendee] = field(default_factory=dict)
+    avatar_version: str = ""
+    is_custom_avatar: bool = False
+    mention_permissions: int = 0
+
+    def attendee_of(self, user: str | None) -> Attendee | None:
+        if user is None:
+            return None
+        for att in self.attendees.values():
+            if att.actor_type == "users" and att.actor_id == user:
+                return att
+        return None
+
+    def user_ids(self) -> list[str]:
+        return [a.actor_id for a in self.attendees.values() if a.actor_type == "users"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain snapshot for test assertions (srv.room(token))."""
+        return {
+            "id": self.id, "token": self.token, "type": self.type, "name": self.name,
+            "description": self.description, "readOnly": self.read_only,
+            "password": self.password, "hasPassword": self.password is not None,
+            "listable": self.listable, "lobbyState": self.lobby_state,
+            "lobbyTimer": self.lobby_timer, "messageExpiration": self.message_expiration,
+            "objectType": self.object_type, "objectId": self.object_id,
+            "lastActivity": self.last_activity,
+            "participants": {_actor_key(a): a.participant_type for a in self.attendees.values()},
+            "attendeeIds": {a.actor_id: a.id for a in self.attendees.values()
+                            if a.actor_type == "users"},
+            "favorite": [a.actor_id for a in self.attendees.values() if a.favorite],
+            "archived": [a.actor_id for a in self.attendees.values() if a.archived],
+            "notificationLevel": {a.actor_id: a.notification_level
+                                  for a in self.attendees.values() if a.actor_type == "users"},
+            "lastMessage": None if self.last_message is None else self.last_message.text,
+        }
+
+
+def _actor_key(att: Attendee) -> str:
+    return att.actor_id if att.actor_type == "users" else f"{att.actor_type}/{att.actor_id}"
+
+
+class State:
+    """All mutable server state; every access happens under ``lock``."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.lock = threading.RLock()
+        self.rng = random.Random(seed)
+        self.users: dict[str, User] = {}
+        self.groups: dict[str, tuple[str, set[str]]] = {}  # id -> (display name, members)
+        self.app_passwords: dict[str, str] = {}  # app password -> user id
+        self.rooms: dict[str, Room] = {}
+        self.user_rooms: dict[str, set[str]] = {}  # user id -> tokens (index)
+        self._room_id = 0
+        self._attendee_id = 100
+        self._message_id = 1000
+
+    # -- users ---------------------------------------------------------------
+    def add_user(self, user: str, password: str | None = None,
+                 display_name: str | None = None) -> User:
+        with self.lock:
+            u = User(user, password or f"{user}-password", display_name or user)
+            self.users[user] = u
+            self.user_rooms.setdefault(user, set())
+            return u
+
+    def add_group(self, group: str, members: list[str] | set[str],
+                  display_name: str | None = None) -> None:
+        with self.lock:
+            self.groups[group] = (display_name or group, set(members))
+
+    def groups_of(self, user: str) -> list[str]:
+        return sorted(g for g, (_, members) in self.groups.items() if user in members)
+
+    def display_name(self, user: str) -> str:
+        u = self.users.get(user)
+        return u.display_name if u else user
+
+    def new_app_password(self, user: str) -> str:
+        with self.lock:
+            if user not in self.users:
+                raise KeyError(f"unknown user {user!r}")
+            alphabet = string.ascii_letters + string.digits
+            pw = "".join(self.rng.choice(alphabet) for _ in range(72))
+            self.app_passwords[pw] = user
+            return pw
+
+    def random_string(self, n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
+        return "".join(self.rng.choice(alphabet) for _ in range(n))
+
+    # -- rooms ---------------------------------------------------------------
+    def new_token(self) -> str:
+        while True:
+            token = "".join(self.rng.choice(TOKEN_CHARS) for _ in range(8))
+            if token not in self.rooms:
+                return token
+
+    def create_room(self, room_type: int, name: str, owner: str | None, *,
+                    object_type: str = "", object_id: str = "", last_activity: int | None = None,
+                    message: bool = True) -> Room:
+        with self.lock:
+            self._room_id += 1
+            room = Room(self._room_id, self.new_token(), room_type, name,
+                        object_type=object_type, object_id=object_id,
+                        last_activity=last_activity if last_activity is not None else now())
+            room.avatar_version = hashlib.sha1(f"{room_type}".encode()).hexdigest()[:8]
+            self.rooms[room.token] = room
+            if owner is not None:
+                self.add_attendee(room, owner, OWNER)
+            if message and owner is not None:
+                self.system_message(room, owner, "conversation_created",
+                                    "{actor} created the conversation", ts=room.last_activity)
+            return room
+
+    def add_attendee(self, room: Room, actor_id: str, participant_type: int,
+                     actor_type: str = "users") -> Attendee:
+        with self.lock:
+            for att in room.attendees.values():
+                if att.actor_type == actor_type and att.actor_id == actor_id:
+                    return att
+            self._attendee_id += 1
+            att = Attendee(self._attendee_id, actor_type, actor_id, participant_type)
+            if room.last_message is not None:
+                att.last_read_message = room.last_message.id
+            room.attendees[att.id] = att
+            if actor_type == "users":
+                self.user_rooms.setdefault(actor_id, set()).add(room.token)
+            return att
+
+    def remove_attendee(self, room: Room, att: Attendee) -> None:
+        with self.lock:
+            room.attendees.pop(att.id, None)
+            if att.actor_type == "users":
+                self.user_rooms.get(att.actor_id, set()).discard(room.token)
+
+    def delete_room(self, room: Room) -> None:
+        with self.lock:
+            for att in list(room.attendees.values()):
+                self.remove_attendee(room, att)
+            self.rooms.pop(room.token, None)
+
+    def next_message_id(self) -> int:
+        self._message_id += 1
+        return self._message_id
+
+    def system_message(self, room: Room, actor: str, system_message: str, text: str,
+                       params: dict[str, Any] | None = None, ts: int | None = None) -> Message:
+        with self.lock:
+            ts = ts if ts is not None else now()
+            name = self.display_name(actor)
+            actor_param = {"type": "user", "id": actor, "name": name, "mention-id": actor}
+            msg = Message(self.next_message_id(), "users", actor, name, ts, text,
+                          system_message, "system", {"actor": actor_param, **(params or {})},
+                          expiration=ts + room.message_expiration if room.message_expiration else 0)
+            self.set_last_message(room, msg, actor)
+            return msg
+
+    def set_last_message(self, room: Room, msg: Message, author: str | None) -> None:
+        room.last_message = msg
+        room.last_activity = max(room.last_activity, msg.timestamp)
+        att = room.attendee_of(author)
+        if att is not None:
+            att.last_read_message = msg.id
+
+    def rooms_of(self, user: str) -> list[Room]:
+        with self.lock:
+            tokens = self.user_rooms.get(user, set())
+            return sorted((self.rooms[t] for t in tokens if t in self.rooms), key=lambda r: r.id)
+
+    def one_to_one_between(self, a: str, b: str) -> Room | None:
+        for room in self.rooms.values():
+            if room.type == 1 and room.object_type == "" and set(room.name.split("\n")) == {a, b}:
+                return room
+        return None

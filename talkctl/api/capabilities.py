@@ -10,6 +10,8 @@ from talkctl.api.errors import TalkNotEnabledError, UnsupportedError
 
 CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities"
 MAX_AGE_SECONDS = 24 * 3600
+# Talk N ships with Nextcloud N + 10 (Talk 3 with Nextcloud 13, Talk 22 with Nextcloud 32).
+NEXTCLOUD_TALK_OFFSET = 10
 
 # Which API version each conversation-API feature flag announces, newest first.
 API_VERSION_FEATURES: tuple[tuple[str, int], ...] = (
@@ -47,9 +49,9 @@ class Capabilities:
     def require(self, feature: str, what: str) -> None:
         """Raise UnsupportedError (and send nothing) when the server lacks ``feature``."""
         if feature not in self.features:
-            version = f"Talk {self.talk_version}" if self.talk_version else self.describe_server()
             raise UnsupportedError(
-                f"{what} is not supported by this server ({version}; needs '{feature}')",
+                f"{what}: not supported by this server ({self.describe_server()}): "
+                f"it lacks the '{feature}' capability",
                 feature,
             )
 
@@ -62,8 +64,13 @@ class Capabilities:
         return bool(self.conversations_config().get("force-passwords", False))
 
     def describe_server(self) -> str:
+        """``Talk 22.0.0``; servers before Talk 15 do not say their Talk version, but each
+        Talk major ships with one Nextcloud major (Talk 8 with Nextcloud 18): derive it."""
         if self.talk_version:
             return f"Talk {self.talk_version}"
+        major = _major(self.nextcloud_version)
+        if major is not None and major >= NEXTCLOUD_TALK_OFFSET + 3:
+            return f"Talk {major - NEXTCLOUD_TALK_OFFSET} (Nextcloud {self.nextcloud_version})"
         if self.nextcloud_version:
             return f"Nextcloud {self.nextcloud_version}"
         return "an older Talk"
@@ -91,6 +98,11 @@ class Capabilities:
             talk_hash=data.get("talk_hash"),
             fetched_at=float(data.get("fetched_at", 0.0)),
         )
+
+
+def _major(version: str | None) -> int | None:
+    head = (version or "").split(".", 1)[0]
+    return int(head) if head.isdigit() else None
 
 
 def parse_capabilities(data: Any, *, now: float | None = None) -> Capabilities:

@@ -68,6 +68,8 @@ class ConversationsApi:
         password: str | None = None,
     ) -> tuple[Conversation, bool]:
         """Create a conversation; returns it and whether it is new (not an existing one-to-one)."""
+        if source == "circles":
+            self.client.capabilities.require("circles-support", "inviting a circle")
         form: dict[str, Any] = {"roomType": room_type}
         if invite:
             form["invite"] = invite

@@ -84,8 +84,6 @@ def create(
             "this server requires a password for public conversations: "
             "pass it with --password-stdin"
         )
-    if source == "circles":
-        capabilities.require("circles-support", "inviting a circle")
     sends_password = password is not None and capabilities.has("conversation-creation-password")
     try:
         conversation, created = api.create(

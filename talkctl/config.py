@@ -1,7 +1,11 @@
-"""The config file: TOML profiles (server, user, where the secret is kept), never a secret."""
+"""The config file: TOML profiles (server, user, where the secret is kept), never a secret.
+
+Written atomically with mode 0600; keys talkctl does not know are kept as they were.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +15,20 @@ from talkctl.errors import ConfigError
 from talkctl.files import write_private
 
 CONFIG_NAME = "config.toml"
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+KNOWN_STORES = ("keyring", "file")
+
+
+def check_profile_name(name: str) -> str:
+    """A profile name: letters, digits, ``. _ @ -``; UsageError otherwise."""
+    if not PROFILE_NAME.match(name):
+        from talkctl.errors import UsageError
+
+        raise UsageError(
+            f"invalid profile name {name!r}: use letters, digits, '.', '_', '@' or '-' "
+            "(at most 64, starting with a letter or digit)"
+        )
+    return name
 
 
 @dataclass
@@ -20,9 +38,11 @@ class Profile:
     user: str
     store: str = "keyring"
     ca_bundle: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_toml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"server": self.server, "user": self.user, "store": self.store}
+        data: dict[str, Any] = dict(self.extra)
+        data.update({"server": self.server, "user": self.user, "store": self.store})
         if self.ca_bundle:
             data["ca_bundle"] = self.ca_bundle
         return data
@@ -33,6 +53,25 @@ class Config:
     path: Path
     default: str | None = None
     profiles: dict[str, Profile] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def default_name(self) -> str | None:
+        """The profile used without --profile: ``default``, or the only one there is."""
+        if self.default is not None:
+            return self.default if self.default in self.profiles else None
+        return next(iter(self.profiles)) if len(self.profiles) == 1 else None
+
+    def put(self, profile: Profile) -> None:
+        """Add or replace a profile (by name)."""
+        self.profiles[profile.name] = profile
+
+    def remove(self, name: str) -> Profile | None:
+        """Remove a profile; the default is cleared when it was the one removed."""
+        removed = self.profiles.pop(name, None)
+        if self.default == name:
+            self.default = None
+        return removed
 
     def profile(self, name: str | None) -> Profile | None:
         key = name or self.default
@@ -49,11 +88,16 @@ class Config:
     def save(self) -> None:
         import tomli_w
 
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = {
+            k: v for k, v in self.extra.items() if k not in ("default", "profiles")
+        }
         if self.default:
             data["default"] = self.default
         data["profiles"] = {name: p.to_toml() for name, p in self.profiles.items()}
-        write_private(self.path, tomli_w.dumps(data))
+        try:
+            write_private(self.path, tomli_w.dumps(data))
+        except OSError as exc:
+            raise ConfigError(f"cannot write config {self.path}: {exc}") from None
 
 
 def load_config(directory: Path) -> Config:
@@ -93,12 +137,20 @@ def _parse(path: Path, data: dict[str, Any]) -> Config:
                 f"corrupt config {path}: [profiles.{name}] needs 'server' and 'user' strings"
             )
         store = entry.get("store", "keyring")
+        if store not in KNOWN_STORES:
+            raise ConfigError(
+                f"corrupt config {path}: [profiles.{name}] 'store' must be "
+                f"{' or '.join(repr(s) for s in KNOWN_STORES)}"
+            )
         ca_bundle = entry.get("ca_bundle")
+        known = ("server", "user", "store", "ca_bundle")
         profiles[name] = Profile(
             name=name,
             server=server,
             user=user,
-            store=store if isinstance(store, str) else "keyring",
+            store=store,
             ca_bundle=ca_bundle if isinstance(ca_bundle, str) else None,
+            extra={k: v for k, v in entry.items() if k not in known},
         )
-    return Config(path=path, default=default, profiles=profiles)
+    extra = {k: v for k, v in data.items() if k not in ("default", "profiles")}
+    return Config(path=path, default=default, profiles=profiles, extra=extra)

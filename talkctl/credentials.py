@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 from talkctl.config import Config, Profile
 from talkctl.errors import CredentialsError, UsageError
-from talkctl.secrets import keyring_get, read_secret_file, secret_file
+from talkctl.secrets import (
+    STORE_FILE,
+    backend_name,
+    keyring_get,
+    read_secret_file,
+    secret_file,
+    secure_backend,
+)
 
 ENV_SECRET = "TALKCTL_APP_PASSWORD"
 ENV_SECRET_FILE = "TALKCTL_APP_PASSWORD_FILE"
@@ -107,17 +114,16 @@ def resolve_credentials(
 
 
 def _from_profile(profile: Profile, config_dir: Path) -> Credentials:
-    if profile.store == "file":
+    if profile.store == STORE_FILE:
         path = secret_file(config_dir, profile.server, profile.user)
         from_file = read_secret_file(path)
         return Credentials(profile.server, profile.user, from_file, f"file {path}", profile)
+    backend = secure_backend()
     value = keyring_get(profile.server, profile.user)
     if not value:
         raise CredentialsError(
             f"no app password in the keyring for profile {profile.name!r}: "
             f"run 'talkctl auth login --profile {profile.name}'"
         )
-    import keyring
-
-    backend = type(keyring.get_keyring()).__name__
-    return Credentials(profile.server, profile.user, value, f"keyring ({backend})", profile)
+    source = f"keyring ({backend_name(backend)})"
+    return Credentials(profile.server, profile.user, value, source, profile)

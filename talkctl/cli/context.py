@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from talkctl.api.conversations import ConversationsApi
     from talkctl.api.http import Transport
     from talkctl.cache import AccountCache
-    from talkctl.config import Config
+    from talkctl.config import Config, Profile
     from talkctl.credentials import Credentials
     from talkctl.resolve import Resolver
 
@@ -146,12 +146,17 @@ class Factory:
         return self.options.retries if self.options.retries is not None else DEFAULT_RETRIES
 
     def verify(self) -> bool | str:
+        if self.options.insecure or self.options.ca_bundle:
+            return self.verify_for(None)
+        return self.verify_for(self.credentials.profile)
+
+    def verify_for(self, profile: Profile | None) -> bool | str:
+        """TLS verification for ``profile`` (None: an account not stored yet, e.g. at login)."""
         if self.options.insecure:
             self.environment.warn("--insecure: TLS certificates are not verified")
             return False
         if self.options.ca_bundle:
             return self.options.ca_bundle
-        profile = self.credentials.profile
         if profile is not None and profile.ca_bundle:
             return profile.ca_bundle
         env = self.environment.env
@@ -160,7 +165,16 @@ class Factory:
     def debug_sink(self) -> object | None:
         return self.environment.message if self.options.debug else None
 
-    def transport_for(self, server: str, user: str | None, secret: str | None) -> Transport:
+    def transport_for(
+        self,
+        server: str,
+        user: str | None,
+        secret: str | None,
+        *,
+        verify: bool | str | None = None,
+    ) -> Transport:
+        """A transport to ``server``; pass ``verify`` (see verify_for) when the account is not
+        the run's credentials (``auth login``: user and secret None send no credentials)."""
         from talkctl.api.http import Transport
 
         return Transport(
@@ -168,7 +182,7 @@ class Factory:
             user,
             secret,
             timeout=self.timeout,
-            verify=self.verify(),
+            verify=self.verify() if verify is None else verify,
             debug=self.environment.message if self.options.debug else None,
             pool_size=16,
         )

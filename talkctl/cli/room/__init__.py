@@ -1,16 +1,41 @@
-"""``talkctl room``: one module per group of verbs, one small function per verb."""
+"""``talkctl room``: one module per group of verbs, one small function per verb.
+
+Verb modules are imported only when one of their verbs runs (``room list`` imports
+``listing.py`` alone); ``room --help`` imports them all. A new verb: add it to ``VERBS``
+with the module that registers it (the order here is the order of ``room --help``).
+"""
 
 from __future__ import annotations
 
 import typer
+
+from talkctl.cli.lazy import lazy_verbs
+
+_LISTING = "talkctl.cli.room.listing"
+_CREATE = "talkctl.cli.room.create"
+_CHANGE = "talkctl.cli.room.change"
+_REMOVE = "talkctl.cli.room.remove"
+
+# verb -> module that registers it on room_app
+VERBS: dict[str, str] = {
+    "list": _LISTING,
+    "show": _LISTING,
+    "create": _CREATE,
+    "rename": _CHANGE,
+    "publish": _CHANGE,
+    "unpublish": _CHANGE,
+    "read-only": _CHANGE,
+    "password": _CHANGE,
+    "favorite": _CHANGE,
+    "unfavorite": _CHANGE,
+    "notify": _CHANGE,
+    "delete": _REMOVE,
+    "leave": _REMOVE,
+}
 
 room_app = typer.Typer(
     help="List, show, create and change conversations.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-from talkctl.cli.room import listing  # noqa: E402,F401,I001  (registers verbs, in help order)
-from talkctl.cli.room import create  # noqa: E402,F401
-from talkctl.cli.room import change  # noqa: E402,F401
-from talkctl.cli.room import remove  # noqa: E402,F401
+lazy_verbs(room_app, VERBS)

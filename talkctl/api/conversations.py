@@ -9,9 +9,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
 from talkctl.api.models import Conversation, ConversationType
+
+# operation → (capability it needs, what to call it in "... not supported by this server")
+GATES: dict[str, tuple[str, str]] = {
+    "favorite": ("favorites", "favorites"),
+    "notify": ("notification-levels", "notification levels"),
+    "read-only": ("read-only-rooms", "read-only conversations"),
+    "description": ("room-description", "conversation descriptions"),
+    "circles": ("circles-support", "inviting a circle"),
+    "creation-password": ("conversation-creation-password", "a password with the creation"),
+}
 
 
 def room_path(token: str, suffix: str = "") -> str:
@@ -33,8 +44,13 @@ class ConversationsApi:
         self.client = client
 
     @property
-    def capabilities(self) -> Any:
+    def capabilities(self) -> Capabilities:
         return self.client.capabilities
+
+    def require(self, operation: str) -> None:
+        """Raise UnsupportedError, sending nothing, when the server lacks ``operation``."""
+        feature, what = GATES[operation]
+        self.client.capabilities.require(feature, what)
 
     def list(self, *, include_last_message: bool = True) -> list[Conversation]:
         """The user's conversations; never marks the user online (``noStatusUpdate=1``)."""
@@ -69,7 +85,7 @@ class ConversationsApi:
     ) -> tuple[Conversation, bool]:
         """Create a conversation; returns it and whether it is new (not an existing one-to-one)."""
         if source == "circles":
-            self.client.capabilities.require("circles-support", "inviting a circle")
+            self.require("circles")
         form: dict[str, Any] = {"roomType": room_type}
         if invite:
             form["invite"] = invite
@@ -78,9 +94,7 @@ class ConversationsApi:
         if name is not None and room_type != ConversationType.ONE_TO_ONE:
             form["roomName"] = name
         if password is not None:
-            self.client.capabilities.require(
-                "conversation-creation-password", "setting a password while creating"
-            )
+            self.require("creation-password")
             form["password"] = password
         response = self.client.spreed("POST", "/room", data=form)
         conversation = conversation_or_none(response)
@@ -96,11 +110,19 @@ class ConversationsApi:
 
     def rename(self, token: str, name: str) -> Conversation | None:
         return conversation_or_none(
-            self.client.spreed("PUT", room_path(token), data={"roomName": name})
+            self.client.spreed("PUT", room_path(token), data={"roomName": name}, repeatable=True)
         )
 
     def delete(self, token: str) -> None:
-        self.client.spreed("DELETE", room_path(token))
+        """Delete the conversation. A retried delete that answers 404 has succeeded: an
+        earlier attempt deleted it but its answer was lost."""
+        from talkctl.api.errors import ApiError
+
+        try:
+            self.client.spreed("DELETE", room_path(token), repeatable=True)
+        except ApiError as exc:
+            if exc.status != 404 or exc.attempts < 2:
+                raise
 
     def leave(self, token: str) -> None:
         """Remove yourself from the conversation (the way out of a one-to-one)."""
@@ -109,46 +131,58 @@ class ConversationsApi:
     def make_public(self, token: str, password: str | None = None) -> Conversation | None:
         form: dict[str, Any] | None = None
         if password is not None:
-            self.client.capabilities.require(
-                "conversation-creation-password", "setting a password while publishing"
-            )
+            self.require("creation-password")
             form = {"password": password}
         return conversation_or_none(
-            self.client.spreed("POST", room_path(token, "/public"), data=form)
+            self.client.spreed("POST", room_path(token, "/public"), data=form, repeatable=True)
         )
 
     def make_private(self, token: str) -> Conversation | None:
-        return conversation_or_none(self.client.spreed("DELETE", room_path(token, "/public")))
+        return conversation_or_none(
+            self.client.spreed("DELETE", room_path(token, "/public"), repeatable=True)
+        )
 
     def set_read_only(self, token: str, read_only: bool) -> Conversation | None:
-        self.client.capabilities.require("read-only-rooms", "read-only conversations")
+        self.require("read-only")
         return conversation_or_none(
             self.client.spreed(
-                "PUT", room_path(token, "/read-only"), data={"state": 1 if read_only else 0}
+                "PUT",
+                room_path(token, "/read-only"),
+                data={"state": 1 if read_only else 0},
+                repeatable=True,
             )
         )
 
     def set_password(self, token: str, password: str) -> Conversation | None:
         """Set the password; an empty one removes it."""
         return conversation_or_none(
-            self.client.spreed("PUT", room_path(token, "/password"), data={"password": password})
+            self.client.spreed(
+                "PUT", room_path(token, "/password"), data={"password": password}, repeatable=True
+            )
         )
 
     def set_favorite(self, token: str, favorite: bool) -> Conversation | None:
-        self.client.capabilities.require("favorites", "favorites")
+        self.require("favorite")
         method = "POST" if favorite else "DELETE"
-        return conversation_or_none(self.client.spreed(method, room_path(token, "/favorite")))
+        return conversation_or_none(
+            self.client.spreed(method, room_path(token, "/favorite"), repeatable=True)
+        )
 
     def set_notification_level(self, token: str, level: int) -> Conversation | None:
-        self.client.capabilities.require("notification-levels", "notification levels")
+        self.require("notify")
         return conversation_or_none(
-            self.client.spreed("POST", room_path(token, "/notify"), data={"level": level})
+            self.client.spreed(
+                "POST", room_path(token, "/notify"), data={"level": level}, repeatable=True
+            )
         )
 
     def set_description(self, token: str, description: str) -> Conversation | None:
-        self.client.capabilities.require("room-description", "conversation descriptions")
+        self.require("description")
         return conversation_or_none(
             self.client.spreed(
-                "PUT", room_path(token, "/description"), data={"description": description}
+                "PUT",
+                room_path(token, "/description"),
+                data={"description": description},
+                repeatable=True,
             )
         )

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.api.conversations import ConversationsApi
+from talkctl.api.errors import ApiError
 from talkctl.api.models import (
     Conversation,
     ConversationType,
@@ -41,6 +42,11 @@ def _split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
     if not items:
         raise UsageError(f"missing {what}")
     return items[:-1], items[-1]
+
+
+def _require(ctx: typer.Context, operation: str) -> None:
+    """Refuse an operation the server lacks before anything is sent (not even a listing)."""
+    factory_of(ctx).conversations.require(operation)
 
 
 def _run(
@@ -100,7 +106,24 @@ def rename(
 
 def _publish(password: str | None) -> Change:
     def apply(api: ConversationsApi, target: Target) -> Conversation | None:
-        return api.make_public(target.token, password)
+        if password is None or api.capabilities.has("conversation-creation-password"):
+            return api.make_public(target.token, password)
+        # older servers take no password with the publish: set it right after, and undo
+        # the publish if it is refused, so the conversation is never left open unprotected
+        api.make_public(target.token)
+        try:
+            return api.set_password(target.token, password)
+        except ApiError as exc:
+            try:
+                api.make_private(target.token)
+            except ApiError:
+                exc.server_message = (
+                    f"{target.label} is now public WITHOUT a password and could not be made "
+                    "private again: run 'talkctl room unpublish' on it"
+                )
+                raise exc from None
+            exc.server_message = "the server refused the password; it stays a group conversation"
+            raise
 
     return Change(
         verb="published",
@@ -187,6 +210,7 @@ def read_only(
     convs, state = _split_last(args, "the state (on or off)")
     if state not in ("on", "off"):
         raise UsageError(f"read-only state must be 'on' or 'off', not {state!r}")
+    _require(ctx, "read-only")
     on = state == "on"
     change = Change(
         verb="set read-only" if on else "set writable",
@@ -257,6 +281,7 @@ def _favorite(
     json_: bool,
     fmt: str | None,
 ) -> None:
+    _require(ctx, "favorite")
     change = Change(
         verb="added to favorites" if on else "removed from favorites",
         apply=lambda api, t: api.set_favorite(t.token, on),
@@ -338,6 +363,7 @@ def notify(
     """
     convs, value = _split_last(args, "the level")
     level = parse_level(value)
+    _require(ctx, "notify")
 
     def apply(api: ConversationsApi, target: Target) -> Conversation | None:
         return api.set_notification_level(target.token, level_for(level, target.type))
@@ -346,7 +372,7 @@ def notify(
         verb=f"set notifications to {value} for",
         apply=apply,
         describe=lambda t: f"notify {level_name(level_for(level, t.type))}",
-        already=lambda c: c.notification_level == level_for(level, c.type),
+        already=lambda c: c.effective_notification_level == level_for(level, c.type),
         explain={(400, "level"): "the server refused notification level {label}"},
     )
     _run(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)

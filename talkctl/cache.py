@@ -52,10 +52,14 @@ class AccountCache:
         return [r for r in rooms if isinstance(r, dict)] if isinstance(rooms, list) else []
 
     def save_rooms(self, conversations: Iterable[Conversation]) -> None:
-        rooms = [
-            {"token": c.token, "name": c.name, "displayName": c.display_name, "type": c.type}
-            for c in conversations
-        ]
+        rooms = [_entry(c) for c in conversations]
+        self._write("rooms.json", {"server": self.server, "user": self.user, "rooms": rooms})
+
+    def remember_room(self, conversation: Conversation) -> None:
+        """Add (or update) one conversation, e.g. one just created, so that its token is
+        used directly by the next command."""
+        rooms = [r for r in self.load_rooms() if r.get("token") != conversation.token]
+        rooms.append(_entry(conversation))
         self._write("rooms.json", {"server": self.server, "user": self.user, "rooms": rooms})
 
     def forget_room(self, token: str) -> None:
@@ -64,3 +68,12 @@ class AccountCache:
 
     def cached_token(self, ref: str) -> bool:
         return any(r.get("token") == ref for r in self.load_rooms())
+
+
+def _entry(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "token": conversation.token,
+        "name": conversation.name,
+        "displayName": conversation.display_name,
+        "type": conversation.type,
+    }

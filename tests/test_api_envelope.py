@@ -122,9 +122,9 @@ def test_error_bodies_raise_api_error(
             id="truncated-json",
         ),
         pytest.param("", "application/json", "empty answer", id="empty"),
-        pytest.param({"data": []}, "application/json", "no OCS envelope", id="no-envelope"),
-        pytest.param([1, 2], "application/json", "no OCS envelope", id="json-array"),
-        pytest.param({"ocs": []}, "application/json", "no OCS envelope", id="ocs-not-object"),
+        pytest.param({"data": []}, "application/json", "OCS envelope", id="no-envelope"),
+        pytest.param([1, 2], "application/json", "OCS envelope", id="json-array"),
+        pytest.param({"ocs": []}, "application/json", "OCS envelope", id="ocs-not-object"),
     ],
 )
 def test_not_ocs_json_is_invalid_response(body: Any, content_type: str, fragment: str) -> None:

@@ -105,7 +105,7 @@ def create(
         message = f"Created {type_} conversation {conversation.display_name} ({conversation.token})"
     else:
         message = f"A one-to-one conversation with {invite} already exists ({conversation.token})"
-    factory.cache.forget_room(conversation.token)
+    factory.cache.remember_room(conversation)
     Renderer(factory.environment, output).render(ConversationDetail(conversation, message))
 
 

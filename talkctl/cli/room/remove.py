@@ -88,7 +88,7 @@ def delete(
         apply=lambda api, t: api.delete(t.token),
         describe=lambda t: "delete",
         removal="deleted",
-        guard=guard,
+        guard=guard if bulk else None,  # a single delete needs no listing for it
         explain={
             (400, None): "{label} is a one-to-one conversation and cannot be deleted: "
             "use 'talkctl room leave'",

@@ -71,6 +71,8 @@ KNOWN_FIELDS: frozenset[str] = frozenset(
         "participantInCall",
         "count",
         "numGuests",
+        "participants",  # API v1 only (removed in v2)
+        "guestList",  # API v1 only (removed in v2)
     ]
 )
 

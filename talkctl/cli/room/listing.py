@@ -28,28 +28,125 @@ def parse_fields(fields: str | None) -> list[str] | None:
     return validate_fields(fields)
 
 
+TypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        help="Only this type (repeatable): group, public, one-to-one, former-one-to-one, "
+        "note-to-self, changelog.",
+        metavar="TYPE",
+        show_default=False,
+    ),
+]
+ObjectTypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--object-type",
+        help="Only conversations bound to this kind of object (repeatable; e.g. file, "
+        "share:password, room, event; '' for those bound to nothing).",
+        metavar="TYPE",
+        show_default=False,
+    ),
+]
+
+
 @room_app.command("list")
 @handled
 def list_(
     ctx: typer.Context,
+    types: TypesOption = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="Only names matching this glob (case-sensitive).", metavar="GLOB"
+        ),
+    ] = None,
+    favorite: Annotated[bool, typer.Option("--favorite", help="Only favorites.")] = False,
+    unread: Annotated[bool, typer.Option("--unread", help="Only with unread messages.")] = False,
+    mentioned: Annotated[
+        bool, typer.Option("--mentioned", help="Only where you have an unread mention.")
+    ] = False,
+    public: Annotated[
+        bool, typer.Option("--public", help="Only public conversations (open to guests).")
+    ] = False,
+    has_password: Annotated[
+        bool, typer.Option("--has-password", help="Only password-protected ones.")
+    ] = False,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Only read-only ones.")] = False,
+    inactive: Annotated[
+        str | None,
+        typer.Option(
+            "--inactive",
+            help="Only without activity for this long (90d, 12h; s/m/h/d/w).",
+            metavar="DURATION",
+        ),
+    ] = None,
+    active: Annotated[
+        str | None,
+        typer.Option(
+            "--active", help="Only with activity within this long (12h, 7d).", metavar="DURATION"
+        ),
+    ] = None,
+    archived: Annotated[
+        bool | None,
+        typer.Option(
+            "--archived/--not-archived",
+            help="Only archived / only not archived.",
+            show_default=False,
+        ),
+    ] = None,
+    object_types: ObjectTypesOption = None,
+    sort: Annotated[
+        str | None,
+        typer.Option("--sort", help="Order: activity (most recent first) or name.", metavar="KEY"),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="At most N conversations.", metavar="N")
+    ] = None,
     json_: JsonOption = False,
     fmt: FormatOption = None,
     fields: FieldsOption = None,
 ) -> None:
-    """List your conversations.
+    """List your conversations, optionally filtered.
 
-    A terminal gets a table; a pipe gets tab-separated rows. --json prints the server's
-    conversation objects with every field. Never marks you online.
+    A terminal gets a table; a pipe gets tab-separated rows (csv has a header row). --json
+    prints the server's conversation objects with every field. Filters combine (all must
+    hold). Never marks you online.
 
-    Example: talkctl room list --json | jq -r '.[].token'
+    \b
+    Examples:
+      talkctl room list --json | jq -r '.[].token'
+      talkctl room list --inactive 90d --type group --json | talkctl room delete --stdin --yes
+      talkctl room list --unread --sort activity --limit 10 --fields token,displayName
     """
+    import time
+
+    from talkctl.cli.filters import Selection, parse_duration, parse_types
+
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     chosen = parse_fields(fields)
+    selection = Selection(
+        types=parse_types(types or []),
+        name_glob=name,
+        favorite=favorite,
+        unread=unread,
+        mentioned=mentioned,
+        public=public,
+        has_password=has_password,
+        read_only=read_only,
+        inactive_for=parse_duration(inactive, "--inactive") if inactive is not None else None,
+        active_within=parse_duration(active, "--active") if active is not None else None,
+        archived=archived,
+        object_types=frozenset(object_types or []),
+        sort=sort,
+        limit=limit,
+    )
     needs_last_message = output in ("json", "jsonl") and (not chosen or "lastMessage" in chosen)
     conversations = factory.conversations.list(include_last_message=needs_last_message)
     factory.cache.save_rooms(conversations)
-    Renderer(factory.environment, output).render(ConversationList(conversations, chosen))
+    selected = selection.apply(conversations, int(time.time()))
+    Renderer(factory.environment, output).render(ConversationList(selected, chosen))
 
 
 @room_app.command("show")

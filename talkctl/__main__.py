@@ -4,6 +4,12 @@ from __future__ import annotations
 
 
 def main() -> None:
+    import os
+
+    if os.environ.get("_TALKCTL_COMPLETE"):  # a shell asks for TAB completions
+        from talkctl.cli.completion import register_shells
+
+        register_shells()
     from talkctl.cli.app import app
 
     app(prog_name="talkctl")

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 # name -> ("module:attribute" of a typer.Typer, one-line summary shown by --help)
 LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "room": ("talkctl.cli.room:room_app", "List, show, create and change conversations."),
+    "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
 }
 
 
@@ -25,6 +26,10 @@ def load_group(name: str) -> Any:
     else:
         command = typer.main.get_command(sub_app)
     command.name = name
+    # a sub-Typer adds its own --install-completion/--show-completion: `talkctl completion` does it
+    command.params = [
+        p for p in command.params if p.name not in ("install_completion", "show_completion")
+    ]
     return command
 
 

@@ -6,12 +6,16 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_conversation
 from talkctl.cli.context import Factory
 
 ConvsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Conversations: tokens or exact names.", metavar="CONV...", show_default=False
+        help="Conversations: tokens or exact names.",
+        metavar="CONV...",
+        show_default=False,
+        autocompletion=complete_conversation,
     ),
 ]
 StdinOption = Annotated[

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_conversation
 from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import (
@@ -153,7 +154,12 @@ def list_(
 @handled
 def show(
     ctx: typer.Context,
-    conv: Annotated[str, typer.Argument(help="Token or exact name.", metavar="CONV")],
+    conv: Annotated[
+        str,
+        typer.Argument(
+            help="Token or exact name.", metavar="CONV", autocompletion=complete_conversation
+        ),
+    ],
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:

@@ -1,0 +1,1 @@
+complete --command talkctl --no-files --arguments "(env _TALKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) talkctl)" --condition "env _TALKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) talkctl"

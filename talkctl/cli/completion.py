@@ -1,0 +1,141 @@
+"""``talkctl completion bash|zsh|fish`` and what answers the shell on every TAB.
+
+The scripts are typer's own (``typer._completion_shared``); they call talkctl back with
+``_TALKCTL_COMPLETE=complete_<shell>``. That callback answers from local files only: the
+command tree, the config file and the conversation cache that ``room list`` refreshes. It never
+builds credentials, so it imports neither requests nor keyring and never touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from collections.abc import Mapping
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+PROG_NAME = "talkctl"
+COMPLETE_VAR = "_TALKCTL_COMPLETE"
+SHELLS = ("bash", "zsh", "fish")
+
+
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+def completion_script(shell: str) -> str:
+    """The script ``talkctl completion SHELL`` prints (and ``completions/`` holds)."""
+    from typer._completion_shared import get_completion_script
+
+    return get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)
+
+
+def register_shells() -> None:
+    """Make the TAB callback speak typer's protocol (the app has ``add_completion=False``).
+
+    Bash gets values shell-quoted, so a name with spaces is inserted as one word.
+    """
+    from typer._click.shell_completion import CompletionItem, add_completion_class
+    from typer._completion_classes import BashComplete, completion_init
+
+    class QuotingBashComplete(BashComplete):
+        def format_completion(self, item: CompletionItem) -> str:
+            return shlex.quote(str(item.value))
+
+    completion_init()
+    add_completion_class(QuotingBashComplete, "bash")
+
+
+# -- CONV arguments ----------------------------------------------------------------
+
+
+def _root_params(ctx: typer.Context) -> dict[str, Any]:
+    root = ctx.find_root()
+    return dict(root.params) if root.params else {}
+
+
+def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The conversations cached for the account this command line would use.
+
+    The account comes from ``--server``/``--user`` (or their TALKCTL_* variables, which typer
+    has already read into the root's params), else ``--profile``/the default profile of the
+    config file. No secret is looked at: a wrong guess only means no suggestions.
+    """
+    from talkctl import files
+    from talkctl.cache import AccountCache
+    from talkctl.config import load_config
+    from talkctl.credentials import normalize_server
+
+    params = _root_params(ctx) if ctx is not None else {}
+    server = params.get("server") or environ.get("TALKCTL_SERVER")
+    user = params.get("user") or environ.get("TALKCTL_USER")
+    profile_name = params.get("profile") or environ.get("TALKCTL_PROFILE")
+    try:
+        if server and user:
+            server = normalize_server(server)
+        else:
+            config = load_config(files.config_dir(environ))
+            if server:
+                profile = config.find(normalize_server(server), user)
+            else:
+                profile = config.profile(profile_name)
+            if profile is None:
+                return []
+            server, user = profile.server, profile.user
+        return AccountCache(files.cache_dir(environ), server, user).load_rooms()
+    except Exception:  # a TAB must never print a traceback into the command line
+        return []
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def conversation_choices(rooms: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(value, help) pairs: every token, display name and name, each offered once."""
+    choices: dict[str, str] = {}
+    for room in rooms:
+        token = room.get("token")
+        if not isinstance(token, str) or not token:
+            continue
+        display = _text(room.get("displayName"))
+        name = _text(room.get("name"))
+        choices.setdefault(token, display or name)
+        for label in (display, name):
+            if label:
+                choices.setdefault(label, token)
+    return sorted(choices.items(), key=lambda item: item[0].casefold())
+
+
+def complete_conversation(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Autocompletion of CONV: names and tokens from the local cache, never the network."""
+    rooms = cached_rooms(ctx, os.environ)
+    return [(v, h) for v, h in conversation_choices(rooms) if v.startswith(incomplete)]
+
+
+# -- the command -------------------------------------------------------------------
+
+completion_app = typer.Typer(rich_markup_mode=None)
+
+
+@completion_app.command("completion")
+def completion(
+    shell: Annotated[
+        Shell, typer.Argument(help="bash, zsh or fish.", metavar="SHELL", show_default=False)
+    ],
+) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    TAB then completes commands, options and conversation names and tokens (from the local
+    list that 'room list' refreshes; a TAB never contacts the server).
+
+    \b
+    Example: talkctl completion bash > ~/.local/share/bash-completion/completions/talkctl
+    Example: talkctl completion zsh > ~/.zsh/talkctl.zsh  # then: source it in ~/.zshrc
+    Example: talkctl completion fish > ~/.config/fish/completions/talkctl.fish
+    """
+    print(completion_script(shell.value))

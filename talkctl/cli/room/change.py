@@ -86,6 +86,9 @@ def rename(
 ) -> None:
     """Rename a conversation.
 
+    The new name is the last argument. An empty or blank name is refused before anything is
+    sent; the server refuses to rename a one-to-one conversation.
+
     Example: talkctl room rename "Team chat" "Team chat 2027"
     """
     convs, new_name = _split_last(args, "NEW_NAME")
@@ -180,6 +183,8 @@ def unpublish(
 ) -> None:
     """Disallow guests: turn a public conversation into a group one.
 
+    Its guest link stops working; the participants stay. --dry-run shows what would change.
+
     Example: talkctl room unpublish "Town hall"
     """
     change = Change(
@@ -204,6 +209,9 @@ def read_only(
     fmt: FormatOption = None,
 ) -> None:
     """Make a conversation read-only (on) or writable again (off).
+
+    The state is the last argument. In a read-only conversation nobody can post; its
+    history stays. Needs a server with the read-only-rooms capability.
 
     Example: talkctl room read-only "Announcements" on
     """
@@ -304,6 +312,8 @@ def favorite(
 ) -> None:
     """Mark a conversation as favorite.
 
+    Favorites come first in Talk's list; 'room list --favorite' selects them.
+
     Example: talkctl room favorite "Team chat"
     """
     _favorite(ctx, convs or [], True, stdin, dry_run, jobs, json_, fmt)
@@ -321,6 +331,8 @@ def unfavorite(
     fmt: FormatOption = None,
 ) -> None:
     """Remove a conversation from the favorites.
+
+    The opposite of 'room favorite'; nothing else about the conversation changes.
 
     Example: talkctl room unfavorite "Team chat"
     """

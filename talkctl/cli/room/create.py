@@ -24,7 +24,9 @@ SOURCES = ("groups", "circles")
 @handled
 def create(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="Name of the new conversation.")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Name of the new conversation.", metavar="NAME")
+    ] = None,
     type_: Annotated[
         str, typer.Option("--type", help="group, public or one-to-one.", metavar="TYPE")
     ] = "group",
@@ -43,6 +45,11 @@ def create(
 ) -> None:
     """Create a conversation.
 
+    Group and public conversations need a NAME; a one-to-one takes --type one-to-one and the
+    other user's id in --invite (if it already exists, you get the existing one). A public
+    conversation can be protected from the start with --password-stdin.
+
+    \b
     Examples:
       talkctl room create "Team chat" --invite staff --source groups
       talkctl room create --type one-to-one --invite alice

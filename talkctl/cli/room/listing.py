@@ -165,6 +165,9 @@ def show(
 ) -> None:
     """Show one conversation.
 
+    A terminal gets a summary of its settings; --json prints the server's conversation
+    object with every field. CONV is a token or an exact name.
+
     Example: talkctl room show "Team chat" --json
     """
     factory = factory_of(ctx)

@@ -122,6 +122,9 @@ def leave(
 ) -> None:
     """Remove yourself from a conversation (the way out of a one-to-one).
 
+    The conversation stays for the others; the last moderator cannot leave. Asks for
+    confirmation on a terminal; refuses without --yes otherwise.
+
     Example: talkctl room leave alice --yes
     """
     _confirmed(ctx, convs or [], stdin, yes, dry_run, "leave")

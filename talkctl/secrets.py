@@ -201,21 +201,26 @@ def read_secret_file(path: Path) -> str:
     return value
 
 
+def refuse_shared_file(path: Path) -> None:
+    """CredentialsError when ``path`` exists and others can read it."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if _readable_by_others(mode):
+        raise CredentialsError(
+            f"refusing to use the secret file {path}: others can read it "
+            f"(mode {stat.S_IMODE(mode):o}); check it, then 'chmod 600 {path}' or remove it"
+        )
+
+
 def write_secret_file(path: Path, secret: str) -> None:
     """Write ``secret`` to ``path`` (0600, atomically); refuse a file others can read.
 
     A file that others could already read may have leaked whatever it held: the user must
     look at it (and fix its mode) rather than have talkctl quietly reuse it.
     """
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        mode = 0
-    if _readable_by_others(mode):
-        raise CredentialsError(
-            f"refusing to use the secret file {path}: others can read it "
-            f"(mode {stat.S_IMODE(mode):o}); check it, then 'chmod 600 {path}' or remove it"
-        )
+    refuse_shared_file(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         write_private(path, secret + "\n")

@@ -1,0 +1,252 @@
+"""``auth login``: Login Flow v2 in a browser, or an app password on stdin for scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
+from urllib.parse import urlsplit
+
+import typer
+
+from talkctl.cli.auth import auth_app
+from talkctl.cli.auth.accounts import (
+    SavedAccount,
+    check_store_name,
+    profile_name_for,
+    requested_profile,
+    save_account,
+)
+from talkctl.cli.errors import handled
+from talkctl.cli.options import factory_of
+from talkctl.credentials import is_plain_http_remote, normalize_server
+from talkctl.errors import CredentialsError, UsageError
+from talkctl.secrets import STORE_FILE, check_store, refuse_shared_file, secret_file
+
+if TYPE_CHECKING:
+    from talkctl.api.account import AccountInfo
+    from talkctl.api.http import Transport
+    from talkctl.cli.context import Factory
+
+T = TypeVar("T")
+
+
+@auth_app.command("login")
+@handled
+def login(
+    ctx: typer.Context,
+    server_url: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SERVER_URL",
+            help="Nextcloud address (https:// is assumed; a pasted app path is dropped).",
+            show_default=False,
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", metavar="NAME", help="Profile to store the account under."),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", metavar="LOGIN", help="Login name (with --app-password-stdin)."),
+    ] = None,
+    app_password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--app-password-stdin",
+            help="Read an app password from the first line of stdin instead of the browser login.",
+        ),
+    ] = False,
+    store: Annotated[
+        str,
+        typer.Option(
+            "--store",
+            metavar="keyring|file",
+            help="Where to keep the app password: the system keyring (default) or a file only "
+            "you can read (for machines without a keyring, e.g. cron).",
+        ),
+    ] = "keyring",
+) -> None:
+    """Log in to a Nextcloud server and store an app password.
+
+    Without --app-password-stdin: starts Nextcloud's Login Flow v2, prints the login page
+    (and opens it in a browser when one is available), waits up to 20 minutes for you to
+    grant access, then stores the server and login name in a profile and the app password in
+    the system keyring. Your real password never reaches talkctl. With --app-password-stdin
+    (for provisioning scripts) the app password is verified before anything is stored; given
+    the account's real password, talkctl stores a newly created app password instead.
+
+    Environment (advanced, and for tests): TALKCTL_LOGIN_TIMEOUT (seconds to wait, default
+    1200), TALKCTL_LOGIN_POLL_INTERVAL (seconds between polls, default 2), TALKCTL_NO_BROWSER
+    (never open a browser; BROWSER chooses one).
+
+    Example: talkctl auth login cloud.example.com
+
+    Example: talkctl auth login https://cloud.example.com --user alice --app-password-stdin < pw
+
+    Example: talkctl auth login cloud.example.com --profile work --store file
+    """
+    factory = factory_of(ctx)
+    check_store_name(store)
+    name = requested_profile(factory, profile)
+    server = _server_to_use(factory, server_url, name)
+    check_store(store)
+    if is_plain_http_remote(server):
+        factory.environment.warn(f"{server} uses plain http: the app password crosses the network")
+    if app_password_stdin:
+        saved, info = _login_with_app_password(
+            factory, server, user or factory.options.user, name, store
+        )
+    else:
+        if user:
+            raise UsageError("--user is only used with --app-password-stdin")
+        saved, info = _login_in_browser(factory, server, name, store)
+    _report(factory, saved, info)
+
+
+def _server_to_use(factory: Factory, given: str | None, profile_name: str | None) -> str:
+    if given:
+        return normalize_server(given)
+    if factory.options.server:
+        return normalize_server(factory.options.server)
+    known = factory.config.profiles.get(profile_name) if profile_name else None
+    if known is not None:
+        return known.server
+    raise UsageError("give the server address: talkctl auth login https://cloud.example.com")
+
+
+def _transport(factory: Factory, server: str, user: str | None, secret: str | None) -> Transport:
+    known = factory.config.find(server, user) if user else None
+    return factory.transport_for(server, user, secret, verify=factory.verify_for(known))
+
+
+def _read_secret(factory: Factory) -> str:
+    line = factory.environment.stdin.readline().strip()
+    if not line:
+        raise UsageError("--app-password-stdin: no app password on stdin")
+    return line
+
+
+def _check_file_target(factory: Factory, store: str, server: str, user: str) -> None:
+    """Refuse early (before any login) a secret file that others can read."""
+    if store == STORE_FILE:
+        refuse_shared_file(secret_file(factory.environment.config_dir, server, user))
+
+
+def _login_with_app_password(
+    factory: Factory, server: str, user: str | None, name: str | None, store: str
+) -> tuple[SavedAccount, AccountInfo]:
+    from talkctl.api.account import current_user, exchange_app_password
+    from talkctl.api.errors import ApiError
+
+    if not user:
+        raise UsageError("--app-password-stdin needs --user LOGIN")
+    _check_file_target(factory, store, server, user)
+    secret = _read_secret(factory)
+    try:
+        new_password = exchange_app_password(_transport(factory, server, user, secret))
+    except ApiError as exc:
+        if exc.status == 401:
+            raise CredentialsError(
+                f"authentication failed for {user} on {server}: check the login name and the "
+                "app password (nothing was stored)"
+            ) from None
+        if exc.status != 404:  # a server without getapppassword: verify below
+            raise
+        new_password = None
+    if new_password is not None:
+        factory.environment.message(
+            "That was the account's real password: talkctl stored a new app password instead "
+            "(a real password is never stored, and it makes every request slower)"
+        )
+        secret = new_password
+    try:
+        info = current_user(_transport(factory, server, user, secret))
+    except ApiError as exc:
+        if exc.status == 401:
+            raise CredentialsError(
+                f"authentication failed for {user} on {server} (nothing was stored)"
+            ) from None
+        raise
+    profile_name = profile_name_for(factory.config, name, server, user)
+    return save_account(factory, profile_name, server, user, secret, store), info
+
+
+def _login_in_browser(
+    factory: Factory, server: str, name: str | None, store: str
+) -> tuple[SavedAccount, AccountInfo]:
+    from talkctl.api.account import current_user, start_login_flow
+    from talkctl.cli.auth.webflow import show_login_page, wait_for_grant
+
+    environment = factory.environment
+    anonymous = _transport(factory, server, None, None)
+    flow = _login_flow_step(lambda: start_login_flow(anonymous))
+    show_login_page(environment, flow)
+    try:
+        grant = _login_flow_step(lambda: wait_for_grant(environment, anonymous, flow))
+    except KeyboardInterrupt:
+        environment.message("Login cancelled: nothing was stored.")
+        raise
+    stored_server = _server_from_answer(factory, server, grant.server)
+    user, secret = grant.login_name, grant.app_password
+    try:
+        _check_file_target(factory, store, stored_server, user)
+        info = current_user(_transport(factory, stored_server, user, secret))
+        profile_name = profile_name_for(factory.config, name, stored_server, user)
+        return save_account(factory, profile_name, stored_server, user, secret, store), info
+    except BaseException:
+        _revoke_quietly(factory, stored_server, user, secret)
+        raise
+
+
+def _login_flow_step(step: Callable[[], T]) -> T:
+    """Run a login flow step; a login flow refusal is 'login not completed' (exit 4)."""
+    from talkctl.api.account import LoginFlowError
+
+    try:
+        return step()
+    except LoginFlowError as exc:
+        raise CredentialsError(f"login not completed: {exc}") from None
+
+
+def _server_from_answer(factory: Factory, given: str, answered: str) -> str:
+    """The answer's ``server`` unless it differs from the user's in scheme or host."""
+    try:
+        theirs = normalize_server(answered)
+    except UsageError:
+        theirs = given
+    ours_parts, their_parts = urlsplit(given), urlsplit(theirs)
+    if (ours_parts.scheme, ours_parts.netloc.lower()) != (
+        their_parts.scheme,
+        their_parts.netloc.lower(),
+    ):
+        factory.environment.warn(
+            f"the server calls itself {theirs}; keeping {given} as you gave it "
+            "(a proxy without Nextcloud's 'overwriteprotocol' or 'overwritehost'?)"
+        )
+        return given
+    return theirs
+
+
+def _revoke_quietly(factory: Factory, server: str, user: str, secret: str) -> None:
+    """Undo a login whose app password could not be stored: revoke it (best effort)."""
+    import contextlib
+
+    from talkctl.api.account import revoke_app_password
+
+    with contextlib.suppress(Exception):
+        revoke_app_password(_transport(factory, server, user, secret))
+
+
+def _report(factory: Factory, saved: SavedAccount, info: AccountInfo) -> None:
+    environment = factory.environment
+    profile = saved.profile
+    if saved.replaced is not None:
+        old = saved.replaced
+        environment.message(f"Replaced profile {profile.name!r} (was {old.user} on {old.server}).")
+    environment.message(
+        f"Logged in to {profile.server} as {info.display_name} ({info.user_id}); "
+        f"profile {profile.name!r}, app password in {saved.where}."
+    )
+    if not saved.default:
+        environment.message(f"Make it the default with: talkctl auth switch {profile.name}")

@@ -1,0 +1,117 @@
+"""``auth logout``: revoke the app password on the server, then forget the account locally."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from talkctl.cli.auth import auth_app
+from talkctl.cli.auth.accounts import remove_account, requested_profile
+from talkctl.cli.errors import handled
+from talkctl.cli.options import factory_of, finish
+from talkctl.errors import CredentialsError, UsageError
+from talkctl.exit_codes import ExitStatus
+
+if TYPE_CHECKING:
+    from talkctl.cli.context import Factory
+    from talkctl.config import Profile
+
+REVOKE_HINT = "revoke it under Settings > Security > Devices & sessions"
+
+
+@auth_app.command("logout")
+@handled
+def logout(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", metavar="NAME", help="Profile to log out (default: current)."),
+    ] = None,
+    keep_app_password: Annotated[
+        bool,
+        typer.Option(
+            "--keep-app-password",
+            help="Only forget the account locally; the app password stays valid on the server.",
+        ),
+    ] = False,
+) -> None:
+    """Log out: revoke the app password and remove the stored account.
+
+    Sends DELETE /ocs/v2.php/core/apppassword with the stored app password (the server
+    revokes it), then removes the secret, the profile and its cache. When the server cannot
+    be reached the account is still removed locally and talkctl says that the app password
+    is still valid on the server (exit 7).
+
+    Example: talkctl auth logout
+
+    Example: talkctl auth logout --profile work --keep-app-password
+    """
+    from talkctl.secrets import load_secret
+
+    factory = factory_of(ctx)
+    target = _profile_to_log_out(factory, requested_profile(factory, profile))
+    environment = factory.environment
+    secret = load_secret(target.store, environment.config_dir, target.server, target.user)
+    code = ExitStatus.OK
+    if secret is None:
+        environment.message(f"No stored app password for profile {target.name!r}.")
+    elif keep_app_password:
+        environment.message(f"The app password stays valid on {target.server} (not revoked).")
+    else:
+        code = _revoke(factory, target, secret)
+    remove_account(factory, target)
+    environment.message(
+        f"Logged out {target.user} on {target.server}: profile {target.name!r} removed."
+    )
+    finish(int(code))
+
+
+def _profile_to_log_out(factory: Factory, name: str | None) -> Profile:
+    config = factory.config
+    if name is not None:
+        found = config.profiles.get(name)
+        if found is None:
+            raise UsageError(f"no profile named {name!r} in {config.path}")
+        return found
+    default = config.default_name
+    if default is None:
+        if not config.profiles:
+            raise CredentialsError("not logged in: there is no stored profile")
+        raise UsageError(
+            "several profiles and none is the default: name one with --profile "
+            f"({', '.join(sorted(config.profiles))})"
+        )
+    return config.profiles[default]
+
+
+def _revoke(factory: Factory, target: Profile, secret: str) -> ExitStatus:
+    """Revoke ``secret`` on the server; the exit status says whether it worked."""
+    from talkctl.api.account import revoke_app_password
+    from talkctl.api.errors import ApiError, TransportError
+
+    environment = factory.environment
+    transport = factory.transport_for(
+        target.server, target.user, secret, verify=factory.verify_for(target)
+    )
+    try:
+        revoke_app_password(transport)
+    except ApiError as exc:
+        if exc.status == 401:
+            environment.message("The app password was no longer valid on the server.")
+            return ExitStatus.OK
+        return _not_revoked(factory, exc)
+    except TransportError as exc:
+        return _not_revoked(factory, exc)
+    environment.message(f"Revoked the app password on {target.server}.")
+    return ExitStatus.OK
+
+
+def _not_revoked(factory: Factory, exc: Exception) -> ExitStatus:
+    from talkctl.cli.errors import error_line, exit_status_for
+
+    factory.environment.message(
+        f"talkctl: error: {error_line(exc)}; removing the account locally, but the app "
+        f"password is still valid on the server: {REVOKE_HINT}"
+    )
+    return exit_status_for(exc)

@@ -1,0 +1,63 @@
+"""``auth list`` and ``auth switch``: the stored profiles and which one is the default."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkctl.cli.auth import auth_app
+from talkctl.cli.auth.render import ProfileRow, render_profiles
+from talkctl.cli.errors import handled
+from talkctl.cli.options import factory_of
+from talkctl.cli.output import JsonOption
+from talkctl.config import check_profile_name
+from talkctl.errors import UsageError
+
+
+@auth_app.command("list")
+@handled
+def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """List the stored profiles; the default one is marked with '*'.
+
+    Sends no request. Columns: default mark, name, server, user, where the secret is kept.
+
+    Example: talkctl auth list
+
+    Example: talkctl auth list --json | jq -r '.[] | select(.default) | .name'
+    """
+    factory = factory_of(ctx)
+    config = factory.config
+    default = config.default_name
+    rows = [
+        ProfileRow(p.name, p.server, p.user, p.store, p.name == default)
+        for p in config.profiles.values()
+    ]
+    if not rows and not json_:
+        factory.environment.message("No profiles: run 'talkctl auth login SERVER_URL'.")
+    render_profiles(factory.environment, rows, json_)
+
+
+@auth_app.command("switch")
+@handled
+def switch(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Profile to make the default.")],
+) -> None:
+    """Make a stored profile the default one.
+
+    Commands without --profile (or TALKCTL_PROFILE) then use it.
+
+    Example: talkctl auth switch work
+    """
+    factory = factory_of(ctx)
+    config = factory.config
+    profile = config.profiles.get(check_profile_name(name))
+    if profile is None:
+        known = ", ".join(sorted(config.profiles)) or "none"
+        raise UsageError(f"no profile named {name!r} (profiles: {known})")
+    config.default = profile.name
+    config.save()
+    factory.environment.message(
+        f"Default profile: {profile.name} ({profile.user} on {profile.server})."
+    )

@@ -1,0 +1,63 @@
+"""``auth status``: which account a run uses, and whether its credentials work right now."""
+
+from __future__ import annotations
+
+import typer
+
+from talkctl.cli.auth import auth_app
+from talkctl.cli.auth.render import StatusReport, render_status
+from talkctl.cli.errors import handled
+from talkctl.cli.options import factory_of, finish
+from talkctl.cli.output import JsonOption
+from talkctl.exit_codes import ExitStatus
+
+
+@auth_app.command("status")
+@handled
+def status(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """Show the account in use and check that its credentials work.
+
+    Shows the server, the user id and display name, the Nextcloud and Talk versions, the
+    API version in use and where the secret comes from (keyring backend, environment or
+    file), then checks the credentials with one request. Exit 4 when they do not work,
+    7 when the server cannot be reached.
+
+    Example: talkctl auth status
+
+    Example: talkctl --profile work auth status --json
+    """
+    from talkctl.api.account import current_user
+    from talkctl.api.errors import ApiError, TalkNotEnabledError, TransportError
+    from talkctl.cli.errors import error_line, exit_status_for
+
+    factory = factory_of(ctx)
+    credentials = factory.credentials
+    report = StatusReport(
+        server=credentials.server,
+        login=credentials.user,
+        source=credentials.source,
+        profile=credentials.profile.name if credentials.profile else None,
+    )
+    code = ExitStatus.OK
+    try:
+        info = current_user(factory.transport)
+        report.user_id, report.display_name, report.working = (
+            info.user_id,
+            info.display_name,
+            True,
+        )
+        capabilities = factory.client.capabilities
+        report.nextcloud_version = capabilities.nextcloud_version
+        report.talk_version = capabilities.talk_version
+        report.api_version = capabilities.api_version
+    except TalkNotEnabledError:
+        report.talk_version = "not enabled for this account"
+    except (ApiError, TransportError) as exc:
+        code = exit_status_for(exc)
+        if report.working is None and isinstance(exc, ApiError) and exc.status == 401:
+            report.working = False
+        report.problem = error_line(exc)
+    render_status(factory.environment, report, json_)
+    if report.problem:
+        factory.environment.message(f"talkctl: error: {report.problem}")
+    finish(int(code))

@@ -83,6 +83,7 @@ class ItemResult:
     exit_code: int = 0
     message: str | None = None
     conversation: Conversation | None = field(default=None, repr=False)
+    skipped: bool = False  # refused before sending anything (e.g. bound to an object)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,11 +95,34 @@ class ItemResult:
             "exit_code": self.exit_code,
         }
 
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.token})" if self.name else (self.token or "?")
+
 
 @dataclass
 class BatchResult:
     items: list[ItemResult]
     verb: str
+
+    @property
+    def exit_code(self) -> int:
+        for item in self.items:
+            if not item.ok:
+                return item.exit_code
+        return 0
+
+
+@dataclass
+class Plan:
+    """What a --dry-run would do: one item per conversation, nothing was sent.
+
+    ``changed`` means "would change"; ``message`` says how. JSON items carry the bulk
+    contract's keys plus ``action``; a single CONV gives one object instead of an array.
+    """
+
+    items: list[ItemResult]
+    bulk: bool = True
 
     @property
     def exit_code(self) -> int:
@@ -196,6 +220,8 @@ class Renderer:
             self.removal(result)
         elif isinstance(result, BatchResult):
             self.batch(result)
+        elif isinstance(result, Plan):
+            self.plan(result)
         else:  # pragma: no cover - a programming error
             raise TypeError(f"cannot render {type(result).__name__}")
         self.env.stdout.flush()
@@ -270,21 +296,38 @@ class Renderer:
         label = f"{result.name} ({result.token})" if result.name else result.token
         self.env.message(f"{'Deleted' if result.action == 'deleted' else 'Left'} {label}")
 
+    def _json_items(self, objects: list[dict[str, Any]], as_array: bool) -> None:
+        if self.fmt == "jsonl":
+            for obj in objects:
+                self.env.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        elif as_array:
+            self._json(objects)
+        else:
+            self._json(objects[0])
+
+    def _problems(self, items: list[ItemResult], *, each: bool = True) -> None:
+        """Failed and skipped items on stderr, then which were skipped and why."""
+        skipped = [item for item in items if item.skipped]
+        for item in items if each else []:
+            if not item.ok:
+                word = "skipped" if item.skipped else "failed"
+                self.env.message(f"{word}\t{item.label}\t{item.error}")
+        if skipped:
+            self.env.message(
+                f"skipped {len(skipped)} conversation(s) bound to an object: "
+                + ", ".join(item.label for item in skipped)
+            )
+
     def batch(self, result: BatchResult) -> None:
         if self.fmt in ("json", "jsonl"):
-            if self.fmt == "json":
-                self._json([item.to_json() for item in result.items])
-            else:
-                for item in result.items:
-                    self.env.stdout.write(json.dumps(item.to_json(), ensure_ascii=False) + "\n")
+            self._json_items([item.to_json() for item in result.items], as_array=True)
+            self._problems(result.items, each=False)
         else:
             for item in result.items:
-                label = f"{item.name} ({item.token})" if item.name else (item.token or "?")
                 if item.ok:
                     state = item.message or (result.verb if item.changed else "unchanged")
-                    self.env.message(f"ok\t{label}\t{state}")
-                else:
-                    self.env.message(f"failed\t{label}\t{item.error}")
+                    self.env.message(f"ok\t{item.label}\t{state}")
+            self._problems(result.items)
         changed = sum(1 for i in result.items if i.ok and i.changed)
         unchanged = sum(1 for i in result.items if i.ok and not i.changed)
         failed = sum(1 for i in result.items if not i.ok)
@@ -293,6 +336,25 @@ class Renderer:
             parts.append(f"{unchanged} unchanged")
         parts.append(f"{failed} failed")
         self.env.message(", ".join(parts))
+
+    def plan(self, result: Plan) -> None:
+        items = result.items
+        if self.fmt in ("json", "jsonl"):
+            objects = [{**item.to_json(), "action": item.message} for item in items]
+            self._json_items(objects, as_array=result.bulk)
+            self._problems(items, each=False)
+        else:
+            rows = [[i.token or "", i.name or "", i.message or ""] for i in items if i.ok]
+            if rows:
+                self._rows(["TOKEN", "NAME", "PLAN"], rows, header_in_plain=False)
+            self._problems(items)
+        would = sum(1 for i in items if i.ok and i.changed)
+        unchanged = sum(1 for i in items if i.ok and not i.changed)
+        failed = sum(1 for i in items if not i.ok)
+        self.env.message(
+            f"dry run: {would} would change, {unchanged} unchanged, {failed} failed; "
+            "nothing was sent"
+        )
 
 
 def _pick(conversation: Conversation, fields: list[str] | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from talkctl.api.conversations import ConversationsApi
@@ -18,8 +18,17 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
-from talkctl.cli.output import BatchResult, ConversationDetail, ItemResult, Removal, Renderer
+from talkctl.cli.output import (
+    BatchResult,
+    ConversationDetail,
+    ItemResult,
+    Plan,
+    Removal,
+    Renderer,
+)
+from talkctl.cli.progress import ProgressReporter
 from talkctl.errors import TalkctlError, UsageError
+from talkctl.exit_codes import ExitStatus
 from talkctl.resolve import Target
 
 Apply = Callable[[ConversationsApi, Target], Conversation | None]
@@ -39,7 +48,11 @@ class Change:
 
 
 def read_refs(text: str) -> list[str]:
-    """``--stdin``: tokens one per line, or the JSON array / JSON lines ``room list`` prints."""
+    """``--stdin``: tokens one per line, or the JSON array / JSON lines ``room list`` prints.
+
+    A line holding tabs (the plain rows ``room list`` prints on a pipe) counts by its first
+    column, the token. Blank lines are ignored; an empty input is an empty selection.
+    """
     stripped = text.strip()
     if not stripped:
         return []
@@ -48,6 +61,8 @@ def read_refs(text: str) -> list[str]:
             data = json.loads(stripped)
         except ValueError as exc:
             raise UsageError(f"--stdin: invalid JSON array: {exc}") from None
+        if not isinstance(data, list):  # pragma: no cover - starts with "["
+            raise UsageError("--stdin: expected a JSON array")
         return [_ref_of(item, n) for n, item in enumerate(data, 1)]
     refs: list[str] = []
     for number, line in enumerate(stripped.splitlines(), 1):
@@ -60,7 +75,7 @@ def read_refs(text: str) -> list[str]:
             except ValueError as exc:
                 raise UsageError(f"--stdin line {number}: invalid JSON: {exc}") from None
         else:
-            refs.append(line)
+            refs.append(line.split("\t", 1)[0])
     return refs
 
 
@@ -77,7 +92,7 @@ def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tup
     refs = list(convs)
     if use_stdin:
         refs.extend(read_refs(factory.environment.stdin.read()))
-    if not refs:
+    elif not refs:
         raise UsageError("no conversation given: pass CONV arguments or --stdin")
     return refs, use_stdin or len(refs) > 1
 
@@ -130,7 +145,8 @@ def _run_single(
     if change.guard is not None and (reason := change.guard(target)):
         raise UsageError(reason)
     if dry_run:
-        return _render_plan(factory, [target], change, renderer)
+        renderer.render(Plan([_planned(change, target)], bulk=False))
+        return 0
     conversation = apply_one(factory, change, target)
     message = f"{change.verb.capitalize()} {target.label}"
     if change.removal:
@@ -146,31 +162,47 @@ def _run_single(
     return 0
 
 
-def _render_plan(
-    factory: Factory, targets: list[Target], change: Change, renderer: Renderer
-) -> int:
-    items = []
-    for target in targets:
-        state = target.conversation
-        unchanged = state is not None and change.already is not None and change.already(state)
-        items.append(
-            ItemResult(
-                target.token,
-                target.name,
-                True,
-                not unchanged,
-                message="unchanged" if unchanged else f"would {change.describe(target)}",
+def _differs(change: Change, target: Target) -> bool:
+    """Whether the state differed before, as the listing showed it."""
+    state = target.conversation
+    return not (state is not None and change.already is not None and change.already(state))
+
+
+def _planned(change: Change, target: Target) -> ItemResult:
+    differs = _differs(change, target)
+    return ItemResult(
+        target.token,
+        target.name,
+        True,
+        differs,
+        message=f"would {change.describe(target)}" if differs else "unchanged",
+    )
+
+
+def _resolve_all(factory: Factory, refs: list[str], change: Change) -> list[Target | ItemResult]:
+    """Each ref → its target, or a failed item (not found, ambiguous, refused by the guard).
+
+    The one listing is fetched first, outside the per-item handling: a run that cannot list
+    (401, network down) fails as a whole instead of failing every item the same way.
+    """
+    if refs:
+        factory.resolver.listing()
+    resolved: list[Target | ItemResult] = []
+    for ref in refs:
+        try:
+            target = factory.resolver.resolve(ref, need_state=True)
+        except TalkctlError as exc:
+            resolved.append(_failure(ref, None, exc))
+            continue
+        reason = change.guard(target) if change.guard else None
+        if reason:
+            status = int(exit_status_for(UsageError(reason)))
+            resolved.append(
+                ItemResult(target.token, target.name, False, False, reason, status, skipped=True)
             )
-        )
-    if renderer.fmt in ("json", "jsonl"):
-        renderer.render(BatchResult(items, change.verb))
-    else:
-        for item in items:
-            factory.environment.stdout.write(f"{item.token}\t{item.name}\t{item.message}\n")
-        factory.environment.message(
-            f"dry run: {sum(i.changed for i in items)} would change, nothing was sent"
-        )
-    return 0
+        else:
+            resolved.append(target)
+    return resolved
 
 
 def _run_bulk(
@@ -181,55 +213,63 @@ def _run_bulk(
     dry_run: bool,
     jobs: int,
 ) -> int:
-    resolved: list[Target | ItemResult] = []
-    for ref in refs:
-        try:
-            target = factory.resolver.resolve(ref, need_state=True)
-        except TalkctlError as exc:
-            resolved.append(_failure(ref, None, exc))
-            continue
-        reason = change.guard(target) if change.guard else None
-        if reason:
-            resolved.append(
-                ItemResult(
-                    target.token,
-                    target.name,
-                    False,
-                    False,
-                    reason,
-                    int(exit_status_for(UsageError(reason))),
-                )
-            )
-        else:
-            resolved.append(target)
+    resolved = _resolve_all(factory, refs, change)
     if dry_run:
-        targets = [t for t in resolved if isinstance(t, Target)]
-        _render_plan(factory, targets, change, renderer)
-        failures = [r for r in resolved if isinstance(r, ItemResult)]
-        for failure in failures:
-            factory.environment.message(f"failed\t{failure.token or ''}\t{failure.error}")
-        return failures[0].exit_code if failures else 0
+        items = [r if isinstance(r, ItemResult) else _planned(change, r) for r in resolved]
+        plan = Plan(items, bulk=True)
+        renderer.render(plan)
+        return plan.exit_code
 
-    def work(entry: Target | ItemResult) -> ItemResult:
-        if isinstance(entry, ItemResult):
-            return entry
-        state = entry.conversation
-        changed = not (state is not None and change.already is not None and change.already(state))
+    def work(target: Target) -> ItemResult:
+        changed = _differs(change, target)
         try:
-            conversation = apply_one(factory, change, entry)
-        except (Exception, KeyboardInterrupt) as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            return _failure(entry.token, entry.name, exc)
-        if change.removal:
-            factory.cache.forget_room(entry.token)
-        return ItemResult(entry.token, entry.name, True, changed, conversation=conversation)
+            conversation = apply_one(factory, change, target)
+        except Exception as exc:
+            return _failure(target.token, target.name, exc)
+        return ItemResult(target.token, target.name, True, changed, conversation=conversation)
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(work, resolved))
-    batch = BatchResult(results, change.verb)
+    results: list[ItemResult | None] = [r if isinstance(r, ItemResult) else None for r in resolved]
+    pending = {i: r for i, r in enumerate(resolved) if isinstance(r, Target)}
+    interrupted = False
+    futures: dict[Future[ItemResult], int] = {}
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        with ProgressReporter(factory.environment, len(pending), change.verb) as progress:
+            futures = {pool.submit(work, target): i for i, target in pending.items()}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress.advance()
+    except KeyboardInterrupt:
+        interrupted = True  # items already sent finish; queued ones are never sent
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for future, index in futures.items():
+        if results[index] is None and future.done() and not future.cancelled():
+            results[index] = future.result()
+    final = [
+        r
+        if r is not None
+        else ItemResult(
+            pending[i].token, pending[i].name, False, False, "interrupted before it was sent", 130
+        )
+        for i, r in enumerate(results)
+    ]
+    if change.removal:
+        _forget(factory, [r.token for r in final if r.ok and r.token])
+    batch = BatchResult(final, change.verb)
     renderer.render(batch)
-    return batch.exit_code
+    return int(ExitStatus.INTERRUPTED) if interrupted else batch.exit_code
+
+
+def _forget(factory: Factory, tokens: list[str]) -> None:
+    """Drop removed conversations from the cache: once, from this thread (no write races)."""
+    if not tokens:
+        return
+    gone = set(tokens)
+    cache = factory.cache
+    cache.save_rooms(
+        Conversation(room) for room in cache.load_rooms() if room.get("token") not in gone
+    )
 
 
 def _failure(token: str | None, name: str | None, exc: BaseException) -> ItemResult:

@@ -1,0 +1,231 @@
+"""Changing many conversations: several CONVs, --stdin, --jobs, the bulk JSON contract,
+partial failures, the object-room guard and --yes; end to end against the fake server."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from clirunner import Result, TalkctlRunner
+from fake_talk import FakeTalkServer
+
+DAY = 86400
+BULK_KEYS = ["changed", "error", "exit_code", "name", "ok", "token"]
+
+
+@pytest.fixture
+def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
+    return TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+    )
+
+
+def rooms(talk: FakeTalkServer, n: int, prefix: str = "Room", **kwargs: object) -> list[str]:
+    return [talk.add_room(name=f"{prefix} {i:02d}", **kwargs) for i in range(n)]  # type: ignore[arg-type]
+
+
+def items(result: Result) -> list[dict[str, object]]:
+    data = json.loads(result.stdout)
+    assert isinstance(data, list)
+    for item in data:
+        assert sorted(item) == BULK_KEYS
+    return data
+
+
+def test_cron_pipeline_list_inactive_groups_into_delete(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    old = int(time.time()) - 120 * DAY
+    stale = rooms(fake_talk, 5, "Stale", last_activity=old)
+    fresh = rooms(fake_talk, 3, "Fresh")
+    public_stale = fake_talk.add_room(type=3, name="Old town hall", last_activity=old)
+    file_chat = fake_talk.add_room(
+        name="budget.ods", object_type="file", object_id="42", last_activity=old
+    )
+
+    listed = run("room", "list", "--inactive", "90d", "--type", "group", "--json")
+    assert listed.code == 0
+    fake_talk.clear_log()
+    result = run("room", "delete", "--stdin", "--yes", "--json", input=listed.stdout)
+
+    assert result.code == 2, result  # the file's chat was refused: not every item succeeded
+    by_token = {item["token"]: item for item in items(result)}
+    assert [item["token"] for item in items(result)] == [
+        c["token"] for c in json.loads(listed.stdout)
+    ]
+    for token in stale:
+        assert by_token[token]["ok"] is True and by_token[token]["changed"] is True
+        assert not fake_talk.has_room(token)
+    skipped = by_token[file_chat]
+    assert skipped["ok"] is False and skipped["exit_code"] == 2
+    assert "--include-object-rooms" in str(skipped["error"])
+    assert "skipped 1 conversation(s) bound to an object: budget.ods" in result.stderr
+    assert fake_talk.has_room(file_chat) and fake_talk.has_room(public_stale)
+    assert all(fake_talk.has_room(t) for t in fresh)
+    deletes = [r for r in fake_talk.changing_requests() if r.method == "DELETE"]
+    assert sorted(r.path.rsplit("/", 1)[1] for r in deletes) == sorted(stale)
+    assert "5 changed, 1 failed" in result.stderr
+
+
+def test_include_object_rooms_deletes_them_too(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    plain = fake_talk.add_room(name="plain")
+    file_chat = fake_talk.add_room(name="a.txt", object_type="file", object_id="7")
+    result = run("room", "delete", plain, file_chat, "--yes", "--include-object-rooms", "--json")
+    assert result.code == 0, result
+    assert [i["ok"] for i in items(result)] == [True, True]
+    assert not fake_talk.has_room(plain) and not fake_talk.has_room(file_chat)
+
+
+def test_object_rooms_can_be_filtered_out_before_the_pipe(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    old = int(time.time()) - 120 * DAY
+    stale = rooms(fake_talk, 2, "Stale", last_activity=old)
+    fake_talk.add_room(name="c.txt", object_type="file", object_id="1", last_activity=old)
+    listed = run("room", "list", "--inactive", "90d", "--object-type", "", "--json")
+    result = run("room", "delete", "--stdin", "--yes", input=listed.stdout)
+    assert result.code == 0, result
+    assert "2 changed, 0 failed" in result.stderr
+    assert result.stdout == ""  # without --json, results are messages on stderr
+    assert not any(fake_talk.has_room(t) for t in stale)
+
+
+def test_partial_failure_one_403_among_ten(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    mine = rooms(fake_talk, 9, "Mine")
+    theirs = fake_talk.add_room(owner="alice", name="Alice's", participants={"admin": 3})
+    order = [*mine[:4], theirs, *mine[4:]]
+    result = run("room", "delete", *order, "--yes", "--json", "--jobs", "3")
+
+    assert result.code == 5, result
+    data = items(result)
+    assert [i["token"] for i in data] == order
+    failed = data[4]
+    assert failed == {
+        "token": theirs,
+        "name": "Alice's",
+        "ok": False,
+        "changed": False,
+        "error": failed["error"],
+        "exit_code": 5,
+    }
+    assert "only moderators can delete Alice's" in str(failed["error"])
+    assert all(i["ok"] and i["changed"] and i["error"] is None for i in data if i is not failed)
+    assert all(i["exit_code"] == 0 for i in data if i is not failed)
+    assert not any(fake_talk.has_room(t) for t in mine)
+    assert fake_talk.has_room(theirs)
+    assert "9 changed, 1 failed" in result.stderr
+
+
+def test_exit_code_is_the_first_failure_in_input_order(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    mine = rooms(fake_talk, 2)
+    theirs = fake_talk.add_room(owner="alice", name="Alice's", participants={"admin": 3})
+    result = run("room", "rename", "no such room", theirs, *mine, "Renamed", "--json")
+    assert result.code == 3, result  # not found (3) comes before forbidden (5)
+    data = items(result)
+    assert [i["exit_code"] for i in data] == [3, 5, 0, 0]
+    assert data[0]["token"] == "no such room" and data[0]["name"] is None
+    assert [fake_talk.room(t)["name"] for t in mine] == ["Renamed", "Renamed"]
+
+
+def test_one_item_on_stdin_is_still_an_array(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    token = fake_talk.add_room(name="Solo")
+    result = run("room", "favorite", "--stdin", "--json", input=f"{token}\n")
+    assert result.code == 0, result
+    assert items(result) == [
+        {"token": token, "name": "Solo", "ok": True, "changed": True, "error": None, "exit_code": 0}
+    ]
+    again = run("room", "favorite", "--stdin", "--json", input=f"{token}\n")
+    assert items(again)[0]["changed"] is False  # already a favorite, as the listing showed
+    assert "0 changed, 1 unchanged, 0 failed" in again.stderr
+
+
+@pytest.mark.parametrize("form", ["tokens", "json", "jsonl", "tsv"])
+def test_stdin_accepts_what_room_list_prints(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, form: str
+) -> None:
+    tokens = rooms(fake_talk, 3, "Pick")
+    fake_talk.add_room(name="Other")
+    if form == "tokens":
+        text = "\n".join(tokens) + "\n\n"
+    else:
+        fmt = {"json": "json", "jsonl": "jsonl", "tsv": "table"}[form]
+        text = run("room", "list", "--name", "Pick *", "--format", fmt).stdout
+    result = run("room", "favorite", "--stdin", "--json", input=text)
+    assert result.code == 0, result
+    assert sorted(i["token"] for i in items(result)) == sorted(tokens)
+    assert all(fake_talk.room(t)["favorite"] == ["admin"] for t in tokens)
+
+
+def test_empty_stdin_is_an_empty_selection(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    listed = run("room", "list", "--inactive", "3650d", "--json")
+    assert json.loads(listed.stdout) == []
+    result = run("room", "delete", "--stdin", "--yes", "--json", input=listed.stdout)
+    assert result.code == 0, result
+    assert json.loads(result.stdout) == []
+    assert "0 changed, 0 failed" in result.stderr
+    assert fake_talk.changing_requests() == []
+
+
+def test_no_conversation_at_all_is_a_usage_error(run: TalkctlRunner) -> None:
+    result = run("room", "favorite")
+    assert result.code == 2 and "no conversation given" in result.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "8"])
+def test_jobs_keep_input_order(run: TalkctlRunner, fake_talk: FakeTalkServer, jobs: str) -> None:
+    tokens = rooms(fake_talk, 12)
+    shuffled = tokens[::2] + tokens[1::2]
+    result = run("room", "read-only", *shuffled, "on", "--jobs", jobs, "--json")
+    assert result.code == 0, result
+    assert [i["token"] for i in items(result)] == shuffled
+    assert all(fake_talk.room(t)["readOnly"] == 1 for t in tokens)
+    assert fake_talk.count("PUT", "/read-only") == 12
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_delete_refuses_without_yes_when_stdin_is_not_a_terminal(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, many: bool
+) -> None:
+    tokens = rooms(fake_talk, 2 if many else 1)
+    result = run("room", "delete", *tokens)
+    assert result.code == 2
+    assert "refusing to delete without --yes" in result.stderr
+    piped = run("room", "delete", "--stdin", input="\n".join(tokens))
+    assert piped.code == 2
+    assert fake_talk.count(path_contains="/room") == 0  # refused before any request
+    assert all(fake_talk.has_room(t) for t in tokens)
+
+
+def test_a_failing_listing_fails_the_whole_run(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    tokens = rooms(fake_talk, 3)
+    fake_talk.inject("GET", "/api/v4/room?", status=503, times=5)
+    result = run("--retries", "0", "room", "favorite", *tokens, "--json")
+    assert result.code == 7, result
+    assert result.stdout == ""
+    assert result.stderr.count("talkctl: error:") == 1
+    assert fake_talk.changing_requests() == []
+
+
+def test_summary_and_per_item_lines_on_stderr(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    tokens = rooms(fake_talk, 2, "Sum")
+    result = run("room", "notify", *tokens, "never")
+    assert result.code == 0, result
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "2 changed, 0 failed"
+    assert any(line.startswith("ok\tSum 00") for line in lines)
+    unchanged = run("room", "notify", *tokens, "never")
+    assert unchanged.stderr.splitlines()[-1] == "0 changed, 2 unchanged, 0 failed"

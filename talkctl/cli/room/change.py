@@ -33,6 +33,7 @@ from talkctl.resolve import Target
 
 NOT_GROUP = {(400, None): "{label} is not a group conversation"}
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
+ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
 NOTIFY_LEVELS = {"default": 0, "always": 1, "mention": 2, "never": 3, "1": 1, "2": 2, "3": 3}
 
 
@@ -94,9 +95,19 @@ def rename(
     convs, new_name = _split_last(args, "NEW_NAME")
     if not new_name.strip():
         raise UsageError("the new name must not be empty or only white space")
+
+    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
+        try:
+            return api.rename(target.token, new_name)
+        except ApiError as exc:
+            # Talk < 21 gives no reason with its 400: the resolved type tells it
+            if exc.status == 400 and exc.error is None and target.type in ONE_TO_ONE_TYPES:
+                exc.error = "type"
+            raise
+
     change = Change(
         verb="renamed",
-        apply=lambda api, t: api.rename(t.token, new_name),
+        apply=apply,
         describe=lambda t: f"rename to {new_name!r}",
         already=lambda c: c.name == new_name,
         explain={

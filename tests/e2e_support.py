@@ -1,0 +1,94 @@
+"""End-to-end helpers: the installed talkctl against a started fake Talk server."""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from clirunner import Result, TalkctlRunner
+from fake_talk import FakeTalkServer
+
+# profile → API version it negotiates; 18 answers changes with data [], 22 with the room
+PROFILES = {"8": 1, "9": 2, "11": 3, "18": 4, "22": 4}
+OWNER, MODERATOR, USER = 1, 2, 3
+STRONG_PASSWORD = "Correct-Horse-Battery-42"
+
+
+@dataclass
+class Session:
+    """One user's talkctl (isolated home, credentials from the environment) on one server."""
+
+    srv: FakeTalkServer
+    run: TalkctlRunner
+    user: str
+
+    @property
+    def api(self) -> str:
+        return f"/ocs/v2.php/apps/spreed/api/v{PROFILES.get(self.srv.talk, 4)}"
+
+    def json(self, *args: str, input: str | None = None, code: int = 0) -> Any:
+        result = self.run(*args, "--json", input=input)
+        assert result.code == code, result
+        return json.loads(result.stdout)
+
+    def server_get(self, path: str, **params: str) -> Any:
+        """What the server answers this user, fetched directly (not through talkctl)."""
+        response = requests.get(
+            self.srv.url + self.api + path,
+            params=params,
+            auth=(self.user, self.srv.password_of(self.user)),
+            headers={"OCS-APIRequest": "true", "Accept": "application/json"},
+            timeout=10,
+        )
+        return response.json()["ocs"]["data"]
+
+    def spreed_requests(self) -> list[tuple[str, str]]:
+        """(method, path below the API base) of every spreed request talkctl sent."""
+        return [(r.method, r.path.split(self.api, 1)[-1]) for r in self.srv.requests if r.is_spreed]
+
+    def forms(self, method: str, suffix: str) -> list[dict[str, str]]:
+        return [r.form for r in self.srv.requests if r.method == method and r.path.endswith(suffix)]
+
+    def cache_file(self) -> Path:
+        found = list(self.run.cache_dir.rglob("rooms.json"))
+        assert len(found) == 1, found
+        return found[0]
+
+    def cache_mode(self) -> int:
+        return stat.S_IMODE(self.cache_file().stat().st_mode)
+
+    def cached_tokens(self) -> list[str]:
+        return [r["token"] for r in json.loads(self.cache_file().read_text())["rooms"]]
+
+
+def session(srv: FakeTalkServer, home: Path, user: str = "admin", **env: str) -> Session:
+    runner = TalkctlRunner(
+        home / user,
+        server=srv.url,
+        user=user,
+        app_password=srv.new_app_password(user),
+        extra_env=env,
+    )
+    (home / user).mkdir(parents=True, exist_ok=True)
+    return Session(srv, runner, user)
+
+
+Factory = Callable[..., FakeTalkServer]
+
+
+def start(
+    factory: Factory, home: Path, talk: str = "22", user: str = "admin", **kwargs: Any
+) -> Session:
+    return session(factory(talk=talk, **kwargs), home, user)
+
+
+def no_requests(result: Result, srv: FakeTalkServer) -> None:
+    """A locally rejected command: exit 2, one line on stderr, nothing sent at all."""
+    assert result.code == 2, result
+    assert result.stdout == ""
+    assert srv.requests == [], [(r.method, r.path) for r in srv.requests]

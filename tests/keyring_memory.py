@@ -59,3 +59,17 @@ class MemoryKeyring(KeyringBackend):
         if entries.pop(f"{service}\n{username}", None) is None:
             raise PasswordDeleteError("no such password")
         _write(_path(), entries)
+
+
+def subprocess_env(home: Path, backend: str = BACKEND) -> dict[str, str]:
+    """Environment for a talkctl subprocess using ``backend`` (the memory one by default):
+    ``tests/`` importable, fast login polling, never a browser."""
+    tests_dir = str(Path(__file__).resolve().parent)
+    python_path = os.environ.get("PYTHONPATH", "")
+    return {
+        "PYTHON_KEYRING_BACKEND": backend,
+        KEYRING_FILE_ENV: str(home / "test-keyring.json"),
+        "PYTHONPATH": tests_dir + (os.pathsep + python_path if python_path else ""),
+        "TALKCTL_LOGIN_POLL_INTERVAL": "0.05",
+        "TALKCTL_NO_BROWSER": "1",
+    }

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 # name -> ("module:attribute" of a typer.Typer, one-line summary shown by --help)
 LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "room": ("talkctl.cli.room:room_app", "List, show, create and change conversations."),
+    "auth": ("talkctl.cli.auth:auth_app", "Log in, show, list, switch and log out of accounts."),
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
 }
 

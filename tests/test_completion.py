@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,15 @@ SCRIPTS = REPO / "completions"
 
 
 @pytest.fixture
-def seeded(fake_talk: FakeTalkServer, talkctl_home: Path) -> tuple[FakeTalkServer, TalkctlRunner]:
+def talk_server() -> Iterator[FakeTalkServer]:
+    with FakeTalkServer(talk="22") as server:
+        yield server
+
+
+@pytest.fixture
+def seeded(talk_server: FakeTalkServer, talkctl_home: Path) -> tuple[FakeTalkServer, TalkctlRunner]:
     """alice's conversations, listed once with credentials from the environment."""
+    fake_talk = talk_server
     fake_talk.add_room("alice", 2, "Team chat")
     fake_talk.add_room("alice", 2, "Tea break")
     fake_talk.add_room("alice", 3, "Release; `rm -rf` $HOME")

@@ -17,6 +17,13 @@ EXTRA_ENVIRONMENT: dict[str, str] = {
     "platform's user config directory.",
     "TALKCTL_CACHE_DIR": "Directory of the per-account cache, instead of the platform's user "
     "cache directory.",
+    "TALKCTL_RETRY_BACKOFF": "Seconds of the first wait before a retry (default 0.5; each "
+    "further retry doubles it, up to 10 seconds, less a random jitter).",
+    "TALKCTL_LOGIN_TIMEOUT": "Seconds 'auth login' waits for the browser login (default "
+    "1200).",
+    "TALKCTL_LOGIN_POLL_INTERVAL": "Seconds between the polls of 'auth login' (default 2).",
+    "TALKCTL_NO_BROWSER": "When set, 'auth login' never opens a browser; it prints the login "
+    "address only (BROWSER chooses which browser is opened otherwise).",
     "NO_COLOR": "When set and not empty, no colour is printed.",
     "REQUESTS_CA_BUNDLE": "CA certificates file used when neither --ca-bundle nor "
     "TALKCTL_CA_BUNDLE is given (CURL_CA_BUNDLE likewise).",

@@ -1,0 +1,140 @@
+"""Passwords on force-passwords servers, creation with and without
+conversation-creation-password, feature gates and Talk not enabled, end to end."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from e2e_support import STRONG_PASSWORD, Factory, Session, session, start
+from fake_talk import FakeTalkServer
+
+PW = STRONG_PASSWORD + "\n"
+
+
+@pytest.fixture
+def forced(fake_talk_factory: Factory, talkctl_home: Path) -> Session:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    admin.srv.force_passwords = True
+    return admin
+
+
+@pytest.mark.parametrize(
+    "args", [("create", "Town", "--type", "public"), ("publish", "{t}")], ids=["create", "publish"]
+)
+def test_force_passwords_without_password_stdin_says_so(
+    forced: Session, args: tuple[str, ...]
+) -> None:
+    token = forced.srv.add_room(owner="admin", name="Group")
+    result = forced.run("room", *[a.format(t=token) for a in args])
+    assert result.code == 2, result
+    assert "requires a password" in result.stderr and "--password-stdin" in result.stderr
+    assert forced.srv.changing_requests() == []
+
+
+def test_force_passwords_create_sends_the_password_with_the_create(forced: Session) -> None:
+    out = forced.json("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
+    assert (out["type"], out["hasPassword"]) == (3, True)
+    assert forced.forms("POST", "/room") == [
+        {"roomType": "3", "roomName": "Town", "password": STRONG_PASSWORD}
+    ]
+    assert [m for m, _ in forced.spreed_requests()] == ["POST"]
+
+
+def test_force_passwords_publish_sends_the_password_with_the_publish(forced: Session) -> None:
+    token = forced.srv.add_room(owner="admin", name="Group")
+    out = forced.json("room", "publish", token, "--password-stdin", input=PW)
+    assert (out["type"], out["hasPassword"]) == (3, True)
+    assert forced.forms("POST", "/public") == [{"password": STRONG_PASSWORD}]
+
+
+def test_weak_password_on_create_shows_the_server_policy(forced: Session) -> None:
+    result = forced.run(
+        "room", "create", "Town", "--type", "public", "--password-stdin", input="abc\n"
+    )
+    assert result.code == 6, result
+    assert "10 characters" in result.stderr
+    assert forced.srv.rooms_of("admin") == []
+
+
+@pytest.mark.parametrize("talk", ["11", "18"])
+def test_without_creation_password_create_then_set(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    out = admin.json("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
+    assert (out["type"], out["hasPassword"]) == (3, True)
+    assert admin.forms("POST", "/room") == [{"roomType": "3", "roomName": "Town"}]
+    assert admin.forms("PUT", "/password") == [{"password": STRONG_PASSWORD}]
+
+
+@pytest.mark.parametrize("talk", ["11", "18"])
+def test_refused_password_rolls_the_create_back(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    admin.srv.inject(
+        "PUT",
+        "/password",
+        status=400,
+        body={"ocs": {"meta": {"status": "failure", "statuscode": 400, "message": ""}, "data": []}},
+    )
+    result = admin.run("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
+    assert result.code == 6, result
+    assert "nothing was created" in result.stderr
+    assert [m for m, _ in admin.spreed_requests()] == ["POST", "PUT", "DELETE"]
+    assert admin.srv.rooms_of("admin") == []
+
+
+@pytest.mark.parametrize("talk", ["11", "18"])
+def test_publish_with_password_on_old_servers_publishes_then_sets(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    token = admin.srv.add_room(owner="admin", name="Group")
+    out = admin.json("room", "publish", token, "--password-stdin", input=PW)
+    assert (out["type"], out["hasPassword"]) == (3, True)
+    assert admin.forms("POST", "/public") == [{}]
+    assert admin.forms("PUT", "/password") == [{"password": STRONG_PASSWORD}]
+
+
+@pytest.mark.parametrize(
+    ("args", "feature"),
+    [
+        (("favorite", "{t}"), "favorites"),
+        (("unfavorite", "{t}"), "favorites"),
+        (("notify", "{t}", "never"), "notification levels"),
+        (("read-only", "{t}", "on"), "read-only conversations"),
+        (("create", "Circle", "--invite", "c1", "--source", "circles"), "inviting a circle"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else v[0],
+)
+def test_missing_capability_is_refused_without_a_spreed_request(
+    talkctl_home: Path, args: tuple[str, ...], feature: str
+) -> None:
+    srv = FakeTalkServer(talk="8")  # made Talk 3 (Nextcloud 13): older than those features
+    srv.profile = dataclasses.replace(srv.profile, name="3", talk=(3, 2), nextcloud=(13, 0, 12))
+    with srv:
+        token = srv.add_room(owner="admin", name="Old")
+        admin = session(srv, talkctl_home)
+        result = admin.run("room", *[a.format(t=token) for a in args])
+        assert result.code == 6, result
+        assert f"{feature}: not supported by this server (Talk 3 " in result.stderr
+        assert admin.spreed_requests() == []
+
+
+def test_talk_not_enabled(fake_talk_factory: Factory, talkctl_home: Path) -> None:
+    admin = start(fake_talk_factory, talkctl_home)
+    admin.srv.disable_talk_for("admin")
+    result = admin.run("room", "list")
+    assert result.code == 6, result
+    assert "Talk is not enabled for this account" in result.stderr
+    assert admin.spreed_requests() == []
+
+
+def test_one_to_one_with_an_unknown_user(fake_talk_factory: Factory, talkctl_home: Path) -> None:
+    admin = start(fake_talk_factory, talkctl_home)
+    result = admin.run("room", "create", "--type", "one-to-one", "--invite", "nobody")
+    assert result.code == 3, result
+    assert "cannot invite 'nobody'" in result.stderr

@@ -82,6 +82,7 @@ def login(
 
     Example: talkctl auth login cloud.example.com
 
+    \b
     Example: talkctl auth login https://cloud.example.com --user alice --app-password-stdin < pw
 
     Example: talkctl auth login cloud.example.com --profile work --store file

@@ -104,3 +104,38 @@ def test_a_cached_token_the_server_no_longer_knows_is_not_found(admin: Session) 
     assert result.code == 3, result
     assert "not found" in result.stderr
     assert admin.spreed_requests() == [("POST", f"/room/{token}/favorite")]
+
+
+def test_server_upgraded_under_us_is_followed_after_one_998(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    """Capabilities cached from Talk 11 (API v3); the server becomes Talk 22 (v4 only)."""
+    from fake_talk.profiles import get_profile
+
+    admin = start(fake_talk_factory, talkctl_home, "11")
+    token = admin.srv.add_room(owner="admin", name="Survivor")
+    assert admin.run("room", "list").code == 0
+    admin.srv.profile = get_profile("22")
+    admin.srv.clear_log()
+    out = admin.json("room", "rename", token, "Upgraded")
+    assert out["name"] == "Upgraded"
+    assert [(r.method, r.path.rsplit("/api/", 1)[-1], r.status) for r in admin.srv.requests] == [
+        ("PUT", f"v3/room/{token}", 404),
+        ("GET", "/ocs/v2.php/cloud/capabilities", 200),
+        ("PUT", f"v4/room/{token}", 200),
+    ]
+
+
+def test_changed_talk_hash_refreshes_capabilities_on_the_next_run(admin: Session) -> None:
+    admin.srv.add_room(owner="admin", name="Any")
+    assert admin.run("room", "list").code == 0
+    admin.srv.clear_log()
+    assert admin.run("room", "list").code == 0
+    assert admin.srv.count("GET", "/cloud/capabilities") == 0  # fresh in the cache
+    admin.srv.bump_talk_hash()
+    assert admin.run("room", "list").code == 0  # sees the new hash: invalidates
+    assert admin.srv.count("GET", "/cloud/capabilities") == 0
+    assert admin.run("room", "list").code == 0
+    assert admin.srv.count("GET", "/cloud/capabilities") == 1
+    assert admin.run("room", "list").code == 0
+    assert admin.srv.count("GET", "/cloud/capabilities") == 1

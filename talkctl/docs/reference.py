@@ -19,8 +19,7 @@ EXTRA_ENVIRONMENT: dict[str, str] = {
     "cache directory.",
     "TALKCTL_RETRY_BACKOFF": "Seconds of the first wait before a retry (default 0.5; each "
     "further retry doubles it, up to 10 seconds, less a random jitter).",
-    "TALKCTL_LOGIN_TIMEOUT": "Seconds 'auth login' waits for the browser login (default "
-    "1200).",
+    "TALKCTL_LOGIN_TIMEOUT": "Seconds 'auth login' waits for the browser login (default 1200).",
     "TALKCTL_LOGIN_POLL_INTERVAL": "Seconds between the polls of 'auth login' (default 2).",
     "TALKCTL_NO_BROWSER": "When set, 'auth login' never opens a browser; it prints the login "
     "address only (BROWSER chooses which browser is opened otherwise).",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -88,3 +89,33 @@ def test_terminal_gets_a_table_and_no_colour_with_no_color(
     plain = run_on_terminal(admin, *args, NO_COLOR="1")
     assert colour_codes(plain) == []
     assert ("TOKEN" in plain) if args[1] == "list" else ("token" in plain)
+
+
+ODD_ROOMS = [
+    {
+        "token": "t7abcdef",
+        "type": 7,
+        "name": "From the future",
+        "notificationLevel": 9,
+        "readOnly": 2,
+        "newField": {"x": [1]},
+    },
+    {"token": "bare1234"},
+    {"token": "nulls123", "type": None, "name": None, "displayName": None, "lastActivity": None},
+]
+
+
+@pytest.mark.parametrize("args", [(), ("--json",), ("--format", "csv")], ids=["tsv", "json", "csv"])
+def test_unknown_types_values_and_missing_fields_never_crash(
+    admin: Session, args: tuple[str, ...]
+) -> None:
+    body = {
+        "ocs": {"meta": {"status": "ok", "statuscode": 200, "message": "OK"}, "data": ODD_ROOMS}
+    }
+    admin.srv.inject("GET", re.compile(r"/room\?"), status=200, body=body)
+    result = admin.run("room", "list", *args)
+    assert result.code == 0, result
+    if args == ("--json",):
+        assert json.loads(result.stdout) == ODD_ROOMS
+    else:
+        assert "unknown(7)" in result.stdout and "bare1234" in result.stdout

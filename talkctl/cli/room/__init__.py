@@ -21,6 +21,7 @@ VERBS: dict[str, str] = {
     "list": _LISTING,
     "show": _LISTING,
     "create": _CREATE,
+    "ensure": "talkctl.cli.room.ensure",
     "rename": _CHANGE,
     "publish": _CHANGE,
     "unpublish": _CHANGE,

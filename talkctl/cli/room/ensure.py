@@ -1,0 +1,99 @@
+"""``room ensure``: create a conversation if missing, then change only what differs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkctl.cli.errors import handled
+from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
+from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.room import room_app
+from talkctl.errors import UsageError
+
+
+@room_app.command("ensure")
+@handled
+def ensure(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The conversation's exact name.")],
+    type_: Annotated[
+        str | None,
+        typer.Option(
+            "--type", help="group or public (default: as it is; group if created).", metavar="TYPE"
+        ),
+    ] = None,
+    description: Annotated[
+        str | None,
+        typer.Option("--description", help="The description ('' clears it).", metavar="TEXT"),
+    ] = None,
+    read_only: Annotated[
+        str | None, typer.Option("--read-only", help="on or off.", metavar="on|off")
+    ] = None,
+    password_stdin: PasswordStdinOption = False,
+    rotate_password: Annotated[
+        bool,
+        typer.Option(
+            "--rotate-password", help="Re-set the password even if the conversation has one."
+        ),
+    ] = False,
+    favorite: Annotated[
+        bool | None,
+        typer.Option(
+            "--favorite/--no-favorite", help="Mark or unmark as favorite.", show_default=False
+        ),
+    ] = None,
+    notify: Annotated[
+        str | None,
+        typer.Option("--notify", help="default, always, mention or never.", metavar="LEVEL"),
+    ] = None,
+    dry_run: DryRunOption = False,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Make sure a conversation exists with these settings (idempotent).
+
+    Creates the conversation if none of that exact name exists (several: exit 8), then
+    changes only what differs and reports 'created', 'updated (fields)' or 'unchanged'. A
+    second run sends no changing request. A password cannot be read back: it is set when
+    the conversation is created or has none, and re-set only with --rotate-password.
+    --json prints {name, token, result, fields, ok, error, exit_code, conversation}.
+
+    \b
+    Examples:
+      talkctl room ensure "Team chat" --description "Daily sync" --favorite --notify mention
+      printf '%s\\n' "$PW" | talkctl room ensure "Town hall" --type public --password-stdin
+      talkctl room ensure "Announcements" --read-only on --dry-run
+    """
+    from talkctl.cli.converging import converge
+    from talkctl.cli.prompts import password_from_stdin
+    from talkctl.converge import CONVERGEABLE_TYPES, Wanted, parse_notify
+
+    factory = factory_of(ctx)
+    output = choose_format(json_, fmt)
+    if type_ is not None and type_ not in CONVERGEABLE_TYPES:
+        raise UsageError(f"--type must be group or public, not {type_!r}")
+    if read_only is not None and read_only not in ("on", "off"):
+        raise UsageError(f"--read-only must be 'on' or 'off', not {read_only!r}")
+    if rotate_password and not password_stdin:
+        raise UsageError("--rotate-password needs --password-stdin")
+    if password_stdin and type_ == "group":
+        raise UsageError(
+            "--password-stdin needs --type public (a group conversation cannot have a password)"
+        )
+    password = password_from_stdin(factory.environment) if password_stdin else None
+    wanted = Wanted(
+        name=name,
+        type=CONVERGEABLE_TYPES[type_] if type_ is not None else None,
+        description=description,
+        read_only=None if read_only is None else read_only == "on",
+        password=password,
+        rotate_password=rotate_password,
+        favorite=favorite,
+        notify=parse_notify(notify) if notify is not None else None,
+    )
+    problems = wanted.problems()
+    if problems:
+        raise UsageError("; ".join(problems))
+    finish(converge(factory, [wanted], dry_run=dry_run, fmt=output, single=True))

@@ -1,0 +1,363 @@
+"""``room ensure`` and ``apply``, end to end against the fake server: create, update only
+what differs, a second run sends no changing request, --dry-run sends none, invalid files
+change nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from clirunner import Result, TalkctlRunner
+from fake_talk import FakeTalkServer
+
+from talkctl.api.models import Conversation
+from talkctl.cli.context import Environment
+from talkctl.cli.converging import render_plans
+from talkctl.converge import Wanted, plan_for
+
+PASSWORD = "Town-hall-pass-2027"
+RESULT_KEYS = ["conversation", "error", "exit_code", "fields", "name", "ok", "result", "token"]
+
+
+@pytest.fixture
+def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
+    return TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+    )
+
+
+def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, object]]:
+    return [r for r in talk.rooms_of("admin") if r["name"] == name]
+
+
+def changes(talk: FakeTalkServer) -> list[tuple[str, str]]:
+    return [(r.method, r.path.split("/room", 1)[1]) for r in talk.changing_requests()]
+
+
+# --- room ensure --------------------------------------------------------------------------
+
+
+def test_ensure_twice_second_run_is_unchanged_and_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    args = ("room", "ensure", "Team", "--description", "Daily sync", "--favorite")
+    first = run(*args, "--read-only", "on", "--notify", "never")
+    assert first.code == 0, first
+    (created,) = rooms_named(fake_talk, "Team")
+    token = created["token"]
+    assert first.stderr == f"Team ({token}): created\n" and first.stdout == ""
+    assert created["description"] == "Daily sync" and created["readOnly"] == 1
+    assert created["favorite"] == ["admin"] and created["notificationLevel"]["admin"] == 3
+
+    fake_talk.clear_log()
+    second = run(*args, "--read-only", "on", "--notify", "never")
+    assert second.code == 0, second
+    assert second.stderr == f"Team ({token}): unchanged\n"
+    assert fake_talk.changing_requests() == []
+    assert len(rooms_named(fake_talk, "Team")) == 1
+
+
+def test_ensure_changes_only_what_differs(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    token = fake_talk.add_room(name="Team", description="old", read_only=1)
+    result = run(
+        "room", "ensure", "Team", "--description", "new", "--read-only", "on", "--notify", "mention"
+    )
+    assert result.code == 0, result
+    assert result.stderr == f"Team ({token}): updated (description)\n"
+    assert changes(fake_talk) == [("PUT", f"/{token}/description")]
+
+
+def test_ensure_json_contract(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    result = run("room", "ensure", "Team", "--no-favorite", "--json")
+    assert result.code == 0, result
+    obj = json.loads(result.stdout)
+    assert sorted(obj) == RESULT_KEYS
+    assert obj["result"] == "created" and obj["ok"] is True and obj["exit_code"] == 0
+    assert obj["conversation"]["token"] == obj["token"] and obj["conversation"]["name"] == "Team"
+    again = json.loads(run("room", "ensure", "Team", "--json").stdout)
+    assert again["result"] == "unchanged" and again["fields"] == []
+
+
+def test_ensure_password_set_once_rotated_on_request(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    args = ("room", "ensure", "Town hall", "--type", "public", "--password-stdin")
+    created = run(*args, input=PASSWORD + "\n")
+    assert created.code == 0, created
+    (room,) = rooms_named(fake_talk, "Town hall")
+    assert room["type"] == 3 and room["password"] == PASSWORD
+    assert PASSWORD not in created.stdout + created.stderr
+
+    fake_talk.clear_log()
+    same = run(*args, input="another-Password-99\n")
+    assert same.code == 0 and "unchanged" in same.stderr
+    assert fake_talk.changing_requests() == []  # hasPassword is true: nothing to do
+
+    rotated = run(*args, "--rotate-password", input="another-Password-99\n")
+    assert rotated.code == 0, rotated
+    assert "updated (password)" in rotated.stderr
+    assert fake_talk.room(str(room["token"]))["password"] == "another-Password-99"
+
+
+def test_ensure_publishes_and_sets_a_missing_password(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    group = fake_talk.add_room(name="Hall")
+    public = fake_talk.add_room(type=3, name="Open")
+    result = run(
+        "room", "ensure", "Hall", "--type", "public", "--password-stdin", input="Pw-12345-x\n"
+    )
+    assert result.code == 0, result
+    assert "updated (type, password)" in result.stderr
+    assert fake_talk.room(group)["type"] == 3 and fake_talk.room(group)["password"] == "Pw-12345-x"
+    no_type = run("room", "ensure", "Open", "--password-stdin", input="Pw-12345-y\n")
+    assert "updated (password)" in no_type.stderr
+    assert fake_talk.room(public)["password"] == "Pw-12345-y"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["--type", "group", "--password-stdin"], "pw\n", "needs --type public"),
+        (["--password-stdin"], "pw\n", "a password needs a public conversation"),
+        (["--rotate-password"], "", "--rotate-password needs --password-stdin"),
+        (["--type", "private"], "", "--type must be group or public"),
+        (["--read-only", "yes"], "", "--read-only must be 'on' or 'off'"),
+        (["--notify", "loud"], "", "notification level must be"),
+    ],
+)
+def test_ensure_refuses_impossible_wishes_before_any_change(
+    run: TalkctlRunner,
+    fake_talk: FakeTalkServer,
+    args: list[str],
+    stdin: str,
+    message: str,
+) -> None:
+    result = run("room", "ensure", "New room", *args, input=stdin)
+    assert result.code == 2, result
+    assert message in result.stderr
+    assert fake_talk.changing_requests() == []
+    assert rooms_named(fake_talk, "New room") == []
+
+
+def test_ensure_several_of_that_name_is_exit_8(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    fake_talk.add_room(name="Twin")
+    fake_talk.add_room(type=3, name="Twin")
+    result = run("room", "ensure", "Twin", "--favorite")
+    assert result.code == 8, result
+    assert "2 conversations are named 'Twin'" in result.stderr
+    assert fake_talk.changing_requests() == []
+
+
+def test_ensure_dry_run_sends_nothing(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    token = fake_talk.add_room(name="Team")
+    result = run("room", "ensure", "Team", "--description", "x", "--favorite", "--dry-run")
+    assert result.code == 0, result
+    assert result.stdout.splitlines() == [
+        f"Team\t{token}\tupdate\tdescription\t''\t'x'",
+        f"Team\t{token}\tupdate\tfavorite\tno\tyes",
+    ]
+    create = run("room", "ensure", "Other", "--dry-run", "--json")
+    assert json.loads(create.stdout) == {
+        "name": "Other",
+        "token": None,
+        "action": "create",
+        "changes": [{"field": "type", "before": None, "after": "group"}],
+    }
+    assert fake_talk.changing_requests() == []
+
+
+def test_ensure_on_talk_18_fetches_the_result(
+    fake_talk_factory: object, talkctl_home: Path
+) -> None:
+    talk = fake_talk_factory("18")  # type: ignore[operator]
+    run = TalkctlRunner(
+        talkctl_home, server=talk.url, user="admin", app_password=talk.new_app_password("admin")
+    )
+    token = talk.add_room(name="Old")
+    result = run("room", "ensure", "Old", "--description", "d", "--json")
+    assert result.code == 0, result
+    assert json.loads(result.stdout)["conversation"]["description"] == "d"
+    assert talk.room(token)["description"] == "d"
+
+
+# --- apply --------------------------------------------------------------------------------
+
+MIXED = """\
+# rooms managed by the cron job
+[[conversation]]
+name = "Keep"
+
+[[conversation]]
+name = "Fix me"
+description = "Right text"
+read_only = true
+favorite = true
+
+[[conversation]]
+name = "Brand new"
+type = "group"
+notify = "never"
+
+[[conversation]]
+name = "Town hall"
+type = "public"
+password_env = "TOWNHALL_PW"
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "rooms.toml"
+    path.write_text(text, "utf-8")
+    return str(path)
+
+
+def test_apply_mixed_file_plan_then_apply_then_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    keep = fake_talk.add_room(name="Keep")
+    fix = fake_talk.add_room(name="Fix me", description="Wrong text")
+    untouched = fake_talk.add_room(name="Not in the file")
+    path = write(tmp_path, MIXED)
+    env = {"TOWNHALL_PW": PASSWORD}
+
+    plan = run("apply", path, "--dry-run", env=env)
+    assert plan.code == 0, plan
+    assert plan.stdout.splitlines() == [
+        f"Keep\t{keep}\tunchanged\t\t\t",
+        f"Fix me\t{fix}\tupdate\tdescription\t'Wrong text'\t'Right text'",
+        f"Fix me\t{fix}\tupdate\tread-only\toff\ton",
+        f"Fix me\t{fix}\tupdate\tfavorite\tno\tyes",
+        "Brand new\t\tcreate\ttype\t\tgroup",
+        "Brand new\t\tcreate\tnotify\tmention\tnever",
+        "Town hall\t\tcreate\ttype\t\tpublic",
+        "Town hall\t\tcreate\tpassword\tnone\tset",
+    ]
+    assert "dry run: 2 to create, 1 to update, 1 unchanged; nothing was sent" in plan.stderr
+    assert PASSWORD not in plan.stdout + plan.stderr
+    assert fake_talk.changing_requests() == []
+
+    as_json = json.loads(run("apply", path, "--dry-run", "--json", env=env).stdout)
+    assert [p["action"] for p in as_json] == ["unchanged", "update", "create", "create"]
+    assert as_json[1]["changes"][0] == {
+        "field": "description",
+        "before": "'Wrong text'",
+        "after": "'Right text'",
+    }
+    assert fake_talk.changing_requests() == []
+
+    applied = run("apply", path, "--json", env=env)
+    assert applied.code == 0, applied
+    results = json.loads(applied.stdout)
+    assert [sorted(r) for r in results] == [RESULT_KEYS] * 4
+    assert [r["result"] for r in results] == ["unchanged", "updated", "created", "created"]
+    assert results[1]["fields"] == ["description", "read-only", "favorite"]
+    assert "2 created, 1 updated, 1 unchanged, 0 failed" in applied.stderr
+    fixed = fake_talk.room(fix)
+    assert fixed["description"] == "Right text" and fixed["readOnly"] == 1
+    (town,) = rooms_named(fake_talk, "Town hall")
+    assert town["type"] == 3 and town["password"] == PASSWORD
+    (new,) = rooms_named(fake_talk, "Brand new")
+    assert new["notificationLevel"]["admin"] == 3
+    assert fake_talk.has_room(untouched)  # never deletes what the file does not name
+
+    fake_talk.clear_log()
+    again = run("apply", path, env=env)
+    assert again.code == 0, again
+    assert fake_talk.changing_requests() == []
+    assert "0 created, 0 updated, 4 unchanged, 0 failed" in again.stderr
+
+
+def test_apply_invalid_file_lists_every_problem_and_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "A"\ntype = "private"\n\n'
+        '[[conversation]]\nname = "B"\nfavourite = true\nnotify = 0\n',
+    )
+    result = run("apply", path)
+    assert result.code == 2, result
+    assert result.stderr.splitlines() == [
+        f'{path}:3: type must be "group" or "public", not "private"',
+        f"{path}:7: unknown key 'favourite' = true (valid: name, type, description, read_only, "
+        "password_env, rotate_password, favorite, notify)",
+        f'{path}:8: notify must be "default", "always", "mention", "never" or 1-3, not 0',
+        f"talkctl: error: {path}: 3 problems; nothing was changed",
+    ]
+    assert result.stdout == ""
+    assert fake_talk.requests == []  # not even a listing
+
+
+def test_apply_toml_syntax_error(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    path = write(tmp_path, '[[conversation]]\nname = "A"\nread_only = yes\n')
+    result = run("apply", path)
+    assert result.code == 2, result
+    assert result.stderr.startswith(f"{path}:3: invalid TOML: ")
+    assert fake_talk.requests == []
+
+
+def test_apply_missing_password_variable(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    result = run("apply", write(tmp_path, MIXED))
+    assert result.code == 2
+    assert ":19: password_env: environment variable TOWNHALL_PW is not set" in result.stderr
+    assert fake_talk.requests == []
+
+
+def test_apply_ambiguous_name_changes_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    fake_talk.add_room(name="Twin")
+    fake_talk.add_room(name="Twin")
+    path = write(tmp_path, '[[conversation]]\nname = "New"\n[[conversation]]\nname = "Twin"\n')
+    result = run("apply", path)
+    assert result.code == 8, result
+    assert fake_talk.changing_requests() == []
+    assert rooms_named(fake_talk, "New") == []
+
+
+def test_apply_failure_on_one_conversation_does_not_stop_the_others(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    fake_talk.add_room(owner="alice", name="Alice's", participants={"admin": 3})
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Alice\'s"\ndescription = "mine now"\n'
+        '[[conversation]]\nname = "Mine"\n',
+    )
+    result: Result = run("apply", path)
+    assert result.code == 5, result
+    assert "Alice's (" in result.stderr and ": failed: " in result.stderr
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in result.stderr
+    assert len(rooms_named(fake_talk, "Mine")) == 1
+
+
+def test_plan_is_a_rich_table_on_a_terminal() -> None:
+    out = io.StringIO()
+    env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
+    current = Conversation(
+        {"token": "tok1", "type": 2, "name": "Team", "displayName": "Team", "description": "a"}
+    )
+    plans = [
+        plan_for(Wanted("Team", description="b"), [current]),
+        plan_for(Wanted("New", favorite=True), [current]),
+        plan_for(Wanted("Team"), [current]),
+    ]
+    render_plans(env, "table", plans, single=False)
+    text = out.getvalue()
+    assert "CONVERSATION" in text and "ACTION" in text
+    assert "description: 'a' → 'b'" in text
+    assert "favorite: no → yes" in text
+    assert "create" in text and "update" in text and "unchanged" in text
+    assert "\x1b[" not in text  # NO_COLOR

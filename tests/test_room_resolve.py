@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,10 @@ def test_every_listing_refreshes_the_private_cache(admin: Session) -> None:
     first = admin.srv.add_room(owner="admin", name="First")
     assert admin.run("room", "list").code == 0
     assert admin.cached_tokens() == [first]
-    assert admin.cache_mode() == 0o600
+    files = sorted(p.name for p in admin.cache_file().parent.iterdir())
+    assert files == ["capabilities.json", "rooms.json"]
+    for path in admin.cache_file().parent.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
     second = admin.srv.add_room(owner="admin", name="Second")
     assert admin.run("room", "favorite", "Second").code == 0  # resolved by a fresh listing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .context import Ctx
-from .ocs import Ocs, fail, ok
+from .ocs import Ocs, fail, fail_null, ok
 from .state import (
     CHANGELOG,
     FORMER_ONE_TO_ONE,
@@ -32,7 +32,7 @@ def list_participants(ctx: Ctx) -> Ocs:
         return found
     room, att = found
     if att.participant_type == GUEST:
-        return fail(403, None if ctx.profile.returns_room_on_change else [])
+        return (fail_null(403) if ctx.profile.returns_room_on_change else fail(403))
     is_mod = att.participant_type in MODERATOR_TYPES
     return ok([participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)
                for a in room.attendees.values()])
@@ -115,7 +115,7 @@ def _target(ctx: Ctx, room: Room) -> Attendee | None:
 
 
 def _null_or_empty(ctx: Ctx, status: int) -> Ocs:
-    return fail(status, None if ctx.profile.returns_room_on_change else [])
+    return (fail_null(status) if ctx.profile.returns_room_on_change else fail(status))
 
 
 def promote(ctx: Ctx) -> Ocs:

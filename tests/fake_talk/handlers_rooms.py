@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from .context import Ctx
-from .ocs import Ocs, fail, ok
-from .state import FORMER_ONE_TO_ONE, GROUP, NOTE_TO_SELF, ONE_TO_ONE, OWNER, PUBLIC, USER, now
+from .ocs import Ocs, fail, fail_null, ok
+from .state import (
+    AVATAR_VERSIONS,
+    FORMER_ONE_TO_ONE,
+    GROUP,
+    NOTE_TO_SELF,
+    ONE_TO_ONE,
+    OWNER,
+    PUBLIC,
+    USER,
+    now,
+)
 from .views import room_view
 
 COMMON_PASSWORDS = {"abc", "abc123", "123456", "1234567", "12345678", "123456789",
@@ -171,7 +181,7 @@ def delete_room(ctx: Ctx) -> Ocs:
         return found
     room, _ = found
     if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
-        return fail(400, None if ctx.profile.returns_room_on_change else [])
+        return (fail_null(400) if ctx.profile.returns_room_on_change else fail(400))
     ctx.state.delete_room(room)
     return ctx.done()
 
@@ -215,7 +225,7 @@ def make_public(ctx: Ctx) -> Ocs:
     if problem:
         return fail(400, {"error": "password", "message": problem})
     room.type = PUBLIC
-    room.avatar_version = "0fc7b73c"
+    room.avatar_version = AVATAR_VERSIONS[PUBLIC]
     ctx.state.system_message(room, ctx.user or "", "guests_allowed", "{actor} allowed guests")
     if password:
         room.password = password
@@ -232,7 +242,7 @@ def make_private(ctx: Ctx) -> Ocs:
         return ctx.changed(room)
     if room.type != PUBLIC:
         return ctx.error(400, "type")
-    room.type, room.password, room.avatar_version = GROUP, None, "d663b3a8"
+    room.type, room.password, room.avatar_version = GROUP, None, AVATAR_VERSIONS[GROUP]
     ctx.state.system_message(room, ctx.user or "", "guests_disallowed",
                              "{actor} disallowed guests")
     return ctx.changed(room)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import ssl
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -67,12 +68,16 @@ class FakeTalkServer:
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            # while the interpreter finalizes, daemon threads are frozen and shutdown()
+            # would wait for serve_forever forever: just close the socket then
+            if not sys.is_finalizing():
+                httpd.shutdown()
+            httpd.server_close()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            if self._thread is not threading.current_thread():
+                self._thread.join(timeout=5)
             self._thread = None
 
     def __enter__(self) -> FakeTalkServer:

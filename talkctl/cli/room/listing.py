@@ -143,7 +143,8 @@ def list_(
         sort=sort,
         limit=limit,
     )
-    needs_last_message = output in ("json", "jsonl") and (not chosen or "lastMessage" in chosen)
+    # ask the server only for what is printed: whole objects, or a chosen lastMessage field
+    needs_last_message = "lastMessage" in chosen if chosen else output in ("json", "jsonl")
     conversations = factory.conversations.list(include_last_message=needs_last_message)
     factory.cache.save_rooms(conversations)
     selected = selection.apply(conversations, int(time.time()))

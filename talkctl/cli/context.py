@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
+MAX_JOBS = 32  # the largest --jobs (options.JobsOption): the pool holds that many
 
 
 @dataclass
@@ -184,7 +185,7 @@ class Factory:
             timeout=self.timeout,
             verify=self.verify() if verify is None else verify,
             debug=self.environment.message if self.options.debug else None,
-            pool_size=16,
+            pool_size=MAX_JOBS,  # every --jobs thread keeps its connection
         )
 
     @cached_property

@@ -126,3 +126,38 @@ def test_progress_bar_only_on_a_terminal() -> None:
     with ProgressReporter(env, 3, "deleted") as progress:
         progress.advance()
     assert err.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "plan"),
+    [
+        (["Team chat"], "", "would create a group conversation"),
+        (
+            ["Team chat", "--invite", "staff"],
+            "",
+            "would create a group conversation and add groups staff",
+        ),
+        (
+            ["Town hall", "--type", "public", "--password-stdin"],
+            "Pw-secret-77\n",
+            "would create a public conversation with a password",
+        ),
+        (
+            ["--type", "one-to-one", "--invite", "alice"],
+            "",
+            "would create a one-to-one conversation with alice (or get the existing one)",
+        ),
+    ],
+)
+def test_create_dry_run_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, args: list[str], stdin: str, plan: str
+) -> None:
+    result = run("room", "create", *args, "--dry-run", input=stdin)
+    assert result.code == 0, result
+    assert result.stdout.endswith(f"\t{plan}\n")
+    assert "Pw-secret" not in result.stdout + result.stderr
+    assert fake_talk.changing_requests() == []
+    assert fake_talk.rooms_of("admin") == []
+    as_json = json.loads(run("room", "create", *args, "--dry-run", "--json", input=stdin).stdout)
+    assert as_json["action"] == plan and as_json["token"] is None
+    assert fake_talk.changing_requests() == []

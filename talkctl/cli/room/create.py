@@ -10,7 +10,7 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import handled
-from talkctl.cli.options import PasswordStdinOption, factory_of
+from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of
 from talkctl.cli.output import ConversationDetail, FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.prompts import password_from_stdin
 from talkctl.cli.room import room_app
@@ -40,6 +40,7 @@ def create(
         str | None, typer.Option("--source", help="What --invite names: groups or circles.")
     ] = None,
     password_stdin: PasswordStdinOption = False,
+    dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -91,6 +92,11 @@ def create(
             "this server requires a password for public conversations: "
             "pass it with --password-stdin"
         )
+    if dry_run:
+        if source == "circles":
+            api.require("circles")  # what the create would check, without sending it
+        _print_plan(factory, output, type_, name or invite or "", invite, source, password)
+        return
     sends_password = password is not None and capabilities.has("conversation-creation-password")
     try:
         conversation, created = api.create(
@@ -114,6 +120,29 @@ def create(
         message = f"A one-to-one conversation with {invite} already exists ({conversation.token})"
     factory.cache.remember_room(conversation)
     Renderer(factory.environment, output).render(ConversationDetail(conversation, message))
+
+
+def _print_plan(
+    factory: Factory,
+    output: str,
+    type_: str,
+    name: str,
+    invite: str | None,
+    source: str | None,
+    password: str | None,
+) -> None:
+    """--dry-run: say what would be created; nothing is sent."""
+    from talkctl.cli.output import ItemResult, Plan
+
+    action = f"would create a {type_} conversation"
+    if type_ == "one-to-one":
+        action += f" with {invite} (or get the existing one)"
+    elif invite:
+        action += f" and add {source or 'groups'} {invite}"
+    if password is not None:
+        action += " with a password"
+    plan = Plan([ItemResult(None, name, True, True, message=action)], bulk=False)
+    Renderer(factory.environment, output).render(plan)
 
 
 def _set_password_or_undo(factory: Factory, token: str, password: str) -> Conversation:

@@ -30,6 +30,7 @@ class RequestRecord:
     status: int  # 0 when the connection was dropped
     headers: dict[str, str]
     fault: bool = False
+    client_port: int = 0  # tells connections apart (keep-alive reuse)
     time: float = field(default_factory=time.time)
 
     @property
@@ -81,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         form, body_json = _parse_body(headers, raw)
         record = RequestRecord(self.command, path, query, form, body_json, None, 0,
-                               dict(self.headers.items()))
+                               dict(self.headers.items()), client_port=self.client_address[1])
         if srv.latency:
             time.sleep(srv.latency)
         fault = srv.faults.take(self.command, self.path)

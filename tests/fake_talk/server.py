@@ -24,6 +24,9 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet: clients hanging up or failing TLS are part of the tests."""
+
 
 class FakeTalkServer:
     """A fake Nextcloud + Talk server; see the ``fake_talk`` package docstring."""

@@ -399,3 +399,39 @@ def test_standalone_module_prints_url_user_and_app_password() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
+def test_every_endpoint_answers_sanely_on_every_profile(fake_talk_factory: Factory,
+                                                        talk: str) -> None:
+    srv = fake_talk_factory(talk=talk)
+    version = max(srv.profile.apis)
+    created = call(srv, "POST", "/room", data={"roomType": 2, "roomName": "flow"})
+    assert created.status_code == 201
+    token = data(created)["token"]
+    by_id = version >= 3
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("PUT", "", {"roomName": "renamed"}), ("PUT", "/description", {"description": "d"}),
+        ("POST", "/public", {}), ("PUT", "/password", {"password": "Long-enough-Passw0rd"}),
+        ("DELETE", "/public", {}), ("PUT", "/read-only", {"state": 1}),
+        ("POST", "/favorite", {}), ("DELETE", "/favorite", {}), ("POST", "/notify", {"level": 3}),
+        ("PUT", "/listable", {"scope": 1}), ("PUT", "/webinar/lobby", {"state": 1}),
+        ("POST", "/message-expiration", {"seconds": 60}), ("POST", "/archive", {}),
+        ("DELETE", "/archive", {}), ("POST", "/participants", {"newParticipant": "alice"}),
+        ("GET", "/participants", {}),
+    ]
+    for method, suffix, form in steps:
+        resp = call(srv, method, f"/room/{token}{suffix}", data=form)
+        assert resp.status_code in (200, 404), (method, suffix, resp.text)
+        if resp.status_code == 404:  # only where the profile lacks the feature
+            assert meta(resp)["statuscode"] == 998, (method, suffix)
+    alice = srv.room(token)["attendeeIds"]["alice"]
+    target = {"attendeeId": alice} if by_id else {"participant": "alice"}
+    assert call(srv, "POST", f"/room/{token}/moderators", data=target).status_code == 200
+    assert call(srv, "DELETE", f"/room/{token}/moderators", data=target).status_code == 200
+    remove = "/attendees" if by_id else "/participants"
+    assert call(srv, "DELETE", f"/room/{token}{remove}", data=target).status_code == 200
+    assert call(srv, "DELETE", f"/room/{token}/participants/self").status_code == 200
+    assert not srv.has_room(token)  # the last participant left
+    status = requests.get(srv.url + "/status.php", timeout=10).json()
+    assert status["versionstring"].startswith(f"{srv.profile.nextcloud[0]}.")

@@ -119,3 +119,11 @@ def login_poll(ctx: Ctx) -> Response:
 def login_page(ctx: Ctx) -> Response:
     body = b"<!DOCTYPE html><html><body><h1>Connect to your account</h1></body></html>"
     return Response(200, body, {"Content-Type": "text/html; charset=utf-8"})
+
+
+def status(ctx: Ctx) -> Response:
+    major, minor, micro = ctx.profile.nextcloud
+    return json_response(200, {"installed": True, "maintenance": False, "needsDbUpgrade": False,
+                               "version": f"{major}.{minor}.{micro}.0",
+                               "versionstring": f"{major}.{minor}.{micro}", "edition": "",
+                               "productname": "Nextcloud", "extendedSupport": False})

@@ -77,6 +77,7 @@ CORE_ROUTES = [
     _r("POST", "/index.php/login/v2", core.login_start, auth=False),
     _r("POST", "/index.php/login/v2/poll", core.login_poll, auth=False),
     _r("GET", "/index.php/login/v2/flow/[A-Za-z0-9]+", core.login_page, auth=False),
+    _r("GET", "/status.php", core.status, auth=False),
 ]
 
 

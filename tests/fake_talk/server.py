@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socketserver
 import ssl
 import sys
 import threading
@@ -23,6 +24,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def server_bind(self) -> None:
+        """Like HTTPServer.server_bind without the (slow) reverse DNS lookup."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Quiet: clients hanging up or failing TLS are part of the tests."""

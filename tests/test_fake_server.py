@@ -217,6 +217,7 @@ def test_injected_status_headers_and_times(fake_talk: FakeTalkServer) -> None:
     assert first.headers["Retry-After"] == "1"
     assert [r.fault for r in fake_talk.requests] == [True, True, False]
     assert [r.status for r in fake_talk.requests] == [503, 503, 200]
+    assert fake_talk.requests[0].user == "admin"
 
 
 def test_injected_drop_closes_the_connection(fake_talk: FakeTalkServer) -> None:

@@ -83,6 +83,8 @@ class Handler(BaseHTTPRequestHandler):
         form, body_json = _parse_body(headers, raw)
         record = RequestRecord(self.command, path, query, form, body_json, None, 0,
                                dict(self.headers.items()), client_port=self.client_address[1])
+        auth = self._authenticate(headers)
+        record.user = auth[0]
         if srv.latency:
             time.sleep(srv.latency)
         fault = srv.faults.take(self.command, self.path)
@@ -94,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._finish(record, fault.response())
                 return
         try:
-            response = self._dispatch(record, headers)
+            response = self._dispatch(record, headers, auth)
         except Exception as exc:  # pragma: no cover - a bug in the fake itself
             response = Response(500, f"fake_talk error: {exc!r}".encode(),
                                 {"Content-Type": "text/plain"})
@@ -119,14 +121,14 @@ class Handler(BaseHTTPRequestHandler):
                 return login, "app", secret, False
         return None, None, None, True
 
-    def _dispatch(self, record: RequestRecord, headers: dict[str, str]) -> Response:
+    def _dispatch(self, record: RequestRecord, headers: dict[str, str],
+                  auth_result: tuple[str | None, str | None, str | None, bool]) -> Response:
         srv = self.fake
         path = record.path
         is_ocs = path.startswith("/ocs/")
         want_json = (record.query.get("format") == "json"
                      or "application/json" in headers.get("accept", ""))
-        user, auth, app_pw, bad = self._authenticate(headers)
-        record.user = user
+        user, auth, app_pw, bad = auth_result
         match = resolve(srv.profile, self.command, path)
         if bad and is_ocs:
             srv.note_failure(self.client_address[0])

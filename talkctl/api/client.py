@@ -64,16 +64,22 @@ class TalkClient:
         *,
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        repeatable: bool | None = None,
     ) -> OcsResponse:
         """Call ``path`` under the negotiated spreed API base.
 
         An OCS 998 (unknown path) means the server was upgraded under us: refresh the
         capabilities and send the request once more under the newly negotiated base.
+        ``repeatable`` (see Transport.send) allows retries: reads and changes that set a state.
         """
         capabilities = self.capabilities
         try:
             response = self.transport.ocs(
-                method, capabilities.base_path + path, params=params, data=data
+                method,
+                capabilities.base_path + path,
+                params=params,
+                data=data,
+                repeatable=repeatable,
             )
         except ApiError as exc:
             if exc.ocs_status != UNKNOWN_PATH_STATUS:
@@ -83,7 +89,7 @@ class TalkClient:
             if refreshed.base_path == capabilities.base_path:
                 raise
             response = self.transport.ocs(
-                method, refreshed.base_path + path, params=params, data=data
+                method, refreshed.base_path + path, params=params, data=data, repeatable=repeatable
             )
         self._check_talk_hash(response.headers)
         return response

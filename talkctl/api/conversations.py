@@ -26,8 +26,12 @@ GATES: dict[str, tuple[str, str]] = {
 
 
 def room_path(token: str, suffix: str = "") -> str:
-    """``/room/{token}{suffix}``, the token URL-encoded: ``../x`` stays one path segment."""
-    return f"/room/{quote(token, safe='')}{suffix}"
+    """``/room/{token}{suffix}``, the token URL-encoded: ``../x`` stays one path segment
+    (and a token of only dots is encoded too, or URL normalisation would drop it)."""
+    segment = quote(token, safe="")
+    if segment.strip(".") == "":
+        segment = segment.replace(".", "%2E")
+    return f"/room/{segment}{suffix}"
 
 
 def conversation_or_none(response: OcsResponse) -> Conversation | None:

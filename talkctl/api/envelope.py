@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.errors import ApiError, InvalidResponseError
+from talkctl.api.retry import (
+    BRUTEFORCE_HEADER,
+    header,
+    is_maintenance,
+    retry_after_seconds,
+)
 
 STATUS_TEXT: dict[int, str] = {
     400: "rejected by the server",
@@ -45,17 +51,29 @@ def decode_json(body: bytes, *, content_type: str, url: str, status: int) -> Any
             "check the server address (a login page or proxy error page?)",
             url,
             status,
+            "html",
         )
     if not stripped:
         raise InvalidResponseError(
-            f"empty answer from {url} (HTTP {status}) where JSON was expected", url, status
+            f"empty answer from {url} (HTTP {status}) where JSON was expected",
+            url,
+            status,
+            "empty",
         )
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidResponseError(
-            f"invalid or truncated JSON from {url} (HTTP {status}): {exc}", url, status
+            f"invalid or truncated JSON from {url} (HTTP {status}): {_short(exc)}",
+            url,
+            status,
+            "json",
         ) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def unwrap(
@@ -70,7 +88,11 @@ def unwrap(
         if status >= 400:
             raise api_error(status, method, path, headers, None, None)
         raise InvalidResponseError(
-            f"answer from {url} (HTTP {status}) has no OCS envelope", url, status
+            f"answer from {url} (HTTP {status}) is JSON without the OCS envelope "
+            "(no 'ocs' object): is this a Nextcloud server?",
+            url,
+            status,
+            "envelope",
         )
     raw_meta = ocs.get("meta")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
@@ -80,6 +102,12 @@ def unwrap(
     return OcsResponse(status=status, data=data, meta=meta, headers=headers)
 
 
+NOTES = {
+    "html": "an HTML page, probably from a proxy",
+    "json": "a broken JSON body",
+}
+
+
 def api_error(
     status: int,
     method: str,
@@ -87,26 +115,29 @@ def api_error(
     headers: Mapping[str, str],
     meta: dict[str, Any] | None,
     data: Any,
+    *,
+    note: str | None = None,
 ) -> ApiError:
-    """Build the ApiError for an HTTP error answer, keeping whatever the server explained."""
+    """Build the ApiError for an HTTP error answer, keeping whatever the server explained.
+
+    Maintenance mode, brute-force throttling, rate limiting and an outdated client each get
+    their own one-line explanation. ``note`` is the kind of a body that was no OCS JSON
+    (a proxy's HTML page for a 502, say).
+    """
     error = None
     server_message = None
     if isinstance(data, dict):
         if isinstance(data.get("error"), str) and data["error"]:
             error = data["error"]
         if isinstance(data.get("message"), str) and data["message"].strip():
-            server_message = data["message"].strip()
+            server_message = " ".join(data["message"].split())
     meta_message = (meta or {}).get("message")
     if server_message is None and isinstance(meta_message, str) and meta_message.strip():
-        server_message = meta_message.strip()
+        server_message = " ".join(meta_message.split())
     ocs_status = (meta or {}).get("statuscode")
-    text = STATUS_TEXT.get(status, f"HTTP {status}")
-    if status == 426 and server_message:
-        text = f"this talkctl is too old for the server (it needs {server_message})"
-    elif server_message:
-        text = f"{text}: {server_message}"
-    elif error:
-        text = f"{text} ({error})"
+    reason, text = _explain(status, headers, server_message, error)
+    if note in NOTES:
+        text = f"{text} ({NOTES[note]})"
     return ApiError(
         text,
         status=status,
@@ -116,4 +147,37 @@ def api_error(
         error=error,
         server_message=server_message,
         headers=dict(headers),
+        reason=reason,
     )
+
+
+def _explain(
+    status: int, headers: Mapping[str, str], server_message: str | None, error: str | None
+) -> tuple[str | None, str]:
+    """(reason, one-line text) for an HTTP error status."""
+    if is_maintenance(status, headers):
+        return "maintenance", ("the server is in maintenance mode (HTTP 503): try again later")
+    if status == 429:
+        throttled = header(headers, BRUTEFORCE_HEADER)
+        wait = retry_after_seconds(header(headers, "Retry-After"))
+        if throttled or wait is None:
+            detail = f" (delay {throttled})" if throttled else ""
+            return "bruteforce", (
+                f"this address is throttled by the server's brute-force protection{detail} "
+                "(HTTP 429): too many failed logins or unknown conversations; wait before "
+                "trying again and check the app password"
+            )
+        return "rate-limited", (
+            f"too many requests: the server asks to wait {wait:.0f} s (HTTP 429, rate limited)"
+        )
+    if status == 426:
+        needed = f" (it needs {server_message})" if server_message else ""
+        return "outdated-client", (
+            f"the server rejects this client as outdated{needed} (HTTP 426): upgrade talkctl"
+        )
+    text = STATUS_TEXT.get(status, f"HTTP {status}")
+    if server_message:
+        text = f"{text}: {server_message}"
+    elif error:
+        text = f"{text} ({error})"
+    return None, text

@@ -18,12 +18,17 @@ class TransportError(TalkApiError):
 
 
 class InvalidResponseError(TalkApiError):
-    """An answer that is not the OCS JSON it should be (HTML page, broken JSON, no envelope)."""
+    """An answer that is not the OCS JSON it should be (HTML page, broken JSON, no envelope).
 
-    def __init__(self, message: str, url: str, status: int) -> None:
+    ``kind`` is one of "html", "json" (invalid or truncated), "empty", "envelope" (JSON
+    without ``ocs``), "redirect" or "content" (OCS, but not the data expected).
+    """
+
+    def __init__(self, message: str, url: str, status: int, kind: str = "content") -> None:
         super().__init__(message)
         self.url = url
         self.status = status
+        self.kind = kind
 
 
 class ApiError(TalkApiError):
@@ -31,7 +36,10 @@ class ApiError(TalkApiError):
 
     ``ocs_status`` is ``ocs.meta.statuscode`` (not always the HTTP status: a 401 carries 997,
     an unknown path 998); ``error`` is ``ocs.data.error`` and ``server_message`` is
-    ``ocs.data.message`` or ``ocs.meta.message`` when the server gave one.
+    ``ocs.data.message`` or ``ocs.meta.message`` when the server gave one. ``attempts`` is
+    how many times the request was sent (more than 1 after retries); ``reason`` names a
+    special case the status alone does not tell: "maintenance", "bruteforce",
+    "rate-limited", "outdated-client".
     """
 
     def __init__(
@@ -45,9 +53,13 @@ class ApiError(TalkApiError):
         error: str | None = None,
         server_message: str | None = None,
         headers: dict[str, str] | None = None,
+        reason: str | None = None,
+        attempts: int = 1,
     ) -> None:
         super().__init__(message)
         self.status = status
+        self.reason = reason
+        self.attempts = attempts
         self.method = method
         self.path = path
         self.ocs_status = ocs_status

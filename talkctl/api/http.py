@@ -1,48 +1,38 @@
-"""HTTP transport: one pooled requests.Session per run, OCS headers, timeouts, debug log."""
+"""HTTP transport: one pooled requests.Session per run, OCS headers, timeouts, retries, debug."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin, urlsplit
 
 from talkctl import __version__
-from talkctl.api.envelope import OcsResponse, decode_json, unwrap
-from talkctl.api.errors import InvalidResponseError, TransportError
+from talkctl.api.envelope import OcsResponse, api_error, decode_json, unwrap
+from talkctl.api.errors import ApiError, InvalidResponseError
+from talkctl.api.redact import redact_form, redact_headers, redact_url
+from talkctl.api.retry import Notice, RetryPolicy
+from talkctl.api.transport_errors import describe_failure
 
 if TYPE_CHECKING:
     import requests
+    from requests.adapters import BaseAdapter, HTTPAdapter
 
 USER_AGENT = f"talkctl/{__version__}"
-REDACTED_HEADERS = {"authorization", "cookie", "set-cookie", "proxy-authorization"}
-SECRET_FIELDS = {"password", "apppassword", "appPassword", "token"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 DebugSink = Callable[[str], None]
 
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers safe to log: credentials and cookies replaced."""
-    safe: dict[str, str] = {}
-    for name, value in headers.items():
-        if name.lower() in REDACTED_HEADERS:
-            scheme = value.split(" ", 1)[0] if name.lower().endswith("authorization") else ""
-            safe[name] = f"{scheme} <redacted>".strip()
-        else:
-            safe[name] = value
-    return safe
-
-
-def redact_form(form: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A request body safe to log: password-like fields replaced."""
-    return {k: ("<redacted>" if k in SECRET_FIELDS else v) for k, v in (form or {}).items()}
+__all__ = ["USER_AGENT", "DebugSink", "Transport", "redact_form", "redact_headers"]
 
 
 class Transport:
     """Sends requests to one Nextcloud server as one account.
 
     Keeps the server's session cookies for the run (in memory only), so later requests skip
-    the password check; sets the OCS headers and a timeout on every request.
+    the password check; sets the OCS headers and a (connect, read) timeout on every request;
+    repeats a request only when the caller marks it repeatable (see ``talkctl.api.retry``).
     """
 
     def __init__(
@@ -55,6 +45,8 @@ class Transport:
         verify: bool | str = True,
         debug: DebugSink | None = None,
         pool_size: int = 10,
+        retry: RetryPolicy | None = None,
+        notice: Notice | None = None,
     ) -> None:
         self.server = server.rstrip("/")
         self.user = user
@@ -62,15 +54,18 @@ class Transport:
         self.timeout = timeout
         self.verify = verify
         self.debug = debug
+        self.notice = notice
         self.pool_size = pool_size
+        self.retry = retry if retry is not None else RetryPolicy(retries=0)
         self._session: requests.Session | None = None
+        self._lock = threading.Lock()
+        self._attempts = threading.local()
         self.requests_sent = 0
 
     @property
     def session(self) -> requests.Session:
         if self._session is None:
             import requests
-            from requests.adapters import HTTPAdapter
 
             session = requests.Session()
             session.headers.update(
@@ -84,11 +79,39 @@ class Transport:
                 session.auth = (self.user, self._secret)
             session.verify = self.verify
             session.trust_env = True
-            adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(self.pool_size, 10))
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
+            # duck-typed adapter (send + close): requests only calls those two
+            router = cast(
+                "BaseAdapter", RepeatableRouter(self._adapter(True), self._adapter(False))
+            )
+            session.mount("https://", router)
+            session.mount("http://", router)
             self._session = session
         return self._session
+
+    def _adapter(self, repeatable: bool) -> HTTPAdapter:
+        from requests.adapters import HTTPAdapter
+
+        policy = RetryPolicy(
+            retries=self.retry.retries,
+            backoff=self.retry.backoff,
+            max_backoff=self.retry.max_backoff,
+            retry_after_cap=self.retry.retry_after_cap,
+            notice=self._on_retry,
+        )
+        return HTTPAdapter(
+            pool_connections=2,
+            pool_maxsize=max(self.pool_size, 10),
+            max_retries=policy.retry(repeatable),
+        )
+
+    def _on_retry(self, message: str) -> None:
+        self._attempts.count = getattr(self._attempts, "count", 1) + 1
+        with self._lock:
+            self.requests_sent += 1
+        if self.notice is not None:
+            self.notice(message)
+        elif self.debug:
+            self.debug(f"retry: {message}")
 
     def close(self) -> None:
         if self._session is not None:
@@ -106,51 +129,69 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         auth: bool = True,
+        repeatable: bool | None = None,
     ) -> requests.Response:
-        """Send one request and return the raw response (no status handling)."""
+        """Send one request and return the raw response (no status handling).
+
+        ``repeatable`` says whether sending the request twice is harmless; None means "only
+        if the method is safe" (GET, HEAD, OPTIONS). Creates must never be marked repeatable.
+        """
         import requests
 
+        method = method.upper()
+        if repeatable is None:
+            repeatable = method in SAFE_METHODS
         url = self.url(path)
-        started = time.monotonic()
-        if self.debug:
-            self.debug(f"> {method} {url} params={dict(params or {})} form={redact_form(data)}")
-        try:
-            response = self.session.request(
-                method,
-                url,
-                params=params,
-                data=data,
-                timeout=self.timeout,
-                allow_redirects=False,
-                auth=None if auth else _NoAuth(),
+        session = self.session
+        prepared = session.prepare_request(
+            requests.Request(
+                method, url, params=params, data=data, auth=None if auth else _NoAuth()
             )
-        except requests.exceptions.SSLError as exc:
-            raise TransportError(
-                f"TLS failure talking to {self.server}: {_reason(exc)} "
-                "(use --ca-bundle for a private CA)",
-                "tls",
-            ) from None
-        except requests.exceptions.Timeout:
-            raise TransportError(
-                f"timed out after {self.timeout:g} s waiting for {self.server} (see --timeout)",
-                "timeout",
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise _connection_error(self.server, exc) from None
-        except requests.exceptions.RequestException as exc:
-            raise TransportError(f"request to {url} failed: {_reason(exc)}", "other") from None
-        finally:
+        )
+        prepared.talkctl_repeatable = repeatable  # type: ignore[attr-defined]
+        if self.debug:
+            self.debug(
+                f"> {method} {redact_url(prepared.url or url)} form={redact_form(data)}"
+                f"{' (repeatable)' if repeatable else ''}"
+            )
+        started = time.monotonic()
+        self._attempts.count = 1
+        with self._lock:
             self.requests_sent += 1
+        try:
+            response = session.send(
+                prepared,
+                timeout=(self.timeout, self.timeout),
+                allow_redirects=False,
+                verify=self.verify,
+            )
+        except (requests.exceptions.RequestException, OSError) as exc:
+            failure = describe_failure(
+                exc,
+                server=redact_url(self.server),
+                timeout=self.timeout,
+                attempts=self.attempts,
+                changed_maybe=not repeatable and method not in SAFE_METHODS,
+            )
+            if self.debug:
+                self.debug(f"! {method} {redact_url(url)}: {type(exc).__name__}: {failure}")
+            raise failure from None
         if self.debug:
             elapsed = (time.monotonic() - started) * 1000
             self.debug(
-                f"< {response.status_code} {method} {url} ({elapsed:.0f} ms) "
+                f"< {response.status_code} {method} {redact_url(response.url)} "
+                f"({elapsed:.0f} ms, {self.attempts} attempt{'s' if self.attempts > 1 else ''}) "
                 f"request-headers={redact_headers(response.request.headers)} "
                 f"response-headers={redact_headers(response.headers)}"
             )
         if response.is_redirect:
             raise self._redirect_error(response)
         return response
+
+    @property
+    def attempts(self) -> int:
+        """How many times the current thread's last request was sent (1 + retries)."""
+        return int(getattr(self._attempts, "count", 1))
 
     def ocs(
         self,
@@ -159,26 +200,43 @@ class Transport:
         *,
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        repeatable: bool | None = None,
     ) -> OcsResponse:
         """Send an OCS request and unwrap the envelope (raises ApiError on HTTP errors)."""
-        response = self.send(method, path, params=params, data=data)
-        return self.unwrap(response, method, path)
+        response = self.send(method, path, params=params, data=data, repeatable=repeatable)
+        try:
+            return self.unwrap(response, method, path)
+        except ApiError as exc:
+            exc.attempts = self.attempts
+            if exc.attempts > 1:
+                exc.message = f"{exc.message} (after {exc.attempts} attempts)"
+                exc.args = (exc.message,)
+            raise
 
     def json(self, response: requests.Response) -> Any:
         return decode_json(
             response.content,
             content_type=response.headers.get("Content-Type", ""),
-            url=response.url,
+            url=redact_url(response.url),
             status=response.status_code,
         )
 
     def unwrap(self, response: requests.Response, method: str, path: str) -> OcsResponse:
-        payload = self.json(response)
+        """The OCS answer; an HTML or broken body of a 5xx/429 is still that HTTP error."""
+        status = response.status_code
+        try:
+            payload = self.json(response)
+        except InvalidResponseError as exc:
+            if status == 429 or status >= 500:
+                raise api_error(
+                    status, method, path, response.headers, None, None, note=exc.kind
+                ) from None
+            raise
         return unwrap(
             payload,
-            status=response.status_code,
+            status=status,
             method=method,
-            url=response.url,
+            url=redact_url(response.url),
             path=path,
             headers=response.headers,
         )
@@ -186,17 +244,18 @@ class Transport:
     def _redirect_error(self, response: requests.Response) -> TalkApiRedirect:
         location = urljoin(response.url, response.headers.get("Location", ""))
         here, there = urlsplit(response.url), urlsplit(location)
+        shown_here, shown_there = redact_url(response.url), redact_url(location)
         if (here.scheme, here.netloc) != (there.scheme, there.netloc):
             return TalkApiRedirect(
-                f"{response.url} redirects to {location}: not followed, credentials are never "
-                "sent to another address; check the server address (https?)",
-                response.url,
+                f"{shown_here} redirects to another address ({shown_there}): not followed, "
+                "credentials are never sent to another address; check the server address",
+                shown_here,
                 response.status_code,
             )
         return TalkApiRedirect(
-            f"{response.url} redirects to {location} (HTTP {response.status_code}): "
+            f"{shown_here} redirects to {shown_there} (HTTP {response.status_code}): "
             "check the server address",
-            response.url,
+            shown_here,
             response.status_code,
         )
 
@@ -205,39 +264,32 @@ class TalkApiRedirect(InvalidResponseError):
     """A redirect where an API answer was expected."""
 
 
+class RepeatableRouter:
+    """A requests adapter that hands each request to one of two HTTPAdapters.
+
+    Both share one connection pool and differ only in their urllib3 ``Retry``: requests the
+    caller marked repeatable (``talkctl_repeatable``) go to the retrying one. The flag travels
+    on the PreparedRequest, so concurrent threads (``--jobs``) never see each other's choice.
+    """
+
+    def __init__(self, repeatable: HTTPAdapter, once: HTTPAdapter) -> None:
+        self.repeatable = repeatable
+        self.once = once
+        # one pool for both: switching between a read and a create reuses the connection
+        once.poolmanager = repeatable.poolmanager
+        once.proxy_manager = repeatable.proxy_manager
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        adapter = self.repeatable if getattr(request, "talkctl_repeatable", False) else self.once
+        return adapter.send(request, **kwargs)
+
+    def close(self) -> None:
+        self.repeatable.close()
+
+
 class _NoAuth:
     """requests auth that sends no credentials (login flow start)."""
 
     def __call__(self, request: Any) -> Any:
         request.headers.pop("Authorization", None)
         return request
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    for marker in ("Caused by ", "certificate verify failed", "[SSL"):
-        index = text.find(marker)
-        if index >= 0:
-            return text[index:].rstrip(")").strip()
-    return text
-
-
-def _connection_error(server: str, exc: BaseException) -> TransportError:
-    text = str(exc)
-    host = urlsplit(server).hostname or server
-    if any(
-        m in text
-        for m in (
-            "Name or service not known",
-            "NameResolutionError",
-            "nodename nor servname",
-            "getaddrinfo failed",
-            "Temporary failure in name resolution",
-        )
-    ):
-        return TransportError(f"cannot resolve host {host}: check the server address", "dns")
-    if "Connection refused" in text or "ConnectionRefusedError" in text:
-        return TransportError(f"connection refused by {server}: is the server running?", "refused")
-    if "RemoteDisconnected" in text or "Connection aborted" in text or "reset" in text.lower():
-        return TransportError(f"{server} closed the connection without an answer", "dropped")
-    return TransportError(f"cannot connect to {server}: {_reason(exc)}", "connection")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from talkctl.api.client import TalkClient
     from talkctl.api.conversations import ConversationsApi
     from talkctl.api.http import Transport
+    from talkctl.api.retry import RetryPolicy
     from talkctl.cache import AccountCache
     from talkctl.config import Config, Profile
     from talkctl.credentials import Credentials
@@ -186,7 +187,22 @@ class Factory:
             verify=self.verify() if verify is None else verify,
             debug=self.environment.message if self.options.debug else None,
             pool_size=MAX_JOBS,  # every --jobs thread keeps its connection
+            retry=self.retry_policy(),
+            notice=lambda text: self.environment.message(f"talkctl: {text}"),
         )
+
+    def retry_policy(self) -> RetryPolicy:
+        """--retries N; TALKCTL_RETRY_BACKOFF (seconds, first wait) tunes the backoff (tests)."""
+        from talkctl.api.retry import RetryPolicy
+
+        policy = RetryPolicy(retries=self.retries)
+        backoff = self.environment.env.get("TALKCTL_RETRY_BACKOFF", "")
+        try:
+            if backoff:
+                policy.backoff = max(float(backoff), 0.0)
+        except ValueError:
+            self.environment.warn(f"TALKCTL_RETRY_BACKOFF={backoff!r} is not a number: ignored")
+        return policy
 
     @cached_property
     def transport(self) -> Transport:

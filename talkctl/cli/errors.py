@@ -59,6 +59,8 @@ def exit_status_for(exc: BaseException) -> ExitStatus:
         return ExitStatus.INTERRUPTED
     if isinstance(exc, ApiError):
         return status_for_http(exc.status)
+    if isinstance(exc, TransportError) and exc.kind == "ca-bundle":
+        return ExitStatus.USAGE  # a --ca-bundle file that cannot be read: fix the argument
     for cls, status in _BY_CLASS:
         if isinstance(exc, cls):
             return status

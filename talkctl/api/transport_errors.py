@@ -1,0 +1,121 @@
+"""A request that got no HTTP answer, explained in one line: DNS, refused, timeout, TLS, ...
+
+requests wraps urllib3's errors, which wrap the socket's (and after retries, in a
+MaxRetryError): the cause is found by walking that chain, by type first and text second.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Iterator
+from http.client import IncompleteRead, RemoteDisconnected
+from urllib.parse import urlsplit
+
+from talkctl.api.errors import TransportError
+
+_DNS_TEXT = (
+    "Name or service not known",
+    "NameResolutionError",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "Temporary failure in name resolution",
+    "No address associated with hostname",
+)
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and everything it wraps (causes, contexts, ``reason``, exception args)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        linked.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        todo.extend(item for item in linked if isinstance(item, BaseException))
+
+
+def classify(exc: BaseException) -> str:
+    """One of tls, dns, refused, timeout, dropped, ca-bundle, connection."""
+    chain = list(causes(exc))
+    names = {type(item).__name__ for item in chain}
+    text = " ".join(str(item) for item in chain)
+    if any(isinstance(item, ssl.SSLError | ssl.CertificateError) for item in chain) or (
+        "SSLError" in names
+    ):
+        return "tls"
+    if "TLS CA certificate bundle" in text or "invalid path" in text:
+        return "ca-bundle"
+    if (
+        "NameResolutionError" in names
+        or any(isinstance(item, socket.gaierror) for item in chain)
+        or any(marker in text for marker in _DNS_TEXT)
+    ):
+        return "dns"
+    if any(isinstance(item, ConnectionRefusedError) for item in chain) or "refused" in text:
+        return "refused"
+    if (
+        any(isinstance(item, TimeoutError | socket.timeout) for item in chain)
+        or names & {"ReadTimeoutError", "ConnectTimeoutError", "ReadTimeout", "ConnectTimeout"}
+        or "timed out" in text
+    ):
+        return "timeout"
+    if any(
+        isinstance(
+            item,
+            RemoteDisconnected | ConnectionResetError | ConnectionAbortedError | IncompleteRead,
+        )
+        for item in chain
+    ) or names & {"ProtocolError", "ChunkedEncodingError"}:
+        return "dropped"
+    return "connection"
+
+
+def tls_reason(exc: BaseException) -> str:
+    for item in causes(exc):
+        if isinstance(item, ssl.SSLCertVerificationError) and item.verify_message:
+            return f"certificate verify failed: {item.verify_message}"
+        if isinstance(item, ssl.CertificateError) and str(item):
+            return str(item)
+    for item in causes(exc):
+        if isinstance(item, ssl.SSLError):
+            return item.reason or str(item)
+    text = str(exc)
+    index = text.find("[SSL")
+    return text[index:].rstrip(")").strip() if index >= 0 else "handshake failed"
+
+
+def describe_failure(
+    exc: BaseException, *, server: str, timeout: float, attempts: int, changed_maybe: bool
+) -> TransportError:
+    """The TransportError for ``exc``; ``changed_maybe`` for a change that may have arrived."""
+    kind = classify(exc)
+    host = urlsplit(server).hostname or server
+    if kind == "tls":
+        message = (
+            f"TLS failure talking to {server}: {tls_reason(exc)} "
+            "(for a private CA use --ca-bundle FILE)"
+        )
+    elif kind == "ca-bundle":
+        message = f"cannot use the CA bundle: {exc} (check --ca-bundle / TALKCTL_CA_BUNDLE)"
+    elif kind == "dns":
+        message = f"cannot resolve host {host}: check the server address"
+    elif kind == "refused":
+        message = f"connection refused by {server}: is the server running and the address right?"
+    elif kind == "timeout":
+        message = f"no answer from {server} within {timeout:g} s (see --timeout)"
+    elif kind == "dropped":
+        message = f"{server} closed the connection without an answer"
+    else:
+        innermost = list(causes(exc))[-1]
+        detail = " ".join(str(innermost).split())[:120] or type(innermost).__name__
+        message = f"cannot connect to {server}: {detail}"
+    if attempts > 1:
+        message += f" (after {attempts} attempts)"
+    if changed_maybe and kind in ("timeout", "dropped"):
+        message += "; the change may have been made anyway: check before repeating it"
+    return TransportError(message, kind)

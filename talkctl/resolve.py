@@ -41,6 +41,8 @@ class Resolver:
         self.api = api
         self.cache = cache
         self._listing: list[Conversation] | None = None
+        self._index: ConversationIndex | None = None
+        self._cached: dict[str, dict[str, object]] | None = None
 
     def listing(self) -> list[Conversation]:
         if self._listing is None:
@@ -49,30 +51,56 @@ class Resolver:
                 self.cache.save_rooms(self._listing)
         return self._listing
 
+    def cached_rooms(self) -> dict[str, dict[str, object]]:
+        """The cached (token, name, type) entries by token, read once per run."""
+        if self._cached is None:
+            rooms = self.cache.load_rooms() if self.cache is not None else []
+            self._cached = {str(room.get("token")): room for room in rooms}
+        return self._cached
+
     def resolve(self, ref: str, *, need_state: bool = False) -> Target:
         if not ref or not ref.strip():
             raise UsageError("a conversation (token or name) must not be empty")
         if not need_state and self._listing is None and self.cache is not None:
-            for room in self.cache.load_rooms():
-                if room.get("token") == ref:
-                    room_type = room.get("type")
-                    return Target(
-                        ref,
-                        ref,
-                        str(room.get("displayName") or room.get("name") or ""),
-                        room_type if isinstance(room_type, int) else -1,
-                    )
-        return self.match(ref, self.listing())
+            room = self.cached_rooms().get(ref)
+            if room is not None:
+                room_type = room.get("type")
+                return Target(
+                    ref,
+                    ref,
+                    str(room.get("displayName") or room.get("name") or ""),
+                    room_type if isinstance(room_type, int) else -1,
+                )
+        if self._index is None:
+            self._index = ConversationIndex(self.listing())
+        return self._index.match(ref)
 
     def resolve_all(self, refs: Sequence[str], *, need_state: bool = False) -> list[Target]:
         return [self.resolve(ref, need_state=need_state) for ref in refs]
 
     @staticmethod
     def match(ref: str, conversations: Sequence[Conversation]) -> Target:
+        return ConversationIndex(conversations).match(ref)
+
+
+class ConversationIndex:
+    """One listing indexed by token and by name: resolving N CONVs against M conversations
+    costs N + M, not N x M (a bulk of 5,000 would otherwise compare 25 million times)."""
+
+    def __init__(self, conversations: Sequence[Conversation]) -> None:
+        self.by_token: dict[str, Conversation] = {}
+        self.by_name: dict[str, list[Conversation]] = {}
         for conversation in conversations:
-            if conversation.token == ref:
-                return _target(ref, conversation)
-        matches = [c for c in conversations if ref in (c.name, c.display_name)]
+            self.by_token.setdefault(conversation.token, conversation)
+            names = {conversation.name, conversation.display_name}
+            for name in names:
+                self.by_name.setdefault(name, []).append(conversation)
+
+    def match(self, ref: str) -> Target:
+        conversation = self.by_token.get(ref)
+        if conversation is not None:
+            return _target(ref, conversation)
+        matches = self.by_name.get(ref, [])
         if not matches:
             raise ConversationNotFound(f"no conversation matches {ref!r}")
         if len(matches) > 1:

@@ -26,12 +26,16 @@ GATES: dict[str, tuple[str, str]] = {
 
 
 def room_path(token: str, suffix: str = "") -> str:
-    """``/room/{token}{suffix}``, the token URL-encoded: ``../x`` stays one path segment
-    (and a token of only dots is encoded too, or URL normalisation would drop it)."""
-    segment = quote(token, safe="")
-    if segment.strip(".") == "":
-        segment = segment.replace(".", "%2E")
-    return f"/room/{segment}{suffix}"
+    """``/room/{token}{suffix}``, the token URL-encoded: ``../x`` stays one path segment.
+
+    A token of only dots (or none) cannot be sent at all: requests decodes ``%2E`` back to
+    ``.`` and ``/room/..`` would name another path. No Talk token looks like that.
+    """
+    if token.strip(".") == "":
+        from talkctl.errors import UsageError
+
+        raise UsageError(f"{token!r} is not a conversation token")
+    return f"/room/{quote(token, safe='')}{suffix}"
 
 
 def conversation_or_none(response: OcsResponse) -> Conversation | None:

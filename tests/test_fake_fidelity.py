@@ -24,24 +24,76 @@ from fake_talk import FakeTalkServer
 FIXTURES = Path(__file__).parent / "fixtures" / "talk22"
 ORDER = re.findall(r"^\| `([^`]+\.json)`", (FIXTURES / "INDEX.md").read_text(), re.M)
 # steps the recording made with an app password (the one getapppassword-200 handed out)
-WITH_APP_PASSWORD = {"getapppassword-with-app-password-403.json",
-                     "room-list-with-app-password.json", "apppassword-delete-200.json",
-                     "cloud-user-revoked-app-password-401.json"}
+WITH_APP_PASSWORD = {
+    "getapppassword-with-app-password-403.json",
+    "room-list-with-app-password.json",
+    "apppassword-delete-200.json",
+    "cloud-user-revoked-app-password-401.json",
+}
 HEADERS = {"Accept": "application/json", "OCS-APIRequest": "true"}
-ROOM_VALUE_KEYS = ["type", "name", "displayName", "objectType", "objectId", "participantType",
-                   "participantFlags", "readOnly", "hasPassword", "hasCall", "canStartCall",
-                   "unreadMessages", "unreadMention", "isFavorite", "canLeaveConversation",
-                   "canDeleteConversation", "notificationLevel", "notificationCalls",
-                   "lobbyState", "lobbyTimer", "lastPing", "sessionId", "sipEnabled",
-                   "actorType", "actorId", "permissions", "attendeePermissions",
-                   "callPermissions", "defaultPermissions", "canEnableSIP", "attendeePin",
-                   "description", "listable", "callFlag", "messageExpiration",
-                   "isCustomAvatar", "breakoutRoomMode", "breakoutRoomStatus",
-                   "recordingConsent", "mentionPermissions", "isArchived", "isImportant"]
-MESSAGE_VALUE_KEYS = ["actorType", "actorId", "actorDisplayName", "message", "systemMessage",
-                      "messageType", "isReplyable", "markdown"]
-PARTICIPANT_VALUE_KEYS = ["participantType", "actorType", "displayName", "permissions",
-                          "attendeePermissions", "inCall", "sessionIds"]
+ROOM_VALUE_KEYS = [
+    "type",
+    "name",
+    "displayName",
+    "objectType",
+    "objectId",
+    "participantType",
+    "participantFlags",
+    "readOnly",
+    "hasPassword",
+    "hasCall",
+    "canStartCall",
+    "unreadMessages",
+    "unreadMention",
+    "isFavorite",
+    "canLeaveConversation",
+    "canDeleteConversation",
+    "notificationLevel",
+    "notificationCalls",
+    "lobbyState",
+    "lobbyTimer",
+    "lastPing",
+    "sessionId",
+    "sipEnabled",
+    "actorType",
+    "actorId",
+    "permissions",
+    "attendeePermissions",
+    "callPermissions",
+    "defaultPermissions",
+    "canEnableSIP",
+    "attendeePin",
+    "description",
+    "listable",
+    "callFlag",
+    "messageExpiration",
+    "isCustomAvatar",
+    "breakoutRoomMode",
+    "breakoutRoomStatus",
+    "recordingConsent",
+    "mentionPermissions",
+    "isArchived",
+    "isImportant",
+]
+MESSAGE_VALUE_KEYS = [
+    "actorType",
+    "actorId",
+    "actorDisplayName",
+    "message",
+    "systemMessage",
+    "messageType",
+    "isReplyable",
+    "markdown",
+]
+PARTICIPANT_VALUE_KEYS = [
+    "participantType",
+    "actorType",
+    "displayName",
+    "permissions",
+    "attendeePermissions",
+    "inCall",
+    "sessionIds",
+]
 
 
 @dataclass
@@ -106,8 +158,9 @@ class Replayer:
             else:
                 auth = (req["as"], self.srv.password_of(req["as"]))
         url = self.srv.url + path + (f"?{req['query']}" if req["query"] else "")
-        resp = requests.request(req["method"], url, data=form or None, auth=auth,
-                                headers=HEADERS, timeout=10)
+        resp = requests.request(
+            req["method"], url, data=form or None, auth=auth, headers=HEADERS, timeout=10
+        )
         try:
             body = resp.json()
         except ValueError:

@@ -25,9 +25,15 @@ def api(srv: FakeTalkServer, version: int = 4) -> str:
     return f"{srv.url}/ocs/v2.php/apps/spreed/api/v{version}"
 
 
-def call(srv: FakeTalkServer, method: str, path: str, user: str | None = "admin",
-         version: int | None = None, password: str | None = None,
-         **kwargs: Any) -> requests.Response:
+def call(
+    srv: FakeTalkServer,
+    method: str,
+    path: str,
+    user: str | None = "admin",
+    version: int | None = None,
+    password: str | None = None,
+    **kwargs: Any,
+) -> requests.Response:
     base = api(srv, version if version is not None else max(srv.profile.apis))
     auth = None if user is None else (user, password or srv.password_of(user))
     return requests.request(method, base + path, auth=auth, headers=H, timeout=10, **kwargs)
@@ -44,8 +50,9 @@ def meta(resp: requests.Response) -> dict[str, Any]:
 
 # -- profiles ----------------------------------------------------------------------
 @pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
-def test_each_profile_serves_exactly_its_api_versions(fake_talk_factory: Factory,
-                                                      talk: str) -> None:
+def test_each_profile_serves_exactly_its_api_versions(
+    fake_talk_factory: Factory, talk: str
+) -> None:
     srv = fake_talk_factory(talk=talk)
     for version in (1, 2, 3, 4):
         resp = call(srv, "GET", "/room", version=version)
@@ -62,13 +69,20 @@ def test_v1_path_on_22_and_v4_path_on_11_are_unknown(fake_talk_factory: Factory)
         assert (resp.status_code, meta(resp)["statuscode"], data(resp)) == (404, 998, [])
 
 
-@pytest.mark.parametrize(("talk", "path", "method"), [
-    ("20", "/room/{t}/archive", "POST"), ("11", "/room/note-to-self", "GET"),
-    ("10", "/room/{t}/description", "PUT"), ("10", "/listed-room", "GET"),
-    ("11", "/room/{t}/message-expiration", "POST"), ("22", "/room/{t}/participants", "PATCH"),
-])
+@pytest.mark.parametrize(
+    ("talk", "path", "method"),
+    [
+        ("20", "/room/{t}/archive", "POST"),
+        ("11", "/room/note-to-self", "GET"),
+        ("10", "/room/{t}/description", "PUT"),
+        ("10", "/listed-room", "GET"),
+        ("11", "/room/{t}/message-expiration", "POST"),
+        ("22", "/room/{t}/participants", "PATCH"),
+    ],
+)
 def test_feature_gated_endpoints_do_not_exist_without_the_feature(
-        fake_talk_factory: Factory, talk: str, path: str, method: str) -> None:
+    fake_talk_factory: Factory, talk: str, path: str, method: str
+) -> None:
     srv = fake_talk_factory(talk=talk)
     token = srv.add_room(owner="admin", name="room")
     resp = call(srv, method, path.format(t=token))
@@ -138,23 +152,35 @@ def test_force_passwords_requires_a_password_for_public_rooms(fake_talk: FakeTal
     token = fake_talk.add_room(owner="admin", name="grp")
     resp = call(fake_talk, "POST", f"/room/{token}/public")
     assert resp.status_code == 400 and data(resp)["error"] == "password"
-    resp = call(fake_talk, "POST", f"/room/{token}/public",
-                data={"password": "Long-enough-Passw0rd"})
+    resp = call(
+        fake_talk, "POST", f"/room/{token}/public", data={"password": "Long-enough-Passw0rd"}
+    )
     assert resp.status_code == 200 and data(resp)["hasPassword"] is True
 
 
 # -- capabilities, hash, auth ----------------------------------------------------------
-@pytest.mark.parametrize(("talk", "nc", "conversation_api", "has_version"), [
-    ("8", 18, None, False), ("9", 19, "conversation-v2", False),
-    ("10", 20, "conversation-v2", False), ("11", 21, "conversation-v3", False),
-    ("18", 28, "conversation-v4", False), ("21", 31, "conversation-v4", True),
-    ("22", 32, "conversation-v4", True),
-])
-def test_capabilities_per_profile(fake_talk_factory: Factory, talk: str, nc: int,
-                                  conversation_api: str | None, has_version: bool) -> None:
+@pytest.mark.parametrize(
+    ("talk", "nc", "conversation_api", "has_version"),
+    [
+        ("8", 18, None, False),
+        ("9", 19, "conversation-v2", False),
+        ("10", 20, "conversation-v2", False),
+        ("11", 21, "conversation-v3", False),
+        ("18", 28, "conversation-v4", False),
+        ("21", 31, "conversation-v4", True),
+        ("22", 32, "conversation-v4", True),
+    ],
+)
+def test_capabilities_per_profile(
+    fake_talk_factory: Factory, talk: str, nc: int, conversation_api: str | None, has_version: bool
+) -> None:
     srv = fake_talk_factory(talk=talk)
-    resp = requests.get(srv.url + "/ocs/v2.php/cloud/capabilities", headers=H, timeout=10,
-                        auth=("alice", srv.password_of("alice")))
+    resp = requests.get(
+        srv.url + "/ocs/v2.php/cloud/capabilities",
+        headers=H,
+        timeout=10,
+        auth=("alice", srv.password_of("alice")),
+    )
     caps = data(resp)
     assert caps["version"]["major"] == nc
     spreed = caps["capabilities"]["spreed"]
@@ -164,16 +190,19 @@ def test_capabilities_per_profile(fake_talk_factory: Factory, talk: str, nc: int
         assert "conversation-v2" not in spreed["features"]
     assert ("version" in spreed) is has_version
     srv.disable_talk_for("bob")
-    bobs = requests.get(srv.url + "/ocs/v2.php/cloud/capabilities", headers=H, timeout=10,
-                        auth=("bob", srv.password_of("bob")))
+    bobs = requests.get(
+        srv.url + "/ocs/v2.php/cloud/capabilities",
+        headers=H,
+        timeout=10,
+        auth=("bob", srv.password_of("bob")),
+    )
     assert "spreed" not in data(bobs)["capabilities"]
 
 
 def test_bumping_the_talk_hash_changes_header_and_capabilities(fake_talk: FakeTalkServer) -> None:
     def snapshot() -> tuple[str, Any]:
         rooms = call(fake_talk, "GET", "/room")
-        caps = requests.get(fake_talk.url + "/ocs/v2.php/cloud/capabilities", headers=H,
-                            timeout=10)
+        caps = requests.get(fake_talk.url + "/ocs/v2.php/cloud/capabilities", headers=H, timeout=10)
         return rooms.headers["X-Nextcloud-Talk-Hash"], data(caps)["capabilities"]["spreed"]
 
     before = snapshot()
@@ -184,34 +213,53 @@ def test_bumping_the_talk_hash_changes_header_and_capabilities(fake_talk: FakeTa
 
 def test_app_passwords_log_in_and_can_be_revoked(fake_talk: FakeTalkServer) -> None:
     base = fake_talk.url + "/ocs/v2.php"
-    got = requests.get(base + "/core/getapppassword", headers=H, timeout=10,
-                       auth=("alice", fake_talk.password_of("alice")))
+    got = requests.get(
+        base + "/core/getapppassword",
+        headers=H,
+        timeout=10,
+        auth=("alice", fake_talk.password_of("alice")),
+    )
     app_pw = data(got)["apppassword"]
     assert len(app_pw) == 72
-    again = requests.get(base + "/core/getapppassword", headers=H, auth=("alice", app_pw),
-                         timeout=10)
+    again = requests.get(
+        base + "/core/getapppassword", headers=H, auth=("alice", app_pw), timeout=10
+    )
     assert again.status_code == 403
     assert data(call(fake_talk, "GET", "/room", user="alice", password=app_pw)) == []
-    assert requests.delete(base + "/core/apppassword", headers=H, auth=("alice", app_pw),
-                           timeout=10).status_code == 200
+    assert (
+        requests.delete(
+            base + "/core/apppassword", headers=H, auth=("alice", app_pw), timeout=10
+        ).status_code
+        == 200
+    )
     revoked = requests.get(base + "/cloud/user", headers=H, auth=("alice", app_pw), timeout=10)
     assert revoked.status_code == 401 and "WWW-Authenticate" in revoked.headers
 
 
 def test_ocs_answers_xml_unless_json_is_asked_for(fake_talk: FakeTalkServer) -> None:
-    resp = requests.get(api(fake_talk) + "/room", timeout=10,
-                        auth=("admin", fake_talk.password_of("admin")))
+    resp = requests.get(
+        api(fake_talk) + "/room", timeout=10, auth=("admin", fake_talk.password_of("admin"))
+    )
     assert resp.headers["Content-Type"].startswith("application/xml")
     assert resp.text.startswith('<?xml version="1.0"?>')
-    as_json = requests.get(api(fake_talk) + "/room?format=json", timeout=10,
-                           auth=("admin", fake_talk.password_of("admin")))
+    as_json = requests.get(
+        api(fake_talk) + "/room?format=json",
+        timeout=10,
+        auth=("admin", fake_talk.password_of("admin")),
+    )
     assert as_json.json()["ocs"]["meta"]["statuscode"] == 200
 
 
 # -- fault injection ---------------------------------------------------------------------
 def test_injected_status_headers_and_times(fake_talk: FakeTalkServer) -> None:
-    fake_talk.inject(method="GET", path="/room", times=2, status=503,
-                     headers={"Retry-After": "1"}, body={"ocs": {"meta": {}, "data": []}})
+    fake_talk.inject(
+        method="GET",
+        path="/room",
+        times=2,
+        status=503,
+        headers={"Retry-After": "1"},
+        body={"ocs": {"meta": {}, "data": []}},
+    )
     first, second, third = (call(fake_talk, "GET", "/room") for _ in range(3))
     assert [r.status_code for r in (first, second, third)] == [503, 503, 200]
     assert first.headers["Retry-After"] == "1"
@@ -263,8 +311,11 @@ def test_bruteforce_throttles_after_ten_unknown_tokens(fake_talk: FakeTalkServer
 
 # -- login flow ------------------------------------------------------------------------
 def test_login_flow_v2(fake_talk: FakeTalkServer) -> None:
-    start = requests.post(fake_talk.url + "/index.php/login/v2", timeout=10,
-                          headers={"User-Agent": "talkctl-test/1.0"})
+    start = requests.post(
+        fake_talk.url + "/index.php/login/v2",
+        timeout=10,
+        headers={"User-Agent": "talkctl-test/1.0"},
+    )
     assert start.status_code == 200
     poll = start.json()["poll"]
     assert poll["endpoint"] == fake_talk.url + "/index.php/login/v2/poll"
@@ -280,8 +331,10 @@ def test_login_flow_v2(fake_talk: FakeTalkServer) -> None:
     assert granted.status_code == 200
     answer = granted.json()
     assert (answer["server"], answer["loginName"]) == (fake_talk.url, "alice")
-    assert call(fake_talk, "GET", "/room", user="alice",
-                password=answer["appPassword"]).status_code == 200
+    assert (
+        call(fake_talk, "GET", "/room", user="alice", password=answer["appPassword"]).status_code
+        == 200
+    )
     assert do_poll().status_code == 404
 
 
@@ -289,8 +342,9 @@ def test_login_flow_granted_in_advance_after_polls(fake_talk: FakeTalkServer) ->
     fake_talk.grant_login("bob", after_polls=2)
     fake_talk.login_server_override = "https://cloud.example.org"
     poll = requests.post(fake_talk.url + "/index.php/login/v2", timeout=10).json()["poll"]
-    codes = [requests.post(poll["endpoint"], data={"token": poll["token"]}, timeout=10)
-             for _ in range(4)]
+    codes = [
+        requests.post(poll["endpoint"], data={"token": poll["token"]}, timeout=10) for _ in range(4)
+    ]
     assert [c.status_code for c in codes] == [404, 404, 200, 404]
     assert codes[2].json()["server"] == "https://cloud.example.org"
 
@@ -312,8 +366,12 @@ def test_fifty_parallel_requests_succeed(fake_talk: FakeTalkServer) -> None:
 def test_keep_alive_reuses_the_connection(fake_talk: FakeTalkServer) -> None:
     session = requests.Session()
     for _ in range(5):
-        session.get(api(fake_talk) + "/room", headers=H, timeout=10,
-                    auth=("admin", fake_talk.password_of("admin")))
+        session.get(
+            api(fake_talk) + "/room",
+            headers=H,
+            timeout=10,
+            auth=("admin", fake_talk.password_of("admin")),
+        )
     assert len({r.client_port for r in fake_talk.requests}) == 1
 
 
@@ -325,7 +383,11 @@ def test_request_log_records_requests(fake_talk: FakeTalkServer) -> None:
     call(fake_talk, "GET", "/room", user=None)
     first, second, third, fourth = fake_talk.requests
     assert (first.method, first.form, first.user, first.status) == (
-        "POST", {"roomType": "2", "roomName": "logged"}, "admin", 201)
+        "POST",
+        {"roomType": "2", "roomName": "logged"},
+        "admin",
+        201,
+    )
     assert second.query == {"noStatusUpdate": "1"}
     assert third.json == {"description": "via json"}
     assert fake_talk.room(token)["description"] == "via json"
@@ -339,9 +401,16 @@ def test_request_log_records_requests(fake_talk: FakeTalkServer) -> None:
 
 
 def test_state_helpers(fake_talk: FakeTalkServer) -> None:
-    token = fake_talk.add_room(owner="admin", type=2, name="helper", participants={"alice": 3},
-                               description="d", favorite_for=["alice"], unread_for={"alice": 4},
-                               archived_for=["admin"])
+    token = fake_talk.add_room(
+        owner="admin",
+        type=2,
+        name="helper",
+        participants={"alice": 3},
+        description="d",
+        favorite_for=["alice"],
+        unread_for={"alice": 4},
+        archived_for=["admin"],
+    )
     state = fake_talk.room(token)
     assert state["participants"] == {"admin": 1, "alice": 3}
     alice_view = data(call(fake_talk, "GET", f"/room/{token}", user="alice"))
@@ -353,8 +422,7 @@ def test_state_helpers(fake_talk: FakeTalkServer) -> None:
     assert [r["token"] for r in fake_talk.rooms_of("alice")] == [token]
 
 
-def test_five_thousand_rooms_list_fast_with_talk22_sized_objects(
-        fake_talk: FakeTalkServer) -> None:
+def test_five_thousand_rooms_list_fast_with_talk22_sized_objects(fake_talk: FakeTalkServer) -> None:
     fake_talk.seed_rooms("admin", 5000)
     started = time.monotonic()
     resp = call(fake_talk, "GET", "/room")
@@ -367,35 +435,73 @@ def test_five_thousand_rooms_list_fast_with_talk22_sized_objects(
 
 # -- TLS and standalone ----------------------------------------------------------------
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI")
-def test_https_with_a_self_signed_certificate(tmp_path: Path,
-                                              fake_talk_factory: Factory) -> None:
+def test_https_with_a_self_signed_certificate(tmp_path: Path, fake_talk_factory: Factory) -> None:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert, key)
     srv = fake_talk_factory(talk="22", tls=tls)
     assert srv.url.startswith("https://")
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(api(srv) + "/room", timeout=10)
-    resp = requests.get(api(srv) + "/room", headers=H, verify=str(cert), timeout=10,
-                        auth=("admin", srv.password_of("admin")))
+    resp = requests.get(
+        api(srv) + "/room",
+        headers=H,
+        verify=str(cert),
+        timeout=10,
+        auth=("admin", srv.password_of("admin")),
+    )
     assert resp.status_code == 200
 
 
 def test_standalone_module_prints_url_user_and_app_password() -> None:
     tests_dir = Path(__file__).parent
-    proc = subprocess.Popen([sys.executable, "-m", "fake_talk", "--talk", "22", "--port", "0",
-                             "--seed-rooms", "25", "--user", "admin"],
-                            stdout=subprocess.PIPE, text=True, cwd=tests_dir,
-                            env={"PYTHONPATH": str(tests_dir), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fake_talk",
+            "--talk",
+            "22",
+            "--port",
+            "0",
+            "--seed-rooms",
+            "25",
+            "--user",
+            "admin",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tests_dir,
+        env={"PYTHONPATH": str(tests_dir), "PATH": "/usr/bin:/bin"},
+    )
     try:
         assert proc.stdout is not None
         url, user, app_pw = proc.stdout.readline().split()
-        resp = requests.get(url + "/ocs/v2.php/apps/spreed/api/v4/room", headers=H,
-                            auth=(user, app_pw), timeout=10)
+        resp = requests.get(
+            url + "/ocs/v2.php/apps/spreed/api/v4/room", headers=H, auth=(user, app_pw), timeout=10
+        )
         assert len(json.loads(resp.content)["ocs"]["data"]) == 25
     finally:
         proc.terminate()
@@ -403,8 +509,9 @@ def test_standalone_module_prints_url_user_and_app_password() -> None:
 
 
 @pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
-def test_every_endpoint_answers_sanely_on_every_profile(fake_talk_factory: Factory,
-                                                        talk: str) -> None:
+def test_every_endpoint_answers_sanely_on_every_profile(
+    fake_talk_factory: Factory, talk: str
+) -> None:
     srv = fake_talk_factory(talk=talk)
     version = max(srv.profile.apis)
     created = call(srv, "POST", "/room", data={"roomType": 2, "roomName": "flow"})
@@ -412,13 +519,21 @@ def test_every_endpoint_answers_sanely_on_every_profile(fake_talk_factory: Facto
     token = data(created)["token"]
     by_id = version >= 3
     steps: list[tuple[str, str, dict[str, Any]]] = [
-        ("PUT", "", {"roomName": "renamed"}), ("PUT", "/description", {"description": "d"}),
-        ("POST", "/public", {}), ("PUT", "/password", {"password": "Long-enough-Passw0rd"}),
-        ("DELETE", "/public", {}), ("PUT", "/read-only", {"state": 1}),
-        ("POST", "/favorite", {}), ("DELETE", "/favorite", {}), ("POST", "/notify", {"level": 3}),
-        ("PUT", "/listable", {"scope": 1}), ("PUT", "/webinar/lobby", {"state": 1}),
-        ("POST", "/message-expiration", {"seconds": 60}), ("POST", "/archive", {}),
-        ("DELETE", "/archive", {}), ("POST", "/participants", {"newParticipant": "alice"}),
+        ("PUT", "", {"roomName": "renamed"}),
+        ("PUT", "/description", {"description": "d"}),
+        ("POST", "/public", {}),
+        ("PUT", "/password", {"password": "Long-enough-Passw0rd"}),
+        ("DELETE", "/public", {}),
+        ("PUT", "/read-only", {"state": 1}),
+        ("POST", "/favorite", {}),
+        ("DELETE", "/favorite", {}),
+        ("POST", "/notify", {"level": 3}),
+        ("PUT", "/listable", {"scope": 1}),
+        ("PUT", "/webinar/lobby", {"state": 1}),
+        ("POST", "/message-expiration", {"seconds": 60}),
+        ("POST", "/archive", {}),
+        ("DELETE", "/archive", {}),
+        ("POST", "/participants", {"newParticipant": "alice"}),
         ("GET", "/participants", {}),
     ]
     for method, suffix, form in steps:

@@ -24,8 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--seed-rooms", type=int, default=0)
-    parser.add_argument("--realistic", action="store_true",
-                        help="also give the user a changelog/note-to-self/sample room")
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="also give the user a changelog/note-to-self/sample room",
+    )
     parser.add_argument("--user", default="admin")
     parser.add_argument("--tls-cert", help="PEM certificate (serve HTTPS)")
     parser.add_argument("--tls-key", help="PEM key for --tls-cert")

@@ -22,14 +22,19 @@ def fixture(name: str) -> dict[str, Any]:
 
 def nextcloud_version(profile: Profile) -> dict[str, Any]:
     major, minor, micro = profile.nextcloud
-    return {"major": major, "minor": minor, "micro": micro,
-            "string": f"{major}.{minor}.{micro}", "edition": "", "extendedSupport": False}
+    return {
+        "major": major,
+        "minor": minor,
+        "micro": micro,
+        "string": f"{major}.{minor}.{micro}",
+        "edition": "",
+        "extendedSupport": False,
+    }
 
 
 def _spreed_config(profile: Profile, force_passwords: bool, epoch: int) -> dict[str, Any]:
     talk = profile.talk
-    config: dict[str, Any] = {"attachments": {}, "chat": {"max-length": 32000},
-                              "conversations": {}}
+    config: dict[str, Any] = {"attachments": {}, "chat": {"max-length": 32000}, "conversations": {}}
     if talk >= (9, 0):
         config["attachments"] = {"allowed": True, "folder": "/Talk"}
         config["conversations"]["can-create"] = True
@@ -46,39 +51,59 @@ def _spreed_config(profile: Profile, force_passwords: bool, epoch: int) -> dict[
     if talk >= (17, 0):
         config["chat"]["typing-privacy"] = 0
     if talk >= (18, 0):
-        config["call"].update({"recording-consent": 0, "sip-enabled": False,
-                               "sip-dialout-enabled": False, "can-enable-sip": True})
+        config["call"].update(
+            {
+                "recording-consent": 0,
+                "sip-enabled": False,
+                "sip-dialout-enabled": False,
+                "can-enable-sip": True,
+            }
+        )
         config["chat"]["has-translation-providers"] = False
     if talk >= (19, 0):
-        config["federation"] = {"enabled": False, "incoming-enabled": False,
-                                "outgoing-enabled": False, "only-trusted-servers": True}
+        config["federation"] = {
+            "enabled": False,
+            "incoming-enabled": False,
+            "outgoing-enabled": False,
+            "only-trusted-servers": True,
+        }
     if talk >= (21, 0):
-        config["conversations"].update({"force-passwords": force_passwords,
-                                        "list-style": "two-lines", "description-length": 2000})
+        config["conversations"].update(
+            {
+                "force-passwords": force_passwords,
+                "list-style": "two-lines",
+                "description-length": 2000,
+            }
+        )
     return config
 
 
 def spreed_capabilities(profile: Profile, force_passwords: bool, epoch: int) -> dict[str, Any]:
     if profile.name == "22":
-        spreed = copy.deepcopy(fixture("capabilities.json")["body"]["ocs"]["data"]
-                               ["capabilities"]["spreed"])
+        spreed = copy.deepcopy(
+            fixture("capabilities.json")["body"]["ocs"]["data"]["capabilities"]["spreed"]
+        )
         spreed["config"]["conversations"]["force-passwords"] = force_passwords
         spreed["config"]["previews"]["max-gif-size"] += epoch
         return dict(spreed)
-    spreed = {"features": list(profile.features),
-              "config": _spreed_config(profile, force_passwords, epoch)}
+    spreed = {
+        "features": list(profile.features),
+        "config": _spreed_config(profile, force_passwords, epoch),
+    }
     if profile.talk >= (21, 0):  # features-local, config-local and version: Talk 21 openapi
         spreed["features-local"] = [f for f in profile.features if f in LOCAL_FEATURES]
-        spreed["config-local"] = {"attachments": ["allowed", "folder"],
-                                  "conversations": ["can-create", "list-style",
-                                                    "description-length"],
-                                  "previews": ["max-gif-size"]}
+        spreed["config-local"] = {
+            "attachments": ["allowed", "folder"],
+            "conversations": ["can-create", "list-style", "description-length"],
+            "previews": ["max-gif-size"],
+        }
         spreed["version"] = "21.0.3"
     return spreed
 
 
-def capabilities(profile: Profile, *, talk_enabled: bool, force_passwords: bool,
-                 epoch: int) -> dict[str, Any]:
+def capabilities(
+    profile: Profile, *, talk_enabled: bool, force_passwords: bool, epoch: int
+) -> dict[str, Any]:
     if profile.name == "22":
         data = dict(copy.deepcopy(fixture("capabilities.json")["body"]["ocs"]["data"]))
         caps = data["capabilities"]

@@ -64,8 +64,9 @@ class Ctx:
         return str(self.params[name]).lower() in ("1", "true", "yes", "on")
 
     # -- answers -----------------------------------------------------------
-    def error(self, status: int, reason: str, message: str | None = None,
-              old_style: Any = None) -> Ocs:
+    def error(
+        self, status: int, reason: str, message: str | None = None, old_style: Any = None
+    ) -> Ocs:
         """400/404 with {"error": reason} on Talk 21+, ``old_style`` (default []) before."""
         if not self.profile.error_reasons:
             return fail(status, [] if old_style is None else old_style)
@@ -75,8 +76,7 @@ class Ctx:
         return fail(status, data)
 
     def room(self, room: Room, status: int = 200, headers: dict[str, str] | None = None) -> Ocs:
-        return ok(room_view(self.state, self.profile, self.api, room, self.user),
-                  status, headers)
+        return ok(room_view(self.state, self.profile, self.api, room, self.user), status, headers)
 
     def changed(self, room: Room) -> Ocs:
         """Answer to a successful change: the room on Talk 21+, data [] before."""

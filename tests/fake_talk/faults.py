@@ -112,13 +112,26 @@ class BruteForce:
             seen = self._throttled.get(address, 0)
             self._throttled[address] = seen + 1
         if seen == 0:
-            return Response(500, b"<!DOCTYPE html><html><body><h2>Internal Server Error</h2>"
-                                 b"</body></html>", {"Content-Type": "text/html; charset=utf-8"})
-        body = json.dumps({"ocs": {"meta": {"status": "failure", "statuscode": 429,
-                                            "message": "Reached maximum delay"},
-                                   "data": []}}).encode()
-        return Response(429, body, {"Content-Type": JSON_TYPE,
-                                    "X-Nextcloud-Bruteforce-Throttled": "25600ms"})
+            return Response(
+                500,
+                b"<!DOCTYPE html><html><body><h2>Internal Server Error</h2></body></html>",
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
+        body = json.dumps(
+            {
+                "ocs": {
+                    "meta": {
+                        "status": "failure",
+                        "statuscode": 429,
+                        "message": "Reached maximum delay",
+                    },
+                    "data": [],
+                }
+            }
+        ).encode()
+        return Response(
+            429, body, {"Content-Type": JSON_TYPE, "X-Nextcloud-Bruteforce-Throttled": "25600ms"}
+        )
 
     def reset(self) -> None:
         with self._lock:

@@ -65,6 +65,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return "Apache"
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -81,8 +82,17 @@ class Handler(BaseHTTPRequestHandler):
         length = int(headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
         form, body_json = _parse_body(headers, raw)
-        record = RequestRecord(self.command, path, query, form, body_json, None, 0,
-                               dict(self.headers.items()), client_port=self.client_address[1])
+        record = RequestRecord(
+            self.command,
+            path,
+            query,
+            form,
+            body_json,
+            None,
+            0,
+            dict(self.headers.items()),
+            client_port=self.client_address[1],
+        )
         auth = self._authenticate(headers)
         record.user = auth[0]
         if srv.latency:
@@ -98,12 +108,14 @@ class Handler(BaseHTTPRequestHandler):
         try:
             response = self._dispatch(record, headers, auth)
         except Exception as exc:  # pragma: no cover - a bug in the fake itself
-            response = Response(500, f"fake_talk error: {exc!r}".encode(),
-                                {"Content-Type": "text/plain"})
+            response = Response(
+                500, f"fake_talk error: {exc!r}".encode(), {"Content-Type": "text/plain"}
+            )
         self._finish(record, response)
 
-    def _authenticate(self, headers: dict[str, str]) -> tuple[str | None, str | None, str | None,
-                                                                 bool]:
+    def _authenticate(
+        self, headers: dict[str, str]
+    ) -> tuple[str | None, str | None, str | None, bool]:
         """(user, auth kind, app password, credentials_were_bad)"""
         value = headers.get("authorization", "")
         if not value.lower().startswith("basic "):
@@ -121,13 +133,18 @@ class Handler(BaseHTTPRequestHandler):
                 return login, "app", secret, False
         return None, None, None, True
 
-    def _dispatch(self, record: RequestRecord, headers: dict[str, str],
-                  auth_result: tuple[str | None, str | None, str | None, bool]) -> Response:
+    def _dispatch(
+        self,
+        record: RequestRecord,
+        headers: dict[str, str],
+        auth_result: tuple[str | None, str | None, str | None, bool],
+    ) -> Response:
         srv = self.fake
         path = record.path
         is_ocs = path.startswith("/ocs/")
-        want_json = (record.query.get("format") == "json"
-                     or "application/json" in headers.get("accept", ""))
+        want_json = record.query.get("format") == "json" or "application/json" in headers.get(
+            "accept", ""
+        )
         user, auth, app_pw, bad = auth_result
         match = resolve(srv.profile, self.command, path)
         if bad and is_ocs:
@@ -136,8 +153,11 @@ class Handler(BaseHTTPRequestHandler):
         if match is None:
             if is_ocs:
                 return unknown_route().encode(want_json)
-            return Response(404, b"<!DOCTYPE html><html><body>Page not found</body></html>",
-                            {"Content-Type": "text/html; charset=utf-8"})
+            return Response(
+                404,
+                b"<!DOCTYPE html><html><body>Page not found</body></html>",
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
         if match.route.auth and user is None:
             return not_logged_in().encode(want_json)
         if match.spreed and user is not None and not srv.state.users[user].talk_enabled:
@@ -146,8 +166,19 @@ class Handler(BaseHTTPRequestHandler):
             throttled = srv.brute_force.check(self.client_address[0])
             if throttled is not None:
                 return throttled
-        ctx = Ctx(srv, self.command, path, record.params, headers, user, auth, app_pw,
-                  match.api, match.token, self.client_address[0])
+        ctx = Ctx(
+            srv,
+            self.command,
+            path,
+            record.params,
+            headers,
+            user,
+            auth,
+            app_pw,
+            match.api,
+            match.token,
+            self.client_address[0],
+        )
         with srv.state.lock:
             result = match.route.handler(ctx)
         response = result.encode(want_json) if isinstance(result, Ocs) else result
@@ -167,10 +198,12 @@ class Handler(BaseHTTPRequestHandler):
         headers = dict(response.headers)
         if "nc_session_id=" not in self.headers.get("Cookie", ""):
             sid = self.fake.state.random_string(26, "abcdefghijklmnopqrstuvwxyz0123456789")
-            headers.setdefault("Set-Cookie",
-                               f"nc_session_id={sid}; path=/; "
-                               + ("secure; " if self.fake.tls is not None else "")
-                               + "HttpOnly; SameSite=Lax")
+            headers.setdefault(
+                "Set-Cookie",
+                f"nc_session_id={sid}; path=/; "
+                + ("secure; " if self.fake.tls is not None else "")
+                + "HttpOnly; SameSite=Lax",
+            )
         for key, value in headers.items():
             self.send_header(key, value)
         body = b"" if self.command == "HEAD" else response.body

@@ -15,18 +15,29 @@ from .ocs import Ocs, Response, fail, json_response, ok
 def get_capabilities(ctx: Ctx) -> Ocs:
     user = ctx.state.users.get(ctx.user or "")
     enabled = user.talk_enabled if user is not None else True
-    return ok(capabilities(ctx.profile, talk_enabled=enabled,
-                           force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
-                           epoch=ctx.srv.talk_hash_epoch))
+    return ok(
+        capabilities(
+            ctx.profile,
+            talk_enabled=enabled,
+            force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
+            epoch=ctx.srv.talk_hash_epoch,
+        )
+    )
 
 
 def get_cloud_user(ctx: Ctx) -> Ocs:
     assert ctx.user is not None
     data: dict[str, Any] = copy.deepcopy(fixture("cloud-user.json")["body"]["ocs"]["data"])
     name = ctx.state.display_name(ctx.user)
-    data.update({"id": ctx.user, "displayname": name, "display-name": name,
-                 "storageLocation": f"/srv/nextcloud/data/{ctx.user}",
-                 "groups": ctx.state.groups_of(ctx.user)})
+    data.update(
+        {
+            "id": ctx.user,
+            "displayname": name,
+            "display-name": name,
+            "storageLocation": f"/srv/nextcloud/data/{ctx.user}",
+            "groups": ctx.state.groups_of(ctx.user),
+        }
+    )
     return ok(data)
 
 
@@ -102,9 +113,13 @@ def login_start(ctx: Ctx) -> Response:
         poll_token, login_token = st.random_string(128), st.random_string(128)
     ctx.srv.login_flows.start(poll_token, login_token, ctx.headers.get("user-agent", ""))
     base = ctx.srv.url
-    return json_response(200, {"poll": {"token": poll_token,
-                                        "endpoint": f"{base}/index.php/login/v2/poll"},
-                               "login": f"{base}/index.php/login/v2/flow/{login_token}"})
+    return json_response(
+        200,
+        {
+            "poll": {"token": poll_token, "endpoint": f"{base}/index.php/login/v2/poll"},
+            "login": f"{base}/index.php/login/v2/flow/{login_token}",
+        },
+    )
 
 
 def login_poll(ctx: Ctx) -> Response:
@@ -112,8 +127,14 @@ def login_poll(ctx: Ctx) -> Response:
     if flow is None or flow.granted_user is None:
         return json_response(404, [])
     server = ctx.srv.login_server_override or ctx.srv.url
-    return json_response(200, {"server": server, "loginName": flow.granted_user,
-                               "appPassword": ctx.state.new_app_password(flow.granted_user)})
+    return json_response(
+        200,
+        {
+            "server": server,
+            "loginName": flow.granted_user,
+            "appPassword": ctx.state.new_app_password(flow.granted_user),
+        },
+    )
 
 
 def login_page(ctx: Ctx) -> Response:
@@ -123,7 +144,16 @@ def login_page(ctx: Ctx) -> Response:
 
 def status(ctx: Ctx) -> Response:
     major, minor, micro = ctx.profile.nextcloud
-    return json_response(200, {"installed": True, "maintenance": False, "needsDbUpgrade": False,
-                               "version": f"{major}.{minor}.{micro}.0",
-                               "versionstring": f"{major}.{minor}.{micro}", "edition": "",
-                               "productname": "Nextcloud", "extendedSupport": False})
+    return json_response(
+        200,
+        {
+            "installed": True,
+            "maintenance": False,
+            "needsDbUpgrade": False,
+            "version": f"{major}.{minor}.{micro}.0",
+            "versionstring": f"{major}.{minor}.{micro}",
+            "edition": "",
+            "productname": "Nextcloud",
+            "extendedSupport": False,
+        },
+    )

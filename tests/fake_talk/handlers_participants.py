@@ -32,10 +32,14 @@ def list_participants(ctx: Ctx) -> Ocs:
         return found
     room, att = found
     if att.participant_type == GUEST:
-        return (fail_null(403) if ctx.profile.returns_room_on_change else fail(403))
+        return fail_null(403) if ctx.profile.returns_room_on_change else fail(403)
     is_mod = att.participant_type in MODERATOR_TYPES
-    return ok([participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)
-               for a in room.attendees.values()])
+    return ok(
+        [
+            participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)
+            for a in room.attendees.values()
+        ]
+    )
 
 
 def add_participant(ctx: Ctx) -> Ocs:
@@ -75,13 +79,13 @@ def _add_user(ctx: Ctx, room: Room, user: str) -> None:
     if room.attendee_of(user) is not None:
         return
     ctx.state.add_attendee(room, user, USER)
-    ctx.state.system_message(room, ctx.user or "", "user_added", "{actor} added {user}",
-                             {"user": _user_param(ctx, user)})
+    ctx.state.system_message(
+        room, ctx.user or "", "user_added", "{actor} added {user}", {"user": _user_param(ctx, user)}
+    )
 
 
 def _user_param(ctx: Ctx, user: str) -> dict[str, str]:
-    return {"type": "user", "id": user, "name": ctx.state.display_name(user),
-            "mention-id": user}
+    return {"type": "user", "id": user, "name": ctx.state.display_name(user), "mention-id": user}
 
 
 def _can_leave(room: Room, att: Attendee) -> bool:
@@ -115,7 +119,7 @@ def _target(ctx: Ctx, room: Room) -> Attendee | None:
 
 
 def _null_or_empty(ctx: Ctx, status: int) -> Ocs:
-    return (fail_null(status) if ctx.profile.returns_room_on_change else fail(status))
+    return fail_null(status) if ctx.profile.returns_room_on_change else fail(status)
 
 
 def promote(ctx: Ctx) -> Ocs:
@@ -132,9 +136,13 @@ def promote(ctx: Ctx) -> Ocs:
     if target.participant_type not in promoted:
         return _null_or_empty(ctx, 400)
     target.participant_type = promoted[target.participant_type]
-    ctx.state.system_message(room, ctx.user or "", "moderator_promoted",
-                             "{actor} promoted {user} to moderator",
-                             {"user": _user_param(ctx, target.actor_id)})
+    ctx.state.system_message(
+        room,
+        ctx.user or "",
+        "moderator_promoted",
+        "{actor} promoted {user} to moderator",
+        {"user": _user_param(ctx, target.actor_id)},
+    )
     return ctx.done()
 
 
@@ -152,9 +160,13 @@ def demote(ctx: Ctx) -> Ocs:
     if target.participant_type not in demoted:
         return _null_or_empty(ctx, 400)
     target.participant_type = demoted[target.participant_type]
-    ctx.state.system_message(room, ctx.user or "", "moderator_demoted",
-                             "{actor} demoted {user} from moderator",
-                             {"user": _user_param(ctx, target.actor_id)})
+    ctx.state.system_message(
+        room,
+        ctx.user or "",
+        "moderator_demoted",
+        "{actor} demoted {user} from moderator",
+        {"user": _user_param(ctx, target.actor_id)},
+    )
     return ctx.done()
 
 
@@ -174,6 +186,11 @@ def remove_attendee(ctx: Ctx) -> Ocs:
         return ctx.error(400, "last-moderator")
     _remove(ctx, room, target)
     if target.actor_type == "users" and room.token in ctx.state.rooms:
-        ctx.state.system_message(room, ctx.user or "", "user_removed", "{actor} removed {user}",
-                                 {"user": _user_param(ctx, target.actor_id)})
+        ctx.state.system_message(
+            room,
+            ctx.user or "",
+            "user_removed",
+            "{actor} removed {user}",
+            {"user": _user_param(ctx, target.actor_id)},
+        )
     return ctx.done()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .context import Ctx
+from .handlers_create import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail, fail_null, ok
 from .state import (
     AVATAR_VERSIONS,
@@ -10,29 +11,10 @@ from .state import (
     GROUP,
     NOTE_TO_SELF,
     ONE_TO_ONE,
-    OWNER,
     PUBLIC,
-    USER,
     now,
 )
 from .views import room_view
-
-COMMON_PASSWORDS = {"abc", "abc123", "123456", "1234567", "12345678", "123456789",
-                    "1234567890", "password", "password1", "qwerty", "qwertyuiop", "letmein",
-                    "admin", "secret", "welcome", "iloveyou", "monkey", "dragon", "111111",
-                    "000000", "abcdef", "abcdefgh", "football", "sunshine", "changeme"}
-NAME_LIMIT = 255
-
-
-def password_policy(password: str) -> str | None:
-    """Nextcloud's default password_policy: not among the most common, >= 10 chars."""
-    problems = []
-    if password.lower() in COMMON_PASSWORDS:
-        problems.append("Password is among the 1,000,000 most common ones. "
-                        "Please make it unique.")
-    if len(password) < 10:
-        problems.append("Password needs to be at least 10 characters long.")
-    return " ".join(problems) or None
 
 
 def format_duration(seconds: int) -> str:
@@ -54,8 +36,11 @@ def list_rooms(ctx: Ctx) -> Ocs:
     for room in ctx.state.rooms_of(ctx.user):
         if since and room.last_activity <= since and not (include_status and room.type == 1):
             continue
-        out.append(room_view(ctx.state, ctx.profile, ctx.api, room, ctx.user,
-                             include_last_message=include_last))
+        out.append(
+            room_view(
+                ctx.state, ctx.profile, ctx.api, room, ctx.user, include_last_message=include_last
+            )
+        )
     headers = {"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash}
     if ctx.api >= 4:
         headers["X-Nextcloud-Talk-Modified-Before"] = str(started)
@@ -83,78 +68,12 @@ def note_to_self(ctx: Ctx) -> Ocs:
 
 def listed_rooms(ctx: Ctx) -> Ocs:
     term = ctx.str_param("searchTerm").lower()
-    out = [room_view(ctx.state, ctx.profile, ctx.api, room, ctx.user)
-           for room in sorted(ctx.state.rooms.values(), key=lambda r: r.id)
-           if room.listable > 0 and room.attendee_of(ctx.user) is None
-           and term in room.name.lower()]
+    out = [
+        room_view(ctx.state, ctx.profile, ctx.api, room, ctx.user)
+        for room in sorted(ctx.state.rooms.values(), key=lambda r: r.id)
+        if room.listable > 0 and room.attendee_of(ctx.user) is None and term in room.name.lower()
+    ]
     return ok(out)
-
-
-# -- create -----------------------------------------------------------------------
-def create_room(ctx: Ctx) -> Ocs:
-    assert ctx.user is not None
-    room_type = ctx.int_param("roomType", GROUP if ctx.profile.talk >= (21, 0) else 0)
-    invite = ctx.str_param("invite")
-    if room_type == ONE_TO_ONE:
-        return _create_one_to_one(ctx, invite)
-    if room_type not in (GROUP, PUBLIC):
-        return _create_error(ctx, 400, "type")
-    name = ctx.str_param("roomName").strip()
-    source = ctx.str_param("source") or "groups"
-    members: list[str] = []
-    if invite:
-        group = ctx.state.groups.get(invite) if source == "groups" else None
-        if group is None:
-            return _create_error(ctx, 404, "invite")
-        members = sorted(group[1])
-        name = name or group[0]
-    if name == "":
-        if ctx.profile.talk >= (21, 0):
-            name = "---"  # what Talk 22 does (room-create-empty-name-group.json)
-        elif room_type == PUBLIC:
-            return _create_error(ctx, 400, "name")
-    if len(name) > NAME_LIMIT:
-        return _create_error(ctx, 400, "name")
-    object_type, object_id = ctx.str_param("objectType"), ctx.str_param("objectId")
-    if bool(object_type) != bool(object_id):
-        return _create_error(ctx, 400, "object")
-    password = ""
-    if room_type == PUBLIC and ctx.profile.has("conversation-creation-password"):
-        password = ctx.str_param("password")
-        if password == "" and ctx.srv.force_passwords:
-            return fail(400, {"error": "password", "message": "Password needs to be set"})
-        problem = password_policy(password) if password else None
-        if problem:
-            return fail(400, {"error": "password", "message": problem})
-    room = ctx.state.create_room(room_type, name, ctx.user, object_type=object_type,
-                                 object_id=object_id)
-    room.password = password or None
-    if invite:
-        ctx.state.add_attendee(room, invite, USER, actor_type="groups")
-        for member in members:
-            ctx.state.add_attendee(room, member, USER)
-    return ctx.room(room, 201)
-
-
-def _create_error(ctx: Ctx, status: int, reason: str) -> Ocs:
-    if ctx.profile.talk >= (18, 0):  # Talk 18's openapi already knows {"error": ...} here
-        return fail(status, {"error": reason})
-    return fail(status)
-
-
-def _create_one_to_one(ctx: Ctx, invite: str) -> Ocs:
-    assert ctx.user is not None
-    if invite not in ctx.state.users:
-        return _create_error(ctx, 404, "invite")
-    if invite == ctx.user:
-        return _create_error(ctx, 403, "invite")
-    room = ctx.state.one_to_one_between(ctx.user, invite)
-    if room is not None:
-        ctx.state.add_attendee(room, ctx.user, OWNER)  # re-add after leaving
-        return ctx.room(room, 200)
-    room = ctx.state.create_room(ONE_TO_ONE, "\n".join(sorted([ctx.user, invite])), ctx.user)
-    ctx.state.add_attendee(room, invite, OWNER)
-    return ctx.room(room, 201)
 
 
 # -- moderator settings ---------------------------------------------------------
@@ -170,8 +89,12 @@ def rename(ctx: Ctx) -> Ocs:
         return ctx.error(400, "value")
     if name != room.name:
         old, room.name = room.name, name
-        ctx.state.system_message(room, ctx.user or "", "conversation_renamed",
-                                 f'{{actor}} renamed the conversation from "{old}" to "{name}"')
+        ctx.state.system_message(
+            room,
+            ctx.user or "",
+            "conversation_renamed",
+            f'{{actor}} renamed the conversation from "{old}" to "{name}"',
+        )
     return ctx.changed(room)
 
 
@@ -181,7 +104,7 @@ def delete_room(ctx: Ctx) -> Ocs:
         return found
     room, _ = found
     if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
-        return (fail_null(400) if ctx.profile.returns_room_on_change else fail(400))
+        return fail_null(400) if ctx.profile.returns_room_on_change else fail(400)
     ctx.state.delete_room(room)
     return ctx.done()
 
@@ -199,11 +122,13 @@ def set_description(ctx: Ctx) -> Ocs:
     if description != room.description:
         room.description = description
         if description:
-            ctx.state.system_message(room, ctx.user or "", "description_set",
-                                     "{actor} set the description")
+            ctx.state.system_message(
+                room, ctx.user or "", "description_set", "{actor} set the description"
+            )
         else:
-            ctx.state.system_message(room, ctx.user or "", "description_removed",
-                                     "{actor} removed the description")
+            ctx.state.system_message(
+                room, ctx.user or "", "description_removed", "{actor} removed the description"
+            )
     return ctx.changed(room)
 
 
@@ -243,8 +168,7 @@ def make_private(ctx: Ctx) -> Ocs:
     if room.type != PUBLIC:
         return ctx.error(400, "type")
     room.type, room.password, room.avatar_version = GROUP, None, AVATAR_VERSIONS[GROUP]
-    ctx.state.system_message(room, ctx.user or "", "guests_disallowed",
-                             "{actor} disallowed guests")
+    ctx.state.system_message(room, ctx.user or "", "guests_disallowed", "{actor} disallowed guests")
     return ctx.changed(room)
 
 
@@ -261,11 +185,13 @@ def set_read_only(ctx: Ctx) -> Ocs:
     if state != room.read_only:
         room.read_only = state
         if state:
-            ctx.state.system_message(room, ctx.user or "", "read_only",
-                                     "{actor} locked the conversation")
+            ctx.state.system_message(
+                room, ctx.user or "", "read_only", "{actor} locked the conversation"
+            )
         else:
-            ctx.state.system_message(room, ctx.user or "", "read_only_off",
-                                     "{actor} unlocked the conversation")
+            ctx.state.system_message(
+                room, ctx.user or "", "read_only_off", "{actor} unlocked the conversation"
+            )
     return ctx.changed(room)
 
 
@@ -277,8 +203,11 @@ def set_password(ctx: Ctx) -> Ocs:
     password = ctx.str_param("password")
     if room.type != PUBLIC:
         return ctx.error(400, "type") if ctx.profile.error_reasons else fail(403)
-    if password == "" and ctx.srv.force_passwords and ctx.profile.has(
-            "conversation-creation-password"):
+    if (
+        password == ""
+        and ctx.srv.force_passwords
+        and ctx.profile.has("conversation-creation-password")
+    ):
         return ctx.error(400, "value", "Password needs to be set")
     problem = password_policy(password) if password else None
     if problem:
@@ -288,16 +217,19 @@ def set_password(ctx: Ctx) -> Ocs:
         ctx.state.system_message(room, ctx.user or "", "password_set", "{actor} set a password")
     elif room.password is not None:
         room.password = None
-        ctx.state.system_message(room, ctx.user or "", "password_removed",
-                                 "{actor} removed the password")
+        ctx.state.system_message(
+            room, ctx.user or "", "password_removed", "{actor} removed the password"
+        )
     return ctx.changed(room)
 
 
 LISTABLE_MESSAGES = {
     0: ("listable_none", "{actor} limited the conversation to the current participants"),
     1: ("listable_users", "{actor} opened the conversation to registered users"),
-    2: ("listable_all", "{actor} opened the conversation to registered users and users "
-                        "created with the Guests app"),
+    2: (
+        "listable_all",
+        "{actor} opened the conversation to registered users and users created with the Guests app",
+    ),
 }
 
 
@@ -331,11 +263,16 @@ def set_lobby(ctx: Ctx) -> Ocs:
     if state != room.lobby_state:
         room.lobby_state = state
         if state:
-            ctx.state.system_message(room, ctx.user or "", "lobby_non_moderators",
-                                     "{actor} restricted the conversation to moderators")
+            ctx.state.system_message(
+                room,
+                ctx.user or "",
+                "lobby_non_moderators",
+                "{actor} restricted the conversation to moderators",
+            )
         else:
-            ctx.state.system_message(room, ctx.user or "", "lobby_none",
-                                     "{actor} opened the conversation to everyone")
+            ctx.state.system_message(
+                room, ctx.user or "", "lobby_none", "{actor} opened the conversation to everyone"
+            )
     # the lobby endpoint answered the room already before Talk 21 (Talk 18 openapi)
     return ctx.room(room) if ctx.api >= 4 else ok([])
 
@@ -351,12 +288,19 @@ def set_message_expiration(ctx: Ctx) -> Ocs:
     if seconds != room.message_expiration:
         room.message_expiration = seconds
         if seconds:
-            ctx.state.system_message(room, ctx.user or "", "message_expiration_enabled",
-                                     "{actor} set the message expiration to "
-                                     + format_duration(seconds))
+            ctx.state.system_message(
+                room,
+                ctx.user or "",
+                "message_expiration_enabled",
+                "{actor} set the message expiration to " + format_duration(seconds),
+            )
         else:
-            ctx.state.system_message(room, ctx.user or "", "message_expiration_disabled",
-                                     "{actor} disabled the message expiration")
+            ctx.state.system_message(
+                room,
+                ctx.user or "",
+                "message_expiration_disabled",
+                "{actor} disabled the message expiration",
+            )
     return ctx.changed(room)
 
 
@@ -388,4 +332,3 @@ def notify(ctx: Ctx) -> Ocs:
         return ctx.error(400, "level")
     att.notification_level = level
     return ctx.changed(room)
-

@@ -8,8 +8,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 JSON_TYPE = "application/json; charset=utf-8"
-INVALID_QUERY = ("Invalid query, please check the syntax. API specifications are here: "
-                 "http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.\n")
+INVALID_QUERY = (
+    "Invalid query, please check the syntax. API specifications are here: "
+    "http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.\n"
+)
 
 
 @dataclass
@@ -32,11 +34,16 @@ class Ocs:
 
     def envelope(self) -> dict[str, Any]:
         ok = 200 <= self.status < 300
-        return {"ocs": {"meta": {
-            "status": "ok" if ok else "failure",
-            "statuscode": self.statuscode if self.statuscode is not None else self.status,
-            "message": self.message if self.message is not None else ("OK" if ok else ""),
-        }, "data": self.data}}
+        return {
+            "ocs": {
+                "meta": {
+                    "status": "ok" if ok else "failure",
+                    "statuscode": self.statuscode if self.statuscode is not None else self.status,
+                    "message": self.message if self.message is not None else ("OK" if ok else ""),
+                },
+                "data": self.data,
+            }
+        }
 
     def encode(self, want_json: bool) -> Response:
         if want_json:
@@ -65,8 +72,13 @@ def not_logged_in() -> Ocs:
 
 
 def unauthorised() -> Ocs:
-    return Ocs(401, [], statuscode=997, message="Unauthorised",
-               headers={"WWW-Authenticate": 'Basic realm="Authorisation Required"'})
+    return Ocs(
+        401,
+        [],
+        statuscode=997,
+        message="Unauthorised",
+        headers={"WWW-Authenticate": 'Basic realm="Authorisation Required"'},
+    )
 
 
 def unknown_route() -> Ocs:
@@ -80,8 +92,12 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
 
 def _xml_value(value: Any) -> str:
     if isinstance(value, dict):
-        return "".join(f"<{k}>{_xml_value(v)}</{k}>" if str(k)[:1].isalpha()
-                       else f"<element>{_xml_value(v)}</element>" for k, v in value.items())
+        return "".join(
+            f"<{k}>{_xml_value(v)}</{k}>"
+            if str(k)[:1].isalpha()
+            else f"<element>{_xml_value(v)}</element>"
+            for k, v in value.items()
+        )
     if isinstance(value, list):
         return "".join(f"<element>{_xml_value(v)}</element>" for v in value)
     if value is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import handlers_core as core
+from . import handlers_create as create
 from . import handlers_participants as parts
 from . import handlers_rooms as rooms
 from .context import Ctx
@@ -32,15 +33,22 @@ class Route:
         return "token" in self.pattern.groupindex
 
 
-def _r(method: str, path: str, handler: Handler, apis: tuple[int, ...] = (1, 2, 3, 4),
-       feature: str | None = None, auth: bool = True) -> Route:
-    return Route(method, re.compile("^" + path.replace("{T}", TOKEN) + "$"), handler, apis,
-                 feature, auth)
+def _r(
+    method: str,
+    path: str,
+    handler: Handler,
+    apis: tuple[int, ...] = (1, 2, 3, 4),
+    feature: str | None = None,
+    auth: bool = True,
+) -> Route:
+    return Route(
+        method, re.compile("^" + path.replace("{T}", TOKEN) + "$"), handler, apis, feature, auth
+    )
 
 
 SPREED_ROUTES = [
     _r("GET", "room", rooms.list_rooms),
-    _r("POST", "room", rooms.create_room),
+    _r("POST", "room", create.create_room),
     _r("GET", "room/note-to-self", rooms.note_to_self, (4,), "note-to-self"),
     _r("GET", "listed-room", rooms.listed_rooms, feature="listable-rooms"),
     _r("GET", "room/{T}", rooms.get_room),
@@ -56,8 +64,12 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/notify", rooms.notify, feature="notification-levels"),
     _r("PUT", "room/{T}/listable", rooms.set_listable, feature="listable-rooms"),
     _r("PUT", "room/{T}/webinar/lobby", rooms.set_lobby, feature="webinary-lobby"),
-    _r("POST", "room/{T}/message-expiration", rooms.set_message_expiration,
-       feature="message-expiration"),
+    _r(
+        "POST",
+        "room/{T}/message-expiration",
+        rooms.set_message_expiration,
+        feature="message-expiration",
+    ),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("GET", "room/{T}/participants", parts.list_participants),
@@ -98,8 +110,12 @@ def resolve(profile: Profile, method: str, path: str) -> Match | None:
             return None
         for route in SPREED_ROUTES:
             rm = route.pattern.match(m.group("rest"))
-            if (rm and route.method == method and api in route.apis
-                    and (route.feature is None or profile.has(route.feature))):
+            if (
+                rm
+                and route.method == method
+                and api in route.apis
+                and (route.feature is None or profile.has(route.feature))
+            ):
                 return Match(route, api, rm.groupdict().get("token") or "", True)
         return None
     for route in CORE_ROUTES:

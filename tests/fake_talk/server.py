@@ -38,9 +38,16 @@ class _HTTPServer(ThreadingHTTPServer):
 class FakeTalkServer:
     """A fake Nextcloud + Talk server; see the ``fake_talk`` package docstring."""
 
-    def __init__(self, talk: str = "22", *, tls: ssl.SSLContext | None = None,
-                 host: str = "127.0.0.1", port: int = 0, seed: int | None = None,
-                 default_users: bool = True) -> None:
+    def __init__(
+        self,
+        talk: str = "22",
+        *,
+        tls: ssl.SSLContext | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: int | None = None,
+        default_users: bool = True,
+    ) -> None:
         self.profile = get_profile(talk)
         self.talk = self.profile.name
         self.state = State(seed)
@@ -69,11 +76,15 @@ class FakeTalkServer:
         handler = type("BoundHandler", (Handler,), {"fake": self})
         self._httpd = _HTTPServer((self.host, self._port), handler)
         if self.tls is not None:
-            self._httpd.socket = self.tls.wrap_socket(self._httpd.socket, server_side=True,
-                                                      do_handshake_on_connect=False)
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05},
-                                        name=f"fake-talk-{self.talk}", daemon=True)
+            self._httpd.socket = self.tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fake-talk-{self.talk}",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -93,8 +104,12 @@ class FakeTalkServer:
     def __enter__(self) -> FakeTalkServer:
         return self.start() if self._httpd is None else self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     @property
@@ -109,8 +124,9 @@ class FakeTalkServer:
         return f"{scheme}://{self.host}:{self.port}"
 
     # -- users -------------------------------------------------------------------
-    def add_user(self, user: str, password: str | None = None,
-                 display_name: str | None = None) -> str:
+    def add_user(
+        self, user: str, password: str | None = None, display_name: str | None = None
+    ) -> str:
         """Add a user; returns the login password (default "<user>-password")."""
         return self.state.add_user(user, password, display_name).password
 
@@ -141,20 +157,44 @@ class FakeTalkServer:
         return self.talk_hash
 
     # -- rooms -------------------------------------------------------------------
-    def add_room(self, owner: str = "admin", type: int = 2, name: str = "x",
-                 participants: dict[str, int] | None = None, *, object_type: str = "",
-                 object_id: str = "", last_activity: int | None = None, description: str = "",
-                 read_only: int = 0, password: str | None = None, listable: int = 0,
-                 favorite_for: list[str] | None = None, unread_for: dict[str, int] | None = None,
-                 archived_for: list[str] | None = None,
-                 last_message: str | None = None) -> str:
+    def add_room(
+        self,
+        owner: str = "admin",
+        type: int = 2,
+        name: str = "x",
+        participants: dict[str, int] | None = None,
+        *,
+        object_type: str = "",
+        object_id: str = "",
+        last_activity: int | None = None,
+        description: str = "",
+        read_only: int = 0,
+        password: str | None = None,
+        listable: int = 0,
+        favorite_for: list[str] | None = None,
+        unread_for: dict[str, int] | None = None,
+        archived_for: list[str] | None = None,
+        last_message: str | None = None,
+    ) -> str:
         """Create a room directly in the state; returns its token."""
         room = seeding.add_room(
-            self.state, owner=owner, type=type, name=name, participants=participants,
-            object_type=object_type, object_id=object_id, last_activity=last_activity,
-            description=description, read_only=read_only, password=password,
-            listable=listable, favorite_for=favorite_for or [], unread_for=unread_for or {},
-            archived_for=archived_for or [], last_message=last_message)
+            self.state,
+            owner=owner,
+            type=type,
+            name=name,
+            participants=participants,
+            object_type=object_type,
+            object_id=object_id,
+            last_activity=last_activity,
+            description=description,
+            read_only=read_only,
+            password=password,
+            listable=listable,
+            favorite_for=favorite_for or [],
+            unread_for=unread_for or {},
+            archived_for=archived_for or [],
+            last_message=last_message,
+        )
         return room.token
 
     def room(self, token: str) -> dict[str, Any]:
@@ -169,11 +209,24 @@ class FakeTalkServer:
         with self.state.lock:
             return [r.as_dict() for r in self.state.rooms_of(user)]
 
-    def seed_rooms(self, user: str, n: int, *, name_prefix: str = "Room",
-                   participants: dict[str, int] | None = None,
-                   start: int | None = None) -> list[str]:
-        return seeding.seed_rooms(self.state, self.profile, user, n, name_prefix=name_prefix,
-                                  participants=participants, start=start)
+    def seed_rooms(
+        self,
+        user: str,
+        n: int,
+        *,
+        name_prefix: str = "Room",
+        participants: dict[str, int] | None = None,
+        start: int | None = None,
+    ) -> list[str]:
+        return seeding.seed_rooms(
+            self.state,
+            self.profile,
+            user,
+            n,
+            name_prefix=name_prefix,
+            participants=participants,
+            start=start,
+        )
 
     def seed_realistic(self, user: str) -> dict[str, str]:
         """Changelog (+ note-to-self and sample conversation on Talk 18+) like room-list.json."""
@@ -209,11 +262,17 @@ class FakeTalkServer:
         return agents[-1] if agents else None
 
     # -- faults ------------------------------------------------------------------
-    def inject(self, method: str | None = None, path: str | re.Pattern[str] | None = None,
-               times: int = 1, status: int | None = None,
-               headers: dict[str, str] | None = None,
-               body: bytes | str | dict[str, Any] | list[Any] | None = None,
-               delay: float = 0.0, drop: bool = False) -> None:
+    def inject(
+        self,
+        method: str | None = None,
+        path: str | re.Pattern[str] | None = None,
+        times: int = 1,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | str | dict[str, Any] | list[Any] | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+    ) -> None:
         """Script a fault for the next ``times`` requests matching method/path (path is a
         substring or regex of the request target incl. query). With only ``delay`` the
         request is delayed and then handled normally."""
@@ -236,15 +295,17 @@ class FakeTalkServer:
 
     def count(self, method: str | None = None, path_contains: str | None = None) -> int:
         with self._log_lock:
-            return sum(1 for r in self.requests
-                       if (method is None or r.method == method.upper())
-                       and (path_contains is None or path_contains in r.path))
+            return sum(
+                1
+                for r in self.requests
+                if (method is None or r.method == method.upper())
+                and (path_contains is None or path_contains in r.path)
+            )
 
     def changing_requests(self) -> list[RequestRecord]:
         """Requests that may change state: anything but GET/HEAD on the spreed API."""
         with self._log_lock:
-            return [r for r in self.requests
-                    if r.is_spreed and r.method not in ("GET", "HEAD")]
+            return [r for r in self.requests if r.is_spreed and r.method not in ("GET", "HEAD")]
 
     def clear_log(self) -> None:
         with self._log_lock:

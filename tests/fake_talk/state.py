@@ -96,20 +96,32 @@ class Room:
     def as_dict(self) -> dict[str, Any]:
         """Plain snapshot for test assertions (srv.room(token))."""
         return {
-            "id": self.id, "token": self.token, "type": self.type, "name": self.name,
-            "description": self.description, "readOnly": self.read_only,
-            "password": self.password, "hasPassword": self.password is not None,
-            "listable": self.listable, "lobbyState": self.lobby_state,
-            "lobbyTimer": self.lobby_timer, "messageExpiration": self.message_expiration,
-            "objectType": self.object_type, "objectId": self.object_id,
+            "id": self.id,
+            "token": self.token,
+            "type": self.type,
+            "name": self.name,
+            "description": self.description,
+            "readOnly": self.read_only,
+            "password": self.password,
+            "hasPassword": self.password is not None,
+            "listable": self.listable,
+            "lobbyState": self.lobby_state,
+            "lobbyTimer": self.lobby_timer,
+            "messageExpiration": self.message_expiration,
+            "objectType": self.object_type,
+            "objectId": self.object_id,
             "lastActivity": self.last_activity,
             "participants": {_actor_key(a): a.participant_type for a in self.attendees.values()},
-            "attendeeIds": {a.actor_id: a.id for a in self.attendees.values()
-                            if a.actor_type == "users"},
+            "attendeeIds": {
+                a.actor_id: a.id for a in self.attendees.values() if a.actor_type == "users"
+            },
             "favorite": [a.actor_id for a in self.attendees.values() if a.favorite],
             "archived": [a.actor_id for a in self.attendees.values() if a.archived],
-            "notificationLevel": {a.actor_id: a.notification_level
-                                  for a in self.attendees.values() if a.actor_type == "users"},
+            "notificationLevel": {
+                a.actor_id: a.notification_level
+                for a in self.attendees.values()
+                if a.actor_type == "users"
+            },
             "lastMessage": None if self.last_message is None else self.last_message.text,
         }
 
@@ -134,16 +146,18 @@ class State:
         self._message_id = 1000
 
     # -- users ---------------------------------------------------------------
-    def add_user(self, user: str, password: str | None = None,
-                 display_name: str | None = None) -> User:
+    def add_user(
+        self, user: str, password: str | None = None, display_name: str | None = None
+    ) -> User:
         with self.lock:
             u = User(user, password or f"{user}-password", display_name or user)
             self.users[user] = u
             self.user_rooms.setdefault(user, set())
             return u
 
-    def add_group(self, group: str, members: list[str] | set[str],
-                  display_name: str | None = None) -> None:
+    def add_group(
+        self, group: str, members: list[str] | set[str], display_name: str | None = None
+    ) -> None:
         with self.lock:
             self.groups[group] = (display_name or group, set(members))
 
@@ -173,26 +187,47 @@ class State:
             if token not in self.rooms:
                 return token
 
-    def create_room(self, room_type: int, name: str, owner: str | None, *,
-                    object_type: str = "", object_id: str = "", last_activity: int | None = None,
-                    message: bool = True) -> Room:
+    def create_room(
+        self,
+        room_type: int,
+        name: str,
+        owner: str | None,
+        *,
+        object_type: str = "",
+        object_id: str = "",
+        last_activity: int | None = None,
+        message: bool = True,
+    ) -> Room:
         with self.lock:
             self._room_id += 1
-            room = Room(self._room_id, self.new_token(), room_type, name,
-                        object_type=object_type, object_id=object_id,
-                        last_activity=last_activity if last_activity is not None else now())
+            room = Room(
+                self._room_id,
+                self.new_token(),
+                room_type,
+                name,
+                object_type=object_type,
+                object_id=object_id,
+                last_activity=last_activity if last_activity is not None else now(),
+            )
             room.avatar_version = AVATAR_VERSIONS.get(
-                room_type, hashlib.sha1(f"{room_type}".encode()).hexdigest()[:8])
+                room_type, hashlib.sha1(f"{room_type}".encode()).hexdigest()[:8]
+            )
             self.rooms[room.token] = room
             if owner is not None:
                 self.add_attendee(room, owner, OWNER)
             if message and owner is not None:
-                self.system_message(room, owner, "conversation_created",
-                                    "{actor} created the conversation", ts=room.last_activity)
+                self.system_message(
+                    room,
+                    owner,
+                    "conversation_created",
+                    "{actor} created the conversation",
+                    ts=room.last_activity,
+                )
             return room
 
-    def add_attendee(self, room: Room, actor_id: str, participant_type: int,
-                     actor_type: str = "users") -> Attendee:
+    def add_attendee(
+        self, room: Room, actor_id: str, participant_type: int, actor_type: str = "users"
+    ) -> Attendee:
         with self.lock:
             for att in room.attendees.values():
                 if att.actor_type == actor_type and att.actor_id == actor_id:
@@ -222,15 +257,31 @@ class State:
         self._message_id += 1
         return self._message_id
 
-    def system_message(self, room: Room, actor: str, system_message: str, text: str,
-                       params: dict[str, Any] | None = None, ts: int | None = None) -> Message:
+    def system_message(
+        self,
+        room: Room,
+        actor: str,
+        system_message: str,
+        text: str,
+        params: dict[str, Any] | None = None,
+        ts: int | None = None,
+    ) -> Message:
         with self.lock:
             ts = ts if ts is not None else now()
             name = self.display_name(actor)
             actor_param = {"type": "user", "id": actor, "name": name, "mention-id": actor}
-            msg = Message(self.next_message_id(), "users", actor, name, ts, text,
-                          system_message, "system", {"actor": actor_param, **(params or {})},
-                          expiration=ts + room.message_expiration if room.message_expiration else 0)
+            msg = Message(
+                self.next_message_id(),
+                "users",
+                actor,
+                name,
+                ts,
+                text,
+                system_message,
+                "system",
+                {"actor": actor_param, **(params or {})},
+                expiration=ts + room.message_expiration if room.message_expiration else 0,
+            )
             self.set_last_message(room, msg, actor)
             return msg
 

@@ -28,13 +28,21 @@ def message_view(msg: Message, token: str, viewer: str | None) -> dict[str, Any]
     if msg.kind == "system":
         text = text.replace("{actor}", "You", 1) if viewer == msg.actor_id else text
     return {
-        "id": msg.id, "token": token, "actorType": msg.actor_type, "actorId": msg.actor_id,
-        "actorDisplayName": msg.actor_display_name, "timestamp": msg.timestamp,
-        "message": text, "messageParameters": msg.params if msg.params else [],
+        "id": msg.id,
+        "token": token,
+        "actorType": msg.actor_type,
+        "actorId": msg.actor_id,
+        "actorDisplayName": msg.actor_display_name,
+        "timestamp": msg.timestamp,
+        "message": text,
+        "messageParameters": msg.params if msg.params else [],
         "systemMessage": msg.system_message,
         "messageType": "system" if msg.kind == "system" else "comment",
-        "isReplyable": msg.kind != "system", "referenceId": "", "reactions": {},
-        "expirationTimestamp": msg.expiration, "markdown": msg.markdown,
+        "isReplyable": msg.kind != "system",
+        "referenceId": "",
+        "reactions": {},
+        "expirationTimestamp": msg.expiration,
+        "markdown": msg.markdown,
     }
 
 
@@ -68,59 +76,121 @@ def common_read(room: Room) -> int:
     return min(reads) if reads else 0
 
 
-def _full_room(state: State, room: Room, viewer: str | None, att: Attendee | None,
-               api: int) -> dict[str, Any]:
+def _full_room(
+    state: State, room: Room, viewer: str | None, att: Attendee | None, api: int
+) -> dict[str, Any]:
     name, display = room_name(state, room, viewer)
     is_mod = att is not None and att.participant_type in MODERATOR_TYPES
     data: dict[str, Any] = {
-        "id": room.id, "token": room.token, "type": room.type, "name": name,
-        "displayName": display, "objectType": room.object_type, "objectId": room.object_id,
-        "participantType": GUEST, "participantInCall": False, "participantFlags": 0,
-        "readOnly": room.read_only, "count": 0, "numGuests": 0,
-        "hasPassword": room.password is not None, "hasCall": False, "callStartTime": 0,
-        "callRecording": 0, "canStartCall": False, "lastActivity": room.last_activity,
-        "lastReadMessage": 0, "unreadMessages": 0, "unreadMention": False,
-        "unreadMentionDirect": False, "isFavorite": False, "canLeaveConversation": False,
-        "canDeleteConversation": False, "notificationLevel": 3, "notificationCalls": 0,
-        "lobbyState": room.lobby_state, "lobbyTimer": room.lobby_timer, "lastPing": 0,
-        "sessionId": "0", "sipEnabled": 0, "actorType": "", "actorId": "", "attendeeId": 0,
-        "permissions": 1, "attendeePermissions": 1, "callPermissions": 1,
-        "defaultPermissions": 1, "canEnableSIP": False, "attendeePin": "",
-        "description": room.description, "lastCommonReadMessage": 0,
-        "listable": room.listable, "callFlag": 0, "messageExpiration": 0,
-        "avatarVersion": avatar_version(room, viewer), "isCustomAvatar": room.is_custom_avatar,
-        "breakoutRoomMode": 0, "breakoutRoomStatus": 0, "recordingConsent": 0,
-        "mentionPermissions": room.mention_permissions, "isArchived": False,
-        "isImportant": False, "participants": {}, "guestList": "",
+        "id": room.id,
+        "token": room.token,
+        "type": room.type,
+        "name": name,
+        "displayName": display,
+        "objectType": room.object_type,
+        "objectId": room.object_id,
+        "participantType": GUEST,
+        "participantInCall": False,
+        "participantFlags": 0,
+        "readOnly": room.read_only,
+        "count": 0,
+        "numGuests": 0,
+        "hasPassword": room.password is not None,
+        "hasCall": False,
+        "callStartTime": 0,
+        "callRecording": 0,
+        "canStartCall": False,
+        "lastActivity": room.last_activity,
+        "lastReadMessage": 0,
+        "unreadMessages": 0,
+        "unreadMention": False,
+        "unreadMentionDirect": False,
+        "isFavorite": False,
+        "canLeaveConversation": False,
+        "canDeleteConversation": False,
+        "notificationLevel": 3,
+        "notificationCalls": 0,
+        "lobbyState": room.lobby_state,
+        "lobbyTimer": room.lobby_timer,
+        "lastPing": 0,
+        "sessionId": "0",
+        "sipEnabled": 0,
+        "actorType": "",
+        "actorId": "",
+        "attendeeId": 0,
+        "permissions": 1,
+        "attendeePermissions": 1,
+        "callPermissions": 1,
+        "defaultPermissions": 1,
+        "canEnableSIP": False,
+        "attendeePin": "",
+        "description": room.description,
+        "lastCommonReadMessage": 0,
+        "listable": room.listable,
+        "callFlag": 0,
+        "messageExpiration": 0,
+        "avatarVersion": avatar_version(room, viewer),
+        "isCustomAvatar": room.is_custom_avatar,
+        "breakoutRoomMode": 0,
+        "breakoutRoomStatus": 0,
+        "recordingConsent": 0,
+        "mentionPermissions": room.mention_permissions,
+        "isArchived": False,
+        "isImportant": False,
+        "participants": {},
+        "guestList": "",
     }
     if att is None:
         return data
     level = att.notification_level or (1 if room.type == ONE_TO_ONE else 2)
-    data.update({
-        "participantType": att.participant_type,
-        "canStartCall": room.type != NOTE_TO_SELF,
-        "lastReadMessage": att.last_read_message, "unreadMessages": att.unread_messages,
-        "unreadMention": att.unread_mention, "isFavorite": att.favorite,
-        "canLeaveConversation": room.type != NOTE_TO_SELF,
-        "canDeleteConversation": is_mod and room.type not in (ONE_TO_ONE, FORMER_ONE_TO_ONE),
-        "notificationLevel": level, "notificationCalls": att.notification_calls,
-        "actorType": att.actor_type, "actorId": att.actor_id, "attendeeId": att.id,
-        "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-        "attendeePermissions": 0, "callPermissions": 0, "defaultPermissions": 0,
-        "lastCommonReadMessage": common_read(room),
-        "messageExpiration": room.message_expiration,
-        "isArchived": att.archived, "isImportant": att.important,
-    })
+    data.update(
+        {
+            "participantType": att.participant_type,
+            "canStartCall": room.type != NOTE_TO_SELF,
+            "lastReadMessage": att.last_read_message,
+            "unreadMessages": att.unread_messages,
+            "unreadMention": att.unread_mention,
+            "isFavorite": att.favorite,
+            "canLeaveConversation": room.type != NOTE_TO_SELF,
+            "canDeleteConversation": is_mod and room.type not in (ONE_TO_ONE, FORMER_ONE_TO_ONE),
+            "notificationLevel": level,
+            "notificationCalls": att.notification_calls,
+            "actorType": att.actor_type,
+            "actorId": att.actor_id,
+            "attendeeId": att.id,
+            "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
+            "attendeePermissions": 0,
+            "callPermissions": 0,
+            "defaultPermissions": 0,
+            "lastCommonReadMessage": common_read(room),
+            "messageExpiration": room.message_expiration,
+            "isArchived": att.archived,
+            "isImportant": att.important,
+        }
+    )
     if api < 3:
         data["participants"] = {
-            a.actor_id: {"name": state.display_name(a.actor_id), "type": a.participant_type,
-                         "call": 0, "sessionId": "0"}
-            for a in room.attendees.values() if a.actor_type == "users"}
+            a.actor_id: {
+                "name": state.display_name(a.actor_id),
+                "type": a.participant_type,
+                "call": 0,
+                "sessionId": "0",
+            }
+            for a in room.attendees.values()
+            if a.actor_type == "users"
+        }
     return data
 
 
-def room_view(state: State, profile: Profile, api: int, room: Room, viewer: str | None, *,
-              include_last_message: bool = True) -> dict[str, Any]:
+def room_view(
+    state: State,
+    profile: Profile,
+    api: int,
+    room: Room,
+    viewer: str | None,
+    *,
+    include_last_message: bool = True,
+) -> dict[str, Any]:
     att = room.attendee_of(viewer)
     full = _full_room(state, room, viewer, att, api)
     out: dict[str, Any] = {}
@@ -141,20 +211,31 @@ def room_view(state: State, profile: Profile, api: int, room: Room, viewer: str 
     return out
 
 
-def participant_view(state: State, profile: Profile, api: int, room: Room, att: Attendee,
-                     viewer_is_moderator: bool) -> dict[str, Any]:
+def participant_view(
+    state: State, profile: Profile, api: int, room: Room, att: Attendee, viewer_is_moderator: bool
+) -> dict[str, Any]:
     is_mod = att.participant_type in MODERATOR_TYPES
     if att.actor_type == "users":
         display = state.display_name(att.actor_id)
     else:
         display = state.groups.get(att.actor_id, (att.actor_id, set()))[0]
     full: dict[str, Any] = {
-        "roomToken": room.token, "inCall": 0, "lastPing": 0, "sessionIds": [],
-        "sessionId": "0", "participantType": att.participant_type, "attendeeId": att.id,
-        "actorId": att.actor_id, "actorType": att.actor_type, "userId": att.actor_id,
+        "roomToken": room.token,
+        "inCall": 0,
+        "lastPing": 0,
+        "sessionIds": [],
+        "sessionId": "0",
+        "participantType": att.participant_type,
+        "attendeeId": att.id,
+        "actorId": att.actor_id,
+        "actorType": att.actor_type,
+        "userId": att.actor_id,
         "displayName": display,
         "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-        "attendeePermissions": 0, "attendeePin": "", "phoneNumber": "", "callId": "",
+        "attendeePermissions": 0,
+        "attendeePin": "",
+        "phoneNumber": "",
+        "callId": "",
     }
     keys = profile.participant_keys(api)
     if not viewer_is_moderator:

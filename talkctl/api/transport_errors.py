@@ -77,8 +77,9 @@ def classify(exc: BaseException) -> str:
 
 def tls_reason(exc: BaseException) -> str:
     for item in causes(exc):
-        if isinstance(item, ssl.SSLCertVerificationError) and item.verify_message:
-            return f"certificate verify failed: {item.verify_message}"
+        verify_message = getattr(item, "verify_message", None)
+        if isinstance(item, ssl.SSLCertVerificationError) and verify_message:
+            return f"certificate verify failed: {verify_message}"
         if isinstance(item, ssl.CertificateError) and str(item):
             return str(item)
     for item in causes(exc):

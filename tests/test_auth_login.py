@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import stat
 import subprocess
@@ -372,3 +373,41 @@ def test_corrupt_config_is_reported_with_path_and_line_and_kept(
     assert result.code == 2, result
     assert account.config_file.read_text() == broken
     assert not account.secrets()
+
+
+def test_spinner_on_a_terminal_and_none_on_a_pipe(
+    fake_talk: FakeTalkServer, account: Account
+) -> None:
+    import pty
+
+    fake_talk.grant_login("alice", after_polls=5)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [talkctl_executable(), "auth", "login", fake_talk.url],
+        env={**account.run.env, "TERM": "xterm", "TALKCTL_LOGIN_POLL_INTERVAL": "0.2"},
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    seen = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: talkctl has exited
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=30) == 0, seen
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+    text = seen.decode("utf-8", "replace")
+    assert "Waiting for the login in the browser" in text
+    assert "Logged in to" in text
+    piped = account.run("auth", "login", fake_talk.url, env={"TALKCTL_LOGIN_TIMEOUT": "0.2"})
+    assert piped.code == 4
+    assert "Waiting for the login" not in piped.stderr

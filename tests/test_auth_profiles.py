@@ -212,7 +212,19 @@ def test_relogin_reuses_the_profile_of_the_same_account(
     fake_talk: FakeTalkServer, home: Home
 ) -> None:
     first = home.login(fake_talk, "alice")
-    second = home.login(fake_talk, "alice")
+    app_password = fake_talk.new_app_password("alice")
+    result = home.run(
+        "auth",
+        "login",
+        fake_talk.url,
+        "--user",
+        "alice",
+        "--app-password-stdin",
+        input=app_password + "\n",
+    )
+    assert result.code == 0, result
+    assert "stored before is still valid" in result.stderr
+    second = app_password
     assert second != first
     assert [p["name"] for p in listed(home.run("auth", "list", "--json"))] == ["default"]
     assert list(home.secrets().values()) == [second]

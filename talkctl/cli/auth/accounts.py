@@ -60,6 +60,7 @@ class SavedAccount:
     where: str  # where the secret went, for messages
     default: bool  # whether it is the default profile now
     replaced: Profile | None  # the profile of another account that had this name
+    relogin: bool = False  # the same account was stored before (its old app password lives on)
 
 
 def save_account(
@@ -100,6 +101,7 @@ def save_account(
         where=where,
         default=config.default == name,
         replaced=old if old is not None and not same_account else None,
+        relogin=same_account,
     )
 
 

@@ -249,5 +249,10 @@ def _report(factory: Factory, saved: SavedAccount, info: AccountInfo) -> None:
         f"Logged in to {profile.server} as {info.display_name} ({info.user_id}); "
         f"profile {profile.name!r}, app password in {saved.where}."
     )
+    if saved.relogin:
+        environment.message(
+            "The app password stored before is still valid on the server: revoke it under "
+            "Settings > Security > Devices & sessions unless it is used elsewhere."
+        )
     if not saved.default:
         environment.message(f"Make it the default with: talkctl auth switch {profile.name}")

@@ -1,6 +1,8 @@
-"""The root command: global connection options, then the command groups."""
+"""The root command: global connection options, then the command groups.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer builds this callback on every run and
+would evaluate each string annotation four times (see lazy.evaluate_annotations).
+"""
 
 from typing import Annotated
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import typing
 from typing import Any
 
 import typer
@@ -15,6 +16,25 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
 }
+
+
+def evaluate_annotations(callback: Any) -> None:
+    """Replace a command function's string annotations by their values, once.
+
+    Modules with ``from __future__ import annotations`` keep annotations as strings, and
+    typer evaluates every one of them four times while building the command (signature
+    with eval_str, then get_type_hints, twice): 5.9 ms for ``room list``'s 17 options,
+    1.4 ms once evaluated here. Anything unresolvable is left to typer, as before.
+    """
+    try:
+        hints = typing.get_type_hints(callback, include_extras=True)
+    except Exception:  # a name typer cannot resolve either: let it report that
+        return
+    function = callback
+    while function is not None:
+        if isinstance(getattr(function, "__annotations__", None), dict):
+            function.__annotations__ = dict(hints)
+        function = getattr(function, "__wrapped__", None)
 
 
 def load_group(name: str) -> Any:
@@ -88,6 +108,7 @@ class LazyVerbGroup(TyperGroup):
             importlib.import_module(module)
         registered = self.typer_app.registered_commands
         for info in registered[self._built :]:
+            evaluate_annotations(info.callback)
             command = typer.main.get_command_from_info(
                 info,
                 pretty_exceptions_short=self.typer_app.pretty_exceptions_short,

@@ -166,3 +166,17 @@ def test_private_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         files.write_private(target, "new = 2\n")
     assert target.read_text() == "old = 1\n"  # the old file is whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # no temp file left
+
+
+def test_config_save_is_private_and_holds_no_secret(tmp_path: Path) -> None:
+    from talkctl.config import Config, Profile, load_config
+
+    config = Config(path=tmp_path / "cfg" / "config.toml")
+    config.profiles["work"] = Profile(name="work", server="https://cloud.example.com", user="al")
+    config.default = "work"
+    config.save()
+    assert stat.S_IMODE(config.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(config.path.parent.stat().st_mode) & 0o077 == 0
+    text = config.path.read_text()
+    assert "password" not in text.lower() and "insecure" not in text.lower()
+    assert load_config(config.path.parent).profiles["work"].user == "al"

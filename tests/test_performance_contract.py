@@ -53,7 +53,7 @@ class Imports:
         self.runner = runner
         self.out = tmp_path / "modules.json"
 
-    def __call__(self, *args: str, tty: bool = False, stdin: str = "") -> set[str]:
+    def __call__(self, *args: str, tty: bool = False, stdin: str = "", code: int = 0) -> set[str]:
         env = dict(self.runner.env, PERF_ARGV=json.dumps(args), PERF_MODULES_OUT=str(self.out))
         if tty:
             main_fd, terminal_fd = pty.openpty()
@@ -89,7 +89,7 @@ class Imports:
             )
             stderr = completed.stderr
         report = json.loads(self.out.read_text())
-        assert report["code"] == 0, f"talkctl {' '.join(args)} exited {report['code']}: {stderr}"
+        assert report["code"] == code, f"talkctl {' '.join(args)} exited {report['code']}: {stderr}"
         return set(report["modules"])
 
 
@@ -159,6 +159,11 @@ def test_commands_on_a_pipe_import_neither_rich_nor_keyring(
     token = tokens(srv)[0]
     modules = imports(*[arg.format(token=token) for arg in args])
     assert "rich" not in modules and "keyring" not in modules
+
+
+def test_input_rejected_before_any_request_imports_no_http(imports: Imports) -> None:
+    modules = imports("room", "notify", "sometoken", "sometimes", code=2)
+    assert heavy(modules) == set()
 
 
 def test_a_table_on_a_terminal_does_import_rich(imports: Imports) -> None:

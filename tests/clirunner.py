@@ -53,8 +53,11 @@ class TalkctlRunner:
         self.home = home
         self.config_dir = home / "config"
         self.cache_dir = home / "cache"
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("TALKCTL_", "REQUESTS_CA", "CURL_CA", "NO_COLOR"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("TALKCTL_", "REQUESTS_CA", "CURL_CA", "NO_COLOR"))
+        }
         env.update(
             {
                 "HOME": str(home),

@@ -16,7 +16,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,7 +33,9 @@ from measure import (  # noqa: E402
     run_once,
     talkctl_executable,
 )
+from report import Row, Table, ms  # noqa: E402
 from requests_count import count_requests  # noqa: E402
+from typer_cost import typer_cost  # noqa: E402
 
 # The fake's handler writes headers and body in two writes with Nagle's algorithm on: every
 # small answer then waits ~40 ms for the client's delayed ACK. Real servers (Apache, nginx)
@@ -45,36 +46,6 @@ BULK_ROOMS = 200
 BULK_LATENCY_S = 0.020
 MEMORY_ROOMS = 5000
 LIST_ROOMS = 50  # the account listed by the cold-start rows
-
-
-@dataclass
-class Row:
-    cells: list[str]
-    ok: bool | None = None  # None: no target
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[Row]
-    note: str = ""
-
-    def markdown(self) -> str:
-        headers = [*self.headers, "target met"]
-        lines = [f"### {self.title}", ""]
-        lines.append("| " + " | ".join(headers) + " |")
-        lines.append("|" + "|".join("---" for _ in headers) + "|")
-        for row in self.rows:
-            verdict = "" if row.ok is None else ("yes" if row.ok else "**NO**")
-            lines.append("| " + " | ".join([*row.cells, verdict]) + " |")
-        if self.note:
-            lines += ["", self.note]
-        return "\n".join(lines)
-
-
-def ms(value: float) -> str:
-    return f"{value:.0f} ms"
 
 
 def curl_config(server: str, user: str, secret: str, directory: Path) -> Path | None:
@@ -263,10 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=21, help="measured runs per cold-start row")
     parser.add_argument("--bulk-runs", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=3)
-    parser.add_argument("--only", choices=("cold", "requests", "bulk", "memory"), action="append")
+    parser.add_argument(
+        "--only", choices=("cold", "requests", "bulk", "memory", "typer"), action="append"
+    )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or ["cold", "requests", "bulk", "memory"]
+    sections = args.only or ["cold", "requests", "bulk", "memory", "typer"]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:
@@ -277,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                 table = cold_start(args.runs, work)
             elif section == "requests":
                 table = request_table(work)
+            elif section == "typer":
+                table = typer_cost(args.runs, work)
             elif section == "bulk":
                 table = bulk(args.bulk_runs, work)
             else:

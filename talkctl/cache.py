@@ -37,7 +37,7 @@ class AccountCache:
     def _write(self, name: str, data: Any) -> None:
         # a cache that cannot be written only costs a request next time
         with contextlib.suppress(OSError):
-            write_private(self.dir / name, json.dumps(data, separators=(",", ":")))
+            write_private(self.dir / name, json.dumps(data, separators=(",", ":")), sync=False)
 
     def load_capabilities(self) -> dict[str, Any] | None:
         data = self._read("capabilities.json")

@@ -29,8 +29,12 @@ def cache_dir(env: Mapping[str, str]) -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
-def write_private(path: Path, content: str | bytes) -> None:
-    """Write ``path`` atomically (temp file + rename) with mode 0600 from the first byte."""
+def write_private(path: Path, content: str | bytes, *, sync: bool = True) -> None:
+    """Write ``path`` atomically (temp file + rename) with mode 0600 from the first byte.
+
+    ``sync=False`` skips the fsync: for caches, which every listing rewrites and which are
+    simply rebuilt when a crash leaves them unreadable (no command waits for the disk).
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -39,7 +43,8 @@ def write_private(path: Path, content: str | bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -102,11 +103,27 @@ def handled(fn: F) -> F:
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
+        except BrokenPipeError:
+            # The reader went away (`talkctl room list | head -1`): not an error of ours.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except (Exception, KeyboardInterrupt) as exc:
             code = report(exc)
             raise typer.Exit(int(code)) from None
         finally:
-            with contextlib.suppress(OSError, ValueError):
+            try:
                 sys.stdout.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+            except (OSError, ValueError):
+                pass
 
     return cast(F, wrapper)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -8,7 +8,6 @@ JSON.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment, Factory
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.jsonout import write_json_or_lines
 from talkctl.converge import FieldChange, Outcome, Plan, Wanted, execute, plan_for
 from talkctl.errors import TalkctlError
 
@@ -124,13 +124,8 @@ def _plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def _write_json(env: Environment, fmt: str, objects: list[dict[str, Any]], single: bool) -> None:
-    if fmt == "jsonl":
-        for obj in objects:
-            env.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    else:
-        value: Any = objects[0] if single and len(objects) == 1 else objects
-        env.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-    env.stdout.flush()
+    value: Any = objects[0] if single and len(objects) == 1 else objects
+    write_json_or_lines(env, fmt, objects if fmt == "jsonl" else value)
 
 
 def render_plans(env: Environment, fmt: str, plans: list[Plan], *, single: bool) -> None:

@@ -3,11 +3,11 @@ rows on a pipe, JSON with --json. Data goes to stdout."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from talkctl.cli.context import Environment
+from talkctl.cli.jsonout import write_json_or_lines
 
 
 @dataclass
@@ -91,8 +91,7 @@ def _console(environment: Environment) -> Any:
 
 
 def print_json(environment: Environment, value: Any) -> None:
-    environment.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-    environment.stdout.flush()
+    write_json_or_lines(environment, "json", value)
 
 
 def render_status(environment: Environment, report: StatusReport, as_json: bool) -> None:

@@ -1,0 +1,49 @@
+"""JSON on stdout, written the same way by every command.
+
+A terminal gets indented JSON; a pipe gets compact JSON (the C encoder: several times
+faster for thousands of conversations). Arrays are written one item at a time, so a
+listing of 5,000 conversations never exists as one 14 MB string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from talkctl.cli.context import Environment
+
+
+def write_json(env: Environment, value: Any) -> None:
+    out = env.stdout
+    indent = 2 if env.stdout_isatty else None
+    separators = None if indent else (",", ":")
+    if not isinstance(value, list) or not value:
+        out.write(json.dumps(value, ensure_ascii=False, indent=indent, separators=separators))
+        out.write("\n")
+        return
+    last = len(value) - 1
+    out.write("[\n" if indent else "[")
+    for index, item in enumerate(value):
+        text = json.dumps(item, ensure_ascii=False, indent=indent, separators=separators)
+        comma = "," if index < last else ""
+        if indent:
+            # JSON strings never hold a raw newline: every line of the item gets indented
+            out.write("  " + text.replace("\n", "\n  ") + comma + "\n")
+        else:
+            out.write(text + comma)
+    out.write("]\n")
+
+
+def write_jsonl(env: Environment, objects: Iterable[Any]) -> None:
+    for obj in objects:
+        env.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def write_json_or_lines(env: Environment, fmt: str, value: Any) -> None:
+    """``--format json`` (one document) or ``jsonl`` (a list becomes one object a line)."""
+    if fmt == "jsonl":
+        write_jsonl(env, value if isinstance(value, list) else [value])
+    else:
+        write_json(env, value)
+    env.stdout.flush()

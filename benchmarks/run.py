@@ -22,7 +22,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
 from fake_talk import FakeTalkServer  # noqa: E402
-from fake_talk.handler import Handler  # noqa: E402
 from machine import describe_machine  # noqa: E402
 from measure import (  # noqa: E402
     Series,
@@ -36,11 +35,6 @@ from measure import (  # noqa: E402
 from report import Row, Table, ms  # noqa: E402
 from requests_count import count_requests  # noqa: E402
 from typer_cost import typer_cost  # noqa: E402
-
-# The fake's handler writes headers and body in two writes with Nagle's algorithm on: every
-# small answer then waits ~40 ms for the client's delayed ACK. Real servers (Apache, nginx)
-# set TCP_NODELAY; so does the benchmark, or --jobs 1 would look 3x slower than it is.
-Handler.disable_nagle_algorithm = True
 
 BULK_ROOMS = 200
 BULK_LATENCY_S = 0.020

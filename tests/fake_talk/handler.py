@@ -61,6 +61,8 @@ def _parse_body(headers: dict[str, str], raw: bytes) -> tuple[dict[str, str], An
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Small answers would otherwise wait ~40 ms for the client's delayed ACK (Nagle).
+    disable_nagle_algorithm = True
     fake: FakeTalkServer  # set on the subclass created per server
 
     def version_string(self) -> str:

@@ -151,9 +151,12 @@ class Transport:
         prepared.talkctl_repeatable = repeatable  # type: ignore[attr-defined]
         if self.debug:
             self.debug(
-                f"> {method} {redact_url(prepared.url or url)} form={redact_form(data)}"
+                f"> {method} {redact_url(prepared.url or url)}"
                 f"{' (repeatable)' if repeatable else ''}"
             )
+            self._debug_headers(">", prepared.headers)
+            if data:
+                self.debug(f">   form: {redact_form(data)}")
         started = time.monotonic()
         self._attempts.count = 1
         with self._lock:
@@ -180,13 +183,18 @@ class Transport:
             elapsed = (time.monotonic() - started) * 1000
             self.debug(
                 f"< {response.status_code} {method} {redact_url(response.url)} "
-                f"({elapsed:.0f} ms, {self.attempts} attempt{'s' if self.attempts > 1 else ''}) "
-                f"request-headers={redact_headers(response.request.headers)} "
-                f"response-headers={redact_headers(response.headers)}"
+                f"({elapsed:.0f} ms, {self.attempts} attempt{'s' if self.attempts > 1 else ''})"
             )
+            self._debug_headers("<", response.headers)
         if response.is_redirect:
             raise self._redirect_error(response)
         return response
+
+    def _debug_headers(self, direction: str, headers: Mapping[str, str]) -> None:
+        """One header a line, as curl -v shows them; credentials and cookies redacted."""
+        assert self.debug is not None
+        for name, value in redact_headers(headers).items():
+            self.debug(f"{direction}   {name}: {value}")
 
     @property
     def attempts(self) -> int:

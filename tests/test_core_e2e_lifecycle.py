@@ -102,7 +102,7 @@ def test_human_output_goes_to_stderr_and_data_to_stdout(admin: Session) -> None:
     token = result.stderr.strip().rsplit("(", 1)[1].rstrip(")")
     renamed = admin.run("room", "rename", token, "Plainer")
     assert (renamed.code, renamed.stdout) == (0, "")
-    assert renamed.stderr.startswith("Renamed ")
+    assert renamed.stderr == f"Renamed Plain ({token}) to 'Plainer'\n"
     deleted = admin.run("room", "delete", token, "--yes")
     assert (deleted.code, deleted.stdout) == (0, "")
     assert deleted.stderr.startswith("Deleted ")

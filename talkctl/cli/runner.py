@@ -45,6 +45,11 @@ class Change:
     removal: str | None = None  # "deleted" / "left": the item is gone afterwards
     explain: dict[tuple[int, str | None], str] = field(default_factory=dict)
     guard: Callable[[Target], str | None] | None = None  # reason to refuse an item
+    done: str | None = None  # message after the change; "{label}" stands for the conversation
+
+    def done_message(self, target: Target) -> str:
+        template = self.done or f"{self.verb.capitalize()} {{label}}"
+        return template.replace("{label}", target.label)
 
 
 def read_refs(text: str) -> list[str]:
@@ -148,7 +153,7 @@ def _run_single(
         renderer.render(Plan([_planned(change, target)], bulk=False))
         return 0
     conversation = apply_one(factory, change, target)
-    message = f"{change.verb.capitalize()} {target.label}"
+    message = change.done_message(target)
     if change.removal:
         factory.cache.forget_room(target.token)
         renderer.render(Removal(target.token, target.name, change.removal))

@@ -14,6 +14,7 @@ from talkctl.cli.lazy import lazy_verbs
 _LISTING = "talkctl.cli.room.listing"
 _CREATE = "talkctl.cli.room.create"
 _CHANGE = "talkctl.cli.room.change"
+_ACCESS = "talkctl.cli.room.access"
 _REMOVE = "talkctl.cli.room.remove"
 
 # verb -> module that registers it on room_app
@@ -23,10 +24,10 @@ VERBS: dict[str, str] = {
     "create": _CREATE,
     "ensure": "talkctl.cli.room.ensure",
     "rename": _CHANGE,
-    "publish": _CHANGE,
-    "unpublish": _CHANGE,
-    "read-only": _CHANGE,
-    "password": _CHANGE,
+    "publish": _ACCESS,
+    "unpublish": _ACCESS,
+    "read-only": _ACCESS,
+    "password": _ACCESS,
     "favorite": _CHANGE,
     "unfavorite": _CHANGE,
     "notify": _CHANGE,

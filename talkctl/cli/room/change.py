@@ -19,13 +19,11 @@ from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
     JobsOption,
-    PasswordStdinOption,
     StdinOption,
     factory_of,
     finish,
 )
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.prompts import password_from_stdin, password_interactive
 from talkctl.cli.room import room_app
 from talkctl.cli.runner import Change, run_change
 from talkctl.errors import UsageError
@@ -37,7 +35,7 @@ ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_
 NOTIFY_LEVELS = {"default": 0, "always": 1, "mention": 2, "never": 3, "1": 1, "2": 2, "3": 3}
 
 
-def _split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
+def split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
     """``CONV... VALUE``: the last positional is the value, the rest are conversations."""
     items = list(values or [])
     if not items:
@@ -45,12 +43,12 @@ def _split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
     return items[:-1], items[-1]
 
 
-def _require(ctx: typer.Context, operation: str) -> None:
+def require_capability(ctx: typer.Context, operation: str) -> None:
     """Refuse an operation the server lacks before anything is sent (not even a listing)."""
     factory_of(ctx).conversations.require(operation)
 
 
-def _run(
+def run_verb(
     ctx: typer.Context,
     convs: list[str],
     change: Change,
@@ -92,7 +90,7 @@ def rename(
 
     Example: talkctl room rename "Team chat" "Team chat 2027"
     """
-    convs, new_name = _split_last(args, "NEW_NAME")
+    convs, new_name = split_last(args, "NEW_NAME")
     if not new_name.strip():
         raise UsageError("the new name must not be empty or only white space")
 
@@ -107,6 +105,7 @@ def rename(
 
     change = Change(
         verb="renamed",
+        done=f"Renamed {{label}} to {new_name!r}",
         apply=apply,
         describe=lambda t: f"rename to {new_name!r}",
         already=lambda c: c.name == new_name,
@@ -115,179 +114,7 @@ def rename(
             (400, "value"): "the server refused the name (too long? at most 255 characters)",
         },
     )
-    _run(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
-
-
-def _publish(password: str | None) -> Change:
-    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
-        if password is None or api.capabilities.has("conversation-creation-password"):
-            return api.make_public(target.token, password)
-        # older servers take no password with the publish: set it right after, and undo
-        # the publish if it is refused, so the conversation is never left open unprotected
-        api.make_public(target.token)
-        try:
-            return api.set_password(target.token, password)
-        except ApiError as exc:
-            try:
-                api.make_private(target.token)
-            except ApiError:
-                exc.server_message = (
-                    f"{target.label} is now public WITHOUT a password and could not be made "
-                    "private again: run 'talkctl room unpublish' on it"
-                )
-                raise exc from None
-            exc.server_message = "the server refused the password; it stays a group conversation"
-            raise
-
-    return Change(
-        verb="published",
-        apply=apply,
-        describe=lambda t: "allow guests (make public)",
-        already=lambda c: c.type == ConversationType.PUBLIC,
-        explain={
-            (400, None): "{label} cannot be made public (not a group conversation, or the "
-            "server needs a password: use --password-stdin)"
-        },
-    )
-
-
-@room_app.command("publish")
-@handled
-def publish(
-    ctx: typer.Context,
-    convs: ConvsArgument = None,
-    password_stdin: PasswordStdinOption = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Allow guests: turn a group conversation into a public one.
-
-    Servers that force passwords need --password-stdin.
-
-    Example: talkctl room publish "Town hall"
-    """
-    factory = factory_of(ctx)
-    if password_stdin and stdin:
-        raise UsageError("--password-stdin and --stdin both want stdin: use one")
-    password = password_from_stdin(factory.environment) if password_stdin else None
-    if password is None and not dry_run and factory.client.capabilities.force_passwords:
-        raise UsageError(
-            "this server requires a password for public conversations: "
-            "pass it with --password-stdin"
-        )
-    _run(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
-
-
-@room_app.command("unpublish")
-@handled
-def unpublish(
-    ctx: typer.Context,
-    convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Disallow guests: turn a public conversation into a group one.
-
-    Its guest link stops working; the participants stay. --dry-run shows what would change.
-
-    Example: talkctl room unpublish "Town hall"
-    """
-    change = Change(
-        verb="unpublished",
-        apply=lambda api, t: api.make_private(t.token),
-        describe=lambda t: "disallow guests (make group)",
-        already=lambda c: c.type == ConversationType.GROUP,
-        explain={(400, None): "{label} is not a public conversation"},
-    )
-    _run(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
-
-
-@room_app.command("read-only")
-@handled
-def read_only(
-    ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="CONV... on|off", metavar="CONV... on|off")],
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Make a conversation read-only (on) or writable again (off).
-
-    The state is the last argument. In a read-only conversation nobody can post; its
-    history stays. Needs a server with the read-only-rooms capability.
-
-    Example: talkctl room read-only "Announcements" on
-    """
-    convs, state = _split_last(args, "the state (on or off)")
-    if state not in ("on", "off"):
-        raise UsageError(f"read-only state must be 'on' or 'off', not {state!r}")
-    _require(ctx, "read-only")
-    on = state == "on"
-    change = Change(
-        verb="set read-only" if on else "set writable",
-        apply=lambda api, t: api.set_read_only(t.token, on),
-        describe=lambda t: f"set read-only {state}",
-        already=lambda c: c.read_only == on,
-        explain={
-            (400, None): "{label} cannot be read-only (only group and public conversations can)"
-        },
-    )
-    _run(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
-
-
-@room_app.command("password")
-@handled
-def password(
-    ctx: typer.Context,
-    convs: ConvsArgument = None,
-    password_stdin: PasswordStdinOption = False,
-    clear: Annotated[bool, typer.Option("--clear", help="Remove the password.")] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Set or remove the password of a public conversation.
-
-    Without --password-stdin or --clear it prompts twice without echo.
-
-    Example: talkctl room password "Town hall" --password-stdin < secret.txt
-    """
-    factory = factory_of(ctx)
-    if clear and password_stdin:
-        raise UsageError("--clear and --password-stdin are exclusive")
-    if password_stdin and stdin:
-        raise UsageError("--password-stdin and --stdin both want stdin: use one")
-    if clear:
-        value = ""
-    elif password_stdin:
-        value = password_from_stdin(factory.environment)
-    elif dry_run:
-        value = "<new>"
-    else:
-        value = password_interactive(factory.environment)
-    change = Change(
-        verb="removed the password of" if clear else "set the password of",
-        apply=lambda api, t: api.set_password(t.token, value),
-        describe=lambda t: "remove the password" if clear else "set a new password",
-        already=(lambda c: not c.has_password) if clear else None,
-        explain={
-            (400, "type"): "only public conversations can have a password: "
-            "'talkctl room publish' {label} first",
-            (400, "value"): "the server refused the password",
-            (403, None): "only moderators of public conversations can set a password on {label}",
-        },
-    )
-    _run(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
 
 
 def _favorite(
@@ -300,14 +127,15 @@ def _favorite(
     json_: bool,
     fmt: str | None,
 ) -> None:
-    _require(ctx, "favorite")
+    require_capability(ctx, "favorite")
     change = Change(
         verb="added to favorites" if on else "removed from favorites",
+        done="Added {label} to the favorites" if on else "Removed {label} from the favorites",
         apply=lambda api, t: api.set_favorite(t.token, on),
         describe=lambda t: "add to favorites" if on else "remove from favorites",
         already=lambda c: c.is_favorite == on,
     )
-    _run(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
 
 
 @room_app.command("favorite")
@@ -384,18 +212,19 @@ def notify(
 
     Example: talkctl room notify "Team chat" mention
     """
-    convs, value = _split_last(args, "the level")
+    convs, value = split_last(args, "the level")
     level = parse_level(value)
-    _require(ctx, "notify")
+    require_capability(ctx, "notify")
 
     def apply(api: ConversationsApi, target: Target) -> Conversation | None:
         return api.set_notification_level(target.token, level_for(level, target.type))
 
     change = Change(
         verb=f"set notifications to {value} for",
+        done=f"Notifications for {{label}}: {value}",
         apply=apply,
         describe=lambda t: f"notify {level_name(level_for(level, t.type))}",
         already=lambda c: c.effective_notification_level == level_for(level, c.type),
-        explain={(400, "level"): "the server refused notification level {label}"},
+        explain={(400, "level"): "the server refused that notification level for {label}"},
     )
-    _run(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)

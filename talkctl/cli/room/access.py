@@ -1,0 +1,202 @@
+"""Verbs that decide who may join and post: publish, unpublish, read-only, password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from talkctl.api.conversations import ConversationsApi
+from talkctl.api.errors import ApiError
+from talkctl.api.models import Conversation, ConversationType
+from talkctl.cli.errors import handled
+from talkctl.cli.options import (
+    ConvsArgument,
+    DryRunOption,
+    JobsOption,
+    PasswordStdinOption,
+    StdinOption,
+    factory_of,
+)
+from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.prompts import password_from_stdin, password_interactive
+from talkctl.cli.room import room_app
+from talkctl.cli.room.change import require_capability, run_verb, split_last
+from talkctl.cli.runner import Change
+from talkctl.errors import UsageError
+from talkctl.resolve import Target
+
+
+def _publish(password: str | None) -> Change:
+    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
+        if password is None or api.capabilities.has("conversation-creation-password"):
+            return api.make_public(target.token, password)
+        # older servers take no password with the publish: set it right after, and undo
+        # the publish if it is refused, so the conversation is never left open unprotected
+        api.make_public(target.token)
+        try:
+            return api.set_password(target.token, password)
+        except ApiError as exc:
+            try:
+                api.make_private(target.token)
+            except ApiError:
+                exc.server_message = (
+                    f"{target.label} is now public WITHOUT a password and could not be made "
+                    "private again: run 'talkctl room unpublish' on it"
+                )
+                raise exc from None
+            exc.server_message = "the server refused the password; it stays a group conversation"
+            raise
+
+    return Change(
+        verb="published",
+        done="{label} is now public: guests can join with its link",
+        apply=apply,
+        describe=lambda t: "allow guests (make public)",
+        already=lambda c: c.type == ConversationType.PUBLIC,
+        explain={
+            (400, None): "{label} cannot be made public (not a group conversation, or the "
+            "server needs a password: use --password-stdin)"
+        },
+    )
+
+
+@room_app.command("publish")
+@handled
+def publish(
+    ctx: typer.Context,
+    convs: ConvsArgument = None,
+    password_stdin: PasswordStdinOption = False,
+    stdin: StdinOption = False,
+    dry_run: DryRunOption = False,
+    jobs: JobsOption = 4,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Allow guests: turn a group conversation into a public one.
+
+    Servers that force passwords need --password-stdin.
+
+    Example: talkctl room publish "Town hall"
+    """
+    factory = factory_of(ctx)
+    if password_stdin and stdin:
+        raise UsageError("--password-stdin and --stdin both want stdin: use one")
+    password = password_from_stdin(factory.environment) if password_stdin else None
+    if password is None and not dry_run and factory.client.capabilities.force_passwords:
+        raise UsageError(
+            "this server requires a password for public conversations: "
+            "pass it with --password-stdin"
+        )
+    run_verb(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
+
+
+@room_app.command("unpublish")
+@handled
+def unpublish(
+    ctx: typer.Context,
+    convs: ConvsArgument = None,
+    stdin: StdinOption = False,
+    dry_run: DryRunOption = False,
+    jobs: JobsOption = 4,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Disallow guests: turn a public conversation into a group one.
+
+    Its guest link stops working; the participants stay. --dry-run shows what would change.
+
+    Example: talkctl room unpublish "Town hall"
+    """
+    change = Change(
+        verb="unpublished",
+        done="{label} is no longer public: guests cannot join",
+        apply=lambda api, t: api.make_private(t.token),
+        describe=lambda t: "disallow guests (make group)",
+        already=lambda c: c.type == ConversationType.GROUP,
+        explain={(400, None): "{label} is not a public conversation"},
+    )
+    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+
+
+@room_app.command("read-only")
+@handled
+def read_only(
+    ctx: typer.Context,
+    args: Annotated[list[str], typer.Argument(help="CONV... on|off", metavar="CONV... on|off")],
+    stdin: StdinOption = False,
+    dry_run: DryRunOption = False,
+    jobs: JobsOption = 4,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Make a conversation read-only (on) or writable again (off).
+
+    The state is the last argument. In a read-only conversation nobody can post; its
+    history stays. Needs a server with the read-only-rooms capability.
+
+    Example: talkctl room read-only "Announcements" on
+    """
+    convs, state = split_last(args, "the state (on or off)")
+    if state not in ("on", "off"):
+        raise UsageError(f"read-only state must be 'on' or 'off', not {state!r}")
+    require_capability(ctx, "read-only")
+    on = state == "on"
+    change = Change(
+        verb="set read-only" if on else "set writable",
+        apply=lambda api, t: api.set_read_only(t.token, on),
+        describe=lambda t: f"set read-only {state}",
+        already=lambda c: c.read_only == on,
+        explain={
+            (400, None): "{label} cannot be read-only (only group and public conversations can)"
+        },
+    )
+    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+
+
+@room_app.command("password")
+@handled
+def password(
+    ctx: typer.Context,
+    convs: ConvsArgument = None,
+    password_stdin: PasswordStdinOption = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the password.")] = False,
+    stdin: StdinOption = False,
+    dry_run: DryRunOption = False,
+    jobs: JobsOption = 4,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Set or remove the password of a public conversation.
+
+    Without --password-stdin or --clear it prompts twice without echo.
+
+    Example: talkctl room password "Town hall" --password-stdin < secret.txt
+    """
+    factory = factory_of(ctx)
+    if clear and password_stdin:
+        raise UsageError("--clear and --password-stdin are exclusive")
+    if password_stdin and stdin:
+        raise UsageError("--password-stdin and --stdin both want stdin: use one")
+    if clear:
+        value = ""
+    elif password_stdin:
+        value = password_from_stdin(factory.environment)
+    elif dry_run:
+        value = "<new>"
+    else:
+        value = password_interactive(factory.environment)
+    change = Change(
+        verb="removed the password of" if clear else "set the password of",
+        done="Removed the password of {label}" if clear else "Set a new password on {label}",
+        apply=lambda api, t: api.set_password(t.token, value),
+        describe=lambda t: "remove the password" if clear else "set a new password",
+        already=(lambda c: not c.has_password) if clear else None,
+        explain={
+            (400, "type"): "only public conversations can have a password: "
+            "'talkctl room publish' {label} first",
+            (400, "value"): "the server refused the password",
+            (403, None): "only moderators of public conversations can set a password on {label}",
+        },
+    )
+    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)

@@ -144,6 +144,24 @@ def test_bash_completes_conversation_names_and_tokens_from_the_cache_only(
     assert len(fake.requests) == before, "a TAB must never contact the server"
 
 
+def test_bash_completes_conv_value_commands(
+    seeded: tuple[FakeTalkServer, TalkctlRunner],
+) -> None:
+    """rename, read-only and notify take CONV... VALUE: conversations and the values."""
+    fake, runner = seeded
+    env = completion_env(runner)
+    before = len(fake.requests)
+    assert bash_complete(["talkctl", "room", "rename", "'Tea b"], env)[0] == ["'Tea break'"]
+    assert bash_complete(["talkctl", "room", "read-only", "'Team chat'", "o"], env)[0] == [
+        "on",
+        "off",
+    ]
+    assert bash_complete(["talkctl", "room", "notify", "'Team chat'", "me"], env)[0] == ["mention"]
+    offered, _ = bash_complete(["talkctl", "room", "notify", "Te"], env)
+    assert sorted(offered) == ["'Tea break'", "'Team chat'"]
+    assert len(fake.requests) == before
+
+
 def test_bash_completion_uses_the_default_profile_without_its_secret(
     seeded: tuple[FakeTalkServer, TalkctlRunner],
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Annotated, Any
 
@@ -115,6 +115,16 @@ def complete_conversation(ctx: typer.Context, incomplete: str) -> list[tuple[str
     """Autocompletion of CONV: names and tokens from the local cache, never the network."""
     rooms = cached_rooms(ctx, os.environ)
     return [(v, h) for v, h in conversation_choices(rooms) if v.startswith(incomplete)]
+
+
+def complete_conversation_or(*values: str) -> Callable[[typer.Context, str], list[tuple[str, str]]]:
+    """For ``CONV... VALUE`` arguments: the values first, then conversations."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        fixed = [(value, "") for value in values if value.startswith(incomplete)]
+        return fixed + complete_conversation(ctx, incomplete)
+
+    return complete
 
 
 # -- the command -------------------------------------------------------------------

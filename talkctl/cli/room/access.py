@@ -9,6 +9,7 @@ import typer
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
+from talkctl.cli.completion import complete_conversation_or
 from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
@@ -123,7 +124,14 @@ def unpublish(
 @handled
 def read_only(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="CONV... on|off", metavar="CONV... on|off")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="CONV... on|off",
+            metavar="CONV... on|off",
+            autocompletion=complete_conversation_or("on", "off"),
+        ),
+    ],
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,

@@ -14,6 +14,7 @@ from talkctl.api.models import (
     default_notification_level,
     level_name,
 )
+from talkctl.cli.completion import complete_conversation, complete_conversation_or
 from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
@@ -76,7 +77,14 @@ def run_verb(
 @handled
 def rename(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(help="CONV... NEW_NAME", metavar="CONV... NEW_NAME")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="CONV... NEW_NAME",
+            metavar="CONV... NEW_NAME",
+            autocompletion=complete_conversation,
+        ),
+    ],
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -197,7 +205,11 @@ def notify(
     ctx: typer.Context,
     args: Annotated[
         list[str],
-        typer.Argument(help="CONV... LEVEL", metavar="CONV... default|always|mention|never"),
+        typer.Argument(
+            help="CONV... LEVEL",
+            metavar="CONV... default|always|mention|never",
+            autocompletion=complete_conversation_or("default", "always", "mention", "never"),
+        ),
     ],
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,

@@ -117,30 +117,58 @@ def load_config(directory: Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"corrupt config {path}: {exc} (fix or remove the file)") from None
-    return _parse(path, data)
+    return _parse(path, data, text)
 
 
-def _parse(path: Path, data: dict[str, Any]) -> Config:
+def line_of(text: str, table: str | None, key: str | None = None) -> int | None:
+    """The line (1-based) of ``[table]`` or of ``key = ...`` in it (top level without table).
+
+    tomllib reports positions only for syntax errors; a value of the wrong kind is located
+    in the text so the user is told where to look.
+    """
+    header = re.compile(r"^\s*\[\s*" + (re.escape(table) if table else "") + r"\s*\]")
+    key_line = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=") if key else None
+    in_table = table is None
+    found: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            if table is None:
+                break  # top-level keys end at the first table
+            in_table = bool(header.match(line))
+            found = number if in_table else found
+        elif in_table and key_line is not None and key_line.match(line):
+            return number
+    return found
+
+
+def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
+    def corrupt(message: str, table: str | None, key: str | None = None) -> ConfigError:
+        line = line_of(text, table, key)
+        where = f"{path}:{line}" if line else str(path)
+        return ConfigError(f"corrupt config {where}: {message} (fix or remove the file)")
+
     default = data.get("default")
     if default is not None and not isinstance(default, str):
-        raise ConfigError(f"corrupt config {path}: 'default' must be a profile name")
+        raise corrupt("'default' must be a profile name", None, "default")
     raw_profiles = data.get("profiles", {})
     if not isinstance(raw_profiles, dict):
-        raise ConfigError(f"corrupt config {path}: [profiles] must be a table")
+        raise corrupt("[profiles] must be a table", None, "profiles")
     profiles: dict[str, Profile] = {}
     for name, entry in raw_profiles.items():
+        table = f"profiles.{name}"
         if not isinstance(entry, dict):
-            raise ConfigError(f"corrupt config {path}: [profiles.{name}] must be a table")
+            raise corrupt(f"[{table}] must be a table", "profiles", name)
         server, user = entry.get("server"), entry.get("user")
         if not isinstance(server, str) or not isinstance(user, str):
-            raise ConfigError(
-                f"corrupt config {path}: [profiles.{name}] needs 'server' and 'user' strings"
-            )
+            bad = "server" if not isinstance(server, str) else "user"
+            raise corrupt(f"[{table}] needs 'server' and 'user' strings", table, bad)
         store = entry.get("store", "keyring")
         if store not in KNOWN_STORES:
-            raise ConfigError(
-                f"corrupt config {path}: [profiles.{name}] 'store' must be "
-                f"{' or '.join(repr(s) for s in KNOWN_STORES)}"
+            raise corrupt(
+                f"[{table}] 'store' must be {' or '.join(repr(s) for s in KNOWN_STORES)}, "
+                f"not {store!r}",
+                table,
+                "store",
             )
         ca_bundle = entry.get("ca_bundle")
         known = ("server", "user", "store", "ca_bundle")

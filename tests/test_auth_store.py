@@ -149,6 +149,14 @@ def test_config_round_trip_is_0600_keeps_unknown_keys_and_holds_no_secret(tmp_pa
         ('default = "x"\n[profiles.x\n', "line 2"),
         ('[profiles.x]\nserver = "https://a"\nuser = "b"\nstore = "vault"\n', "'store'"),
         ('[profiles.x]\nserver = "https://a"\n', "needs 'server' and 'user'"),
+        # values of the wrong kind are located in the text: tomllib gives no position
+        (
+            'default = "x"\n[profiles.x]\nserver = "https://a"\nuser = "b"\nstore = "vault"\n',
+            "config.toml:5: [profiles.x] 'store' must be",
+        ),
+        ('\n[profiles.x]\nserver = "https://a"\nuser = 5\n', "config.toml:4: [profiles.x] needs"),
+        ('# x\n[profiles.y]\nserver = "https://a"\n', "config.toml:2: [profiles.y] needs"),
+        ("default = 3\n", "config.toml:1: 'default' must be"),
     ],
 )
 def test_corrupt_config_names_the_file(tmp_path: Path, text: str, expected: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from clirunner import TalkctlRunner
 from fake_talk import FakeTalkServer
 
 
@@ -29,3 +31,15 @@ def fake_talk_factory() -> Iterator[Callable[..., FakeTalkServer]]:
     yield make
     for srv in servers:
         srv.stop()
+
+
+# -- talkctl as admin on the fake server ------------------------------------------------
+@pytest.fixture
+def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
+    """The installed talkctl, logged in to ``fake_talk`` as admin through the environment."""
+    return TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner
@@ -13,16 +12,6 @@ from fake_talk import FakeTalkServer
 
 DAY = 86400
 BULK_KEYS = ["changed", "error", "exit_code", "name", "ok", "token"]
-
-
-@pytest.fixture
-def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
-    return TalkctlRunner(
-        talkctl_home,
-        server=fake_talk.url,
-        user="admin",
-        app_password=fake_talk.new_app_password("admin"),
-    )
 
 
 def rooms(talk: FakeTalkServer, n: int, prefix: str = "Room", **kwargs: object) -> list[str]:

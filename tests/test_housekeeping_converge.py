@@ -21,16 +21,6 @@ PASSWORD = "Town-hall-pass-2027"
 RESULT_KEYS = ["conversation", "error", "exit_code", "fields", "name", "ok", "result", "token"]
 
 
-@pytest.fixture
-def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
-    return TalkctlRunner(
-        talkctl_home,
-        server=fake_talk.url,
-        user="admin",
-        app_password=fake_talk.new_app_password("admin"),
-    )
-
-
 def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, object]]:
     return [r for r in talk.rooms_of("admin") if r["name"] == name]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner
@@ -13,17 +12,6 @@ from fake_talk import FakeTalkServer
 
 from talkctl.cli.context import Environment
 from talkctl.cli.progress import ProgressReporter
-
-
-@pytest.fixture
-def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
-    return TalkctlRunner(
-        talkctl_home,
-        server=fake_talk.url,
-        user="admin",
-        app_password=fake_talk.new_app_password("admin"),
-    )
-
 
 # (argv after "room" with {a} and {b} as the conversations, the plan text of a change)
 COMMANDS = [

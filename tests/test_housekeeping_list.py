@@ -95,16 +95,6 @@ def seeded(fake_talk: FakeTalkServer) -> Seeded:
     return seed(fake_talk)
 
 
-@pytest.fixture
-def run(fake_talk: FakeTalkServer, talkctl_home: object) -> TalkctlRunner:
-    return TalkctlRunner(
-        talkctl_home,  # type: ignore[arg-type]
-        server=fake_talk.url,
-        user="admin",
-        app_password=fake_talk.new_app_password("admin"),
-    )
-
-
 def names(run: TalkctlRunner, *args: str) -> list[str]:
     result = run("room", "list", "--json", *args)
     assert result.code == 0, result

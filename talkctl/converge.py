@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from talkctl.api.conversations import ConversationsApi
-from talkctl.api.errors import ApiError
 from talkctl.api.models import (
     NOTIFICATION_LEVEL_NAMES,
     Conversation,
@@ -266,25 +265,11 @@ def _create(api: ConversationsApi, plan: Plan) -> Outcome:
     wanted = plan.wanted
     room_type = wanted.type or ConversationType.GROUP
     password = wanted.password
-    with_create = password is not None and api.capabilities.has("conversation-creation-password")
-    conversation, _ = api.create(
-        room_type, name=wanted.name, password=password if with_create else None
-    )
+    if password is None:
+        conversation, _ = api.create(room_type, name=wanted.name)
+    else:
+        conversation, _ = api.create_with_password(room_type, password, name=wanted.name)
     token = conversation.token
-    if password is not None and not with_create:
-        try:
-            api.set_password(token, password)
-        except ApiError as exc:  # never leave an open public conversation behind
-            try:
-                api.delete(token)
-            except ApiError:
-                exc.message = (
-                    f"{exc.message}; the new public conversation {token} has NO password "
-                    "and could not be deleted: delete it yourself"
-                )
-                raise exc from None
-            exc.message = f"the server refused the password, nothing was created: {exc.message}"
-            raise
     latest: Conversation | None = conversation
     for change in diff(wanted, conversation, created=True):
         latest = _apply_setting(api, token, change.field, wanted, room_type)
@@ -299,14 +284,7 @@ def _publish(
     publish, which is undone if the password is refused."""
     if password is None:
         return api.make_public(token), False
-    if api.capabilities.has("conversation-creation-password"):
-        return api.make_public(token, password), True
-    api.make_public(token)
-    try:
-        return api.set_password(token, password), True
-    except ApiError:
-        api.make_private(token)
-        raise
+    return api.publish_with_password(token, password), True
 
 
 def _apply_setting(

@@ -99,6 +99,27 @@ def test_publish_with_password_on_old_servers_publishes_then_sets(
     assert admin.forms("PUT", "/password") == [{"password": STRONG_PASSWORD}]
 
 
+@pytest.mark.parametrize("talk", ["11", "18"])
+def test_refused_password_on_publish_makes_it_private_again(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    token = admin.srv.add_room(owner="admin", name="Group")
+    admin.srv.inject(
+        "PUT",
+        "/password",
+        status=400,
+        body={"ocs": {"meta": {"status": "failure", "statuscode": 400, "message": ""}, "data": []}},
+    )
+    result = admin.run("room", "publish", token, "--password-stdin", input=PW)
+    assert result.code == 6, result
+    assert f"the server refused the password, {token} stays a group conversation" in (result.stderr)
+    assert result.stderr.count("\n") == 1  # one line
+    # the listing resolves the (uncached) token; then publish, password, unpublish
+    assert [m for m, _ in admin.spreed_requests()] == ["GET", "POST", "PUT", "DELETE"]
+    assert admin.srv.room(token)["type"] == 2
+
+
 @pytest.mark.parametrize(
     ("args", "feature"),
     [

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
+from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
 
 # operation → (capability it needs, what to call it in "... not supported by this server")
@@ -115,6 +116,67 @@ class ConversationsApi:
                 response.status,
             )
         return conversation, response.status == 201
+
+    def create_with_password(
+        self,
+        room_type: int,
+        password: str,
+        *,
+        name: str | None = None,
+        invite: str | None = None,
+        source: str | None = None,
+    ) -> tuple[Conversation, bool]:
+        """Create a public conversation protected by ``password``.
+
+        The password goes with the create where the server takes it there
+        (``conversation-creation-password``); elsewhere it is set right after, and a refused
+        password deletes the new conversation again: an open public conversation is never
+        left behind. The ApiError then says what happened.
+        """
+        if self.client.capabilities.has("conversation-creation-password"):
+            return self.create(
+                room_type, name=name, invite=invite, source=source, password=password
+            )
+        conversation, created = self.create(room_type, name=name, invite=invite, source=source)
+        token = conversation.token
+        try:
+            protected = self.set_password(token, password)
+        except ApiError as exc:
+            try:
+                self.delete(token)
+            except ApiError:
+                raise exc.finish(
+                    f"{exc.message}; the new public conversation {token} has NO password "
+                    "and could not be deleted: delete it yourself"
+                ) from None
+            raise exc.finish(
+                f"the server refused the password, nothing was created: {exc.message}"
+            ) from None
+        return (protected or self.get(token)), created
+
+    def publish_with_password(self, token: str, password: str) -> Conversation | None:
+        """Make a group conversation public, protected by ``password``.
+
+        Where the server takes no password with the publish it is set right after, and a
+        refused password makes the conversation private again: it is never left open.
+        """
+        if self.client.capabilities.has("conversation-creation-password"):
+            return self.make_public(token, password)
+        self.make_public(token)
+        try:
+            return self.set_password(token, password)
+        except ApiError as exc:
+            try:
+                self.make_private(token)
+            except ApiError:
+                raise exc.finish(
+                    f"{exc.message}; {token} is now public WITHOUT a password and could not "
+                    "be made private again: run 'talkctl room unpublish' on it"
+                ) from None
+            raise exc.finish(
+                f"the server refused the password, {token} stays a group conversation: "
+                f"{exc.message}"
+            ) from None
 
     def rename(self, token: str, name: str) -> Conversation | None:
         return conversation_or_none(

@@ -39,7 +39,8 @@ class ApiError(TalkApiError):
     ``ocs.data.message`` or ``ocs.meta.message`` when the server gave one. ``attempts`` is
     how many times the request was sent (more than 1 after retries); ``reason`` names a
     special case the status alone does not tell: "maintenance", "bruteforce",
-    "rate-limited", "outdated-client".
+    "rate-limited", "outdated-client". ``final`` marks a message an operation already
+    completed with what it did (a rollback, say): callers add nothing to it.
     """
 
     def __init__(
@@ -66,6 +67,14 @@ class ApiError(TalkApiError):
         self.error = error
         self.server_message = server_message
         self.headers = headers or {}
+        self.final = False
+
+    def finish(self, message: str) -> ApiError:
+        """Set the complete message for the user (see ``final``)."""
+        self.message = message
+        self.args = (message,)
+        self.final = True
+        return self
 
 
 class UnsupportedError(TalkApiError):

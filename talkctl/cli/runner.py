@@ -104,6 +104,8 @@ def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tup
 
 def explain_error(change: Change, exc: ApiError, target: Target) -> ApiError:
     """Replace the generic text of an API error by what it means for this command."""
+    if exc.final:
+        return exc
     text = change.explain.get((exc.status, exc.error)) or change.explain.get((exc.status, None))
     if text is None and exc.status == 404:
         text = "conversation {label} not found (or you are not a participant)"

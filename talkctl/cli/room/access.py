@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from talkctl.api.conversations import ConversationsApi
-from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.completion import complete_conversation_or
 from talkctl.cli.errors import handled
@@ -30,24 +29,9 @@ from talkctl.resolve import Target
 
 def _publish(password: str | None) -> Change:
     def apply(api: ConversationsApi, target: Target) -> Conversation | None:
-        if password is None or api.capabilities.has("conversation-creation-password"):
-            return api.make_public(target.token, password)
-        # older servers take no password with the publish: set it right after, and undo
-        # the publish if it is refused, so the conversation is never left open unprotected
-        api.make_public(target.token)
-        try:
-            return api.set_password(target.token, password)
-        except ApiError as exc:
-            try:
-                api.make_private(target.token)
-            except ApiError:
-                exc.server_message = (
-                    f"{target.label} is now public WITHOUT a password and could not be made "
-                    "private again: run 'talkctl room unpublish' on it"
-                )
-                raise exc from None
-            exc.server_message = "the server refused the password; it stays a group conversation"
-            raise
+        if password is None:
+            return api.make_public(target.token)
+        return api.publish_with_password(target.token, password)
 
     return Change(
         verb="published",

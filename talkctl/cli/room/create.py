@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.api.errors import ApiError
-from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import handled
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of
@@ -97,23 +97,19 @@ def create(
             api.require("circles")  # what the create would check, without sending it
         _print_plan(factory, output, type_, name or invite or "", invite, source, password)
         return
-    sends_password = password is not None and capabilities.has("conversation-creation-password")
     try:
-        conversation, created = api.create(
-            room_type,
-            name=name,
-            invite=invite,
-            source=source,
-            password=password if sends_password else None,
-        )
+        if password is None:
+            conversation, created = api.create(room_type, name=name, invite=invite, source=source)
+        else:
+            conversation, created = api.create_with_password(
+                room_type, password, name=name, invite=invite, source=source
+            )
     except ApiError as exc:
         if exc.status == 404:
             exc.message = f"cannot invite {invite!r}: no such {source or 'user'}"
         elif exc.status == 400 and room_type == ConversationType.PUBLIC and exc.server_message:
             exc.message = f"the server refused the conversation: {exc.server_message}"
         raise
-    if password is not None and not sends_password:
-        conversation = _set_password_or_undo(factory, conversation.token, password)
     if created:
         message = f"Created {type_} conversation {conversation.display_name} ({conversation.token})"
     else:
@@ -143,23 +139,3 @@ def _print_plan(
         action += " with a password"
     plan = Plan([ItemResult(None, name, True, True, message=action)], bulk=False)
     Renderer(factory.environment, output).render(plan)
-
-
-def _set_password_or_undo(factory: Factory, token: str, password: str) -> Conversation:
-    """Servers without ``conversation-creation-password``: set it after creating; on failure
-    delete the new conversation so no unprotected public conversation is left behind."""
-    api = factory.conversations
-    try:
-        api.set_password(token, password)
-    except ApiError as exc:
-        try:
-            api.delete(token)
-        except ApiError:
-            exc.message = (
-                f"{exc.message}; the new public conversation {token} has NO password "
-                "and could not be deleted: delete it yourself"
-            )
-            raise exc from None
-        exc.message = f"the server refused the password, nothing was created: {exc.message}"
-        raise
-    return api.get(token)

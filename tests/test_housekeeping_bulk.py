@@ -4,10 +4,12 @@ partial failures, the object-room guard and --yes; end to end against the fake s
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import time
 
 import pytest
-from clirunner import Result, TalkctlRunner
+from clirunner import Result, TalkctlRunner, talkctl_executable
 from fake_talk import FakeTalkServer
 
 DAY = 86400
@@ -218,3 +220,42 @@ def test_summary_and_per_item_lines_on_stderr(
     assert any(line.startswith("ok\tSum 00") for line in lines)
     unchanged = run("room", "notify", *tokens, "never")
     assert unchanged.stderr.splitlines()[-1] == "0 changed, 2 unchanged, 0 failed"
+
+
+def test_ctrl_c_in_a_bulk_run_sends_no_queued_item_and_reports_each(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    tokens = [fake_talk.add_room(name=f"Old {n}") for n in range(10)]
+    fake_talk.inject(method="DELETE", path="/room/", delay=0.4, times=10)
+    selection = run.home / "selection.txt"
+    selection.write_text("\n".join(tokens) + "\n")
+    with selection.open() as stdin:
+        process = subprocess.Popen(
+            [talkctl_executable(), "room", "delete", "--stdin", "--yes", "--jobs", "1", "--json"],
+            env=run.env,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while fake_talk.count("DELETE") < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    items = json.loads(stdout)
+    assert [item["token"] for item in items] == tokens  # every item, in input order
+    sent = fake_talk.count("DELETE")
+    assert 1 <= sent < len(tokens)
+    done = [item for item in items if item["ok"]]
+    never = [item for item in items if item["error"] == "interrupted before it was sent"]
+    assert len(done) + len(never) == len(tokens)
+    assert {item["exit_code"] for item in never} == {130}
+    remaining = {room["token"] for room in fake_talk.rooms_of("admin")}
+    assert remaining == {item["token"] for item in never}

@@ -66,9 +66,6 @@ class AccountCache:
         rooms = [r for r in self.load_rooms() if r.get("token") != token]
         self._write("rooms.json", {"server": self.server, "user": self.user, "rooms": rooms})
 
-    def cached_token(self, ref: str) -> bool:
-        return any(r.get("token") == ref for r in self.load_rooms())
-
 
 def _entry(conversation: Conversation) -> dict[str, Any]:
     return {

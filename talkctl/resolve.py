@@ -75,9 +75,6 @@ class Resolver:
             self._index = ConversationIndex(self.listing())
         return self._index.match(ref)
 
-    def resolve_all(self, refs: Sequence[str], *, need_state: bool = False) -> list[Target]:
-        return [self.resolve(ref, need_state=need_state) for ref in refs]
-
     @staticmethod
     def match(ref: str, conversations: Sequence[Conversation]) -> Target:
         return ConversationIndex(conversations).match(ref)

@@ -100,9 +100,7 @@ class TalkClient:
         capabilities = self._capabilities
         if not seen or capabilities is None or capabilities.talk_hash == seen:
             return
-        if capabilities.talk_hash is None:
-            capabilities.talk_hash = seen
-        else:
-            capabilities.talk_hash = seen
-            capabilities.fetched_at = 0.0  # stale: the next run fetches them again
+        if capabilities.talk_hash is not None:
+            capabilities.fetched_at = 0.0  # changed: stale, the next run fetches them again
+        capabilities.talk_hash = seen  # the first hash seen is adopted as it is
         self._save()

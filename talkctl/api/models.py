@@ -42,15 +42,6 @@ NOTIFICATION_LEVEL_NAMES: dict[int, str] = {
     NotificationLevel.NEVER: "never",
 }
 
-PARTICIPANT_TYPE_NAMES: dict[int, str] = {
-    1: "owner",
-    2: "moderator",
-    3: "user",
-    4: "guest",
-    5: "user-self-joined",
-    6: "guest-moderator",
-}
-
 
 def type_name(value: Any) -> str:
     """A conversation type's name; unknown values (a newer server) never crash."""
@@ -163,10 +154,6 @@ class Conversation:
     def participant_type(self) -> int:
         value = self._get("participantType", 0)
         return value if isinstance(value, int) else 0
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.participant_type in (1, 2, 6)
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.raw)

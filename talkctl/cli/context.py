@@ -164,9 +164,6 @@ class Factory:
         env = self.environment.env
         return env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or True
 
-    def debug_sink(self) -> object | None:
-        return self.environment.message if self.options.debug else None
-
     def transport_for(
         self,
         server: str,

@@ -239,9 +239,9 @@ class Renderer:
         else:
             headers = [name for name, _ in LIST_COLUMNS]
             rows = [[_cell(get(c)) for _, get in LIST_COLUMNS] for c in items]
-        self._rows(headers, rows, header_in_plain=self.fmt == "csv")
+        self._rows(headers, rows)
 
-    def _rows(self, headers: Sequence[str], rows: list[list[str]], header_in_plain: bool) -> None:
+    def _rows(self, headers: Sequence[str], rows: list[list[str]]) -> None:
         if self.fmt == "csv":
             writer = csv.writer(self.env.stdout, lineterminator="\n")
             writer.writerow(headers)
@@ -337,7 +337,7 @@ class Renderer:
         else:
             rows = [[i.token or "", i.name or "", i.message or ""] for i in items if i.ok]
             if rows:
-                self._rows(["TOKEN", "NAME", "PLAN"], rows, header_in_plain=False)
+                self._rows(["TOKEN", "NAME", "PLAN"], rows)
             self._problems(items)
         would = sum(1 for i in items if i.ok and i.changed)
         unchanged = sum(1 for i in items if i.ok and not i.changed)

@@ -30,7 +30,6 @@ from talkctl.cli.runner import Change, run_change
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
-NOT_GROUP = {(400, None): "{label} is not a group conversation"}
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
 ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
 NOTIFY_LEVELS = {"default": 0, "always": 1, "mention": 2, "never": 3, "1": 1, "2": 2, "3": 3}

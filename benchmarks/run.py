@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
+from completion import completion_latency  # noqa: E402
 from fake_talk import FakeTalkServer  # noqa: E402
 from machine import describe_machine  # noqa: E402
 from measure import (  # noqa: E402
@@ -229,11 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bulk-runs", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument(
-        "--only", choices=("cold", "requests", "bulk", "memory", "typer"), action="append"
+        "--only",
+        choices=("cold", "requests", "bulk", "memory", "typer", "completion"),
+        action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or ["cold", "requests", "bulk", "memory", "typer"]
+    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion"]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:
@@ -246,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                 table = request_table(work)
             elif section == "typer":
                 table = typer_cost(args.runs, work)
+            elif section == "completion":
+                table = completion_latency(args.runs, work)
             elif section == "bulk":
                 table = bulk(args.bulk_runs, work)
             else:

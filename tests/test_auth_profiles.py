@@ -72,6 +72,7 @@ def test_status_shows_account_versions_and_secret_source(
     assert status["displayName"] == "Carol Example"
     assert (status["nextcloudVersion"], status["talkVersion"]) == ("32.0.1", "22.0.0")
     assert status["apiVersion"] == 4
+    assert status["talkEnabled"] is True
     assert status["secretSource"].startswith("keyring (")
     assert status["credentialsWork"] is True and status["error"] is None
     assert fake_talk.count("GET", "/cloud/user") == 1
@@ -92,6 +93,27 @@ def test_status_with_a_revoked_app_password_exits_4(fake_talk: FakeTalkServer, h
     assert status["credentialsWork"] is False
     assert "authentication failed" in status["error"]
     assert result.stderr.startswith("talkctl: error: authentication failed")
+
+
+def test_status_when_talk_is_disabled_for_the_account(
+    fake_talk: FakeTalkServer, home: Home
+) -> None:
+    home.login(fake_talk, "bob")
+    fake_talk.disable_talk_for("bob")
+    result = home.run("auth", "status", "--json")
+    assert result.code == 0, result  # the credentials work; Talk is what is missing
+    status = json.loads(result.stdout)
+    assert status["credentialsWork"] is True
+    assert (status["talkEnabled"], status["talkVersion"], status["apiVersion"]) == (
+        False,
+        None,
+        None,
+    )
+    plain = home.run("auth", "status")
+    assert "talk\tnot enabled for this account\n" in plain.stdout
+    listing = home.run("room", "list")
+    assert listing.code == 6, listing
+    assert listing.stderr == "talkctl: error: Talk is not enabled for this account on this server\n"
 
 
 def test_status_without_credentials_exits_4(home: Home) -> None:

@@ -20,6 +20,7 @@ class StatusReport:
     display_name: str | None = None
     nextcloud_version: str | None = None
     talk_version: str | None = None
+    talk_enabled: bool | None = None  # None: could not tell
     api_version: int | None = None
     working: bool | None = None  # None: could not tell (server unreachable)
     problem: str | None = None
@@ -33,6 +34,7 @@ class StatusReport:
             "displayName": self.display_name,
             "nextcloudVersion": self.nextcloud_version,
             "talkVersion": self.talk_version,
+            "talkEnabled": self.talk_enabled,
             "apiVersion": self.api_version,
             "secretSource": self.source,
             "credentialsWork": self.working,
@@ -49,7 +51,12 @@ class StatusReport:
             ("login", self.login),
             ("user", _user_label(self.user_id, self.display_name)),
             ("nextcloud", self.nextcloud_version or ""),
-            ("talk", self.talk_version or ""),
+            (
+                "talk",
+                "not enabled for this account"
+                if self.talk_enabled is False
+                else self.talk_version or "",
+            ),
             ("api", f"v{self.api_version}" if self.api_version else ""),
             ("secret from", self.source),
             ("credentials work", working),

@@ -50,8 +50,9 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
         report.nextcloud_version = capabilities.nextcloud_version
         report.talk_version = capabilities.talk_version
         report.api_version = capabilities.api_version
+        report.talk_enabled = True
     except TalkNotEnabledError:
-        report.talk_version = "not enabled for this account"
+        report.talk_enabled = False
     except (ApiError, TransportError) as exc:
         code = exit_status_for(exc)
         if report.working is None and isinstance(exc, ApiError) and exc.status == 401:

@@ -101,6 +101,11 @@ class ItemResult:
         return f"{self.name} ({self.token})" if self.name else (self.token or "?")
 
 
+def first_failure_code(items: list[ItemResult]) -> int:
+    """The exit code of the first failed item in input order; 0 when all succeeded."""
+    return next((item.exit_code for item in items if not item.ok), 0)
+
+
 @dataclass
 class BatchResult:
     items: list[ItemResult]
@@ -108,10 +113,7 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        for item in self.items:
-            if not item.ok:
-                return item.exit_code
-        return 0
+        return first_failure_code(self.items)
 
 
 @dataclass
@@ -127,10 +129,7 @@ class Plan:
 
     @property
     def exit_code(self) -> int:
-        for item in self.items:
-            if not item.ok:
-                return item.exit_code
-        return 0
+        return first_failure_code(self.items)
 
 
 # --- columns ---------------------------------------------------------------------------------

@@ -13,11 +13,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
+import typer
+
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.options import factory_of, finish
 from talkctl.cli.output import (
     BatchResult,
     ConversationDetail,
@@ -25,6 +28,7 @@ from talkctl.cli.output import (
     Plan,
     Removal,
     Renderer,
+    choose_format,
 )
 from talkctl.cli.progress import ProgressReporter
 from talkctl.errors import TalkctlError, UsageError
@@ -281,3 +285,27 @@ def _forget(factory: Factory, tokens: list[str]) -> None:
 
 def _failure(token: str | None, name: str | None, exc: BaseException) -> ItemResult:
     return ItemResult(token, name, False, False, error_line(exc), int(exit_status_for(exc)))
+
+
+def run_verb(
+    ctx: typer.Context,
+    convs: list[str],
+    change: Change,
+    json_: bool,
+    fmt: str | None,
+    stdin: bool,
+    dry_run: bool,
+    jobs: int,
+) -> None:
+    """A verb's whole run: resolve, apply (or plan), render, exit with the code."""
+    finish(
+        run_change(
+            factory_of(ctx),
+            convs,
+            change,
+            fmt=choose_format(json_, fmt),
+            use_stdin=stdin,
+            dry_run=dry_run,
+            jobs=jobs,
+        )
+    )

@@ -21,8 +21,8 @@ from talkctl.cli.options import (
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
 from talkctl.cli.room import room_app
-from talkctl.cli.room.change import require_capability, run_verb, split_last
-from talkctl.cli.runner import Change
+from talkctl.cli.room.change import require_capability, split_last
+from talkctl.cli.runner import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 

@@ -22,11 +22,10 @@ from talkctl.cli.options import (
     JobsOption,
     StdinOption,
     factory_of,
-    finish,
 )
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.room import room_app
-from talkctl.cli.runner import Change, run_change
+from talkctl.cli.runner import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
@@ -46,30 +45,6 @@ def split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
 def require_capability(ctx: typer.Context, operation: str) -> None:
     """Refuse an operation the server lacks before anything is sent (not even a listing)."""
     factory_of(ctx).conversations.require(operation)
-
-
-def run_verb(
-    ctx: typer.Context,
-    convs: list[str],
-    change: Change,
-    json_: bool,
-    fmt: str | None,
-    stdin: bool,
-    dry_run: bool,
-    jobs: int,
-) -> None:
-    factory = factory_of(ctx)
-    finish(
-        run_change(
-            factory,
-            convs,
-            change,
-            fmt=choose_format(json_, fmt),
-            use_stdin=stdin,
-            dry_run=dry_run,
-            jobs=jobs,
-        )
-    )
 
 
 @room_app.command("rename")

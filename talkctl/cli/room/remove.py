@@ -14,12 +14,11 @@ from talkctl.cli.options import (
     StdinOption,
     YesOption,
     factory_of,
-    finish,
 )
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import confirm
 from talkctl.cli.room import room_app
-from talkctl.cli.runner import Change, run_change
+from talkctl.cli.runner import Change, run_verb
 from talkctl.errors import UsageError
 
 
@@ -95,17 +94,7 @@ def delete(
             (403, None): "only moderators can delete {label}",
         },
     )
-    finish(
-        run_change(
-            factory_of(ctx),
-            convs or [],
-            change,
-            fmt=choose_format(json_, fmt),
-            use_stdin=stdin,
-            dry_run=dry_run,
-            jobs=jobs,
-        )
-    )
+    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
 
 
 @room_app.command("leave")
@@ -135,14 +124,4 @@ def leave(
         removal="left",
         explain={(400, None): "you cannot leave {label}: you are its last moderator"},
     )
-    finish(
-        run_change(
-            factory_of(ctx),
-            convs or [],
-            change,
-            fmt=choose_format(json_, fmt),
-            use_stdin=stdin,
-            dry_run=dry_run,
-            jobs=jobs,
-        )
-    )
+    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)

@@ -7,7 +7,6 @@ child's own resource usage, so the peak RSS is that of the measured process alon
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,9 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# tests/ is on sys.path (run.py puts it there): one talkctl locator for tests and benchmarks
+from clirunner import talkctl_executable  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -142,17 +144,6 @@ def repeat(
         if index >= warmup:
             series.samples.append(sample)
     return series
-
-
-def talkctl_executable() -> str:
-    """The ``talkctl`` installed beside this Python (run the benchmark with the venv's python)."""
-    candidate = Path(sys.executable).with_name("talkctl")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("talkctl")
-    if found is None:
-        raise SystemExit("talkctl is not installed beside this python: pip install -e . first")
-    return found
 
 
 def isolated_env(home: Path, server: str, user: str, app_password: str) -> dict[str, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fake_talk import FakeTalkServer
 from measure import isolated_env, repeat, run_once, talkctl_executable
 from report import Row, Table, ms
+
+from talkctl.sandbox import FakeTalkServer
 
 CACHED_ROOMS = 5000
 TARGET_MS = 250.0

@@ -51,7 +51,7 @@ def describe_machine() -> str:
             f"- curl: {_curl()}",
             "- load average before the run (1, 5, 15 min): "
             + ", ".join(f"{load:.2f}" for load in os.getloadavg()),
-            "- server: fake Talk 22 (tests/fake_talk) in the benchmark's process, 127.0.0.1, "
+            "- server: fake Talk 22 (talkctl/sandbox) in the benchmark's process, 127.0.0.1, "
             "plain HTTP",
         ]
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fake_talk import FakeTalkServer, RequestRecord
 from measure import isolated_env, run_once, talkctl_executable
+
+from talkctl.sandbox import FakeTalkServer, RequestRecord
 
 SPREED = "/ocs/v2.php/apps/spreed/api/v4"
 

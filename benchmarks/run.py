@@ -4,7 +4,7 @@
     /tmp/v/bin/python benchmarks/run.py --write    # ... and rewrite benchmarks/RESULTS.md
 
 Runs the installed ``talkctl`` (the one beside this python) as a fresh process per call
-against the fake Talk 22 server of tests/fake_talk on 127.0.0.1, with the credentials in
+against the fake Talk 22 server of talkctl/sandbox on 127.0.0.1, with the credentials in
 the environment (TALKCTL_SERVER, TALKCTL_USER, TALKCTL_APP_PASSWORD). See README.md.
 """
 
@@ -22,7 +22,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
 from completion import completion_latency  # noqa: E402
-from fake_talk import FakeTalkServer  # noqa: E402
 from machine import describe_machine  # noqa: E402
 from measure import (  # noqa: E402
     Series,
@@ -36,6 +35,8 @@ from measure import (  # noqa: E402
 from report import Row, Table, ms  # noqa: E402
 from requests_count import count_requests  # noqa: E402
 from typer_cost import typer_cost  # noqa: E402
+
+from talkctl.sandbox import FakeTalkServer  # noqa: E402
 
 BULK_ROOMS = 200
 BULK_LATENCY_S = 0.020

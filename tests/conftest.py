@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 
 # -- fake Nextcloud Talk server ------------------------------------------------------

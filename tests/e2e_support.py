@@ -11,7 +11,8 @@ from typing import Any
 
 import requests
 from clirunner import Result, TalkctlRunner
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 # profile → API version it negotiates; 18 answers changes with data [], 22 with the room
 PROFILES = {"8": 1, "9": 2, "11": 3, "18": 4, "22": 4}

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from clirunner import Result, TalkctlRunner
-from fake_talk import FakeTalkServer
-from fake_talk.handler import Handler
+
+from talkctl.sandbox import FakeTalkServer
+from talkctl.sandbox.handler import Handler
 
 SPREED = "/ocs/v2.php/apps/spreed/api/v4"
 FAST_BACKOFF = "0.01"

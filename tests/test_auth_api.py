@@ -16,7 +16,7 @@ from talkctl.api.errors import ApiError, InvalidResponseError
 from talkctl.api.http import USER_AGENT, Transport
 
 SERVER = "https://cloud.example.com"
-FIXTURES = Path(__file__).parent / "fixtures" / "talk22"
+FIXTURES = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox" / "recordings" / "talk22"
 
 
 def recorded(name: str) -> tuple[int, Any]:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
-from fake_talk import FakeTalkServer
 from keyring_memory import KEYRING_FILE_ENV, read_entries, subprocess_env
+
+from talkctl.sandbox import FakeTalkServer
 
 HEADLESS_BACKENDS = [
     "keyring.backends.fail.Keyring",

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner
-from fake_talk import FakeTalkServer
 from keyring_memory import KEYRING_FILE_ENV, read_entries, subprocess_env
+
+from talkctl.sandbox import FakeTalkServer
 
 
 class Home:

@@ -14,9 +14,9 @@ from keyring.backends.chainer import ChainerBackend
 from keyring_memory import KEYRING_FILE_ENV, MemoryKeyring
 from keyrings.alt.file import PlaintextKeyring
 
-from talkctl import secrets
+from talkctl.accounts import secrets
+from talkctl.accounts.config import Config, Profile, load_config
 from talkctl.cli.auth.accounts import profile_name_for
-from talkctl.config import Config, Profile, load_config
 from talkctl.errors import ConfigError, CredentialsError, UsageError
 
 SERVER = "https://cloud.example.com"
@@ -183,7 +183,7 @@ def test_profile_names() -> None:
 
 
 def test_invalid_profile_name_is_a_usage_error() -> None:
-    from talkctl.config import check_profile_name
+    from talkctl.accounts.config import check_profile_name
 
     with pytest.raises(UsageError):
         check_profile_name("-rf")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner, talkctl_executable
-from fake_talk import FakeTalkServer
 
 from talkctl.cli.completion import completion_script
+from talkctl.sandbox import FakeTalkServer
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "completions"

@@ -1,5 +1,5 @@
-"""The plan logic of ensure/apply (talkctl.converge) and the apply file checker
-(talkctl.applyfile), without a server."""
+"""The plan logic of ensure/apply (talkctl.declarative.converge) and the apply file checker
+(talkctl.declarative.applyfile), without a server."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from talkctl.api.models import Conversation
-from talkctl.applyfile import ApplyFileError, load
-from talkctl.converge import FieldChange, Wanted, parse_notify, plan_for
+from talkctl.declarative.applyfile import ApplyFileError, load
+from talkctl.declarative.converge import FieldChange, Wanted, parse_notify, plan_for
 from talkctl.errors import AmbiguousConversation, UsageError
 
 GROUP, PUBLIC = 2, 3

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from clirunner import TalkctlRunner
 from e2e_support import USER, Factory, no_requests, session, start
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 OLD_AND_NEW = ["8", "18", "22"]
 

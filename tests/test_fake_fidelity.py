@@ -1,6 +1,6 @@
 """Keep the fake honest: replay every recorded Talk 22 exchange against it.
 
-tests/fixtures/talk22/INDEX.md lists 66 requests sent in this order to a real
+talkctl/sandbox/recordings/talk22/INDEX.md lists 66 requests sent in this order to a real
 Nextcloud 32.0.1 + Talk 22.0.0.  The sequence is stateful, so it is replayed once
 (module-scoped) against a fresh fake, mapping the recorded tokens, attendee ids and
 login-flow tokens to the ones the fake handed out earlier; each step is then compared
@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 import requests
-from fake_talk import FakeTalkServer
 
-FIXTURES = Path(__file__).parent / "fixtures" / "talk22"
+from talkctl.sandbox import FakeTalkServer
+
+FIXTURES = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox" / "recordings" / "talk22"
 ORDER = re.findall(r"^\| `([^`]+\.json)`", (FIXTURES / "INDEX.md").read_text(), re.M)
 # steps the recording made with an app password (the one getapppassword-200 handed out)
 WITH_APP_PASSWORD = {

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 import requests
-from fake_talk import PROFILES, FakeTalkServer
+
+from talkctl.sandbox import PROFILES, FakeTalkServer
 
 H = {"Accept": "application/json", "OCS-APIRequest": "true"}
 Factory = Callable[..., FakeTalkServer]
@@ -481,7 +482,7 @@ def test_standalone_module_prints_url_user_and_app_password() -> None:
         [
             sys.executable,
             "-m",
-            "fake_talk",
+            "talkctl.sandbox",
             "--talk",
             "22",
             "--port",
@@ -494,7 +495,7 @@ def test_standalone_module_prints_url_user_and_app_password() -> None:
         stdout=subprocess.PIPE,
         text=True,
         cwd=tests_dir,
-        env={"PYTHONPATH": str(tests_dir), "PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin"},
     )
     try:
         assert proc.stdout is not None

@@ -15,7 +15,7 @@ from talkctl.errors import UsageError
 
 NOW = 1_800_000_000
 DAY = 86400
-FIXTURES = Path(__file__).parent / "fixtures" / "talk22"
+FIXTURES = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox" / "recordings" / "talk22"
 
 
 def conv(token: str, **raw: Any) -> Conversation:

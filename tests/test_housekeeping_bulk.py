@@ -10,7 +10,8 @@ import time
 
 import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 DAY = 86400
 BULK_KEYS = ["changed", "error", "exit_code", "name", "ok", "token"]

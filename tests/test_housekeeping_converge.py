@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner
-from fake_talk import FakeTalkServer
 
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import render_plans
-from talkctl.converge import Wanted, plan_for
+from talkctl.declarative.converge import Wanted, plan_for
+from talkctl.sandbox import FakeTalkServer
 
 PASSWORD = "Town-hall-pass-2027"
 RESULT_KEYS = ["conversation", "error", "exit_code", "fields", "name", "ok", "result", "token"]

@@ -8,10 +8,10 @@ import json
 
 import pytest
 from clirunner import TalkctlRunner
-from fake_talk import FakeTalkServer
 
 from talkctl.cli.context import Environment
 from talkctl.cli.progress import ProgressReporter
+from talkctl.sandbox import FakeTalkServer
 
 # (argv after "room" with {a} and {b} as the conversations, the plan text of a change)
 COMMANDS = [

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import pytest
 from clirunner import TalkctlRunner
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 DAY = 86400
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner
-from fake_talk import FakeTalkServer, RequestRecord
 from keyring_memory import subprocess_env
 
 from talkctl.cache import account_key
+from talkctl.sandbox import FakeTalkServer, RequestRecord
 
 HEAVY = ("requests", "urllib3", "keyring", "rich", "pydantic")
 CAPABILITIES = "/ocs/v2.php/cloud/capabilities"

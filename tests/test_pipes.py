@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 from clirunner import TalkctlRunner, talkctl_executable
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 
 def _runner(home: Path, server: FakeTalkServer) -> TalkctlRunner:

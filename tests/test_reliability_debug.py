@@ -6,13 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
-from fake_talk import FakeTalkServer
 from reliability_support import Account, make_account
 
 from talkctl.cli.context import Environment, set_environment
 from talkctl.cli.errors import report
 from talkctl.errors import UsageError
 from talkctl.exit_codes import ExitStatus
+from talkctl.sandbox import FakeTalkServer
 
 ROOM_PASSWORD = "Room-Pa55phrase-4711"
 

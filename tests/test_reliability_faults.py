@@ -10,8 +10,9 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-from fake_talk import FakeTalkServer
 from reliability_support import SPREED, Account, answer_lost, make_account, one_error
+
+from talkctl.sandbox import FakeTalkServer
 
 LIST = rf"{SPREED}/room$"
 CREATE = rf"{SPREED}/room$"

@@ -8,11 +8,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from fake_talk import FakeTalkServer
 from reliability_support import SPREED, Account, make_account, one_error
 
 from talkctl.api.models import Conversation
 from talkctl.cache import AccountCache
+from talkctl.sandbox import FakeTalkServer
 
 NAMES = {
     "unicode": "Ünïcödé Grüße ☕",
@@ -169,7 +169,7 @@ def test_private_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_config_save_is_private_and_holds_no_secret(tmp_path: Path) -> None:
-    from talkctl.config import Config, Profile, load_config
+    from talkctl.accounts.config import Config, Profile, load_config
 
     config = Config(path=tmp_path / "cfg" / "config.toml")
     config.profiles["work"] = Profile(name="work", server="https://cloud.example.com", user="al")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner
-from fake_talk import FakeTalkServer
 from reliability_support import FAST_BACKOFF, Account, make_account, one_error
 from tls_helper import Certificate, self_signed
+
+from talkctl.sandbox import FakeTalkServer
 
 
 def free_port() -> int:

@@ -12,7 +12,6 @@ from http.client import RemoteDisconnected
 
 import pytest
 import requests
-from fake_talk import FakeTalkServer
 from reliability_support import SPREED, answer_lost
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ProtocolError, ReadTimeoutError
 
@@ -22,6 +21,7 @@ from talkctl.api.errors import ApiError, TransportError
 from talkctl.api.http import RepeatableRouter, Transport
 from talkctl.api.retry import RetryPolicy, retry_after_seconds
 from talkctl.api.transport_errors import classify, describe_failure
+from talkctl.sandbox import FakeTalkServer
 
 FAST = RetryPolicy(retries=2, backoff=0.001)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from e2e_support import STRONG_PASSWORD, Factory, Session, session, start
-from fake_talk import FakeTalkServer
+
+from talkctl.sandbox import FakeTalkServer
 
 PW = STRONG_PASSWORD + "\n"
 

@@ -114,7 +114,7 @@ def test_server_upgraded_under_us_is_followed_after_one_998(
     fake_talk_factory: Factory, talkctl_home: Path
 ) -> None:
     """Capabilities cached from Talk 11 (API v3); the server becomes Talk 22 (v4 only)."""
-    from fake_talk.profiles import get_profile
+    from talkctl.sandbox.profiles import get_profile
 
     admin = start(fake_talk_factory, talkctl_home, "11")
     token = admin.srv.add_room(owner="admin", name="Survivor")

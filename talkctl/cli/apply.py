@@ -39,8 +39,8 @@ def apply(
       talkctl apply rooms.toml --dry-run
       TOWNHALL_PW=... talkctl apply rooms.toml --json
     """
-    from talkctl.applyfile import ApplyFileError, load
     from talkctl.cli.converging import converge
+    from talkctl.declarative.applyfile import ApplyFileError, load
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)

@@ -66,9 +66,9 @@ def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[
     config file. No secret is looked at: a wrong guess only means no suggestions.
     """
     from talkctl import files
+    from talkctl.accounts.config import load_config
+    from talkctl.accounts.credentials import normalize_server
     from talkctl.cache import AccountCache
-    from talkctl.config import load_config
-    from talkctl.credentials import normalize_server
 
     params = _root_params(ctx) if ctx is not None else {}
     server = params.get("server") or environ.get("TALKCTL_SERVER")

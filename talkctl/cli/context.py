@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, TextIO
 from talkctl import files
 
 if TYPE_CHECKING:
+    from talkctl.accounts.config import Config, Profile
+    from talkctl.accounts.credentials import Credentials
     from talkctl.api.client import TalkClient
     from talkctl.api.conversations import ConversationsApi
     from talkctl.api.http import Transport
     from talkctl.api.retry import RetryPolicy
     from talkctl.cache import AccountCache
-    from talkctl.config import Config, Profile
-    from talkctl.credentials import Credentials
     from talkctl.resolve import Resolver
 
 DEFAULT_TIMEOUT = 30.0
@@ -116,13 +116,13 @@ class Factory:
 
     @cached_property
     def config(self) -> Config:
-        from talkctl.config import load_config
+        from talkctl.accounts.config import load_config
 
         return load_config(self.environment.config_dir)
 
     @cached_property
     def credentials(self) -> Credentials:
-        from talkctl.credentials import is_plain_http_remote, resolve_credentials
+        from talkctl.accounts.credentials import is_plain_http_remote, resolve_credentials
 
         credentials = resolve_credentials(
             env=self.environment.env,

@@ -16,7 +16,7 @@ from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment, Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.jsonout import write_json_or_lines
-from talkctl.converge import FieldChange, Outcome, Plan, Wanted, execute, plan_for
+from talkctl.declarative.converge import FieldChange, Outcome, Plan, Wanted, execute, plan_for
 from talkctl.errors import TalkctlError
 
 

@@ -12,10 +12,10 @@ import shutil
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from talkctl.accounts.config import Config, Profile, check_profile_name
+from talkctl.accounts.secrets import STORES, delete_secret, forget_quietly, store_secret
 from talkctl.cli.context import Factory
-from talkctl.config import Config, Profile, check_profile_name
 from talkctl.errors import UsageError
-from talkctl.secrets import STORES, delete_secret, forget_quietly, store_secret
 
 DEFAULT_PROFILE = "default"
 

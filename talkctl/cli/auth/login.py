@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import typer
 
+from talkctl.accounts.credentials import is_plain_http_remote, normalize_server
+from talkctl.accounts.secrets import STORE_FILE, check_store, refuse_shared_file, secret_file
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import (
     SavedAccount,
@@ -18,9 +20,7 @@ from talkctl.cli.auth.accounts import (
 )
 from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
-from talkctl.credentials import is_plain_http_remote, normalize_server
 from talkctl.errors import CredentialsError, UsageError
-from talkctl.secrets import STORE_FILE, check_store, refuse_shared_file, secret_file
 
 if TYPE_CHECKING:
     from talkctl.api.account import AccountInfo

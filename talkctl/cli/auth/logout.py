@@ -14,8 +14,8 @@ from talkctl.errors import CredentialsError, UsageError
 from talkctl.exit_codes import ExitStatus
 
 if TYPE_CHECKING:
+    from talkctl.accounts.config import Profile
     from talkctl.cli.context import Factory
-    from talkctl.config import Profile
 
 REVOKE_HINT = "revoke it under Settings > Security > Devices & sessions"
 
@@ -47,7 +47,7 @@ def logout(
 
     Example: talkctl auth logout --profile work --keep-app-password
     """
-    from talkctl.secrets import load_secret
+    from talkctl.accounts.secrets import load_secret
 
     factory = factory_of(ctx)
     target = _profile_to_log_out(factory, requested_profile(factory, profile))

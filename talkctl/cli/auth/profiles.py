@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
+from talkctl.accounts.config import check_profile_name
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
 from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import JsonOption
-from talkctl.config import check_profile_name
 from talkctl.errors import UsageError
 
 

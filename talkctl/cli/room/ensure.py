@@ -68,7 +68,7 @@ def ensure(
     """
     from talkctl.cli.converging import converge
     from talkctl.cli.prompts import password_from_stdin
-    from talkctl.converge import CONVERGEABLE_TYPES, Wanted, parse_notify
+    from talkctl.declarative.converge import CONVERGEABLE_TYPES, Wanted, parse_notify
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)

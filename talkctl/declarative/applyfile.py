@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talkctl.converge import CONVERGEABLE_TYPES, NOTIFY_LEVELS, Wanted
+from talkctl.declarative.converge import CONVERGEABLE_TYPES, NOTIFY_LEVELS, Wanted
 from talkctl.errors import UsageError
 
 if sys.version_info >= (3, 11):

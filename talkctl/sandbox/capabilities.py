@@ -10,7 +10,7 @@ from typing import Any
 
 from .profiles import LOCAL_FEATURES, Profile
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "talk22"
+FIXTURES = Path(__file__).resolve().parent / "recordings" / "talk22"
 
 
 @cache

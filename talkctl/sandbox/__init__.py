@@ -1,6 +1,6 @@
 """A stateful fake Nextcloud + Talk ("spreed") server for talkctl's tests.
 
-    from fake_talk import FakeTalkServer
+    from talkctl.sandbox import FakeTalkServer
     with FakeTalkServer(talk="22") as srv:      # profiles: 8 9 10 11 18 19 20 21 22
         requests.get(srv.url + "/ocs/v2.php/apps/spreed/api/v4/room",
                      auth=("alice", srv.password_of("alice")),
@@ -8,7 +8,7 @@
 
 Users admin, alice, bob (password "<user>-password"); groups "admin" {admin} and
 "staff" {admin, alice, bob}.  Answers follow the recorded Talk 22 answers in
-tests/fixtures/talk22 and the Talk docs for older profiles.  Only the standard
+talkctl/sandbox/recordings/talk22 and the Talk docs for older profiles.  Only the standard
 library is used.
 """
 

@@ -1,6 +1,6 @@
 """Standalone fake server for benchmarks.
 
-    PYTHONPATH=tests python -m fake_talk --talk 22 --port 0 --latency-ms 20 \
+    python -m talkctl.sandbox --talk 22 --port 0 --latency-ms 20 \
         --seed-rooms 5000 --user admin
 
 prints one line ``URL USER APP_PASSWORD`` and serves until killed.
@@ -18,7 +18,7 @@ from .server import FakeTalkServer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="fake_talk", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m talkctl.sandbox", description=__doc__)
     parser.add_argument("--talk", default="22", choices=sorted(PROFILES, key=int))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from talkctl.config import Config, Profile
-from talkctl.errors import CredentialsError, UsageError
-from talkctl.secrets import (
+from talkctl.accounts.config import Config, Profile
+from talkctl.accounts.secrets import (
     STORE_FILE,
     backend_name,
     keyring_get,
@@ -23,6 +22,7 @@ from talkctl.secrets import (
     secret_file,
     secure_backend,
 )
+from talkctl.errors import CredentialsError, UsageError
 
 ENV_SECRET = "TALKCTL_APP_PASSWORD"
 ENV_SECRET_FILE = "TALKCTL_APP_PASSWORD_FILE"

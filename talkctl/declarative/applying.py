@@ -197,29 +197,29 @@ class Done:
     steps: list[str] = field(default_factory=list)
 
 
-def execute(api: ConversationsApi, io: MembershipIO | None, plan: ConversationPlan) -> Done:
-    """Create → settings (rename first) → add → promote → demote → remove."""
-    latest: Conversation | None
+def execute(
+    api: ConversationsApi, io: MembershipIO | None, plan: ConversationPlan, steps: list[str]
+) -> Done:
+    """Create → settings (a rename first) → add → promote → demote → remove. ``steps`` gets
+    what was done as it is done (what a failure or Ctrl-C leaves behind is reported)."""
     if plan.renamed_from is not None and plan.current is not None:
-        latest = api.rename(plan.current.token, plan.entry.name)
+        api.rename(plan.current.token, plan.entry.name)
+        steps.append("name")
     if plan.action == "unchanged":
         assert plan.current is not None
-        return Done(plan.current.token, plan.current)
+        return Done(plan.current.token, plan.current, steps)
     outcome = converge.execute(api, plan.settings)
-    done = Done(outcome.token, outcome.conversation, [c.field for c in plan.settings.changes])
-    if plan.renamed_from is not None:
-        done.steps.insert(0, "name")
+    steps += [c.field for c in plan.settings.changes]
+    done = Done(outcome.token, outcome.conversation, steps)
     if io is not None and plan.membership.changes:
-        _membership(io, done.token, plan.membership, done)
-    latest = done.conversation
-    done.conversation = latest
+        _membership(io, done.token, plan.membership, steps)
     return done
 
 
-def _membership(io: MembershipIO, token: str, plan: MembershipPlan, done: Done) -> None:
+def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[str]) -> None:
     for change in plan.of("add"):
         io.add(token, change.kind, change.actor_id)
-        done.steps.append(change.text)
+        steps.append(change.text)
     promotions = plan.of("promote")
     if any(c.attendee_id is None for c in promotions):  # added this run: learn their ids
         ids = {
@@ -236,15 +236,15 @@ def _membership(io: MembershipIO, token: str, plan: MembershipPlan, done: Done) 
     for change in promotions:
         assert change.attendee_id is not None
         io.promote(token, change.attendee_id)
-        done.steps.append(change.text)
+        steps.append(change.text)
     for change in plan.of("demote"):
         assert change.attendee_id is not None
         io.demote(token, change.attendee_id)
-        done.steps.append(change.text)
+        steps.append(change.text)
     for change in plan.of("remove"):
         assert change.attendee_id is not None
         io.remove(token, change.attendee_id)
-        done.steps.append(change.text)
+        steps.append(change.text)
 
 
 def _id(value: Any, change: MemberChange) -> int:

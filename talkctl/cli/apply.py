@@ -26,7 +26,7 @@ def apply(
     fmt: FormatOption = None,
     jobs: JobsOption = 4,
 ) -> None:
-    """Create and update conversations, their settings and members to match a TOML file.
+    """Create and update conversations, settings and members to match a TOML file.
 
     A [defaults] table gives settings for every conversation. Each [[conversation]] takes:
     name, token (matched before the name), type ("group" | "public"), every setting

@@ -19,7 +19,7 @@ def literal(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.replace("\\", "\\\\").split("\t")).replace("\n", "\\n")
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 def render(env: Environment, fmt: str, records: list[Record], *, dry_run: bool) -> None:
@@ -27,9 +27,9 @@ def render(env: Environment, fmt: str, records: list[Record], *, dry_run: bool) 
         write_json_or_lines(env, fmt, [r.to_json() for r in records])
     elif dry_run and env.stdout_isatty and fmt == "table":
         _table(env, records)
-    elif dry_run:
-        _rows(env, records)
-    else:
+    elif dry_run or fmt in ("csv", "tsv"):
+        _rows(env, records, csv_format=fmt == "csv")
+    if not dry_run and fmt not in ("json", "jsonl"):
         for record in records:
             env.message(literal(_result_line(record)))
     for record in records:
@@ -57,14 +57,23 @@ def _table(env: Environment, records: list[Record]) -> None:
     env.stdout.flush()
 
 
-def _rows(env: Environment, records: list[Record]) -> None:
-    """name, token, action, one change per row (a conversation without changes: one row)."""
+def _rows(env: Environment, records: list[Record], *, csv_format: bool = False) -> None:
+    """name, token, action, one change per row (a conversation without changes: one row);
+    tab-separated (tabs, newlines and backslashes escaped), or CSV with a header."""
+    rows: list[list[str]] = []
     for record in records:
         token = (record.plan.token if record.plan else None) or record.entry.token or ""
         lines = record.plan.lines() if record.plan is not None else [record.error or ""]
-        for line in lines or [""]:
-            cells = [record.entry.name, token, record.action, line]
-            env.stdout.write("\t".join(_one_line(c) for c in cells) + "\n")
+        rows += [[record.entry.name, token, record.action, line] for line in lines or [""]]
+    if csv_format:
+        import csv
+
+        writer = csv.writer(env.stdout, lineterminator="\n")
+        writer.writerow(["name", "token", "action", "change"])
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            env.stdout.write("\t".join(_one_line(c) for c in row) + "\n")
     env.stdout.flush()
 
 

@@ -1,54 +1,58 @@
-"""The participant and group requests ``apply`` and ``export`` need, on the run's client."""
+"""The participant and group requests ``apply`` and ``export`` need, on the run's client:
+MembershipIO (talkctl.declarative.applying) over the api layer's ParticipantsApi and
+GroupsApi."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
 
 from talkctl.api.client import TalkClient
-from talkctl.api.conversations import room_path
+from talkctl.api.groups import GroupsApi
+from talkctl.api.participants import Participant, ParticipantsApi, source_for
+from talkctl.declarative.membership import ACTOR_TYPES
 
-# the file's kinds → the ``source`` the participants endpoint takes (Talk 21+ names)
-SOURCES = {
-    "users": "users",
-    "groups": "groups",
-    "teams": "teams",
-    "federated_users": "federated_users",
-    "emails": "emails",
+# the apply file's kinds → the api layer's
+KINDS = {
+    "users": "user",
+    "groups": "group",
+    "teams": "team",
+    "federated_users": "federated",
+    "emails": "email",
 }
 
 
 class ClientMembershipIO:
-    """MembershipIO (talkctl.declarative.applying) over one TalkClient."""
-
     def __init__(self, client: TalkClient) -> None:
         self.client = client
+        self.api = ParticipantsApi(client)
+        self.groups = GroupsApi(client.transport)
+
+    def require(self, kind: str) -> None:
+        """UnsupportedError (nothing sent) when the server cannot add ``kind``."""
+        source_for(self.client.capabilities, KINDS[kind])
 
     def participants(self, token: str) -> list[Mapping[str, Any]]:
-        response = self.client.spreed("GET", room_path(token, "/participants"), repeatable=True)
-        data = response.data if isinstance(response.data, list) else []
-        return [item for item in data if isinstance(item, dict)]
+        return [participant.raw for participant in self.api.list(token)]
 
     def group_members(self, group: str) -> list[str]:
-        path = f"/ocs/v2.php/cloud/groups/{quote(group, safe='')}/users"
-        response = self.client.transport.ocs("GET", path, repeatable=True)
-        data = response.data
-        users = data.get("users") if isinstance(data, dict) else None
-        return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
+        return self.groups.members(group)
 
     def add(self, token: str, kind: str, actor_id: str) -> None:
-        form = {"newParticipant": actor_id, "source": SOURCES[kind]}
-        self.client.spreed("POST", room_path(token, "/participants"), data=form)
+        self.api.add(token, actor_id, KINDS[kind])
 
-    def promote(self, token: str, attendee_id: int) -> None:
-        form = {"attendeeId": attendee_id}
-        self.client.spreed("POST", room_path(token, "/moderators"), data=form, repeatable=True)
+    @staticmethod
+    def _participant(kind: str, actor_id: str, attendee_id: int) -> Participant:
+        actor_type = ACTOR_TYPES.get(kind, kind)
+        return Participant(
+            {"attendeeId": attendee_id, "actorType": actor_type, "actorId": actor_id}
+        )
 
-    def demote(self, token: str, attendee_id: int) -> None:
-        form = {"attendeeId": attendee_id}
-        self.client.spreed("DELETE", room_path(token, "/moderators"), data=form, repeatable=True)
+    def promote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None:
+        self.api.promote(token, self._participant(kind, actor_id, attendee_id))
 
-    def remove(self, token: str, attendee_id: int) -> None:
-        form = {"attendeeId": attendee_id}
-        self.client.spreed("DELETE", room_path(token, "/attendees"), data=form, repeatable=True)
+    def demote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None:
+        self.api.demote(token, self._participant(kind, actor_id, attendee_id))
+
+    def remove(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None:
+        self.api.remove(token, self._participant(kind, actor_id, attendee_id))

@@ -33,17 +33,19 @@ from talkctl.errors import ConversationNotFound
 class MembershipIO(Protocol):
     """The participant and group requests ``apply`` needs (the api layer provides them)."""
 
+    def require(self, kind: str) -> None: ...
+
     def participants(self, token: str) -> list[Mapping[str, Any]]: ...
 
     def group_members(self, group: str) -> list[str]: ...
 
     def add(self, token: str, kind: str, actor_id: str) -> None: ...
 
-    def promote(self, token: str, attendee_id: int) -> None: ...
+    def promote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
 
-    def demote(self, token: str, attendee_id: int) -> None: ...
+    def demote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
 
-    def remove(self, token: str, attendee_id: int) -> None: ...
+    def remove(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
 
 
 class SharedGroups:
@@ -185,6 +187,8 @@ def plan_entry(
         participants = io.participants(current.token)
     reader = GroupReader(groups.read) if groups is not None else None
     plan.membership = plan_membership(entry.membership, participants, me, reader)
+    for kind in dict.fromkeys(c.kind for c in plan.membership.of("add")):
+        io.require(kind)  # a kind this server cannot add: exit 6, nothing sent
     return plan
 
 
@@ -235,15 +239,15 @@ def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[
         ]
     for change in promotions:
         assert change.attendee_id is not None
-        io.promote(token, change.attendee_id)
+        io.promote(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
     for change in plan.of("demote"):
         assert change.attendee_id is not None
-        io.demote(token, change.attendee_id)
+        io.demote(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
     for change in plan.of("remove"):
         assert change.attendee_id is not None
-        io.remove(token, change.attendee_id)
+        io.remove(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
 
 

@@ -287,3 +287,40 @@ def test_ctrl_c_in_the_middle_reports_what_was_done_and_a_rerun_converges(
     rerun = run("apply", path)
     assert rerun.code == 0, rerun
     assert f"0 created, {len(never)} updated, {len(done)} unchanged, 0 failed" in rerun.stderr
+
+
+def test_emails_match_on_the_address_not_the_hash_and_converge(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    token = fake_talk.add_room(name="Open day", type=3)
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Open day"\ntype = "public"\n'
+        'participants = { users = ["admin"], emails = ["guest@example.com"] }\nexclusive = true\n',
+    )
+    first = run("apply", path)
+    assert first.code == 0, first
+    assert "+ email guest@example.com" in first.stderr
+    fake_talk.clear_log()
+    again = run("apply", path, "--dry-run", "--json")
+    assert again.code == 0, again
+    (record,) = json.loads(again.stdout)
+    assert record["action"] == "unchanged" and record["changes"] == []
+    emails = [k for k in members_of(fake_talk, token) if k[0] == "emails"]
+    assert len(emails) == 1
+
+
+def test_moderator_without_a_participants_table_must_be_in_the_conversation(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    token = fake_talk.add_room(name="Team", participants={"admin": OWNER, "bob": USER})
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Team"\nmoderators = ["bob"]\n\n'
+        '[[conversation]]\nname = "Other"\nmoderators = ["carol"]\n',
+    )
+    result = run("apply", path)
+    assert result.code == 2, result
+    assert "moderator 'carol' is not a participant" in result.stderr
+    assert members_of(fake_talk, token)[("users", "bob")] == MODERATOR
+    assert not [r for r in fake_talk.rooms_of("admin") if r["name"] == "Other"]

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.errors import UsageError
 
@@ -72,7 +71,6 @@ def add_field(fields: dict[str, Any], spec: str, value_of: Any, flag: str) -> No
 
 
 @api_app.command("api")
-@handled
 def api(
     ctx: typer.Context,
     method: Annotated[

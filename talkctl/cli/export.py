@@ -7,14 +7,12 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import ConvsArgument, JobsOption, factory_of
 
 export_app = typer.Typer(rich_markup_mode=None)
 
 
 @export_app.command("export")
-@handled
 def export(
     ctx: typer.Context,
     convs: ConvsArgument = None,

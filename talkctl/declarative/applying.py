@@ -27,7 +27,7 @@ from talkctl.declarative.membership import (
     MembershipPlan,
     plan_membership,
 )
-from talkctl.errors import ConversationNotFound
+from talkctl.errors import InContext, NotFound, TalkctlError
 
 
 class MembershipIO(Protocol):
@@ -54,7 +54,7 @@ class SharedGroups:
     def __init__(self, io: MembershipIO) -> None:
         self._io = io
         self._lock = threading.Lock()
-        self._known: dict[str, set[str] | ApiError] = {}
+        self._known: dict[str, set[str] | TalkctlError] = {}
 
     def read(self, group: str) -> set[str]:
         with self._lock:
@@ -64,20 +64,21 @@ class SharedGroups:
                 except ApiError as exc:
                     self._known[group] = _group_error(group, exc)
             found = self._known[group]
-        if isinstance(found, ApiError):
+        if isinstance(found, TalkctlError):
             raise found
         return found
 
 
-def _group_error(group: str, exc: ApiError) -> ApiError:
+def _group_error(group: str, exc: ApiError) -> TalkctlError:
     if exc.status == 403:
-        return exc.finish(
+        return InContext(
             f"cannot read the members of group {group!r}: that needs an admin or the group's "
             "sub-admin (exclusive and moderators who come through a group need them); "
-            "nothing was changed in this conversation"
+            "nothing was changed in this conversation",
+            exc,
         )
     if exc.status == 404:
-        return exc.finish(f"group {group!r} does not exist; nothing was changed here")
+        return InContext(f"group {group!r} does not exist; nothing was changed here", exc)
     return exc
 
 
@@ -150,9 +151,10 @@ def find(entry: Entry, listing: Sequence[Conversation]) -> Conversation | None:
     for conversation in listing:
         if conversation.token == entry.token:
             return conversation
-    raise ConversationNotFound(
+    raise InContext(
         f"no conversation of yours has the token {entry.token} given for {entry.name!r} "
-        "(deleted, or you were removed): nothing was created"
+        "(deleted, or you were removed): nothing was created",
+        NotFound("conversation", entry.token),
     )
 
 
@@ -254,7 +256,8 @@ def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[
 def _id(value: Any, change: MemberChange) -> int:
     if isinstance(value, int):
         return value
-    raise ConversationNotFound(
+    raise InContext(
         f"{change.actor_id!r} is not a participant after adding the declared participants "
-        "(is the user in the declared groups?): cannot make them moderator"
+        "(is the user in the declared groups?): cannot make them moderator",
+        NotFound("participant", change.actor_id),
     )

@@ -46,8 +46,6 @@ notify = "mention"
 [[conversation]]
 name = "Class 6a"
 description = "Class chat, school year 2026/27"
-listable = "users"
-message_expiration = "4w"
 participants = { users = ["alice", "carol"], groups = ["class-6a"] }
 moderators = ["alice"]
 exclusive = true

@@ -14,6 +14,7 @@ from clirunner import Result, TalkctlRunner
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import render_plans
+from talkctl.declarative.applyfile import KEYS as APPLY_FILE_KEYS
 from talkctl.declarative.converge import Wanted, plan_for
 from talkctl.sandbox import FakeTalkServer
 
@@ -282,9 +283,7 @@ def test_apply_invalid_file_lists_every_problem_and_sends_nothing(
     assert result.code == 2, result
     assert result.stderr.splitlines() == [
         f'{path}:3: type must be "group" or "public", not "private"',
-        f"{path}:7: unknown key 'favourite' = true (valid: name, token, type, description, "
-        "read_only, listable, lobby, message_expiration, archived, favorite, notify, "
-        "password_env, rotate_password, participants, moderators, exclusive)",
+        f"{path}:7: unknown key 'favourite' = true (valid: {', '.join(APPLY_FILE_KEYS)})",
         f'{path}:8: notify must be "default", "always", "mention", "never" or 1-3, not 0',
         f"talkctl: error: {path}: 3 problems; nothing was changed",
     ]

@@ -22,7 +22,7 @@ from typing import Any
 import tomli_w
 
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.declarative.filesettings import LISTABLE, NOTIFY, show_duration
+from talkctl.declarative.filesettings import FILE_SETTINGS, LISTABLE, NOTIFY, show_duration
 from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
 
 HEADER = (
@@ -117,7 +117,7 @@ def conversation_table(item: Exported) -> str:
     parts.append(_line("token", conversation.token))
     parts.append(_line("type", conversation.type_name))
     for key, read in READERS.items():
-        value = read(raw)
+        value = read(raw) if key in FILE_SETTINGS else None
         if value is not None:
             parts.append(_line(key, value))
     if conversation.has_password:

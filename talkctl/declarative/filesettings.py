@@ -87,7 +87,7 @@ class FileSetting:
     expected: str  # "true or false", for "KEY must be EXPECTED, not VALUE"
 
 
-FILE_SETTINGS: dict[str, FileSetting] = {
+ALL_SETTINGS: dict[str, FileSetting] = {
     s.key: s
     for s in (
         FileSetting("description", _text, "a string"),
@@ -108,3 +108,8 @@ FILE_SETTINGS: dict[str, FileSetting] = {
         FileSetting("notify", _notify, '"default", "always", "mention", "never" or 1-3'),
     )
 }
+
+# Keys apply cannot change yet: refused as unknown keys (never silently ignored) until the
+# plan sends them.
+PENDING = ("listable", "lobby", "message_expiration", "archived")
+FILE_SETTINGS = {key: s for key, s in ALL_SETTINGS.items() if key not in PENDING}

@@ -36,3 +36,14 @@ class AmbiguousConversation(TalkctlError):
     def __init__(self, message: str, candidates: list[tuple[str, str, str]]) -> None:
         super().__init__(message)
         self.candidates = candidates
+
+
+class InterruptedChange(KeyboardInterrupt):
+    """Ctrl-C stopped a change of several requests; the message says what state it left."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -12,8 +12,11 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
-from talkctl.api.errors import ApiError
+from talkctl.api.errors import ApiError, TalkApiError
 from talkctl.api.models import Conversation, ConversationType
+from talkctl.errors import InterruptedChange
+
+Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
 
 # operation → (capability it needs, what to call it in "... not supported by this server")
 GATES: dict[str, tuple[str, str]] = {
@@ -23,6 +26,14 @@ GATES: dict[str, tuple[str, str]] = {
     "description": ("room-description", "conversation descriptions"),
     "circles": ("circles-support", "inviting a circle"),
     "creation-password": ("conversation-creation-password", "a password with the creation"),
+    "listable": ("listable-rooms", "listable conversations"),
+    "lobby": ("webinary-lobby", "the lobby"),
+    "message-expiration": (
+        "message-expiration",
+        "message expiration (Talk offers it only when the server's background jobs run by cron)",
+    ),
+    "archive": ("archived-conversations-v2", "archiving conversations"),
+    "creation-all": ("conversation-creation-all", "settings with the creation"),
 }
 
 
@@ -117,6 +128,55 @@ class ConversationsApi:
             )
         return conversation, response.status == 201
 
+    def create_with_settings(
+        self,
+        room_type: int,
+        name: str,
+        fields: dict[str, Any],
+        *,
+        participants: dict[str, Ids] | None = None,
+        password: str | None = None,
+    ) -> tuple[Conversation, dict[str, Ids]]:
+        """Create with settings and invitees in ONE request (``conversation-creation-all``).
+
+        ``fields`` are ``POST /room`` fields (openapi-talk22.json); ``participants`` groups
+        ids by kind (users, groups, emails, teams, federated_users). A refused setting (400)
+        creates nothing. Returns the conversation and the invitees the server could not add
+        (its 202 ``invalidParticipants``).
+        """
+        self.require("creation-all")
+        body: dict[str, Any] = {"roomType": room_type, "roomName": name, **fields}
+        if participants:
+            body["participants"] = participants
+        if password is not None and room_type == ConversationType.PUBLIC:
+            body["password"] = password
+        response = self.client.spreed("POST", "/room", json_body=body)
+        conversation = conversation_or_none(response)
+        if conversation is None:
+            from talkctl.api.errors import InvalidResponseError
+
+            raise InvalidResponseError(
+                "the server created a conversation but did not return it",
+                self.client.transport.url("/room"),
+                response.status,
+            )
+        invalid = conversation.raw.get("invalidParticipants")
+        found: dict[str, Ids] = {}
+        if isinstance(invalid, dict):
+            for kind, ids in invalid.items():
+                if isinstance(ids, list):
+                    found[str(kind)] = [str(i) for i in ids]
+        return conversation, found
+
+    def invite(self, token: str, actor_id: str, kind: str = "users") -> None:
+        """Add a participant (``kind``: users, groups, emails, circles/teams, ...)."""
+        source = {"teams": "circles", "federated_users": "federated_users"}.get(kind, kind)
+        self.client.spreed(
+            "POST",
+            room_path(token, "/participants"),
+            data={"newParticipant": actor_id, "source": source},
+        )
+
     def create_with_password(
         self,
         room_type: int,
@@ -129,9 +189,10 @@ class ConversationsApi:
         """Create a public conversation protected by ``password``.
 
         The password goes with the create where the server takes it there
-        (``conversation-creation-password``); elsewhere it is set right after, and a refused
-        password deletes the new conversation again: an open public conversation is never
-        left behind. The ApiError then says what happened.
+        (``conversation-creation-password``); elsewhere it is set right after, and ANY
+        failure of that step (a refusal, a dropped connection, a timeout, Ctrl-C) deletes
+        the new conversation again: an open public conversation is never left behind
+        silently. When the delete fails too, the error names the exposed conversation.
         """
         if self.client.capabilities.has("conversation-creation-password"):
             return self.create(
@@ -141,42 +202,57 @@ class ConversationsApi:
         token = conversation.token
         try:
             protected = self.set_password(token, password)
-        except ApiError as exc:
-            try:
-                self.delete(token)
-            except ApiError:
-                raise exc.finish(
-                    f"{exc.message}; the new public conversation {token} has NO password "
-                    "and could not be deleted: delete it yourself"
-                ) from None
-            raise exc.finish(
-                f"the server refused the password, nothing was created: {exc.message}"
-            ) from None
+        except (TalkApiError, KeyboardInterrupt) as exc:
+            raise self._undo(exc, token, self.delete, "deleted", "delete it") from None
         return (protected or self.get(token)), created
 
     def publish_with_password(self, token: str, password: str) -> Conversation | None:
         """Make a group conversation public, protected by ``password``.
 
-        Where the server takes no password with the publish it is set right after, and a
-        refused password makes the conversation private again: it is never left open.
+        Where the server takes no password with the publish it is set right after, and ANY
+        failure of that step makes the conversation private again: it is never left open
+        silently. When that fails too, the error names the exposed conversation.
         """
         if self.client.capabilities.has("conversation-creation-password"):
             return self.make_public(token, password)
         self.make_public(token)
         try:
             return self.set_password(token, password)
-        except ApiError as exc:
-            try:
-                self.make_private(token)
-            except ApiError:
-                raise exc.finish(
-                    f"{exc.message}; {token} is now public WITHOUT a password and could not "
-                    "be made private again: run 'talkctl room unpublish' on it"
-                ) from None
-            raise exc.finish(
-                f"the server refused the password, {token} stays a group conversation: "
-                f"{exc.message}"
+        except (TalkApiError, KeyboardInterrupt) as exc:
+            raise self._undo(
+                exc, token, self.make_private, "made a group conversation again", "unpublish it"
             ) from None
+
+    @staticmethod
+    def _undo(exc: BaseException, token: str, undo: Any, undone: str, advice: str) -> BaseException:
+        """Take back the publish/create after the password step failed: the error to raise."""
+        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+        try:
+            undo(token)
+        except (TalkApiError, KeyboardInterrupt) as failed:
+            text = (
+                f"setting the password failed ({reason}); conversation {token} is PUBLIC "
+                f"WITHOUT A PASSWORD and could not be {undone} ({failed or 'interrupted'}): "
+                f"{advice} yourself now"
+            )
+        else:
+            if undone == "deleted":
+                text = f"the server refused the password, nothing was created: {reason}"
+            else:
+                text = f"the server refused the password, {token} stays a group conversation: "
+                text += reason
+            if not isinstance(exc, ApiError):
+                text = text.replace(
+                    "the server refused the password", "setting the password failed"
+                )
+        if isinstance(exc, KeyboardInterrupt):
+            return InterruptedChange(text)
+        if isinstance(exc, ApiError):
+            return exc.finish(text)
+        assert isinstance(exc, TalkApiError)
+        exc.message = text
+        exc.args = (text,)
+        return exc
 
     def rename(self, token: str, name: str) -> Conversation | None:
         return conversation_or_none(
@@ -255,4 +331,45 @@ class ConversationsApi:
                 data={"description": description},
                 repeatable=True,
             )
+        )
+
+    def set_listable(self, token: str, scope: int) -> Conversation | None:
+        """Who can find the conversation: 0 participants only, 1 users, 2 everyone."""
+        self.require("listable")
+        return conversation_or_none(
+            self.client.spreed(
+                "PUT", room_path(token, "/listable"), data={"scope": scope}, repeatable=True
+            )
+        )
+
+    def set_lobby(self, token: str, on: bool, until: int | None = None) -> Conversation | None:
+        """Lobby on or off; ``until`` (Unix time) is when the server turns it off again."""
+        self.require("lobby")
+        form: dict[str, Any] = {"state": 1 if on else 0}
+        if on and until:
+            form["timer"] = until
+        return conversation_or_none(
+            self.client.spreed(
+                "PUT", room_path(token, "/webinar/lobby"), data=form, repeatable=True
+            )
+        )
+
+    def set_message_expiration(self, token: str, seconds: int) -> Conversation | None:
+        """Messages expire after ``seconds`` (0: never)."""
+        self.require("message-expiration")
+        return conversation_or_none(
+            self.client.spreed(
+                "POST",
+                room_path(token, "/message-expiration"),
+                data={"seconds": seconds},
+                repeatable=True,
+            )
+        )
+
+    def set_archived(self, token: str, archived: bool) -> Conversation | None:
+        """Archive (for the user only) or unarchive."""
+        self.require("archive")
+        method = "POST" if archived else "DELETE"
+        return conversation_or_none(
+            self.client.spreed(method, room_path(token, "/archive"), repeatable=True)
         )

@@ -21,6 +21,7 @@ from talkctl.errors import (
     ConfigError,
     ConversationNotFound,
     CredentialsError,
+    InterruptedChange,
     TalkctlError,
     UsageError,
 )
@@ -56,8 +57,8 @@ def status_for_http(status: int) -> ExitStatus:
 
 
 def exit_status_for(exc: BaseException) -> ExitStatus:
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitStatus.INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):  # SIGTERM / SIGHUP during a run carry their code
+        return ExitStatus(getattr(exc, "code", ExitStatus.INTERRUPTED))
     if isinstance(exc, ApiError):
         return status_for_http(exc.status)
     if isinstance(exc, TransportError) and exc.kind == "ca-bundle":
@@ -70,8 +71,8 @@ def exit_status_for(exc: BaseException) -> ExitStatus:
 
 def error_line(exc: BaseException) -> str:
     """The one line a user sees for ``exc`` (no traceback)."""
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
+    if isinstance(exc, KeyboardInterrupt):  # InterruptedChange says what it left behind
+        return str(exc) if isinstance(exc, InterruptedChange) else "interrupted"
     if isinstance(exc, TalkctlError):
         return " ".join(str(exc).split())
     return f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"

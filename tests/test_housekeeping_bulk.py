@@ -11,13 +11,11 @@ import time
 import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
 
+from talkctl.cli.results import RECORD_KEYS
 from talkctl.sandbox import FakeTalkServer
 
 DAY = 86400
-BULK_KEYS = sorted(
-    ["input", "token", "name", "ok", "action", "dry_run", "changes", "skipped", "error"]
-    + ["exit_code", "conversation"]
-)
+BULK_KEYS = sorted(RECORD_KEYS)
 
 
 def rooms(talk: FakeTalkServer, n: int, prefix: str = "Room", **kwargs: object) -> list[str]:

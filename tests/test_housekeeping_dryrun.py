@@ -93,7 +93,8 @@ def test_dry_run_delete_needs_no_yes_and_shows_skipped_object_rooms(
     assert result.code == 0, result  # a skip is not a failure
     assert result.stdout == (
         f"{plain}\tplain\twould delete\n"
-        f"{file_chat}\tx.pdf\tskipped: bound to a file (file 9): --include-object-rooms deletes it\n"
+        f"{file_chat}\tx.pdf\tskipped: bound to a file (file 9): "
+        "--include-object-rooms deletes it\n"
     )
     assert "dry run: 1 to delete, 1 skipped (bound to a file); nothing was sent" in result.stderr
     assert fake_talk.changing_requests() == []

@@ -12,9 +12,8 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
-from talkctl.api.errors import ApiError, TalkApiError
+from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.errors import InterruptedChange
 
 Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
 
@@ -44,9 +43,7 @@ def room_path(token: str, suffix: str = "") -> str:
     ``.`` and ``/room/..`` would name another path. No Talk token looks like that.
     """
     if token.strip(".") == "":
-        from talkctl.errors import UsageError
-
-        raise UsageError(f"{token!r} is not a conversation token")
+        raise InvalidToken(token)
     return f"/room/{quote(token, safe='')}{suffix}"
 
 
@@ -189,10 +186,9 @@ class ConversationsApi:
         """Create a public conversation protected by ``password``.
 
         The password goes with the create where the server takes it there
-        (``conversation-creation-password``); elsewhere it is set right after, and ANY
-        failure of that step (a refusal, a dropped connection, a timeout, Ctrl-C) deletes
-        the new conversation again: an open public conversation is never left behind
-        silently. When the delete fails too, the error names the exposed conversation.
+        (``conversation-creation-password``); elsewhere it is set right after, and a refused
+        password deletes the new conversation again: an open public conversation is never
+        left behind. The ApiError then says what happened.
         """
         if self.client.capabilities.has("conversation-creation-password"):
             return self.create(
@@ -202,57 +198,37 @@ class ConversationsApi:
         token = conversation.token
         try:
             protected = self.set_password(token, password)
-        except (TalkApiError, KeyboardInterrupt) as exc:
-            raise self._undo(exc, token, self.delete, "deleted", "delete it") from None
+        except (TalkApiError, KeyboardInterrupt) as exc:  # a refusal, a timeout, Ctrl-C
+            try:
+                self.delete(token)
+            except (TalkApiError, KeyboardInterrupt):
+                raise StepFailed(
+                    exc, token=token, step="password", undo="delete", undone=False
+                ) from exc
+            raise StepFailed(exc, token=token, step="password", undo="delete", undone=True) from exc
         return (protected or self.get(token)), created
 
     def publish_with_password(self, token: str, password: str) -> Conversation | None:
         """Make a group conversation public, protected by ``password``.
 
-        Where the server takes no password with the publish it is set right after, and ANY
-        failure of that step makes the conversation private again: it is never left open
-        silently. When that fails too, the error names the exposed conversation.
+        Where the server takes no password with the publish it is set right after, and a
+        refused password makes the conversation private again: it is never left open.
         """
         if self.client.capabilities.has("conversation-creation-password"):
             return self.make_public(token, password)
         self.make_public(token)
         try:
             return self.set_password(token, password)
-        except (TalkApiError, KeyboardInterrupt) as exc:
-            raise self._undo(
-                exc, token, self.make_private, "made a group conversation again", "unpublish it"
-            ) from None
-
-    @staticmethod
-    def _undo(exc: BaseException, token: str, undo: Any, undone: str, advice: str) -> BaseException:
-        """Take back the publish/create after the password step failed: the error to raise."""
-        reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        try:
-            undo(token)
-        except (TalkApiError, KeyboardInterrupt) as failed:
-            text = (
-                f"setting the password failed ({reason}); conversation {token} is PUBLIC "
-                f"WITHOUT A PASSWORD and could not be {undone} ({failed or 'interrupted'}): "
-                f"{advice} yourself now"
-            )
-        else:
-            if undone == "deleted":
-                text = f"the server refused the password, nothing was created: {reason}"
-            else:
-                text = f"the server refused the password, {token} stays a group conversation: "
-                text += reason
-            if not isinstance(exc, ApiError):
-                text = text.replace(
-                    "the server refused the password", "setting the password failed"
-                )
-        if isinstance(exc, KeyboardInterrupt):
-            return InterruptedChange(text)
-        if isinstance(exc, ApiError):
-            return exc.finish(text)
-        assert isinstance(exc, TalkApiError)
-        exc.message = text
-        exc.args = (text,)
-        return exc
+        except (TalkApiError, KeyboardInterrupt) as exc:  # a refusal, a timeout, Ctrl-C
+            try:
+                self.make_private(token)
+            except (TalkApiError, KeyboardInterrupt):
+                raise StepFailed(
+                    exc, token=token, step="password", undo="unpublish", undone=False
+                ) from exc
+            raise StepFailed(
+                exc, token=token, step="password", undo="unpublish", undone=True
+            ) from exc
 
     def rename(self, token: str, name: str) -> Conversation | None:
         return conversation_or_none(
@@ -262,7 +238,6 @@ class ConversationsApi:
     def delete(self, token: str) -> None:
         """Delete the conversation. A retried delete that answers 404 has succeeded: an
         earlier attempt deleted it but its answer was lost."""
-        from talkctl.api.errors import ApiError
 
         try:
             self.client.spreed("DELETE", room_path(token), repeatable=True)

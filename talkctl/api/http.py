@@ -226,10 +226,7 @@ class Transport:
         try:
             return self.unwrap(response, method, path)
         except ApiError as exc:
-            exc.attempts = self.attempts
-            if exc.attempts > 1:
-                exc.message = f"{exc.message} (after {exc.attempts} attempts)"
-                exc.args = (exc.message,)
+            exc.attempts = self.attempts  # a fact the cli words: "(after N attempts)"
             raise
 
     def json(self, response: requests.Response) -> Any:

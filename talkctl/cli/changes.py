@@ -117,7 +117,7 @@ def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tup
 
 def explain(change: Change, exc: BaseException, target: Target, known: bool) -> str | None:
     """The words for an API error in this command (the exception itself is left alone)."""
-    if not isinstance(exc, ApiError) or exc.final:
+    if not isinstance(exc, ApiError):
         return None
     text = change.explain.get((exc.status, exc.error)) or change.explain.get((exc.status, None))
     if text is None and exc.status == 404:

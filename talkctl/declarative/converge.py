@@ -20,7 +20,7 @@ from typing import Any
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType, type_name
 from talkctl.declarative.creating import Creation, create
-from talkctl.errors import AmbiguousConversation, UsageError
+from talkctl.errors import Ambiguous, Candidate, UsageError
 from talkctl.settings import (
     BY_KEY,
     NOTIFY,
@@ -140,13 +140,8 @@ def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversat
         and name in (c.name, c.display_name)
     ]
     if len(matches) > 1:
-        candidates = [(c.token, c.display_name, c.type_name) for c in matches]
-        listed = "; ".join(f"{t} {n!r} ({k})" for t, n, k in candidates)
-        raise AmbiguousConversation(
-            f"{len(matches)} conversations are named {name!r}: {listed}; "
-            "rename or delete all but one",
-            candidates,
-        )
+        candidates = [Candidate(c.token, c.display_name, c.type_name) for c in matches]
+        raise Ambiguous("conversation", name, candidates, advice="rename or delete all but one")
     return matches[0] if matches else None
 
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.conversations import ConversationsApi
-from talkctl.api.errors import ApiError, TalkApiError
+from talkctl.api.errors import ApiError, StepFailed
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.errors import InterruptedChange, TalkctlError
+from talkctl.errors import TalkctlError
 from talkctl.settings import BY_KEY, SETTINGS
 
 KINDS = ("users", "groups", "emails", "teams", "federated_users")
@@ -111,7 +111,7 @@ def _step_by_step(api: ConversationsApi, creation: Creation, room: list[Any]) ->
         try:
             latest = setting.send(api, token, value) or latest
         except (TalkctlError, KeyboardInterrupt) as exc:
-            raise undo_create(api, token, setting.name, exc) from None
+            raise undo_create(api, token, setting.name, exc) from exc
     made = Created(latest)
     for kind, ids in creation.participants.items():
         for actor in ids:
@@ -126,32 +126,13 @@ def _step_by_step(api: ConversationsApi, creation: Creation, room: list[Any]) ->
     return made
 
 
-def undo_create(api: ConversationsApi, token: str, step: str, exc: BaseException) -> BaseException:
-    """Delete the half-made conversation ``token``; the error to raise says it all."""
-    reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+def undo_create(api: ConversationsApi, token: str, step: str, exc: BaseException) -> StepFailed:
+    """Delete the half-made conversation ``token``; the error says what happened."""
     try:
         api.delete(token)
-    except (TalkctlError, KeyboardInterrupt) as failed:
-        text = (
-            f"setting {step} failed ({reason}), and deleting the half-made conversation "
-            f"{token} failed too ({failed or 'interrupted'}): it EXISTS without its "
-            f"settings; delete it yourself ('talkctl room delete {token}')"
-        )
-        return _reworded(exc, text)
-    text = f"setting {step} failed: {reason}; the new conversation was deleted again"
-    return _reworded(exc, text)
-
-
-def _reworded(exc: BaseException, text: str) -> BaseException:
-    """``exc`` with ``text`` as its message, keeping its kind (and so its exit code)."""
-    if isinstance(exc, KeyboardInterrupt):
-        return InterruptedChange(text)
-    if isinstance(exc, ApiError):
-        return exc.finish(text)
-    if isinstance(exc, TalkApiError | TalkctlError):
-        exc.message = text
-        exc.args = (text,)
-    return exc
+    except (TalkctlError, KeyboardInterrupt):
+        return StepFailed(exc, token=token, step=step, undo="delete", undone=False)
+    return StepFailed(exc, token=token, step=step, undo="delete", undone=True)
 
 
 def is_group_turned_public(creation: Creation) -> bool:

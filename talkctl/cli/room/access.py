@@ -10,7 +10,6 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.completion import complete_conversation_or
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -50,7 +49,6 @@ def _publish(password: str | None) -> Change:
 
 
 @room_app.command("publish")
-@handled
 def publish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -78,7 +76,6 @@ def publish(
 
 
 @room_app.command("unpublish")
-@handled
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -108,7 +105,6 @@ def unpublish(
 
 
 @room_app.command("read-only")
-@handled
 def read_only(
     ctx: typer.Context,
     args: Annotated[
@@ -140,7 +136,6 @@ def read_only(
 
 
 @room_app.command("password")
-@handled
 def password(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -14,7 +14,6 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.completion import complete_conversation, complete_conversation_or
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -111,7 +110,6 @@ def rename_change(name_for: Callable[[Target], str]) -> Change:
 
 
 @room_app.command("rename")
-@handled
 def rename(
     ctx: typer.Context,
     args: Annotated[
@@ -147,7 +145,6 @@ def rename(
 
 
 @room_app.command("favorite")
-@handled
 def favorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -167,7 +164,6 @@ def favorite(
 
 
 @room_app.command("unfavorite")
-@handled
 def unfavorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -187,7 +183,6 @@ def unfavorite(
 
 
 @room_app.command("notify")
-@handled
 def notify(
     ctx: typer.Context,
     args: Annotated[

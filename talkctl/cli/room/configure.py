@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.completion import complete_conversation, complete_conversation_or
-from talkctl.cli.errors import handled
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, StdinOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.room import room_app
@@ -38,7 +37,6 @@ def description_limit(ctx: typer.Context) -> int:
 
 
 @room_app.command("describe")
-@handled
 def describe(
     ctx: typer.Context,
     args: Annotated[
@@ -86,7 +84,6 @@ def describe(
 
 
 @room_app.command("listable")
-@handled
 def listable(
     ctx: typer.Context,
     args: Annotated[
@@ -117,7 +114,6 @@ def listable(
 
 
 @room_app.command("lobby")
-@handled
 def lobby(
     ctx: typer.Context,
     args: Annotated[
@@ -165,7 +161,6 @@ def lobby(
 
 
 @room_app.command("message-expiration")
-@handled
 def message_expiration(
     ctx: typer.Context,
     args: Annotated[
@@ -196,7 +191,6 @@ def message_expiration(
 
 
 @room_app.command("archive")
-@handled
 def archive(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -216,7 +210,6 @@ def archive(
 
 
 @room_app.command("unarchive")
-@handled
 def unarchive(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
@@ -23,7 +22,6 @@ CREATABLE = ("group", "public", "one-to-one")
 
 
 @room_app.command("create")
-@handled
 def create(
     ctx: typer.Context,
     name: Annotated[

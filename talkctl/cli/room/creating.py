@@ -11,7 +11,7 @@ from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.prompts import confirm, password_from_stdin
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
-from talkctl.errors import UsageError
+from talkctl.errors import InContext, UsageError
 from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
 
 CREATABLE = ("group", "public", "one-to-one")
@@ -121,12 +121,13 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     try:
         made = create(api, creation)
     except ApiError as exc:
-        if exc.status == 400 and exc.error and not exc.final:
+        if exc.status == 400 and exc.error:
             reason = f": {exc.server_message}" if exc.server_message else ""
-            raise exc.finish(
+            message = (
                 f"the server refused the {exc.error} of the new conversation{reason}; "
                 "nothing was created"
-            ) from None
+            )
+            raise InContext(message, exc) from exc
         raise
     conversation = made.conversation
     factory.cache.remember_room(conversation)
@@ -162,7 +163,7 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
         conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
     except ApiError as exc:
         if exc.status == 404:
-            raise exc.finish(f"cannot invite {user!r}: no such user") from None
+            raise InContext(f"cannot invite {user!r}: no such user", exc) from exc
         raise
     factory.cache.remember_room(conversation)
     record.token, record.name = conversation.token, conversation.display_name

@@ -9,7 +9,6 @@ import typer
 
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.context import Environment
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -73,7 +72,6 @@ def bound_to(kind: str, object_id: object) -> str:
 
 
 @room_app.command("delete")
-@handled
 def delete(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -125,7 +123,6 @@ def delete(
 
 
 @room_app.command("leave")
-@handled
 def leave(
     ctx: typer.Context,
     convs: ConvsArgument = None,

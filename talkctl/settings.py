@@ -231,8 +231,13 @@ def _int(conversation: Conversation, key: str) -> int:
 
 
 def read_lobby(conversation: Conversation) -> Lobby:
+    """A lobby whose time has passed is off: Talk switches it off then (so an exported
+    file, which writes that time, keeps converging)."""
     on = _int(conversation, "lobbyState") == 1
-    return Lobby(on, _int(conversation, "lobbyTimer") if on else 0)
+    until = _int(conversation, "lobbyTimer") if on else 0
+    if until and until <= time.time():
+        return Lobby(False)
+    return Lobby(on, until)
 
 
 def show_lobby(lobby: Lobby) -> str:

@@ -46,6 +46,8 @@ notify = "mention"
 [[conversation]]
 name = "Class 6a"
 description = "Class chat, school year 2026/27"
+listable = "users"
+message_expiration = "4w"
 participants = { users = ["alice", "carol"], groups = ["class-6a"] }
 moderators = ["alice"]
 exclusive = true
@@ -85,22 +87,18 @@ def test_plan_apply_and_a_second_run_that_sends_nothing(
     assert plan.code == 0, plan
     rows = [line.split("\t") for line in plan.stdout.splitlines()]
     class_rows = [row[3] for row in rows if row[0] == "Class 6a"]
-    assert (
-        class_rows[:3]
-        == [
-            "description: '' → 'Class chat, school year 2026/27'",
-            "listable: none → users",
-            "message-expiration: off → 4w",
-        ]
-        or "description" in class_rows[0]
-    )
+    assert class_rows[:3] == [
+        'description "" → "Class chat, school year 2026/27"',
+        "listable none → users",
+        "message-expiration off → 4w",
+    ]
     assert "+ carol" in class_rows and "+ group class-6a" in class_rows
     assert "moderator + alice" in class_rows and "moderator - bob" not in class_rows
     assert "- bob (not declared)" in class_rows and "- dave (not declared)" in class_rows
     staff = [row for row in rows if row[0] == "Staff room"]
     assert {row[2] for row in staff} == {"create"}
     assert "+ bob" in [row[3] for row in staff] and "moderator + carol" in [row[3] for row in staff]
-    assert "dry run: 1 to create, 2 to update, 0 unchanged, 0 failed" in plan.stderr
+    assert plan.stderr == "dry run: 1 to create, 2 to update; nothing was sent\n"
     assert fake_talk.changing_requests() == []
 
     as_json = json.loads(run("apply", path, "--dry-run", "--json").stdout)
@@ -112,7 +110,7 @@ def test_plan_apply_and_a_second_run_that_sends_nothing(
 
     applied = run("apply", path, "--json")
     assert applied.code == 0, applied
-    assert "1 created, 2 updated, 0 unchanged, 0 failed" in applied.stderr
+    assert applied.stderr.splitlines()[-1] == "1 created, 2 updated"
     klass = members_of(fake_talk, tokens["class"])
     assert klass == {
         ("users", "admin"): OWNER,
@@ -133,7 +131,7 @@ def test_plan_apply_and_a_second_run_that_sends_nothing(
     again = run("apply", path)
     assert again.code == 0, again
     assert fake_talk.changing_requests() == []
-    assert "0 created, 0 updated, 3 unchanged, 0 failed" in again.stderr
+    assert again.stderr.splitlines()[-1] == "3 unchanged"
     got = reads(fake_talk)
     assert sorted(got) == sorted(
         [
@@ -203,7 +201,7 @@ def test_partial_failure_among_ten_conversations(
     assert {r["exit_code"] for r in records if not r["ok"]} == {5}
     for n, token in enumerate(tokens):
         assert fake_talk.room(token)["readOnly"] == (0 if n in (3, 7) else 1)
-    assert "0 created, 8 updated, 0 unchanged, 2 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "8 updated, 2 failed"
 
 
 def test_invalid_file_every_problem_with_its_line_nothing_sent(
@@ -284,7 +282,7 @@ def test_ctrl_c_in_the_middle_reports_what_was_done_and_a_rerun_converges(
     fake_talk.clear_faults()
     rerun = run("apply", path)
     assert rerun.code == 0, rerun
-    assert f"0 created, {len(never)} updated, {len(done)} unchanged, 0 failed" in rerun.stderr
+    assert rerun.stderr.splitlines()[-1] == f"{len(never)} updated, {len(done)} unchanged"
 
 
 def test_emails_match_on_the_address_not_the_hash_and_converge(

@@ -13,7 +13,6 @@ from pathlib import Path
 import requests
 from clirunner import TalkctlRunner
 
-from talkctl.declarative.filesettings import PENDING
 from talkctl.sandbox import FakeTalkServer
 
 OWNER, MODERATOR, USER = 1, 2, 3
@@ -103,8 +102,7 @@ def test_export_all_then_apply_dry_run_reports_every_conversation_unchanged(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     text = target.read_text("utf-8")
     assert "exclusive" not in text
-    if not PENDING:
-        assert 'message_expiration = "90m"' in text and 'message_expiration = "25h"' in text
+    assert 'message_expiration = "90m"' in text and 'message_expiration = "25h"' in text
     assert '# password_env = "TALK_PASSWORD_' in text and "Pass-word-2027" not in text
     for reason in (
         "a one-to-one conversation",

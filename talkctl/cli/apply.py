@@ -46,7 +46,6 @@ def apply(
     from talkctl.cli.apply_render import render
     from talkctl.cli.apply_run import apply_entries
     from talkctl.declarative.applyfile import ApplyFileError, load
-    from talkctl.exit_codes import ExitStatus
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
@@ -58,8 +57,6 @@ def apply(
         raise
     needs_members = any(not entry.membership.empty for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
-    records, stopped = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
-    render(factory.environment, output, records, dry_run=dry_run)
-    if stopped:
-        finish(int(ExitStatus.INTERRUPTED))
-    finish(next((r.exit_code for r in records if not r.ok), 0))
+    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
+    render(factory.environment, output, results)
+    finish(results.exit_code)

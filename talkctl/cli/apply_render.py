@@ -1,16 +1,19 @@
-"""How ``apply`` shows its plan and its results: a Rich table on a terminal, tab-separated rows
-on a pipe, or the result records as JSON (``--json``, ``--format json|jsonl``)."""
+"""How ``apply`` shows its plan and its results: a Rich table on a terminal, rows on a pipe
+(tab-separated, or CSV), or the result records as JSON (``--json``, ``--format jsonl``).
+The plan lists each change: ``read-only off → on``, ``+ alice``, ``+ group class-6a``,
+``- bob (not declared)``, ``moderator + alice``, and what is left alone in parentheses."""
 
 from __future__ import annotations
 
 import re
 
-from talkctl.cli.apply_run import Record
+from talkctl.cli.apply_run import ApplyRecord
 from talkctl.cli.context import Environment
 from talkctl.cli.jsonout import write_json_or_lines
+from talkctl.cli.results import Record, Results, change_text, summary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-PAST = {"create": "created", "update": "updated", "unchanged": "unchanged"}
+HEADERS = ["name", "token", "action", "change"]
 
 
 def literal(text: str) -> str:
@@ -18,24 +21,41 @@ def literal(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-def _one_line(text: str) -> str:
+def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-def render(env: Environment, fmt: str, records: list[Record], *, dry_run: bool) -> None:
+def lines(record: Record) -> list[str]:
+    """What a conversation's plan holds, one change a line (a failure: its error)."""
+    if not record.ok:
+        return [record.error or ""]
+    found = [change_text(change) for change in record.changes]
+    if isinstance(record, ApplyRecord):
+        found += [change.text for change in record.membership]
+        found += [f"({note})" for note in record.notes]
+    return found
+
+
+def render(env: Environment, fmt: str, results: Results) -> None:
+    records = results.records
     if fmt in ("json", "jsonl"):
         write_json_or_lines(env, fmt, [r.to_json() for r in records])
-    elif dry_run and env.stdout_isatty and fmt == "table":
+    elif results.dry_run and env.stdout_isatty and fmt == "table":
         _table(env, records)
-    elif dry_run or fmt in ("csv", "tsv"):
+    elif results.dry_run or fmt in ("csv", "tsv"):
         _rows(env, records, csv_format=fmt == "csv")
-    if not dry_run and fmt not in ("json", "jsonl"):
+    if not results.dry_run and fmt not in ("json", "jsonl"):
         for record in records:
             env.message(literal(_result_line(record)))
-    for record in records:
-        if not record.ok and (dry_run or fmt in ("json", "jsonl")):
-            env.message(literal(f"failed\t{record.label}\t{record.error}"))
-    env.message(summary(records, dry_run=dry_run))
+    elif any(not record.ok for record in records):
+        for record in records:
+            if not record.ok:
+                env.message(literal(f"{record.outcome}\t{record.label}\t{record.error}"))
+    env.message(summary(results))
+
+
+def _action(record: Record) -> str:
+    return (record.action or "") if record.ok else record.outcome
 
 
 def _table(env: Environment, records: list[Record]) -> None:
@@ -47,11 +67,10 @@ def _table(env: Environment, records: list[Record]) -> None:
     for header in ("CONVERSATION", "ACTION", "CHANGES"):
         table.add_column(header, overflow="fold")
     for record in records:
-        lines = record.plan.lines() if record.plan is not None else [record.error or ""]
         table.add_row(
             Text(literal(record.label)),
-            Text(record.action),
-            Text(literal("\n".join(lines))),
+            Text(_action(record)),
+            Text(literal("\n".join(lines(record)))),
         )
     Console(file=env.stdout, no_color=env.no_color, highlight=False).print(table)
     env.stdout.flush()
@@ -60,44 +79,25 @@ def _table(env: Environment, records: list[Record]) -> None:
 def _rows(env: Environment, records: list[Record], *, csv_format: bool = False) -> None:
     """name, token, action, one change per row (a conversation without changes: one row);
     tab-separated (tabs, newlines and backslashes escaped), or CSV with a header."""
-    rows: list[list[str]] = []
-    for record in records:
-        token = (record.plan.token if record.plan else None) or record.entry.token or ""
-        lines = record.plan.lines() if record.plan is not None else [record.error or ""]
-        rows += [[record.entry.name, token, record.action, line] for line in lines or [""]]
+    rows = [
+        [record.name or record.input or "", record.token or "", _action(record), line]
+        for record in records
+        for line in lines(record) or [""]
+    ]
     if csv_format:
         import csv
 
         writer = csv.writer(env.stdout, lineterminator="\n")
-        writer.writerow(["name", "token", "action", "change"])
+        writer.writerow(HEADERS)
         writer.writerows(rows)
     else:
         for row in rows:
-            env.stdout.write("\t".join(_one_line(c) for c in row) + "\n")
+            env.stdout.write("\t".join(_escaped(cell) for cell in row) + "\n")
     env.stdout.flush()
 
 
 def _result_line(record: Record) -> str:
     if not record.ok:
-        done = f" (done before: {', '.join(record.done)})" if record.done else ""
-        return f"{record.label}: failed: {record.error}{done}"
-    action = PAST.get(record.action, record.action)
-    if record.done:
-        return f"{record.label}: {action} ({', '.join(record.done)})"
-    return f"{record.label}: {action}"
-
-
-def summary(records: list[Record], *, dry_run: bool) -> str:
-    def count(action: str) -> int:
-        return sum(1 for r in records if r.ok and r.action == action)
-
-    failed = sum(1 for r in records if not r.ok)
-    if dry_run:
-        return (
-            f"dry run: {count('create')} to create, {count('update')} to update, "
-            f"{count('unchanged')} unchanged, {failed} failed; nothing was sent"
-        )
-    return (
-        f"{count('create')} created, {count('update')} updated, {count('unchanged')} unchanged, "
-        f"{failed} failed"
-    )
+        return f"{record.label}: {record.outcome}: {record.error}"
+    done = record.done if isinstance(record, ApplyRecord) else []
+    return f"{record.label}: {record.outcome}" + (f" ({', '.join(done)})" if done else "")

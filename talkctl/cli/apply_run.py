@@ -1,21 +1,23 @@
-"""Runs ``apply``: plan every conversation of the file, then carry the plans out.
+"""Runs ``apply`` on the one engine (runner.py): plan every conversation of the file, then
+carry the plans out.
 
 Planning reads (one room listing, participant and group listings) and sends nothing; a
 conversation whose planning fails is reported and the others go on. Then each plan is carried
-out, conversations in parallel (``--jobs``), steps of one conversation in order. The result is
-one record per conversation, in file order.
+out, ``--jobs`` conversations at a time, the steps of one conversation in order. The result is
+one record (results.py) per conversation, in file order, with its membership changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
-from talkctl.cli.progress import ProgressReporter
+from talkctl.cli.results import Record, Results
+from talkctl.cli.runner import Job, run_jobs
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.applying import (
     ConversationPlan,
@@ -24,84 +26,41 @@ from talkctl.declarative.applying import (
     execute,
     plan_entry,
 )
-from talkctl.exit_codes import ExitStatus
-
-T = TypeVar("T")
-R = TypeVar("R")
+from talkctl.declarative.membership import MemberChange
 
 
 @dataclass
-class Record:
-    """The result of one conversation of the file (the JSON record of ``apply``)."""
+class ApplyRecord(Record):
+    """The result record of one conversation of the file: its settings' ``changes`` and,
+    in JSON, its membership changes after them (field ``participants`` / ``moderators``,
+    ``from`` null for an addition, ``to`` null for a removal) and the ``notes`` on what was
+    left alone."""
 
-    entry: Entry
-    plan: ConversationPlan | None = None
-    ok: bool = True
-    error: str | None = None
-    exit_code: int = 0
+    membership: list[MemberChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     done: list[str] = field(default_factory=list)  # steps carried out (real runs)
-    token: str | None = None
-
-    @property
-    def action(self) -> str:
-        return self.plan.action if self.plan is not None else "failed"
-
-    @property
-    def label(self) -> str:
-        token = self.token or (self.plan.token if self.plan else None) or self.entry.token
-        return f"{self.entry.name} ({token})" if token else self.entry.name
+    plan: ConversationPlan | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        plan = self.plan
-        return {
-            "input": self.entry.name,
-            "token": self.token or (plan.token if plan else None),
-            "name": self.entry.name,
-            "ok": self.ok,
-            "action": self.action,
-            "changes": plan.changes() if plan is not None else [],
-            "notes": list(plan.membership.notes) if plan is not None else [],
-            "skipped": False,
-            "error": self.error,
-            "exit_code": self.exit_code,
-        }
+        data = super().to_json()
+        data["changes"] += [change.to_change() for change in self.membership]
+        data["notes"] = list(self.notes)
+        return data
 
 
-def _fail(record: Record, exc: BaseException) -> Record:
-    record.ok = False
-    record.error = error_line(exc)
-    record.exit_code = int(exit_status_for(exc))
-    return record
-
-
-def run_parallel(
-    factory: Factory,
-    items: Sequence[T],
-    work: Callable[[T], R],
-    interrupted: Callable[[T], R],
-    jobs: int,
-    description: str,
-) -> tuple[list[R], bool]:
-    """``work`` on every item, ``jobs`` at a time; after Ctrl-C the items not started are
-    ``interrupted(item)`` and the second value is True."""
-    results: list[R | None] = [None] * len(items)
-    futures: dict[Future[R], int] = {}
-    stopped = False
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        with ProgressReporter(factory.environment, len(items), description) as progress:
-            futures = {pool.submit(work, item): i for i, item in enumerate(items)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                progress.advance()
-    except KeyboardInterrupt:
-        stopped = True  # what runs finishes; what is queued is never sent
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    for future, index in futures.items():
-        if results[index] is None and future.done() and not future.cancelled():
-            results[index] = future.result()
-    return [r if r is not None else interrupted(items[i]) for i, r in enumerate(results)], stopped
+def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyRecord:
+    current = plan.current
+    return ApplyRecord(
+        entry.name,
+        plan.token,
+        current.display_name if current is not None else entry.name,
+        plan.action,
+        changes=plan.changes(),
+        dry_run=dry_run,
+        membership=list(plan.membership.changes),
+        notes=list(plan.membership.notes),
+        plan=plan,
+    )
 
 
 def apply_entries(
@@ -111,50 +70,60 @@ def apply_entries(
     *,
     dry_run: bool,
     jobs: int,
-) -> tuple[list[Record], bool]:
-    """Plan (and unless ``dry_run`` carry out) every entry. Returns the records in file order
-    and whether Ctrl-C stopped the run."""
+) -> Results:
+    """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
     api = factory.conversations
+    env = factory.environment
     force = factory.client.capabilities.force_passwords
     listing = factory.resolver.listing()
     me = factory.credentials.user
     groups = SharedGroups(io) if io is not None else None
 
-    def plan(entry: Entry) -> Record:
-        record = Record(entry)
-        try:
-            record.plan = plan_entry(entry, listing, io, groups, me, force_passwords=force)
-            for operation in dict.fromkeys(record.plan.settings.requirements()):
-                api.require(operation)
-        except Exception as exc:
-            return _fail(record, exc)
-        return record
+    def planning(entry: Entry) -> Job:
+        unplanned = ApplyRecord(entry.name, entry.token, entry.name, None, dry_run=dry_run)
 
-    def not_planned(entry: Entry) -> Record:
-        return _fail(Record(entry), KeyboardInterrupt())
+        def plan() -> Record:
+            found = plan_entry(entry, listing, io, groups, me, force_passwords=force)
+            for operation in found.settings.requirements():
+                api.require(operation)  # a missing capability: exit 6, nothing sent
+            return planned(entry, found, dry_run=dry_run)
 
-    records, stopped = run_parallel(factory, entries, plan, not_planned, jobs, "planning")
-    if dry_run or stopped:
-        return records, stopped
+        return Job(unplanned, plan)
 
-    def carry_out(record: Record) -> Record:
-        plan = record.plan
+    records, interrupted = run_jobs(
+        env, [planning(entry) for entry in entries], workers=jobs, description="planning"
+    )
+    if dry_run or interrupted:
+        return Results(records, dry_run=dry_run, interrupted=interrupted)
+
+    def carrying_out(record: Record) -> Job:
+        plan = record.plan if isinstance(record, ApplyRecord) else None
         if not record.ok or plan is None or plan.action == "unchanged":
-            return record
-        try:
-            done = execute(api, io, plan, record.done)
-        except Exception as exc:
-            return _fail(record, exc)
-        record.token = done.token
-        if plan.action != "unchanged":
-            factory.cache.forget_room(done.token)
-        return record
+            return Job(record)
+        assert isinstance(record, ApplyRecord)
 
-    def not_sent(record: Record) -> Record:
-        if not record.ok or record.plan is None or record.plan.action == "unchanged":
-            return record
-        record.error = "interrupted before it was sent"
-        record.ok, record.exit_code = False, int(ExitStatus.INTERRUPTED)
-        return record
+        def send() -> Record:
+            steps: list[str] = []
+            try:
+                done = execute(api, io, plan, steps)
+            except Exception as exc:
+                before = f" (done before: {', '.join(steps)})" if steps else ""
+                return dataclasses.replace(
+                    record,
+                    ok=False,
+                    error=error_line(exc) + before,
+                    exit_code=int(exit_status_for(exc)),
+                    done=steps,
+                )
+            factory.cache.forget_room(done.token)  # the next listing refreshes it
+            name = done.conversation.display_name if done.conversation else record.name
+            return dataclasses.replace(
+                record, token=done.token, name=name, conversation=done.conversation, done=steps
+            )
 
-    return run_parallel(factory, records, carry_out, not_sent, jobs, "applying")
+        return Job(record, send)
+
+    records, interrupted = run_jobs(
+        env, [carrying_out(record) for record in records], workers=jobs, description="applying"
+    )
+    return Results(records, interrupted=interrupted)

@@ -54,10 +54,8 @@ def export(
       talkctl export "Class 6a" --no-participants
     """
     from talkctl.cli.apply_io import ClientMembershipIO
-    from talkctl.cli.apply_run import run_parallel
     from talkctl.declarative.export import Exported, Skipped, render, skip_reason, write_private
     from talkctl.errors import UsageError
-    from talkctl.exit_codes import ExitStatus
 
     factory = factory_of(ctx)
     refs = list(convs or [])
@@ -80,18 +78,13 @@ def export(
         else:
             skipped.append(Skipped(conversation, reason))
     if participants and exported:
+        from concurrent.futures import ThreadPoolExecutor
+
         io = ClientMembershipIO(factory.client)
-
-        def read(item: Exported) -> Exported:
-            item.participants = io.participants(item.conversation.token)
-            return item
-
-        def stop(item: Exported) -> Exported:
-            return item  # not read: the run ends with 130, writing nothing
-
-        _, stopped = run_parallel(factory, exported, read, stop, jobs, "reading participants")
-        if stopped:
-            raise typer.Exit(int(ExitStatus.INTERRUPTED))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: Ctrl-C ends it all
+            listed = pool.map(lambda item: io.participants(item.conversation.token), exported)
+            for item, found in zip(exported, listed, strict=True):
+                item.participants = found
     text = render(exported, skipped)
     if output is None:
         factory.environment.stdout.write(text)

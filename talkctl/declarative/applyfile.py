@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talkctl.declarative import filesettings
 from talkctl.declarative.membership import KINDS, Declared
 from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
+from talkctl.settings import BY_KEY, SETTINGS
 
 ApplyFileError = InputFileError
 TYPES = ("group", "public")
 MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive")
 OWN_KEYS = ("name", "token", "type", "password_env", "rotate_password")
-SETTING_KEYS = tuple(filesettings.FILE_SETTINGS)
+SETTING_KEYS = tuple(setting.key for setting in SETTINGS)  # the one table's keys
 KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
 DEFAULT_KEYS = ("type", *SETTING_KEYS)
 _SECRET_LOOKING = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
@@ -145,13 +145,21 @@ def _defaults(value: Any, layout: Layout, at: Report) -> dict[str, Any]:
                 at(line, f'type must be "group" or "public", not {show(item)}')
             else:
                 parsed[key] = item
-        else:
-            setting = filesettings.FILE_SETTINGS[key]
-            try:
-                parsed[key] = setting.parse(item)
-            except ValueError:
-                at(line, f"{key} must be {setting.expected}, not {show(item)}")
+        elif (value := _setting(key, item, line, at)) is not _INVALID:
+            parsed[key] = value
     return parsed
+
+
+_INVALID = object()
+
+
+def _setting(key: str, value: Any, line: int | None, at: Report) -> Any:
+    """The table's ``parse_file`` of ``key``; a problem (and _INVALID) when it refuses."""
+    try:
+        return BY_KEY[key].parse_file(value)
+    except ValueError as exc:
+        at(line, f"{key} must be {exc}, not {show(value)}")
+        return _INVALID
 
 
 def _entry(
@@ -188,12 +196,8 @@ def _entry(
     settings = dict(defaults)
     settings.pop("type", None)
     for key in SETTING_KEYS:
-        if key in table:
-            setting = filesettings.FILE_SETTINGS[key]
-            try:
-                settings[key] = setting.parse(table[key])
-            except ValueError:
-                wrong(key, setting.expected)
+        if key in table and (value := _setting(key, table[key], line(key), at)) is not _INVALID:
+            settings[key] = value
     password = _password(table, kind, env, line, wrong, at)
     membership = _membership(table, kind, section, layout, line, wrong, at)
     if not isinstance(name, str) or not name.strip():

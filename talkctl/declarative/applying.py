@@ -28,6 +28,7 @@ from talkctl.declarative.membership import (
     plan_membership,
 )
 from talkctl.errors import InContext, NotFound, TalkctlError
+from talkctl.settings import FieldChange
 
 
 class MembershipIO(Protocol):
@@ -106,41 +107,20 @@ class ConversationPlan:
         changed = self.settings.changes or self.membership.changes or self.renamed_from
         return "update" if changed else "unchanged"
 
-    def changes(self) -> list[dict[str, Any]]:
-        """The result record's ``changes``: settings, then membership (field / from / to)."""
-        found: list[dict[str, Any]] = []
-        if self.renamed_from is not None:
-            found.append({"field": "name", "from": self.renamed_from, "to": self.entry.name})
-        for change in self.settings.changes:
-            found.append({"field": change.field, "from": change.before or None, "to": change.after})
-        return found + [c.to_change() for c in self.membership.changes]
-
-    def lines(self) -> list[str]:
-        """The plan as text: ``field: a → b``, ``+ alice``, ``moderator - carol``, notes."""
-        text = []
-        for change in self.changes()[: len(self.changes()) - len(self.membership.changes)]:
-            before = change["from"]
-            text.append(
-                f"{change['field']}: {change['to']}"
-                if before is None
-                else f"{change['field']}: {before} → {change['to']}"
-            )
-        text += [c.text for c in self.membership.changes]
-        return text + [f"({note})" for note in self.membership.notes]
+    def changes(self) -> list[FieldChange]:
+        """The settings' changes (a rename first), as the result record lists them."""
+        renamed = [FieldChange("name", self.renamed_from, self.entry.name)]
+        return (renamed if self.renamed_from is not None else []) + list(self.settings.changes)
 
 
 def wanted_of(entry: Entry) -> converge.Wanted:
-    settings = entry.settings
     kinds = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
     return converge.Wanted(
         name=entry.name,
         type=kinds[entry.type] if entry.type else None,
-        description=settings.get("description"),
-        read_only=settings.get("read_only"),
         password=entry.password,
         rotate_password=entry.rotate_password,
-        favorite=settings.get("favorite"),
-        notify=settings.get("notify"),
+        settings=dict(entry.settings),
     )
 
 
@@ -215,7 +195,7 @@ def execute(
         assert plan.current is not None
         return Done(plan.current.token, plan.current, steps)
     outcome = converge.execute(api, plan.settings)
-    steps += [c.field for c in plan.settings.changes]
+    steps += [c.field for c in plan.settings.changes if c.field != "type" or plan.current]
     done = Done(outcome.token, outcome.conversation, steps)
     if io is not None and plan.membership.changes:
         _membership(io, done.token, plan.membership, steps)

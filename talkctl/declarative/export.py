@@ -13,25 +13,22 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.declarative.filesettings import FILE_SETTINGS, LISTABLE, NOTIFY, show_duration
 from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
+from talkctl.settings import SETTINGS
 
 HEADER = (
     "# Conversations as code: written by 'talkctl export'.\n"
     "# Check with 'talkctl apply FILE --dry-run' (it reports every conversation unchanged),\n"
     "# then edit and apply. This file holds user ids and e-mail addresses: keep it private.\n"
 )
-_LISTABLE_NAMES = {v: k for k, v in LISTABLE.items()}
-_NOTIFY_NAMES = {v: k for k, v in NOTIFY.items()}
 _UNMANAGED: dict[int, str] = {
     ConversationType.ONE_TO_ONE: "a one-to-one conversation",
     ConversationType.FORMER_ONE_TO_ONE: "a former one-to-one conversation",
@@ -54,36 +51,28 @@ def skip_reason(conversation: Conversation, *, moderated_only: bool) -> str | No
     return None
 
 
-def _lobby(raw: Mapping[str, Any]) -> bool | datetime:
-    if raw.get("lobbyState") != 1:
-        return False
-    timer = raw.get("lobbyTimer")
-    if isinstance(timer, int) and timer > 0:
-        return datetime.fromtimestamp(timer, timezone.utc)
-    return True
-
-
-# setting key → how to read its file value from the server's object (None: not reported)
-READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "description": lambda raw: (
-        raw["description"] if isinstance(raw.get("description"), str) else None
-    ),
-    "read_only": lambda raw: raw["readOnly"] == 1 if "readOnly" in raw else None,
-    "listable": lambda raw: _LISTABLE_NAMES.get(raw["listable"]) if "listable" in raw else None,
-    "lobby": lambda raw: _lobby(raw) if "lobbyState" in raw else None,
-    "message_expiration": lambda raw: (
-        show_duration(raw["messageExpiration"])
-        if isinstance(raw.get("messageExpiration"), int)
-        else None
-    ),
-    "archived": lambda raw: bool(raw["isArchived"]) if "isArchived" in raw else None,
-    "favorite": lambda raw: bool(raw["isFavorite"]) if "isFavorite" in raw else None,
-    "notify": lambda raw: (
-        _NOTIFY_NAMES.get(Conversation(raw).effective_notification_level)
-        if "notificationLevel" in raw
-        else None
-    ),
+# setting key → the field of the server's object that reports it (not reported: not written)
+REPORTED = {
+    "description": "description",
+    "read_only": "readOnly",
+    "listable": "listable",
+    "lobby": "lobbyState",
+    "message_expiration": "messageExpiration",
+    "archived": "isArchived",
+    "favorite": "isFavorite",
+    "notify": "notificationLevel",
 }
+
+
+def settings_of(conversation: Conversation) -> dict[str, Any]:
+    """Every setting the server reports, as an apply file writes it (the one table's
+    ``read`` and ``to_file``)."""
+    raw = conversation.raw
+    return {
+        setting.key: setting.to_file(setting.read(conversation))
+        for setting in SETTINGS
+        if REPORTED.get(setting.key, setting.key) in raw
+    }
 
 
 @dataclass
@@ -112,14 +101,11 @@ def password_variable(conversation: Conversation) -> str:
 
 def conversation_table(item: Exported) -> str:
     conversation = item.conversation
-    raw = conversation.raw
     parts = ["[[conversation]]\n", _line("name", conversation.name)]
     parts.append(_line("token", conversation.token))
     parts.append(_line("type", conversation.type_name))
-    for key, read in READERS.items():
-        value = read(raw) if key in FILE_SETTINGS else None
-        if value is not None:
-            parts.append(_line(key, value))
+    for key, value in settings_of(conversation).items():
+        parts.append(_line(key, value))
     if conversation.has_password:
         parts.append(
             "# The password cannot be read back: to manage it, set this variable and uncomment.\n"

@@ -139,3 +139,19 @@ def test_change_records() -> None:
         {"field": "moderators", "from": None, "to": "alice"},
         {"field": "participants", "from": "bob", "to": None},
     ]
+
+
+def test_the_declarative_package_imports_neither_typer_nor_rich() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import talkctl.declarative.applyfile, talkctl.declarative.applying\n"
+        "import talkctl.declarative.export, talkctl.declarative.membership\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

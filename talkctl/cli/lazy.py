@@ -16,6 +16,10 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
     "api": ("talkctl.cli.api_cmd:api_app", "Send an authenticated OCS request: the way out."),
+    "participant": (
+        "talkctl.cli.participant:participant_app",
+        "List, add, remove, promote and demote the participants of a conversation.",
+    ),
 }
 
 

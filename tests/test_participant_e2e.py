@@ -53,6 +53,12 @@ def test_list_table_json_role_and_fields(
 def test_list_unknown_conversation_is_3(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
     result = run("participant", "list", "No such chat")
     assert result.code == 3, result
+    gone = fake_talk.add_room(owner="alice", name="Left since", participants={"admin": 3})
+    assert run("room", "list").code == 0  # caches the token
+    room = fake_talk.state.rooms[gone]
+    fake_talk.state.remove_attendee(room, room.attendee_of("admin"))  # type: ignore[arg-type]
+    cached = run("participant", "list", gone)  # a cached token: the server says 404
+    assert cached.code == 3 and "not a participant" in cached.stderr
 
 
 def test_add_users_groups_and_unchanged(
@@ -150,7 +156,7 @@ def test_teams_and_federated_on_talk22(
     assert post.form == {"newParticipant": "friends", "source": "teams"}
     assert run("participant", "add", team, "zoe@far.example", "--federated").code == 0
     assert "federated_users/zoe@far.example" in fake_talk.room(team)["participants"]
-    removed = run("participant", "remove", team, "Friends", "--team", "--yes")
+    removed = run("participant", "remove", team, "Friends", "--circle", "--yes")
     assert removed.code == 0, removed
     assert "circles/friends" not in fake_talk.room(team)["participants"]
 

@@ -41,7 +41,9 @@ GroupOption = Annotated[bool, typer.Option("--group", help="The IDs are groups."
 EmailOption = Annotated[
     bool, typer.Option("--email", help="The IDs are e-mail addresses (guests invited by mail).")
 ]
-TeamOption = Annotated[bool, typer.Option("--team", help="The IDs are teams (circles).")]
+TeamOption = Annotated[
+    bool, typer.Option("--team", "--circle", help="The IDs are teams (circles; --circle too).")
+]
 FederatedOption = Annotated[
     bool, typer.Option("--federated", help="The IDs are federated users (user@server).")
 ]

@@ -132,16 +132,13 @@ def list_(
     Example: talkctl participant list "Team chat"
     Example: talkctl participant list "Team chat" --role moderator --json
     """
-    from talkctl.api.participants import ParticipantsApi
-    from talkctl.cli.participant.cache import save_participants
+    from talkctl.cli.participant.run import open_run
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     wanted = parse_roles(roles or [])
     chosen = parse_fields(fields)
-    target = factory.resolver.resolve(conv)
-    people = ParticipantsApi(factory.client).list(target.token)
-    save_participants(factory.cache, target.token, people)
+    people = open_run(factory, conv).index.participants
     if wanted:
         people = [p for p in people if p.role in wanted]
     ParticipantRenderer(factory.environment, output).participants(people, chosen)

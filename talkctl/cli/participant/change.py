@@ -199,7 +199,7 @@ def remove(
     kind = kind_of(group, email, team, federated)
 
     def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind, run.target.label)
+        found = run.index.get(ref, kind)
         if run.is_me(found):
             raise UsageError(
                 f"{ref!r} is you: use 'talkctl room leave {run.target.token}' to leave "
@@ -237,7 +237,7 @@ def promote(
     kind = kind_of(group, email, team, federated)
 
     def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind, run.target.label)
+        found = run.index.get(ref, kind)
         if found.is_moderator:
             return Item(ref, run.target, "unchanged", found, note=f"already {found.role}")
         item = Item(ref, run.target, "promote", found)
@@ -272,7 +272,7 @@ def demote(
     kind = kind_of(group, email, team, federated)
 
     def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind, run.target.label)
+        found = run.index.get(ref, kind)
         if not found.is_moderator:
             return Item(ref, run.target, "unchanged", found, note="no moderator")
         item = Item(ref, run.target, "demote", found)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from talkctl.api.participants import KINDS, Participant
-from talkctl.errors import Ambiguous, Candidate, NotFound, UsageError
+from talkctl.errors import Candidate, NotFound, UsageError
+from talkctl.resolve import Index
 
 ATTENDEE_PREFIX = "attendee:"
 
@@ -56,45 +57,46 @@ def describe(participant: Participant) -> str:
 
 
 class ParticipantIndex:
-    """One participant listing, indexed for resolving IDs (N IDs cost N + M, not N x M)."""
+    """One participant listing; IDs resolve per kind through the generic ``Index`` (ids, then
+    exact display names after NFC normalization; N IDs cost N + M, not N x M)."""
 
-    def __init__(self, participants: Sequence[Participant]) -> None:
+    def __init__(self, participants: Sequence[Participant], conversation: str = "") -> None:
         self.participants = list(participants)
+        self.conversation = conversation
         self.by_attendee: dict[int, Participant] = {}
-        self.by_id: dict[tuple[str, str], Participant] = {}
-        self.by_name: dict[tuple[str, str], list[Participant]] = {}
         for p in self.participants:
             if p.attendee_id is not None:
                 self.by_attendee.setdefault(p.attendee_id, p)
-            self.by_id.setdefault((p.kind, p.match_id), p)
-            if p.display_name:
-                self.by_name.setdefault((p.kind, p.display_name), []).append(p)
+        self._kinds: dict[str, Index[Participant]] = {}
 
-    def find(self, ref: str, kind: str) -> Participant | None:
-        """The participant ``ref`` names, None when none does; Ambiguous for several."""
+    def _index(self, kind: str) -> Index[Participant]:
+        if kind not in self._kinds:
+            label = KINDS[kind].label
+            self._kinds[kind] = Index(
+                f"{label} in {self.conversation}" if self.conversation else label,
+                [p for p in self.participants if p.kind == kind],
+                ids=lambda p: (p.match_id,),
+                names=lambda p: (p.display_name,),
+                candidate=lambda p: Candidate(p.ref, p.display_name, f"{p.kind} {p.match_id}"),
+                advice="use the id or attendee:ID",
+            )
+        return self._kinds[kind]
+
+    def get(self, ref: str, kind: str) -> Participant:
+        """The participant ``ref`` names: NotFound (exit 3), Ambiguous (exit 8)."""
         if not ref.strip():
             raise UsageError("a participant ID must not be empty")
         number = attendee_number(ref)
-        if number is not None:
-            return self.by_attendee.get(number)
-        found = self.by_id.get((kind, ref))
-        if found is not None:
-            return found
-        matches = self.by_name.get((kind, ref), [])
-        if len(matches) > 1:
-            label = KINDS[kind].label
-            raise Ambiguous(
-                label,
-                ref,
-                [Candidate(p.ref, p.display_name, f"{p.kind} {p.match_id}") for p in matches],
-                advice="use the id or attendee:ID",
-            )
-        return matches[0] if matches else None
-
-    def get(self, ref: str, kind: str, conversation: str) -> Participant:
-        """Like find, but no match is NotFound (exit 3)."""
-        found = self.find(ref, kind)
+        if number is None:
+            return self._index(kind).find(ref)
+        found = self.by_attendee.get(number)
         if found is None:
-            what = "attendee" if attendee_number(ref) is not None else KINDS[kind].label
-            raise NotFound(f"{what} in {conversation}", ref)
+            raise NotFound(f"attendee in {self.conversation}", ref)
         return found
+
+    def find(self, ref: str, kind: str) -> Participant | None:
+        """Like get, but None when nothing matches (several still raise Ambiguous)."""
+        try:
+            return self.get(ref, kind)
+        except NotFound:
+            return None

@@ -133,7 +133,8 @@ def open_run(factory: Factory, conv: str) -> Run:
             ) from exc
         raise
     save_participants(factory.cache, target.token, people)
-    return Run(factory, target, api, ParticipantIndex(people), factory.credentials.user)
+    index = ParticipantIndex(people, target.label)
+    return Run(factory, target, api, index, factory.credentials.user)
 
 
 def run_items(

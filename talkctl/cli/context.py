@@ -103,23 +103,19 @@ class Environment:
         return text
 
     def console(self, *, stderr: bool = False) -> Any:
-        """The Rich console of this run for stdout (or stderr), built once each.
+        """The one Rich console of this run for stdout (or stderr), built once each.
 
-        Markup, emoji codes and highlighting are off: text from others is printed
-        literally. Colour follows NO_COLOR; the width is the terminal's (COLUMNS).
+        Markup, emoji codes and highlighting are off and control characters in any string
+        it renders are escaped: text from others is printed literally. Colour follows
+        NO_COLOR; the width is the terminal's (or COLUMNS).
         """
         key = "stderr" if stderr else "stdout"
         console = self._consoles.get(key)
         if console is None:
-            from rich.console import Console
+            from talkctl.cli.text import literal_console
 
-            console = Console(
-                file=self.stderr if stderr else self.stdout,
-                no_color=self.no_color,
-                markup=False,
-                emoji=False,
-                highlight=False,
-                soft_wrap=False,
+            console = literal_console(
+                self.stderr if stderr else self.stdout, no_color=self.no_color
             )
             self._consoles[key] = console
         return console

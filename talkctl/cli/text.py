@@ -52,7 +52,7 @@ def protect_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-def literal_console(file: Any, *, no_color: bool) -> Any:
+def literal_console(file: Any, *, no_color: bool, force_terminal: bool | None = None) -> Any:
     """A Rich console that prints every string literally (see Environment.console)."""
     from rich.console import Console
     from rich.text import Text
@@ -70,4 +70,5 @@ def literal_console(file: Any, *, no_color: bool) -> Any:
         emoji=False,
         highlight=False,
         soft_wrap=False,
+        force_terminal=force_terminal,
     )

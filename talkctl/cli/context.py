@@ -114,9 +114,10 @@ class Environment:
         if console is None:
             from talkctl.cli.text import literal_console
 
-            console = literal_console(
-                self.stderr if stderr else self.stdout, no_color=self.no_color
-            )
+            stream = self.stderr if stderr else self.stdout
+            # stderr's console draws progress and spinners: only ever made for a terminal
+            force = True if stderr and self.stderr_isatty else None
+            console = literal_console(stream, no_color=self.no_color, force_terminal=force)
             self._consoles[key] = console
         return console
 

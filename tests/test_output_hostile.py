@@ -103,7 +103,7 @@ def test_auth_status_prints_a_display_name_with_markup_literally() -> None:
     assert "Alice [/b] (alice)" in out.getvalue()
 
 
-def test_apply_dry_run_table_prints_names_from_the_file_literally() -> None:
+def test_ensure_dry_run_table_prints_names_literally() -> None:
     out = io.StringIO()
     env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
     render_plans(env, "table", [plan_for(Wanted("rel-bob [/] [b]"), [])], single=False)

@@ -12,9 +12,12 @@ import os
 import shlex
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from talkctl.cache import AccountCache
 
 PROG_NAME = "talkctl"
 COMPLETE_VAR = "_TALKCTL_COMPLETE"
@@ -85,8 +88,8 @@ def _root_params(ctx: typer.Context) -> dict[str, Any]:
     return dict(root.params) if root.params else {}
 
 
-def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The conversations cached for the account this command line would use.
+def account_cache(ctx: typer.Context | None, environ: Mapping[str, str]) -> AccountCache | None:
+    """The cache of the account this command line would use (None: no account known).
 
     The account comes from ``--server``/``--user`` (or their TALKCTL_* variables, which typer
     has already read into the root's params), else ``--profile``/the default profile of the
@@ -111,9 +114,18 @@ def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[
             else:
                 profile = config.profile(profile_name)
             if profile is None:
-                return []
+                return None
             server, user = profile.server, profile.user
-        return AccountCache(files.cache_dir(environ), server, user).load_rooms()
+        return AccountCache(files.cache_dir(environ), server, user)
+    except Exception:  # a TAB must never print a traceback into the command line
+        return None
+
+
+def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The conversations cached for the account this command line would use."""
+    cache = account_cache(ctx, environ)
+    try:
+        return cache.load_rooms() if cache is not None else []
     except Exception:  # a TAB must never print a traceback into the command line
         return []
 

@@ -53,6 +53,33 @@ def register_shells() -> None:
     add_completion_class(QuotingBashComplete, "bash")
 
 
+# -- option values -----------------------------------------------------------------
+
+
+def complete_choices(*values: str) -> Callable[[typer.Context, str], list[str]]:
+    """Completion of an option that takes one of ``values`` (``--format``, ``--type``...)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        # "a,b,c" options: complete the last item after the comma
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in values if value.startswith(last)]
+
+    return complete
+
+
+def complete_profile(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Profile names from the config file (never the network)."""
+    from talkctl import files
+    from talkctl.accounts.config import load_config
+
+    try:
+        config = load_config(files.config_dir(os.environ))
+    except Exception:  # a TAB must never print a traceback into the command line
+        return []
+    return [name for name in sorted(config.profiles) if name.startswith(incomplete)]
+
+
 # -- CONV arguments ----------------------------------------------------------------
 
 

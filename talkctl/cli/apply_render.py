@@ -59,7 +59,6 @@ def _action(record: Record) -> str:
 
 
 def _table(env: Environment, records: list[Record]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -72,7 +71,7 @@ def _table(env: Environment, records: list[Record]) -> None:
             Text(_action(record)),
             Text(literal("\n".join(lines(record)))),
         )
-    Console(file=env.stdout, no_color=env.no_color, highlight=False).print(table)
+    env.console().print(table)  # the run's one console: literal text
     env.stdout.flush()
 
 

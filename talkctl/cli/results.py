@@ -242,18 +242,18 @@ class ResultRenderer:
         else:
             self._lines(results)
         env.stdout.flush()
+        if results.single:
+            first = records[0] if records else None
+            if first is not None and not first.ok:
+                env.stderr.write(f"talkctl: error: {first.error}\n")
+            elif first is not None and results.dry_run:
+                env.message(summary(results))
+            return
         if self.fmt != "table" or results.dry_run:
             for record in records:
                 if not record.ok:
                     env.message(f"{record.outcome}\t{record.label}\t{record.error}")
-        if results.single:
-            first = records[0] if records else None
-            if first is not None and not first.ok and not results.dry_run:
-                env.stderr.write(f"talkctl: error: {first.error}\n")
-            elif first is not None and results.dry_run:
-                env.message(summary(results))
-        else:
-            env.message(summary(results))
+        env.message(summary(results))
 
     def _rows(self, records: list[Record]) -> None:
         rows = [[_cell(r, k) for k in CSV_KEYS] for r in records]

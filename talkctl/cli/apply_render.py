@@ -39,7 +39,6 @@ def render(env: Environment, fmt: str, records: list[Record], *, dry_run: bool) 
 
 
 def _table(env: Environment, records: list[Record]) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -53,7 +52,7 @@ def _table(env: Environment, records: list[Record]) -> None:
             Text(record.action),
             Text(literal("\n".join(lines))),
         )
-    Console(file=env.stdout, no_color=env.no_color, highlight=False).print(table)
+    env.console().print(table)  # the run's one console: literal text
     env.stdout.flush()
 
 

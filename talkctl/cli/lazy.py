@@ -17,6 +17,10 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
     "export": ("talkctl.cli.export:export_app", "Write an apply file from the conversations."),
     "api": ("talkctl.cli.api_cmd:api_app", "Send an authenticated OCS request: the way out."),
+    "participant": (
+        "talkctl.cli.participant:participant_app",
+        "List, add, remove, promote and demote the participants of a conversation.",
+    ),
 }
 
 

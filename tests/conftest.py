@@ -19,6 +19,7 @@ from clirunner import TalkctlRunner
 from hypothesis import settings
 
 from talkctl.sandbox import FakeTalkServer, seed_new_states
+from talkctl.sandbox.state import seeded_states
 
 settings.register_profile("talkctl-deterministic", derandomize=True, database=None)
 settings.load_profile("talkctl-deterministic")
@@ -48,9 +49,10 @@ test_seed.__test__ = False  # type: ignore[attr-defined]
 def sandbox_seed(request: pytest.FixtureRequest) -> Iterator[int]:
     """Seeds every fake server this test creates without a seed of its own."""
     seed = test_seed(request.config, request.node.nodeid)
-    request.node.stash[SEED_KEY] = seed
     seed_new_states(seed)
     yield seed
+    if seeded_states():  # the report names the seed of tests that started a fake server
+        request.node.stash[SEED_KEY] = seed
     seed_new_states(None)
 
 

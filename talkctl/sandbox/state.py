@@ -20,6 +20,7 @@ AVATAR_VERSIONS = {GROUP: "d663b3a8", PUBLIC: "0fc7b73c"}  # as recorded on Talk
 
 
 _default_seeds: Iterator[int] | None = None
+_seeded = 0
 
 
 def now() -> int:
@@ -30,8 +31,14 @@ def seed_new_states(seed: int | None) -> None:
     """Seed every State created from now on without a seed of its own with ``seed``,
     ``seed + 1``, ... (test suites call this once per test, so that each test sees the same
     tokens, ids and passwords on every run); ``None`` makes them random again."""
-    global _default_seeds
+    global _default_seeds, _seeded
     _default_seeds = None if seed is None else itertools.count(seed)
+    _seeded = 0
+
+
+def seeded_states() -> int:
+    """How many States took their seed from :func:`seed_new_states` since it was called."""
+    return _seeded
 
 
 @dataclass
@@ -147,8 +154,10 @@ class State:
     """All mutable server state; every access happens under ``lock``."""
 
     def __init__(self, seed: int | None = None) -> None:
+        global _seeded
         if seed is None and _default_seeds is not None:
             seed = next(_default_seeds)
+            _seeded += 1
         self.seed = seed
         self.lock = threading.RLock()
         self.rng = random.Random(seed)

@@ -15,6 +15,7 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "auth": ("talkctl.cli.auth:auth_app", "Log in, show, list, switch and log out of accounts."),
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
+    "sandbox": ("talkctl.cli.sandbox:sandbox_app", "Run a local fake Talk server to try things."),
 }
 
 

@@ -21,16 +21,10 @@ from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.options import factory_of, finish
-from talkctl.cli.output import (
-    BatchResult,
-    ConversationDetail,
-    ItemResult,
-    Plan,
-    Removal,
-    Renderer,
-    choose_format,
-)
+from talkctl.cli.output import ConversationDetail, choose_format
 from talkctl.cli.progress import ProgressReporter
+from talkctl.cli.results import BatchResult, ItemResult, Plan, Removal
+from talkctl.cli.results import ResultRenderer as Renderer
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.exit_codes import ExitStatus
 from talkctl.resolve import Target

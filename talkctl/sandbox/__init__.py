@@ -7,7 +7,10 @@
                      headers={"Accept": "application/json"})
 
 Users admin, alice, bob (password "<user>-password"); groups "admin" {admin} and
-"staff" {admin, alice, bob}.  Answers follow the recorded Talk 22 answers in
+"staff" {admin, alice, bob}; ``add_team`` and ``add_subadmin`` add teams (circles) and group
+sub-admins.  Besides Talk it answers the provisioning API for users and groups
+(handlers_provisioning.py) and creates with settings and participants in one request
+(handlers_create_all.py).  Answers follow the recorded Talk 22 answers in
 talkctl/sandbox/recordings/talk22 and the Talk docs for older profiles.  Only the standard
 library is used.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import handlers_create_all as create_all
 from .context import Ctx
 from .ocs import Ocs, fail
 from .state import GROUP, ONE_TO_ONE, OWNER, PUBLIC, USER
@@ -82,14 +83,32 @@ def create_room(ctx: Ctx) -> Ocs:
         problem = password_policy(password) if password else None
         if problem:
             return fail(400, {"error": "password", "message": problem})
+    settings: dict[str, int | str] = {}
+    if ctx.profile.has("conversation-creation-all"):
+        problem = create_all.read_settings(ctx, settings)
+        if problem is not None:
+            return _create_error(ctx, 400, problem)
     room = ctx.state.create_room(
-        room_type, name, ctx.user, object_type=object_type, object_id=object_id
+        room_type, name, ctx.user, object_type=object_type, object_id=object_id, message=False
     )
     room.password = password or None
+    create_all.apply_settings(room, settings)
+    ctx.state.system_message(
+        room, ctx.user, "conversation_created", "{actor} created the conversation"
+    )
     if invite:
         ctx.state.add_attendee(room, invite, USER, actor_type="groups")
         for member in members:
             ctx.state.add_attendee(room, member, USER)
+    invalid = (
+        create_all.add_participants(ctx, room)
+        if ctx.profile.has("conversation-creation-all")
+        else {}
+    )
+    if invalid:
+        answer = ctx.room(room, 202)
+        answer.data["invalidParticipants"] = invalid
+        return answer
     return ctx.room(room, 201)
 
 

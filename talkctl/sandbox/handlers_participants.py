@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from .context import Ctx
 from .ocs import Ocs, fail, fail_null, ok
+from .profiles import Profile
 from .state import (
     CHANGELOG,
     FORMER_ONE_TO_ONE,
@@ -24,6 +28,7 @@ from .state import (
 from .views import participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def list_participants(ctx: Ctx) -> Ocs:
@@ -42,6 +47,35 @@ def list_participants(ctx: Ctx) -> Ocs:
     )
 
 
+def sources(profile: Profile) -> dict[str, str]:
+    """``source`` names of POST .../participants on this release -> the kind they add.
+
+    From the enums of openapi-talk22.json (users, groups, circles, emails, federated_users,
+    phones, teams) and openapi-talk18.0.14.json (users, groups, circles, emails, remotes,
+    phones); Talk 19/20 are assumed to take Talk 18's names, servers before Talk 18 the ones
+    their capabilities announce (a documented guess: no openapi exists for them).
+    """
+    out = {"users": "users"}
+    if profile.has("invite-groups-and-mails"):
+        out.update(groups="groups", emails="emails")
+    if profile.has("circles-support"):
+        out["circles"] = "circles"
+        if profile.talk >= (21, 0):
+            out["teams"] = "circles"
+    if profile.talk >= (21, 0):
+        out["federated_users"] = "federated_users"
+    elif profile.talk >= (18, 0):
+        out["remotes"] = "federated_users"
+    if 4 in profile.apis:
+        out["phones"] = "phones"
+    return out
+
+
+def email_actor_id(address: str) -> str:
+    """An e-mail invitee's actorId: the sha256 of the address (as recorded on Talk 22)."""
+    return hashlib.sha256(address.encode()).hexdigest()
+
+
 def add_participant(ctx: Ctx) -> Ocs:
     found = ctx.lookup(moderator=True)
     if isinstance(found, Ocs):
@@ -50,29 +84,50 @@ def add_participant(ctx: Ctx) -> Ocs:
     new, source = ctx.str_param("newParticipant"), ctx.str_param("source") or "users"
     if room.type in LOCKED_TYPES:
         return ctx.error(400, "room-type")
-    if source == "users":
+    kind = sources(ctx.profile).get(source)
+    if kind is None:
+        return ctx.error(400, "source")
+    problem = add_member(ctx, room, kind, new)
+    if problem is not None:
+        return problem
+    if kind == "emails" and room.type == GROUP:
+        room.type = PUBLIC  # recorded: talk22-membership/participant-add-email-200.json
+        return ok({"type": PUBLIC})
+    return ok([])
+
+
+def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
+    """Add one participant of ``kind``; an error answer, or None when added (or already in).
+
+    Users, groups (the group and each member) and e-mails as recorded on Talk 22; teams
+    (a circle attendee plus its members, like groups), federated users (an attendee
+    ``federated_users`` named by the cloud id, no invitation sent) and phones (501, no SIP
+    dial-out configured) follow openapi-talk22.json: guesses, nothing recorded.
+    """
+    if kind == "users":
         if new not in ctx.state.users:
             return ctx.error(404, "new-participant")
         _add_user(ctx, room, new)
-    elif source == "groups":
-        group = ctx.state.groups.get(new)
-        if group is None:
+    elif kind in ("groups", "circles"):
+        found = (ctx.state.groups if kind == "groups" else ctx.state.teams).get(new)
+        if found is None:
             return ctx.error(404, "new-participant")
-        ctx.state.add_attendee(room, new, USER, actor_type="groups")
-        for member in sorted(group[1]):
+        ctx.state.add_attendee(room, new, USER, actor_type=kind)
+        for member in sorted(found[1]):
             _add_user(ctx, room, member)
-    elif source == "emails":
-        if "@" not in new:
+    elif kind == "emails":
+        if not EMAIL.fullmatch(new):
             return ctx.error(400, "new-participant")
-        ctx.state.add_attendee(room, new, GUEST, actor_type="emails")
-        if room.type == GROUP:
-            room.type = PUBLIC
-            return ok({"type": PUBLIC})
-    elif source in ("circles", "teams"):
-        return ctx.error(404, "new-participant")
+        att = ctx.state.add_attendee(room, email_actor_id(new), GUEST, actor_type="emails")
+        att.invited_actor_id, att.display_name = new, ""
+    elif kind == "federated_users":
+        user, _, host = new.rpartition("@")
+        if not user or not host or host in ctx.srv.url:
+            return ctx.error(400, "cloud-id")
+        ctx.state.add_attendee(room, new, USER, actor_type="federated_users")
     else:
-        return ctx.error(400, "source")
-    return ok([])
+        return ctx.error(501, "sip")
+    return None
 
 
 def _add_user(ctx: Ctx, room: Room, user: str) -> None:
@@ -123,6 +178,9 @@ def _null_or_empty(ctx: Ctx, status: int) -> Ocs:
 
 
 def promote(ctx: Ctx) -> Ocs:
+    """POST .../moderators: attendeeId on API v3+ (recorded on Talk 22); v1/v2 took the user
+    id as ``participant`` (a documented guess: the shared spec describes v3+ only). Refusals
+    follow participant.md: owner 403, not a user or guest 400, unknown 404."""
     found = ctx.lookup(moderator=True)
     if isinstance(found, Ocs):
         return found
@@ -132,6 +190,8 @@ def promote(ctx: Ctx) -> Ocs:
         return _null_or_empty(ctx, 404)
     if target.participant_type == OWNER:
         return _null_or_empty(ctx, 403)
+    if target.actor_type in ("groups", "circles"):
+        return _null_or_empty(ctx, 400)  # a guess from the docs: not a user nor a guest
     promoted = {USER: MODERATOR, USER_SELF_JOINED: MODERATOR, GUEST: GUEST_MODERATOR}
     if target.participant_type not in promoted:
         return _null_or_empty(ctx, 400)
@@ -147,6 +207,7 @@ def promote(ctx: Ctx) -> Ocs:
 
 
 def demote(ctx: Ctx) -> Ocs:
+    """DELETE .../moderators, like promote; yourself or the owner 403, not a moderator 400."""
     found = ctx.lookup(moderator=True)
     if isinstance(found, Ocs):
         return found
@@ -156,6 +217,8 @@ def demote(ctx: Ctx) -> Ocs:
         return _null_or_empty(ctx, 404)
     if target is me or target.participant_type == OWNER:
         return _null_or_empty(ctx, 403)
+    if target.actor_type in ("groups", "circles"):
+        return _null_or_empty(ctx, 400)  # a guess from the docs: not a moderator
     demoted = {MODERATOR: USER, GUEST_MODERATOR: GUEST}
     if target.participant_type not in demoted:
         return _null_or_empty(ctx, 400)
@@ -171,6 +234,9 @@ def demote(ctx: Ctx) -> Ocs:
 
 
 def remove_attendee(ctx: Ctx) -> Ocs:
+    """DELETE .../attendees (v3+, recorded) or .../participants with ``participant`` (v1/v2, a
+    guess). The owner 403 ``owner``, yourself as last moderator 400 ``last-moderator``, as in
+    openapi-talk22.json; removing a group leaves its members in (as Talk does)."""
     found = ctx.lookup(moderator=True)
     if isinstance(found, Ocs):
         return found

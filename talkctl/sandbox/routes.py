@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
+from . import handlers_provisioning as prov
 from . import handlers_rooms as rooms
 from .context import Ctx
 from .ocs import Ocs, Response
@@ -90,6 +91,17 @@ CORE_ROUTES = [
     _r("POST", "/index.php/login/v2/poll", core.login_poll, auth=False),
     _r("GET", "/index.php/login/v2/flow/[A-Za-z0-9]+", core.login_page, auth=False),
     _r("GET", "/status.php", core.status, auth=False),
+    _r("GET", "/ocs/v2.php/cloud/users", prov.list_users),
+    _r("POST", "/ocs/v2.php/cloud/users", prov.create_user),
+    _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+", prov.delete_user),
+    _r("GET", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.user_groups),
+    _r("POST", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.add_to_group),
+    _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.remove_from_group),
+    _r("GET", "/ocs/v2.php/cloud/groups", prov.list_groups),
+    _r("POST", "/ocs/v2.php/cloud/groups", prov.create_group),
+    _r("DELETE", "/ocs/v2.php/cloud/groups/[^/]+", prov.delete_group),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users", prov.group_members),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users/details", prov.group_members_details),
 ]
 
 

@@ -133,6 +133,15 @@ class FakeTalkServer:
     def add_group(self, group: str, members: list[str], display_name: str | None = None) -> None:
         self.state.add_group(group, members, display_name)
 
+    def add_subadmin(self, user: str, group: str) -> None:
+        """Make ``user`` a sub-admin of ``group`` (may read and change its members)."""
+        with self.state.lock:
+            self.state.subadmins.setdefault(group, set()).add(user)
+
+    def add_team(self, team: str, members: list[str], display_name: str | None = None) -> None:
+        """A team (circle) of the Circles app: its id, members and display name."""
+        self.state.add_team(team, members, display_name or team)
+
     def password_of(self, user: str) -> str:
         return self.state.users[user].password
 

@@ -78,6 +78,8 @@ class Attendee:
     last_read_message: int = 0
     unread_messages: int = 0
     unread_mention: bool = False
+    invited_actor_id: str = ""  # e-mail invitees: the address (actor_id is its sha256)
+    display_name: str | None = None  # None: the user's, group's or team's name
 
 
 @dataclass
@@ -166,6 +168,8 @@ class State:
         self.session_rng = random.Random(self.rng.random())
         self.users: dict[str, User] = {}
         self.groups: dict[str, tuple[str, set[str]]] = {}  # id -> (display name, members)
+        self.teams: dict[str, tuple[str, set[str]]] = {}  # circles: id -> (name, members)
+        self.subadmins: dict[str, set[str]] = {}  # group id -> its sub-admins
         self.app_passwords: dict[str, str] = {}  # app password -> user id
         self.rooms: dict[str, Room] = {}
         self.user_rooms: dict[str, set[str]] = {}  # user id -> tokens (index)
@@ -188,6 +192,31 @@ class State:
     ) -> None:
         with self.lock:
             self.groups[group] = (display_name or group, set(members))
+
+    def add_team(self, team: str, members: list[str] | set[str], display_name: str) -> None:
+        with self.lock:
+            self.teams[team] = (display_name, set(members))
+
+    def is_admin(self, user: str | None) -> bool:
+        admins = self.groups.get("admin")
+        return user is not None and admins is not None and user in admins[1]
+
+    def delete_user(self, user: str) -> None:
+        """The user leaves every group and conversation (deleted with the last user)."""
+        with self.lock:
+            for _name, members in list(self.groups.values()) + list(self.teams.values()):
+                members.discard(user)
+            for admins in self.subadmins.values():
+                admins.discard(user)
+            for room in self.rooms_of(user):
+                att = room.attendee_of(user)
+                if att is not None:
+                    self.remove_attendee(room, att)
+                if not room.user_ids():
+                    self.delete_room(room)
+            self.app_passwords = {k: v for k, v in self.app_passwords.items() if v != user}
+            self.users.pop(user, None)
+            self.user_rooms.pop(user, None)
 
     def groups_of(self, user: str) -> list[str]:
         return sorted(g for g, (_, members) in self.groups.items() if user in members)

@@ -215,10 +215,7 @@ def participant_view(
     state: State, profile: Profile, api: int, room: Room, att: Attendee, viewer_is_moderator: bool
 ) -> dict[str, Any]:
     is_mod = att.participant_type in MODERATOR_TYPES
-    if att.actor_type == "users":
-        display = state.display_name(att.actor_id)
-    else:
-        display = state.groups.get(att.actor_id, (att.actor_id, set()))[0]
+    display = attendee_display_name(state, att)
     full: dict[str, Any] = {
         "roomToken": room.token,
         "inCall": 0,
@@ -240,4 +237,21 @@ def participant_view(
     keys = profile.participant_keys(api)
     if not viewer_is_moderator:
         keys = [k for k in keys if k not in ("phoneNumber", "callId")]
-    return {k: full[k] for k in keys}
+    view = {k: full[k] for k in keys}
+    if att.actor_type == "emails" and api >= 3:
+        # recorded (talk22-membership/participants-list-with-email-200.json): the address is
+        # in invitedActorId, the actorId is its sha256, the display name empty
+        view["invitedActorId"] = att.invited_actor_id
+    return view
+
+
+def attendee_display_name(state: State, att: Attendee) -> str:
+    if att.display_name is not None:
+        return att.display_name
+    if att.actor_type == "users":
+        return state.display_name(att.actor_id)
+    if att.actor_type == "groups":
+        return state.groups.get(att.actor_id, (att.actor_id, set()))[0]
+    if att.actor_type == "circles":
+        return state.teams.get(att.actor_id, (att.actor_id, set()))[0]
+    return att.actor_id

@@ -128,7 +128,7 @@ def _print_plan(
     password: str | None,
 ) -> None:
     """--dry-run: say what would be created; nothing is sent."""
-    from talkctl.cli.output import ItemResult, Plan
+    from talkctl.cli.results import ItemResult, Plan, ResultRenderer
 
     action = f"would create a {type_} conversation"
     if type_ == "one-to-one":
@@ -138,4 +138,4 @@ def _print_plan(
     if password is not None:
         action += " with a password"
     plan = Plan([ItemResult(None, name, True, True, message=action)], bulk=False)
-    Renderer(factory.environment, output).render(plan)
+    ResultRenderer(factory.environment, output).render(plan)

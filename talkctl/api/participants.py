@@ -1,0 +1,229 @@
+"""The Participant API: list, add, remove, promote and demote, on API v1 to v4.
+
+API v3 and v4 address an attendee by ``attendeeId`` (``DELETE .../attendees``,
+``POST/DELETE .../moderators``; participant.md). API v1 and v2 took the user id as
+``participant`` (``DELETE .../participants``, ``.../moderators``): a documented guess, since the
+shared spec describes v3+ only; there only users can be removed, promoted or demoted.
+
+The ``source`` of an add differs by release (openapi-talk22.json against
+openapi-talk18.0.14.json): Talk 21+ takes ``teams`` and ``federated_users``, earlier releases
+``circles`` and ``remotes``. A kind the server cannot handle raises UnsupportedError before any
+request is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from talkctl.api.capabilities import NEXTCLOUD_TALK_OFFSET, Capabilities
+from talkctl.api.client import TalkClient
+from talkctl.api.conversations import room_path
+from talkctl.api.errors import ApiError, UnsupportedError
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of participant: its name, attendee ``actorType`` and what adding it needs."""
+
+    name: str  # user, group, email, team, federated
+    actor_type: str  # the attendee's actorType in a listing
+    label: str  # how to call it in a sentence
+    feature: str | None  # the capability needed to add it
+
+
+KINDS: dict[str, Kind] = {
+    "user": Kind("user", "users", "user", None),
+    "group": Kind("group", "groups", "group", "invite-groups-and-mails"),
+    "email": Kind("email", "emails", "e-mail invitee", "invite-groups-and-mails"),
+    "team": Kind("team", "circles", "team", "circles-support"),
+    "federated": Kind("federated", "federated_users", "federated user", "federation-v1"),
+}
+KIND_BY_ACTOR_TYPE = {kind.actor_type: kind.name for kind in KINDS.values()}
+# actorType values that are no kind one adds (guests joined by link, bots, ...)
+OTHER_ACTOR_TYPES = {"guests": "guest", "bots": "bot", "bridged": "bridged", "phones": "phone"}
+ROLE_NAMES = {1: "owner", 2: "moderator", 3: "user", 4: "guest", 5: "user", 6: "moderator"}
+# participantType -> its exact name (5: a user who joined by link, 6: a guest moderator)
+TYPE_NAMES = {
+    1: "owner",
+    2: "moderator",
+    3: "user",
+    4: "guest",
+    5: "self-joined user",
+    6: "guest moderator",
+}
+MODERATOR_TYPES = (1, 2, 6)
+
+
+def talk_release(capabilities: Capabilities) -> int | None:
+    """The Talk major version, from the capabilities or the Nextcloud major (Talk = NC - 10)."""
+    for version, offset in (
+        (capabilities.talk_version, 0),
+        (capabilities.nextcloud_version, NEXTCLOUD_TALK_OFFSET),
+    ):
+        head = (version or "").split(".", 1)[0]
+        if head.isdigit():
+            return int(head) - offset
+    return None
+
+
+def source_for(capabilities: Capabilities, kind: str) -> str:
+    """The ``source`` this server's release documents for ``kind``; UnsupportedError when the
+    server cannot add that kind (no request is sent)."""
+    spec = KINDS[kind]
+    if spec.feature is not None:
+        capabilities.require(spec.feature, f"adding a {spec.label}")
+    if kind in ("user", "group"):
+        return kind + "s"
+    if kind == "email":
+        return "emails"
+    modern = (talk_release(capabilities) or 0) >= 21
+    if kind == "team":
+        return "teams" if modern else "circles"
+    return "federated_users" if modern else "remotes"
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant as the server listed it; ``raw`` keeps every field for --json."""
+
+    raw: Mapping[str, Any]
+
+    def _str(self, key: str) -> str:
+        value = self.raw.get(key)
+        return value if isinstance(value, str) else ""
+
+    @property
+    def attendee_id(self) -> int | None:
+        value = self.raw.get("attendeeId")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def actor_type(self) -> str:
+        """The attendee's actorType; API v1/v2 list users by ``userId`` and guests without."""
+        if "actorType" in self.raw:
+            return self._str("actorType")
+        return "users" if self._str("userId") else "guests"
+
+    @property
+    def actor_id(self) -> str:
+        return self._str("actorId") if "actorType" in self.raw else self._str("userId")
+
+    @property
+    def match_id(self) -> str:
+        """The id a user names it by: an e-mail invitee's address (its actorId is a hash)."""
+        if self.actor_type == "emails" and self._str("invitedActorId"):
+            return self._str("invitedActorId")
+        return self.actor_id
+
+    @property
+    def kind(self) -> str:
+        """user, group, email, team, federated, guest, ... (unknown actor types as they are)."""
+        actor_type = self.actor_type
+        return KIND_BY_ACTOR_TYPE.get(actor_type) or OTHER_ACTOR_TYPES.get(actor_type, actor_type)
+
+    @property
+    def display_name(self) -> str:
+        return self._str("displayName")
+
+    @property
+    def participant_type(self) -> int:
+        value = self.raw.get("participantType")
+        return value if isinstance(value, int) else 0
+
+    @property
+    def role(self) -> str:
+        """owner, moderator, user or guest (the roles ``list --role`` filters by)."""
+        return ROLE_NAMES.get(self.participant_type, f"unknown({self.participant_type})")
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.participant_type in MODERATOR_TYPES
+
+    @property
+    def in_call(self) -> bool:
+        value = self.raw.get("inCall")
+        return isinstance(value, int) and value > 0
+
+    @property
+    def ref(self) -> str:
+        """How to name it on the command line: ``attendee:ID``, or the user id on v1/v2."""
+        if self.attendee_id is not None:
+            return f"attendee:{self.attendee_id}"
+        return self.actor_id
+
+
+class ParticipantsApi:
+    """The Participant API of one server."""
+
+    def __init__(self, client: TalkClient) -> None:
+        self.client = client
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.client.capabilities
+
+    @property
+    def addresses_attendees(self) -> bool:
+        """API v3+ address attendees by id; v1/v2 by user id."""
+        return self.capabilities.api_version >= 3
+
+    def list(self, token: str) -> list[Participant]:
+        response = self.client.spreed("GET", room_path(token, "/participants"))
+        data = response.data if isinstance(response.data, list) else []
+        return [Participant(item) for item in data if isinstance(item, dict)]
+
+    def add(self, token: str, actor_id: str, kind: str = "user") -> int | None:
+        """Add ``actor_id`` of ``kind``; the conversation's new type when it changed (an
+        e-mail invitee turns a group conversation public), else None. Adding someone who is
+        in already succeeds without a change: the answer is the same ``data: []``."""
+        source = source_for(self.capabilities, kind)
+        response = self.client.spreed(
+            "POST",
+            room_path(token, "/participants"),
+            data={"newParticipant": actor_id, "source": source},
+            repeatable=True,  # adding twice is harmless: the second add changes nothing
+        )
+        data = response.data
+        if isinstance(data, dict) and isinstance(data.get("type"), int):
+            return int(data["type"])
+        return None
+
+    def _target(self, participant: Participant, what: str) -> dict[str, Any]:
+        if self.addresses_attendees:
+            if participant.attendee_id is None:
+                raise UnsupportedError(f"{what}: the server listed no attendee id", "attendeeId")
+            return {"attendeeId": participant.attendee_id}
+        if participant.actor_type != "users":
+            raise UnsupportedError(
+                f"{what} a {participant.kind}: not supported by this server "
+                f"({self.capabilities.describe_server()}): API v{self.capabilities.api_version} "
+                "addresses users only",
+                "conversation-v3",
+            )
+        return {"participant": participant.actor_id}
+
+    def remove(self, token: str, participant: Participant) -> None:
+        """Remove an attendee. A retried remove that answers 404 has succeeded: an earlier
+        attempt removed it but its answer was lost."""
+        form = self._target(participant, "removing")
+        path = "/attendees" if self.addresses_attendees else "/participants"
+        self._send("DELETE", room_path(token, path), form, done_status=404)
+
+    def promote(self, token: str, participant: Participant) -> None:
+        """Make a user or guest a moderator (a retried promote answering 400 succeeded)."""
+        form = self._target(participant, "promoting")
+        self._send("POST", room_path(token, "/moderators"), form, done_status=400)
+
+    def demote(self, token: str, participant: Participant) -> None:
+        """Make a moderator a plain user or guest again."""
+        form = self._target(participant, "demoting")
+        self._send("DELETE", room_path(token, "/moderators"), form, done_status=400)
+
+    def _send(self, method: str, path: str, form: dict[str, Any], *, done_status: int) -> None:
+        try:
+            self.client.spreed(method, path, data=form, repeatable=True)
+        except ApiError as exc:
+            if exc.status != done_status or exc.attempts < 2:
+                raise

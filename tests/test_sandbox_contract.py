@@ -127,6 +127,7 @@ def test_demo_data_has_every_kind_of_conversation_the_tour_needs() -> None:
     _name, members = srv.state.groups["staff"]
     assert {"admin", "alice"} <= members and "carol" not in members
     assert srv.state.groups["admin"][1] == {"admin"}
+    assert srv.state.is_admin("admin") and not srv.state.is_admin("alice")
 
 
 def test_admin_always_exists_and_the_first_user_is_the_main_one() -> None:

@@ -35,6 +35,11 @@ def dump_state(state: State) -> dict[str, Any]:
                 gid: {"displayName": name, "members": sorted(members)}
                 for gid, (name, members) in state.groups.items()
             },
+            "teams": {
+                tid: {"displayName": name, "members": sorted(members)}
+                for tid, (name, members) in state.teams.items()
+            },
+            "subadmins": {gid: sorted(users) for gid, users in state.subadmins.items()},
             "appPasswords": dict(state.app_passwords),
             "rooms": [_dump_room(room) for room in state.rooms.values()],
             "counters": {
@@ -65,6 +70,10 @@ def load_state(data: Any, state: State) -> None:
             state.groups = {
                 gid: (g["displayName"], set(g["members"])) for gid, g in data["groups"].items()
             }
+            state.teams = {
+                tid: (t["displayName"], set(t["members"])) for tid, t in data["teams"].items()
+            }
+            state.subadmins = {gid: set(users) for gid, users in data["subadmins"].items()}
             state.app_passwords = {str(k): str(v) for k, v in data["appPasswords"].items()}
             state.rooms = {}
             state.user_rooms = {user: set() for user in state.users}

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import signal
 import zlib
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -54,6 +55,27 @@ def sandbox_seed(request: pytest.FixtureRequest) -> Iterator[int]:
     if seeded_states():  # the report names the seed of tests that started a fake server
         request.node.stash[SEED_KEY] = seed
     seed_new_states(None)
+
+
+def sigint_state() -> tuple[object, bool]:
+    """(SIGINT handler, SIGINT blocked): what every talkctl child inherits."""
+    return signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(
+        signal.SIG_BLOCK, []
+    )
+
+
+@pytest.fixture(autouse=True)
+def sigint_guard() -> Iterator[None]:
+    """A test that leaves SIGINT ignored or blocked in the test process fails: the talkctl
+    processes of later tests would inherit that and never see a Ctrl-C test's SIGINT."""
+    before = sigint_state()
+    assert before == (signal.default_int_handler, False), f"SIGINT already changed: {before}"
+    yield
+    after = sigint_state()
+    if after != before:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+        pytest.fail(f"this test left SIGINT changed: {after}")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -10,9 +10,14 @@ def main() -> None:
         from talkctl.cli.completion import register_shells
 
         register_shells()
-    from talkctl.cli.app import app
+    import sys
 
-    app(prog_name="talkctl")
+    import typer
+
+    from talkctl.cli.app import app
+    from talkctl.cli.errors import run_main
+
+    sys.exit(run_main(typer.main.get_command(app)))
 
 
 if __name__ == "__main__":

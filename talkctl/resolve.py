@@ -1,6 +1,7 @@
 """CONV arguments → conversations, without ever probing tokens.
 
-A CONV is a token or an exact name (``name`` or ``displayName``, case-sensitive). A token
+A CONV is a token or an exact name (``name`` or ``displayName``, case-sensitive, compared
+after Unicode NFC normalization). A token
 found in the local cache is used as it is (one request for the change); anything else is
 resolved against one fresh listing of the user's conversations. Guessing with
 ``GET /room/{token}`` is never done: Nextcloud's brute-force protection counts every 404.
@@ -8,13 +9,17 @@ resolved against one fresh listing of the user's conversations. Guessing with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, type_name
 from talkctl.cache import AccountCache
-from talkctl.errors import AmbiguousConversation, ConversationNotFound, UsageError
+from talkctl.errors import Ambiguous, Candidate, NotFound, UsageError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,34 +85,83 @@ class Resolver:
         return ConversationIndex(conversations).match(ref)
 
 
+def normalized(name: str) -> str:
+    """A name as names are compared: Unicode NFC (a decomposed ``café`` is ``café``)."""
+    return unicodedata.normalize("NFC", name)
+
+
+class Index(Generic[T]):
+    """Items of one ``kind`` indexed by id and by name, for resolving references to them.
+
+    A reference that is an item's id wins; else it matches by name (after NFC
+    normalization); no match raises NotFound (naming the names that differ only in case:
+    "did you mean ..."), several raise Ambiguous with every candidate. Resolving N
+    references against M items costs N + M, not N x M. Participants use it as
+    conversations do: give the ids, the names and how a candidate is listed.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        items: Iterable[T],
+        *,
+        ids: Callable[[T], Iterable[str]],
+        names: Callable[[T], Iterable[str]],
+        candidate: Callable[[T], Candidate],
+        advice: str = "use the id",
+    ) -> None:
+        self.kind = kind
+        self.candidate = candidate
+        self.advice = advice
+        self.by_id: dict[str, T] = {}
+        self.by_name: dict[str, list[T]] = {}
+        self._folded: dict[str, set[str]] | None = None
+        for item in items:
+            for item_id in ids(item):
+                self.by_id.setdefault(item_id, item)
+            for name in {normalized(n) for n in names(item) if n}:
+                self.by_name.setdefault(name, []).append(item)
+
+    def find(self, ref: str) -> T:
+        item = self.by_id.get(ref)
+        if item is not None:
+            return item
+        matches = self.by_name.get(normalized(ref), [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            candidates = [self.candidate(m) for m in matches]
+            raise Ambiguous(self.kind, ref, candidates, advice=self.advice)
+        raise NotFound(self.kind, ref, suggestions=self.case_variants(ref))
+
+    def case_variants(self, ref: str) -> list[str]:
+        """The names that equal ``ref`` but for case."""
+        if self._folded is None:
+            self._folded = {}
+            for name in self.by_name:
+                self._folded.setdefault(name.casefold(), set()).add(name)
+        return sorted(self._folded.get(normalized(ref).casefold(), set()))
+
+
 class ConversationIndex:
-    """One listing indexed by token and by name: resolving N CONVs against M conversations
-    costs N + M, not N x M (a bulk of 5,000 would otherwise compare 25 million times)."""
+    """One listing of conversations by token and by name (``name`` and ``displayName``)."""
 
     def __init__(self, conversations: Sequence[Conversation]) -> None:
-        self.by_token: dict[str, Conversation] = {}
-        self.by_name: dict[str, list[Conversation]] = {}
-        for conversation in conversations:
-            self.by_token.setdefault(conversation.token, conversation)
-            names = {conversation.name, conversation.display_name}
-            for name in names:
-                self.by_name.setdefault(name, []).append(conversation)
+        self.index: Index[Conversation] = Index(
+            "conversation",
+            conversations,
+            ids=lambda c: (c.token,),
+            names=lambda c: (c.name, c.display_name),
+            candidate=conversation_candidate,
+            advice="use a token",
+        )
 
     def match(self, ref: str) -> Target:
-        conversation = self.by_token.get(ref)
-        if conversation is not None:
-            return _target(ref, conversation)
-        matches = self.by_name.get(ref, [])
-        if not matches:
-            raise ConversationNotFound(f"no conversation matches {ref!r}")
-        if len(matches) > 1:
-            candidates = [(c.token, c.display_name, c.type_name) for c in matches]
-            listed = "; ".join(f"{t} {n!r} ({k})" for t, n, k in candidates)
-            raise AmbiguousConversation(
-                f"{len(matches)} conversations are named {ref!r}: {listed}; use a token",
-                candidates,
-            )
-        return _target(ref, matches[0])
+        return _target(ref, self.index.find(ref))
+
+
+def conversation_candidate(conversation: Conversation) -> Candidate:
+    return Candidate(conversation.token, conversation.display_name, conversation.type_name)
 
 
 def _target(ref: str, conversation: Conversation) -> Target:
@@ -116,4 +170,4 @@ def _target(ref: str, conversation: Conversation) -> Target:
     )
 
 
-__all__ = ["Resolver", "Target", "type_name"]
+__all__ = ["Index", "Resolver", "Target", "normalized", "type_name"]

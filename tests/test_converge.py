@@ -11,7 +11,7 @@ import pytest
 from talkctl.api.models import Conversation
 from talkctl.declarative.applyfile import ApplyFileError, load
 from talkctl.declarative.converge import FieldChange, Wanted, parse_notify, plan_for
-from talkctl.errors import AmbiguousConversation, UsageError
+from talkctl.errors import Ambiguous, UsageError
 
 GROUP, PUBLIC = 2, 3
 
@@ -97,7 +97,7 @@ def test_exact_name_only_and_several_are_ambiguous() -> None:
     one_to_one = room("alice", type=1, displayName="Alice")
     assert plan_for(Wanted("Alice"), [one_to_one]).action == "create"  # only group/public
     assert plan_for(Wanted("team"), [room("Team")]).action == "create"  # case-sensitive
-    with pytest.raises(AmbiguousConversation, match="2 conversations are named 'Team'"):
+    with pytest.raises(Ambiguous, match="2 conversations are named 'Team'"):
         plan_for(Wanted("Team"), [room("Team"), room("Team", token="t2", type=PUBLIC)])
 
 

@@ -65,8 +65,9 @@ class TalkClient:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         repeatable: bool | None = None,
+        json_body: Mapping[str, Any] | None = None,
     ) -> OcsResponse:
-        """Call ``path`` under the negotiated spreed API base.
+        """Call ``path`` under the negotiated spreed API base (``json_body``: a JSON body).
 
         An OCS 998 (unknown path) means the server was upgraded under us: refresh the
         capabilities and send the request once more under the newly negotiated base.
@@ -80,6 +81,7 @@ class TalkClient:
                 params=params,
                 data=data,
                 repeatable=repeatable,
+                json_body=json_body,
             )
         except ApiError as exc:
             if exc.ocs_status != UNKNOWN_PATH_STATUS:
@@ -89,7 +91,12 @@ class TalkClient:
             if refreshed.base_path == capabilities.base_path:
                 raise
             response = self.transport.ocs(
-                method, refreshed.base_path + path, params=params, data=data, repeatable=repeatable
+                method,
+                refreshed.base_path + path,
+                params=params,
+                data=data,
+                repeatable=repeatable,
+                json_body=json_body,
             )
         self._check_talk_hash(response.headers)
         return response

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
-from talkctl.api.errors import ApiError
+from talkctl.api.errors import ApiError, InvalidToken, StepFailed
 from talkctl.api.models import Conversation, ConversationType
 
 # operation → (capability it needs, what to call it in "... not supported by this server")
@@ -33,9 +33,7 @@ def room_path(token: str, suffix: str = "") -> str:
     ``.`` and ``/room/..`` would name another path. No Talk token looks like that.
     """
     if token.strip(".") == "":
-        from talkctl.errors import UsageError
-
-        raise UsageError(f"{token!r} is not a conversation token")
+        raise InvalidToken(token)
     return f"/room/{quote(token, safe='')}{suffix}"
 
 
@@ -145,13 +143,10 @@ class ConversationsApi:
             try:
                 self.delete(token)
             except ApiError:
-                raise exc.finish(
-                    f"{exc.message}; the new public conversation {token} has NO password "
-                    "and could not be deleted: delete it yourself"
-                ) from None
-            raise exc.finish(
-                f"the server refused the password, nothing was created: {exc.message}"
-            ) from None
+                raise StepFailed(
+                    exc, token=token, step="password", undo="delete", undone=False
+                ) from exc
+            raise StepFailed(exc, token=token, step="password", undo="delete", undone=True) from exc
         return (protected or self.get(token)), created
 
     def publish_with_password(self, token: str, password: str) -> Conversation | None:
@@ -169,14 +164,12 @@ class ConversationsApi:
             try:
                 self.make_private(token)
             except ApiError:
-                raise exc.finish(
-                    f"{exc.message}; {token} is now public WITHOUT a password and could not "
-                    "be made private again: run 'talkctl room unpublish' on it"
-                ) from None
-            raise exc.finish(
-                f"the server refused the password, {token} stays a group conversation: "
-                f"{exc.message}"
-            ) from None
+                raise StepFailed(
+                    exc, token=token, step="password", undo="unpublish", undone=False
+                ) from exc
+            raise StepFailed(
+                exc, token=token, step="password", undo="unpublish", undone=True
+            ) from exc
 
     def rename(self, token: str, name: str) -> Conversation | None:
         return conversation_or_none(

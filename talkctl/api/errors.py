@@ -39,8 +39,8 @@ class ApiError(TalkApiError):
     ``ocs.data.message`` or ``ocs.meta.message`` when the server gave one. ``attempts`` is
     how many times the request was sent (more than 1 after retries); ``reason`` names a
     special case the status alone does not tell: "maintenance", "bruteforce",
-    "rate-limited", "outdated-client". ``final`` marks a message an operation already
-    completed with what it did (a rollback, say): callers add nothing to it.
+    "rate-limited", "outdated-client". The cli words it (``talkctl.cli.errors``), adding
+    "(after N attempts)"; callers add context by wrapping it, never by changing it.
     """
 
     def __init__(
@@ -67,14 +67,32 @@ class ApiError(TalkApiError):
         self.error = error
         self.server_message = server_message
         self.headers = headers or {}
-        self.final = False
 
-    def finish(self, message: str) -> ApiError:
-        """Set the complete message for the user (see ``final``)."""
-        self.message = message
-        self.args = (message,)
-        self.final = True
-        return self
+
+class InvalidToken(TalkApiError):
+    """A string that cannot be a conversation token; nothing was sent."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(f"{token!r} is not a conversation token")
+        self.token = token
+
+
+class StepFailed(TalkApiError):
+    """A later step of a change of several requests failed, and what was done about it.
+
+    ``cause`` is the step's error; ``step`` names it ("password"); ``undo`` is what was
+    sent to take back the earlier steps ("delete": the new conversation was deleted,
+    "unpublish": it was made a group conversation again) and ``undone`` whether that
+    worked. The exit code is the cause's; the cli says what state ``token`` is left in.
+    """
+
+    def __init__(self, cause: TalkApiError, *, token: str, step: str, undo: str, undone: bool):
+        super().__init__(f"{step} step failed: {cause}")
+        self.cause = cause
+        self.token = token
+        self.step = step
+        self.undo = undo
+        self.undone = undone
 
 
 class UnsupportedError(TalkApiError):

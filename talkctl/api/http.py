@@ -130,6 +130,7 @@ class Transport:
         data: Mapping[str, Any] | None = None,
         auth: bool = True,
         repeatable: bool | None = None,
+        json_body: Mapping[str, Any] | None = None,
     ) -> requests.Response:
         """Send one request and return the raw response (no status handling).
 
@@ -145,7 +146,12 @@ class Transport:
         session = self.session
         prepared = session.prepare_request(
             requests.Request(
-                method, url, params=params, data=data, auth=None if auth else _NoAuth()
+                method,
+                url,
+                params=params,
+                data=data,
+                json=json_body,
+                auth=None if auth else _NoAuth(),
             )
         )
         prepared.talkctl_repeatable = repeatable  # type: ignore[attr-defined]
@@ -157,6 +163,8 @@ class Transport:
             self._debug_headers(">", prepared.headers)
             if data:
                 self.debug(f">   form: {redact_form(data)}")
+            if json_body:
+                self.debug(f">   json: {redact_form(json_body)}")
         started = time.monotonic()
         self._attempts.count = 1
         with self._lock:
@@ -209,16 +217,16 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
         repeatable: bool | None = None,
+        json_body: Mapping[str, Any] | None = None,
     ) -> OcsResponse:
         """Send an OCS request and unwrap the envelope (raises ApiError on HTTP errors)."""
-        response = self.send(method, path, params=params, data=data, repeatable=repeatable)
+        response = self.send(
+            method, path, params=params, data=data, repeatable=repeatable, json_body=json_body
+        )
         try:
             return self.unwrap(response, method, path)
         except ApiError as exc:
-            exc.attempts = self.attempts
-            if exc.attempts > 1:
-                exc.message = f"{exc.message} (after {exc.attempts} attempts)"
-                exc.args = (exc.message,)
+            exc.attempts = self.attempts  # a fact the cli words: "(after N attempts)"
             raise
 
     def json(self, response: requests.Response) -> Any:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import DryRunOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 
@@ -15,7 +14,6 @@ apply_app = typer.Typer(rich_markup_mode=None)
 
 
 @apply_app.command("apply")
-@handled
 def apply(
     ctx: typer.Context,
     file: Annotated[

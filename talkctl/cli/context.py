@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from talkctl import files
 
@@ -56,14 +56,15 @@ class Environment:
     debug: bool = False
     config_dir: Path = field(default_factory=lambda: Path("."))
     cache_dir: Path = field(default_factory=lambda: Path("."))
+    _consoles: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_process(cls) -> Environment:
         env = dict(os.environ)
         return cls(
-            stdout=sys.stdout,
-            stderr=sys.stderr,
-            stdin=sys.stdin,
+            stdout=sys.stdout if sys.stdout is not None else _closed(),
+            stderr=sys.stderr if sys.stderr is not None else _closed(quiet=True),
+            stdin=sys.stdin if sys.stdin is not None else _closed(quiet=True),
             env=env,
             stdout_isatty=_isatty(sys.stdout),
             stderr_isatty=_isatty(sys.stderr),
@@ -77,12 +78,81 @@ class Environment:
         return "NO_COLOR" in self.env and self.env["NO_COLOR"] != ""
 
     def message(self, text: str) -> None:
-        """A message for the user (never data): stderr."""
+        """A message for the user (never data): stderr. Control characters in it (a name, a
+        server's words) are shown escaped on a terminal; newlines stay."""
+        if self.stderr_isatty:
+            from talkctl.cli.text import escape_controls
+
+            text = escape_controls(text, keep_newlines=True)
         self.stderr.write(text + "\n")
         self.stderr.flush()
 
     def warn(self, text: str) -> None:
         self.message(f"talkctl: warning: {text}")
+
+    def error(self, line: str) -> None:
+        """The one error line of a run (only cli/errors.py calls this)."""
+        self.message(f"talkctl: error: {line}")
+
+    def shown(self, text: str, *, stream: str = "stdout") -> str:
+        """``text`` as it may reach ``stream``: control characters escaped on a terminal."""
+        if self.stdout_isatty if stream == "stdout" else self.stderr_isatty:
+            from talkctl.cli.text import escape_controls
+
+            return escape_controls(text)
+        return text
+
+    def console(self, *, stderr: bool = False) -> Any:
+        """The Rich console of this run for stdout (or stderr), built once each.
+
+        Markup, emoji codes and highlighting are off: text from others is printed
+        literally. Colour follows NO_COLOR; the width is the terminal's (COLUMNS).
+        """
+        key = "stderr" if stderr else "stdout"
+        console = self._consoles.get(key)
+        if console is None:
+            from rich.console import Console
+
+            console = Console(
+                file=self.stderr if stderr else self.stdout,
+                no_color=self.no_color,
+                markup=False,
+                emoji=False,
+                highlight=False,
+                soft_wrap=False,
+            )
+            self._consoles[key] = console
+        return console
+
+
+def _closed(*, quiet: bool = False) -> TextIO:
+    return cast(TextIO, _ClosedStream(quiet=quiet))
+
+
+class _ClosedStream:
+    """Stands for a standard stream that was closed before talkctl started."""
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet
+
+    def write(self, text: str) -> int:
+        if self.quiet:
+            return len(text)
+        from talkctl.cli.errors import StdoutClosed
+
+        raise StdoutClosed()
+
+    def read(self, size: int = -1) -> str:
+        return ""
+
+    def readline(self, size: int = -1) -> str:
+        return ""
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 def _isatty(stream: TextIO) -> bool:

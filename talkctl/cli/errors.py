@@ -1,44 +1,64 @@
-"""The one place that turns exceptions into exit codes and one-line messages."""
+"""The one place that turns exceptions into exit codes and one-line messages.
+
+Commands raise; nothing else prints ``talkctl: error:``. :func:`guard` wraps the whole run
+at the entry point (the root command's invoke), so a command needs no decorator and an
+exception nobody expected is still one line and exit 1. Usage mistakes caught by the
+parser become one line too (:func:`usage_line`), with the hint to ``--help``.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import errno
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from talkctl.api.errors import (
-    ApiError,
-    InvalidResponseError,
-    TalkNotEnabledError,
-    TransportError,
-    UnsupportedError,
-)
 from talkctl.errors import (
-    AmbiguousConversation,
+    Ambiguous,
     ConfigError,
-    ConversationNotFound,
     CredentialsError,
+    InContext,
+    NotFound,
     TalkctlError,
     UsageError,
 )
 from talkctl.exit_codes import ExitStatus
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from talkctl.api.errors import StepFailed
 
-_BY_CLASS: tuple[tuple[type[BaseException], ExitStatus], ...] = (
-    (UsageError, ExitStatus.USAGE),
-    (ConfigError, ExitStatus.USAGE),
-    (ConversationNotFound, ExitStatus.NOT_FOUND),
-    (AmbiguousConversation, ExitStatus.AMBIGUOUS),
-    (CredentialsError, ExitStatus.AUTH),
-    (UnsupportedError, ExitStatus.REJECTED),
-    (TalkNotEnabledError, ExitStatus.REJECTED),
-    (TransportError, ExitStatus.UNAVAILABLE),
-    (InvalidResponseError, ExitStatus.ERROR),
-)
+
+def _by_class() -> tuple[tuple[type[BaseException], ExitStatus], ...]:
+    # imported here: `talkctl --help` loads this module but nothing of talkctl.api
+    from talkctl.api.errors import (
+        InvalidResponseError,
+        InvalidToken,
+        TalkNotEnabledError,
+        TransportError,
+        UnsupportedError,
+    )
+
+    return (
+        (UsageError, ExitStatus.USAGE),
+        (ConfigError, ExitStatus.USAGE),
+        (InvalidToken, ExitStatus.USAGE),
+        (NotFound, ExitStatus.NOT_FOUND),
+        (Ambiguous, ExitStatus.AMBIGUOUS),
+        (CredentialsError, ExitStatus.AUTH),
+        (UnsupportedError, ExitStatus.REJECTED),
+        (TalkNotEnabledError, ExitStatus.REJECTED),
+        (TransportError, ExitStatus.UNAVAILABLE),
+        (InvalidResponseError, ExitStatus.ERROR),
+    )
+
+
+class StdoutClosed(OSError):
+    """stdout was closed before talkctl started (``talkctl room list >&-``)."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.EBADF, "stdout is closed: nowhere to write the output")
 
 
 def status_for_http(status: int) -> ExitStatus:
@@ -50,80 +70,180 @@ def status_for_http(status: int) -> ExitStatus:
         return ExitStatus.NOT_FOUND
     if status == 429 or status >= 500:
         return ExitStatus.UNAVAILABLE
-    if status in (400, 405, 406, 409, 412, 422, 426) or 400 <= status < 500:
+    if 400 <= status < 500:
         return ExitStatus.REJECTED
     return ExitStatus.ERROR
 
 
 def exit_status_for(exc: BaseException) -> ExitStatus:
+    from talkctl.api.errors import ApiError, StepFailed, TransportError
+
     if isinstance(exc, KeyboardInterrupt):
         return ExitStatus.INTERRUPTED
+    if isinstance(exc, InContext | StepFailed):
+        return exit_status_for(exc.cause)
     if isinstance(exc, ApiError):
         return status_for_http(exc.status)
     if isinstance(exc, TransportError) and exc.kind == "ca-bundle":
         return ExitStatus.USAGE  # a --ca-bundle file that cannot be read: fix the argument
-    for cls, status in _BY_CLASS:
+    for cls, status in _by_class():
         if isinstance(exc, cls):
             return status
     return ExitStatus.ERROR
 
 
+def _step_failed(exc: StepFailed) -> str:
+    cause = error_line(exc.cause)
+    token = exc.token
+    if exc.undo == "delete":
+        if exc.undone:
+            return f"the server refused the {exc.step}, nothing was created: {cause}"
+        return (
+            f"{cause}; the new public conversation {token} has NO {exc.step} and could not be "
+            f"deleted: delete it yourself (talkctl room delete {token} --yes)"
+        )
+    if exc.undone:
+        return f"the server refused the {exc.step}, {token} stays a group conversation: {cause}"
+    return (
+        f"{cause}; {token} is now public WITHOUT a {exc.step} and could not be made private "
+        f"again: run 'talkctl room unpublish {token}'"
+    )
+
+
 def error_line(exc: BaseException) -> str:
     """The one line a user sees for ``exc`` (no traceback)."""
+    from talkctl.api.errors import ApiError, StepFailed
+    from talkctl.cli.text import one_line
+
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
+    if isinstance(exc, StepFailed):
+        return _step_failed(exc)
+    if isinstance(exc, StdoutClosed):
+        return exc.strerror or "stdout is closed"
     if isinstance(exc, TalkctlError):
-        return " ".join(str(exc).split())
-    return f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
+        line = one_line(str(exc))
+        if isinstance(exc, ApiError) and exc.attempts > 1:
+            line += f" (after {exc.attempts} attempts)"
+        return line
+    return one_line(
+        f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
+    )
+
+
+def _stderr() -> Any:
+    from talkctl.cli.context import current_environment
+
+    return current_environment()
 
 
 def report(exc: BaseException) -> ExitStatus:
     """Print ``exc`` as one line on stderr and return its exit status."""
     status = exit_status_for(exc)
-    from talkctl.cli.context import current_environment
-
-    environment = current_environment()
+    environment = _stderr()
     if environment.debug and not isinstance(exc, TalkctlError | KeyboardInterrupt):
         import traceback
 
         traceback.print_exception(exc, file=environment.stderr)
-    environment.stderr.write(f"talkctl: error: {error_line(exc)}\n")
-    environment.stderr.flush()
+    environment.error(error_line(exc))
     return status
 
 
-def handled(fn: F) -> F:
-    """Wrap a command so that every error ends as one line and its documented exit code."""
+@contextlib.contextmanager
+def guard() -> Iterator[None]:
+    """Every error of a command's run ends as one line and its documented exit code.
 
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import typer
+    A reader that goes away (``| head``) is not an error of ours: exit 0, quiet.
+    """
+    from typer.exceptions import Abort, Exit, TyperException
 
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except BrokenPipeError:
-            # The reader went away (`talkctl room list | head -1`): not an error of ours.
+    try:
+        yield
+        _flush_stdout()
+    except (Exit, Abort, TyperException):
+        raise  # typer.Exit(code) ends a command; usage errors are worded by usage_line
+    except BrokenPipeError:
+        _silence_stdout()
+        raise Exit(0) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        if isinstance(exc, OSError) and _stdout_gone(exc):
             _silence_stdout()
-            raise typer.Exit(0) from None
-        except (Exception, KeyboardInterrupt) as exc:
-            code = report(exc)
-            raise typer.Exit(int(code)) from None
-        finally:
-            try:
-                sys.stdout.flush()
-            except BrokenPipeError:
-                _silence_stdout()
-            except (OSError, ValueError):
-                pass
+            raise Exit(0) from None
+        raise Exit(int(report(exc))) from None
 
-    return cast(F, wrapper)
+
+def _stdout_gone(exc: OSError) -> bool:
+    """A pipe reader that went away: EPIPE, or EINVAL from a flush on Windows."""
+    return exc.errno == errno.EPIPE
+
+
+def _flush_stdout() -> None:
+    from talkctl.cli.context import current_environment
+
+    current_environment().stdout.flush()
+
+
+def usage_line(exc: Any) -> str:
+    """A click usage error as one line, with the hint to the command's ``--help``."""
+    ctx = getattr(exc, "ctx", None)
+    message = exc.format_message()
+    option = getattr(exc, "option_name", None)
+    if ctx is not None and option and type(exc).__name__ == "NoSuchOption":
+        root = ctx.find_root()
+        opts = {o for p in root.command.params for o in getattr(p, "opts", [])}
+        if option in opts and ctx is not root:
+            return (
+                f"{option} is a global option: put it before the command "
+                f"(talkctl {option} ... {' '.join(ctx.command_path.split()[1:])} ...)"
+            )
+    if message[:1].isupper() and not message[:2].isupper():
+        message = message[0].lower() + message[1:]
+    command = ctx.command_path if ctx is not None else "talkctl"
+    return f"{message} (see '{command} --help')"
+
+
+def run_main(command: Any, args: list[str] | None = None) -> int:
+    """Run the root click ``command`` as ``talkctl`` and return the exit code."""
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer.exceptions import Abort
+
+    from talkctl.cli.text import protect_streams
+
+    protect_streams()
+    code = 0
+    try:
+        result = command.main(args=args, prog_name="talkctl", standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool):
+            code = result  # the exit code of a typer.Exit (a command's own return is None)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        return 2
+    except ClickException as exc:
+        if isinstance(exc, ClickUsageError):
+            _stderr().error(usage_line(exc))
+        else:
+            _stderr().error(exc.format_message())
+        return exc.exit_code
+    except Abort:
+        _stderr().error("interrupted")
+        return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 0
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError):
+        pass
+    return code
 
 
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)

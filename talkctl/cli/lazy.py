@@ -15,6 +15,7 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "auth": ("talkctl.cli.auth:auth_app", "Log in, show, list, switch and log out of accounts."),
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
+    "api": ("talkctl.cli.api_cmd:api_app", "Send an authenticated OCS request: the way out."),
     "sandbox": ("talkctl.cli.sandbox:sandbox_app", "Run a local fake Talk server to try things."),
 }
 
@@ -69,6 +70,13 @@ class LazyGroup(TyperGroup):
             command = load_group(cmd_name)
             self.commands[cmd_name] = command
         return command
+
+    def invoke(self, ctx: Any) -> Any:
+        """The whole run (the root callback, then the command) under the one error handler."""
+        from talkctl.cli.errors import guard
+
+        with guard():
+            return super().invoke(ctx)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] in LAZY_GROUPS:

@@ -25,7 +25,7 @@ from talkctl.cli.output import ConversationDetail, choose_format
 from talkctl.cli.progress import ProgressReporter
 from talkctl.cli.results import BatchResult, ItemResult, Plan, Removal
 from talkctl.cli.results import ResultRenderer as Renderer
-from talkctl.errors import TalkctlError, UsageError
+from talkctl.errors import InContext, TalkctlError, UsageError
 from talkctl.exit_codes import ExitStatus
 from talkctl.resolve import Target
 
@@ -100,22 +100,19 @@ def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tup
     return refs, use_stdin or len(refs) > 1
 
 
-def explain_error(change: Change, exc: ApiError, target: Target) -> ApiError:
-    """Replace the generic text of an API error by what it means for this command."""
-    if exc.final:
-        return exc
+def explain_error(change: Change, exc: ApiError, target: Target) -> TalkctlError:
+    """What an API error means for this command, as a wrapper (the error is not changed)."""
     text = change.explain.get((exc.status, exc.error)) or change.explain.get((exc.status, None))
     if text is None and exc.status == 404:
         text = "conversation {label} not found (or you are not a participant)"
     if text is None and exc.status == 403:
         text = "only moderators can change {label}"
-    if text is not None:
-        message = text.format(label=target.label)
-        if exc.server_message and exc.server_message not in message:
-            message = f"{message}: {exc.server_message}"
-        exc.message = message
-        exc.args = (message,)
-    return exc
+    if text is None:
+        return exc
+    message = text.format(label=target.label)
+    if exc.server_message and exc.server_message not in message:
+        message = f"{message}: {exc.server_message}"
+    return InContext(message, exc)
 
 
 def apply_one(factory: Factory, change: Change, target: Target) -> Conversation | None:

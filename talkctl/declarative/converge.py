@@ -24,7 +24,7 @@ from talkctl.api.models import (
     level_name,
     type_name,
 )
-from talkctl.errors import AmbiguousConversation, UsageError
+from talkctl.errors import Ambiguous, Candidate, UsageError
 
 CONVERGEABLE_TYPES = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
 # "default" (0) is sent as the type's default: Talk refuses level 0 over the API
@@ -118,13 +118,8 @@ def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversat
         and name in (c.name, c.display_name)
     ]
     if len(matches) > 1:
-        candidates = [(c.token, c.display_name, c.type_name) for c in matches]
-        listed = "; ".join(f"{t} {n!r} ({k})" for t, n, k in candidates)
-        raise AmbiguousConversation(
-            f"{len(matches)} conversations are named {name!r}: {listed}; "
-            "rename or delete all but one",
-            candidates,
-        )
+        candidates = [Candidate(c.token, c.display_name, c.type_name) for c in matches]
+        raise Ambiguous("conversation", name, candidates, advice="rename or delete all but one")
     return matches[0] if matches else None
 
 
@@ -195,7 +190,7 @@ def _new_conversation(wanted: Wanted) -> Conversation:
 def plan_for(
     wanted: Wanted, conversations: Sequence[Conversation], *, force_passwords: bool = False
 ) -> Plan:
-    """What converging ``wanted`` would change; raises UsageError/AmbiguousConversation."""
+    """What converging ``wanted`` would change; raises UsageError/Ambiguous."""
     problems = wanted.problems()
     if problems:
         raise UsageError(f"{wanted.name!r}: {'; '.join(problems)}")

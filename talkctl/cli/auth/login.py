@@ -18,7 +18,6 @@ from talkctl.cli.auth.accounts import (
     requested_profile,
     save_account,
 )
-from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, UsageError
 
@@ -31,7 +30,6 @@ T = TypeVar("T")
 
 
 @auth_app.command("login")
-@handled
 def login(
     ctx: typer.Context,
     server_url: Annotated[

@@ -8,10 +8,8 @@ import typer
 
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import remove_account, requested_profile
-from talkctl.cli.errors import handled
-from talkctl.cli.options import factory_of, finish
-from talkctl.errors import CredentialsError, UsageError
-from talkctl.exit_codes import ExitStatus
+from talkctl.cli.options import factory_of
+from talkctl.errors import CredentialsError, InContext, UsageError
 
 if TYPE_CHECKING:
     from talkctl.accounts.config import Profile
@@ -21,7 +19,6 @@ REVOKE_HINT = "revoke it under Settings > Security > Devices & sessions"
 
 
 @auth_app.command("logout")
-@handled
 def logout(
     ctx: typer.Context,
     profile: Annotated[
@@ -53,18 +50,19 @@ def logout(
     target = _profile_to_log_out(factory, requested_profile(factory, profile))
     environment = factory.environment
     secret = load_secret(target.store, environment.config_dir, target.server, target.user)
-    code = ExitStatus.OK
+    problem: InContext | None = None
     if secret is None:
         environment.message(f"No stored app password for profile {target.name!r}.")
     elif keep_app_password:
         environment.message(f"The app password stays valid on {target.server} (not revoked).")
     else:
-        code = _revoke(factory, target, secret)
+        problem = _revoke(factory, target, secret)
     remove_account(factory, target)
     environment.message(
         f"Logged out {target.user} on {target.server}: profile {target.name!r} removed."
     )
-    finish(int(code))
+    if problem is not None:
+        raise problem
 
 
 def _profile_to_log_out(factory: Factory, name: str | None) -> Profile:
@@ -85,8 +83,8 @@ def _profile_to_log_out(factory: Factory, name: str | None) -> Profile:
     return config.profiles[default]
 
 
-def _revoke(factory: Factory, target: Profile, secret: str) -> ExitStatus:
-    """Revoke ``secret`` on the server; the exit status says whether it worked."""
+def _revoke(factory: Factory, target: Profile, secret: str) -> InContext | None:
+    """Revoke ``secret`` on the server; the error to end with when that did not work."""
     from talkctl.api.account import revoke_app_password
     from talkctl.api.errors import ApiError, TransportError
 
@@ -99,19 +97,19 @@ def _revoke(factory: Factory, target: Profile, secret: str) -> ExitStatus:
     except ApiError as exc:
         if exc.status == 401:
             environment.message("The app password was no longer valid on the server.")
-            return ExitStatus.OK
+            return None
         return _not_revoked(factory, exc)
     except TransportError as exc:
         return _not_revoked(factory, exc)
     environment.message(f"Revoked the app password on {target.server}.")
-    return ExitStatus.OK
+    return None
 
 
-def _not_revoked(factory: Factory, exc: Exception) -> ExitStatus:
-    from talkctl.cli.errors import error_line, exit_status_for
+def _not_revoked(factory: Factory, exc: Exception) -> InContext:
+    from talkctl.cli.errors import error_line
 
-    factory.environment.message(
-        f"talkctl: error: {error_line(exc)}; removing the account locally, but the app "
-        f"password is still valid on the server: {REVOKE_HINT}"
+    return InContext(
+        f"{error_line(exc)}; removed the account locally, but the app password is still "
+        f"valid on the server: {REVOKE_HINT}",
+        exc,
     )
-    return exit_status_for(exc)

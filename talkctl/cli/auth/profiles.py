@@ -9,14 +9,12 @@ import typer
 from talkctl.accounts.config import check_profile_name
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
-from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import JsonOption
 from talkctl.errors import UsageError
 
 
 @auth_app.command("list")
-@handled
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the stored profiles; the default one is marked with '*'.
 
@@ -39,7 +37,6 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 
 
 @auth_app.command("switch")
-@handled
 def switch(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="Profile to make the default.")],

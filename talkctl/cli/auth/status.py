@@ -6,14 +6,11 @@ import typer
 
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import StatusReport, render_status
-from talkctl.cli.errors import handled
-from talkctl.cli.options import factory_of, finish
+from talkctl.cli.options import factory_of
 from talkctl.cli.output import JsonOption
-from talkctl.exit_codes import ExitStatus
 
 
 @auth_app.command("status")
-@handled
 def status(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Show the account in use and check that its credentials work.
 
@@ -28,7 +25,7 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
     """
     from talkctl.api.account import current_user
     from talkctl.api.errors import ApiError, TalkNotEnabledError, TransportError
-    from talkctl.cli.errors import error_line, exit_status_for
+    from talkctl.cli.errors import error_line
 
     factory = factory_of(ctx)
     credentials = factory.credentials
@@ -38,7 +35,7 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
         source=credentials.source,
         profile=credentials.profile.name if credentials.profile else None,
     )
-    code = ExitStatus.OK
+    problem: Exception | None = None
     try:
         info = current_user(factory.transport)
         report.user_id, report.display_name, report.working = (
@@ -54,11 +51,10 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
     except TalkNotEnabledError:
         report.talk_enabled = False
     except (ApiError, TransportError) as exc:
-        code = exit_status_for(exc)
+        problem = exc
         if report.working is None and isinstance(exc, ApiError) and exc.status == 401:
             report.working = False
         report.problem = error_line(exc)
     render_status(factory.environment, report, json_)
-    if report.problem:
-        factory.environment.message(f"talkctl: error: {report.problem}")
-    finish(int(code))
+    if problem is not None:
+        raise problem  # after the report: the one error line and its exit code

@@ -9,7 +9,6 @@ import typer
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.completion import complete_conversation_or
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -47,7 +46,6 @@ def _publish(password: str | None) -> Change:
 
 
 @room_app.command("publish")
-@handled
 def publish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -77,7 +75,6 @@ def publish(
 
 
 @room_app.command("unpublish")
-@handled
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -105,7 +102,6 @@ def unpublish(
 
 
 @room_app.command("read-only")
-@handled
 def read_only(
     ctx: typer.Context,
     args: Annotated[
@@ -147,7 +143,6 @@ def read_only(
 
 
 @room_app.command("password")
-@handled
 def password(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -15,7 +15,6 @@ from talkctl.api.models import (
     level_name,
 )
 from talkctl.cli.completion import complete_conversation, complete_conversation_or
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -48,7 +47,6 @@ def require_capability(ctx: typer.Context, operation: str) -> None:
 
 
 @room_app.command("rename")
-@handled
 def rename(
     ctx: typer.Context,
     args: Annotated[
@@ -121,7 +119,6 @@ def _favorite(
 
 
 @room_app.command("favorite")
-@handled
 def favorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -141,7 +138,6 @@ def favorite(
 
 
 @room_app.command("unfavorite")
-@handled
 def unfavorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -174,7 +170,6 @@ def level_for(level: int, conversation_type: int) -> int:
 
 
 @room_app.command("notify")
-@handled
 def notify(
     ctx: typer.Context,
     args: Annotated[

@@ -9,19 +9,17 @@ import typer
 from talkctl.api.errors import ApiError
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import handled
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of
 from talkctl.cli.output import ConversationDetail, FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.prompts import password_from_stdin
 from talkctl.cli.room import room_app
-from talkctl.errors import UsageError
+from talkctl.errors import InContext, UsageError
 
 CREATABLE = ("group", "public", "one-to-one")
 SOURCES = ("groups", "circles")
 
 
 @room_app.command("create")
-@handled
 def create(
     ctx: typer.Context,
     name: Annotated[
@@ -106,9 +104,10 @@ def create(
             )
     except ApiError as exc:
         if exc.status == 404:
-            exc.message = f"cannot invite {invite!r}: no such {source or 'user'}"
-        elif exc.status == 400 and room_type == ConversationType.PUBLIC and exc.server_message:
-            exc.message = f"the server refused the conversation: {exc.server_message}"
+            raise InContext(f"cannot invite {invite!r}: no such {source or 'user'}", exc) from exc
+        if exc.status == 400 and room_type == ConversationType.PUBLIC and exc.server_message:
+            message = f"the server refused the conversation: {exc.server_message}"
+            raise InContext(message, exc) from exc
         raise
     if created:
         message = f"Created {type_} conversation {conversation.display_name} ({conversation.token})"

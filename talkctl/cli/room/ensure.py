@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
@@ -14,7 +13,6 @@ from talkctl.errors import UsageError
 
 
 @room_app.command("ensure")
-@handled
 def ensure(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The conversation's exact name.")],

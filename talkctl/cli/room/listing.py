@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.completion import complete_conversation
-from talkctl.cli.errors import handled
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import (
     ConversationDetail,
@@ -52,7 +51,6 @@ ObjectTypesOption = Annotated[
 
 
 @room_app.command("list")
-@handled
 def list_(
     ctx: typer.Context,
     types: TypesOption = None,
@@ -152,7 +150,6 @@ def list_(
 
 
 @room_app.command("show")
-@handled
 def show(
     ctx: typer.Context,
     conv: Annotated[
@@ -180,7 +177,10 @@ def show(
         from talkctl.api.errors import ApiError
 
         if isinstance(exc, ApiError) and exc.status == 404:
+            from talkctl.errors import InContext
+
             factory.cache.forget_room(target.token)
-            exc.message = f"conversation {target.label} not found (or you are not a participant)"
+            message = f"conversation {target.label} not found (or you are not a participant)"
+            raise InContext(message, exc) from exc
         raise
     Renderer(factory.environment, output).render(ConversationDetail(conversation))

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -41,7 +40,6 @@ def _confirmed(
 
 
 @room_app.command("delete")
-@handled
 def delete(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -98,7 +96,6 @@ def delete(
 
 
 @room_app.command("leave")
-@handled
 def leave(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.errors import handled
 from talkctl.cli.sandbox.lifecycle import (
     CommandNotStarted,
     run_forwarding_signals,
@@ -42,7 +41,6 @@ sandbox_app = typer.Typer(
 
 
 @sandbox_app.command("serve")
-@handled
 def serve(
     port: Port = 0,
     talk: Talk = "22",
@@ -91,7 +89,6 @@ def serve(
     "run",
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
 )
-@handled
 def run(
     command: Annotated[
         list[str],

@@ -57,6 +57,15 @@ def sandbox_seed(request: pytest.FixtureRequest) -> Iterator[int]:
     seed_new_states(None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Give talkctl children a SIGINT that works even when the suite was started with SIGINT
+    ignored (``cmd &`` from a script, nohup, some CI runners): they inherit an ignored
+    SIGINT, and the Ctrl-C tests would fail however long they wait."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 def sigint_state() -> tuple[object, bool]:
     """(SIGINT handler, SIGINT blocked): what every talkctl child inherits."""
     return signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(

@@ -276,6 +276,10 @@ def test_a_file_that_is_no_state_exits_2(runner: TalkctlRunner, tmp_path: Path) 
     assert result.code == 2, result
     assert "not a talkctl sandbox state file" in result.stderr
     assert state.read_text() == '{"some": "json"}'
+    nowhere = tmp_path / "missing" / "state.json"
+    result = runner("sandbox", "serve", "--state", str(nowhere))
+    assert result.code == 2, result
+    assert "--state: the directory of" in result.stderr
 
 
 # -- profiles ---------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def build_sandbox(
         raise UsageError(f"--talk: {talk!r} is not one of {TALK_VERSIONS}")
     if data not in DATA_SETS:
         raise UsageError(f"--data: {data!r} is not one of {', '.join(DATA_SETS)}")
+    if state is not None and not state.expanduser().absolute().parent.is_dir():
+        raise UsageError(f"--state: the directory of {state} does not exist")
     options = SandboxOptions(
         talk=talk, data=data, users=parse_users(users), seed=seed, state_file=state, port=port
     )

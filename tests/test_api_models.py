@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from talkctl.api.models import Conversation, default_notification_level, level_name, type_name
-from talkctl.cli.output import LIST_COLUMNS, detail_rows
+from talkctl.cli.output import cell_text
+from talkctl.cli.room.columns import CONVERSATION, conversation_details
 
 
 @pytest.mark.parametrize(
@@ -30,9 +31,10 @@ from talkctl.cli.output import LIST_COLUMNS, detail_rows
 def test_unknown_and_missing_values_never_crash(raw: dict[str, Any]) -> None:
     conversation = Conversation(raw)
     assert conversation.to_json() == raw
-    for _, get in LIST_COLUMNS:
-        get(conversation)
-    rows = dict(detail_rows(conversation))
+    for column in CONVERSATION.columns:
+        for fmt in ("table", "csv", "tsv"):
+            cell_text(column.get(conversation), fmt)
+    rows = dict(conversation_details(conversation, "https://cloud.example.com"))
     assert rows["type"].startswith("unknown(") or rows["type"] in ("one-to-one", "group")
 
 

@@ -1,15 +1,13 @@
-"""The plan logic of ensure/apply (talkctl.declarative.converge) and the apply file checker
-(talkctl.declarative.applyfile), without a server."""
+"""The plan logic of ensure/apply (talkctl.declarative.converge), without a server (the apply
+file checker: tests/test_applyfile.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from talkctl.api.models import Conversation
-from talkctl.declarative.applyfile import ApplyFileError, load
 from talkctl.declarative.converge import FieldChange, Wanted, parse_notify, plan_for
 from talkctl.errors import Ambiguous, UsageError
 
@@ -113,108 +111,3 @@ def test_bad_notify_values(value: Any) -> None:
 
 
 # --- the apply file ---------------------------------------------------------------------------
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "rooms.toml"
-    path.write_text(text, "utf-8")
-    return path
-
-
-def test_valid_file(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        """
-# comment
-[[conversation]]
-name = "Team"
-description = '''
-a = "not a key"
-[[conversation]]
-'''
-read_only = true
-notify = "never"
-
-[[conversation]]
-"name" = "Town hall"
-type = "public"
-password_env = "PW"
-rotate_password = true
-favorite = false
-notify = 1
-""",
-    )
-    wishes = load(path, {"PW": "s3cret-pass"})
-    assert [w.name for w in wishes] == ["Team", "Town hall"]
-    assert wishes[0].description == 'a = "not a key"\n[[conversation]]\n'
-    assert wishes[0].read_only is True and wishes[0].notify == 3 and wishes[0].type is None
-    assert wishes[1].type == PUBLIC and wishes[1].password == "s3cret-pass"
-    assert wishes[1].rotate_password and wishes[1].favorite is False and wishes[1].notify == 1
-
-
-def test_every_problem_with_its_line_and_value(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        """[[conversation]]
-name = "Team"
-type = "privat"
-read_only = "yes"
-
-[[conversation]]
-description = "no name"
-colour = "blue"
-
-[[conversation]]
-name = "Pub"
-password_env = "UNSET_VARIABLE"
-notify = "loud"
-
-[[conversation]]
-name = "Team"
-favorite = 1
-rotate_password = true
-""",
-    )
-    with pytest.raises(ApplyFileError) as caught:
-        load(path, {})
-    p = str(path)
-    assert caught.value.problems == [
-        f'{p}:3: type must be "group" or "public", not "privat"',
-        f'{p}:4: read_only must be true or false, not "yes"',
-        f"{p}:6: [[conversation]] without a name",
-        f"{p}:8: unknown key 'colour' = \"blue\" (valid: name, type, description, read_only, "
-        "password_env, rotate_password, favorite, notify)",
-        f"{p}:12: password_env: environment variable UNSET_VARIABLE is not set",
-        f'{p}:12: a password needs type = "public"',
-        f'{p}:13: notify must be "default", "always", "mention", "never" or 1-3, not "loud"',
-        f"{p}:17: favorite must be true or false, not 1",
-        f"{p}:18: rotate_password = true needs password_env",
-    ]
-    assert str(caught.value) == f"{p}: 9 problems; nothing was changed"
-
-
-def test_duplicate_names_and_stray_keys(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, 'title = "x"\n[[conversation]]\nname = "A"\n[[conversation]]\nname = "A"\n'
-    )
-    with pytest.raises(ApplyFileError) as caught:
-        load(path, {})
-    assert caught.value.problems == [
-        f"{path}:1: unknown top-level key 'title': only [[conversation]]",
-        f'{path}:5: name "A" appears twice (first at line 3)',
-    ]
-
-
-def test_syntax_error_has_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[conversation]]\nname = "A"\ntype = group\n')
-    with pytest.raises(ApplyFileError) as caught:
-        load(path, {})
-    (problem,) = caught.value.problems
-    assert problem.startswith(f"{path}:3: invalid TOML: ")
-
-
-def test_empty_or_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(ApplyFileError, match="1 problem"):
-        load(write(tmp_path, "# nothing\n"), {})
-    with pytest.raises(UsageError, match="cannot read"):
-        load(tmp_path / "missing.toml", {})

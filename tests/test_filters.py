@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from talkctl.api.models import Conversation
-from talkctl.cli.fields import KNOWN_FIELDS, validate_fields
 from talkctl.cli.filters import Selection, parse_duration, parse_types
+from talkctl.cli.room.columns import CONVERSATION, CONVERSATION_FIELDS
 from talkctl.errors import UsageError
 
 NOW = 1_800_000_000
@@ -53,6 +53,20 @@ def test_types_by_name_repeatable_and_comma_separated() -> None:
         parse_types(["private"])
 
 
+def test_default_order_is_talks_favorites_first_then_latest_activity() -> None:
+    rooms = [
+        conv("b1", lastActivity=NOW - 50),
+        conv("b10", lastActivity=NOW - 10),
+        conv("b2", lastActivity=NOW - 20),
+        conv("fav-old", isFavorite=True, lastActivity=NOW - 999),
+        conv("fav-new", isFavorite=True, lastActivity=NOW - 1),
+    ]
+    chosen = [c.token for c in Selection().apply(rooms, NOW)]
+    assert chosen == ["fav-new", "fav-old", "b10", "b2", "b1"]
+    by_name = [c.token for c in Selection(sort="name").apply(rooms, NOW)]
+    assert by_name[:3] == ["b1", "b10", "b2"]  # --sort still decides
+
+
 def test_every_filter_is_an_and() -> None:
     rooms = [
         conv("old", lastActivity=NOW - 100 * DAY),
@@ -65,7 +79,8 @@ def test_every_filter_is_an_and() -> None:
     ]
 
     def pick(**kwargs: Any) -> list[str]:
-        return [c.token for c in Selection(**kwargs).apply(rooms, NOW)]
+        chosen = [c.token for c in Selection(**kwargs).apply(rooms, NOW)]
+        return [c.token for c in rooms if c.token in chosen]  # the order: see the next test
 
     assert pick() == [c.token for c in rooms]
     assert pick(inactive_for=90 * DAY) == ["old", "pub", "file"]
@@ -135,13 +150,13 @@ def test_every_recorded_talk22_field_is_known() -> None:
     assert len(conversations) >= 20  # room-list, room-get, every change answer...
     keys = set().union(*(c.keys() for c in conversations))
     assert {"isArchived", "isImportant", "isSensitive"} & keys
-    assert keys - KNOWN_FIELDS == set()
-    assert validate_fields(",".join(sorted(keys))) == sorted(keys)
+    assert keys - CONVERSATION_FIELDS == set()
+    assert CONVERSATION.parse_fields(",".join(sorted(keys))) == sorted(keys)
 
 
 def test_unknown_field_lists_the_valid_ones() -> None:
     with pytest.raises(UsageError) as caught:
-        validate_fields("token,colour")
+        CONVERSATION.parse_fields("token,colour")
     message = str(caught.value)
     assert "unknown field(s) colour" in message
     assert "isArchived" in message and "displayName" in message

@@ -14,10 +14,14 @@ from clirunner import Result, TalkctlRunner
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import render_plans
+from talkctl.declarative.applyfile import KEYS as APPLY_FILE_KEYS
 from talkctl.declarative.converge import Wanted, plan_for
 from talkctl.sandbox import FakeTalkServer
 
 PASSWORD = "Town-hall-pass-2027"
+APPLY_KEYS = sorted(
+    ["input", "token", "name", "ok", "action", "changes", "notes", "skipped", "error", "exit_code"]
+)
 RESULT_KEYS = ["conversation", "error", "exit_code", "fields", "name", "ok", "result", "token"]
 
 
@@ -221,16 +225,18 @@ def test_apply_mixed_file_plan_then_apply_then_nothing(
     plan = run("apply", path, "--dry-run", env=env)
     assert plan.code == 0, plan
     assert plan.stdout.splitlines() == [
-        f"Keep\t{keep}\tunchanged\t\t\t",
-        f"Fix me\t{fix}\tupdate\tdescription\t'Wrong text'\t'Right text'",
-        f"Fix me\t{fix}\tupdate\tread-only\toff\ton",
-        f"Fix me\t{fix}\tupdate\tfavorite\tno\tyes",
-        "Brand new\t\tcreate\ttype\t\tgroup",
-        "Brand new\t\tcreate\tnotify\tmention\tnever",
-        "Town hall\t\tcreate\ttype\t\tpublic",
-        "Town hall\t\tcreate\tpassword\tnone\tset",
+        f"Keep\t{keep}\tunchanged\t",
+        f"Fix me\t{fix}\tupdate\tdescription: 'Wrong text' → 'Right text'",
+        f"Fix me\t{fix}\tupdate\tread-only: off → on",
+        f"Fix me\t{fix}\tupdate\tfavorite: no → yes",
+        "Brand new\t\tcreate\ttype: group",
+        "Brand new\t\tcreate\tnotify: mention → never",
+        "Town hall\t\tcreate\ttype: public",
+        "Town hall\t\tcreate\tpassword: none → set",
     ]
-    assert "dry run: 2 to create, 1 to update, 1 unchanged; nothing was sent" in plan.stderr
+    assert "dry run: 2 to create, 1 to update, 1 unchanged, 0 failed; nothing was sent" in (
+        plan.stderr
+    )
     assert PASSWORD not in plan.stdout + plan.stderr
     assert fake_talk.changing_requests() == []
 
@@ -238,17 +244,17 @@ def test_apply_mixed_file_plan_then_apply_then_nothing(
     assert [p["action"] for p in as_json] == ["unchanged", "update", "create", "create"]
     assert as_json[1]["changes"][0] == {
         "field": "description",
-        "before": "'Wrong text'",
-        "after": "'Right text'",
+        "from": "'Wrong text'",
+        "to": "'Right text'",
     }
     assert fake_talk.changing_requests() == []
 
     applied = run("apply", path, "--json", env=env)
     assert applied.code == 0, applied
     results = json.loads(applied.stdout)
-    assert [sorted(r) for r in results] == [RESULT_KEYS] * 4
-    assert [r["result"] for r in results] == ["unchanged", "updated", "created", "created"]
-    assert results[1]["fields"] == ["description", "read-only", "favorite"]
+    assert [sorted(r) for r in results] == [APPLY_KEYS] * 4
+    assert [r["action"] for r in results] == ["unchanged", "update", "create", "create"]
+    assert [c["field"] for c in results[1]["changes"]] == ["description", "read-only", "favorite"]
     assert "2 created, 1 updated, 1 unchanged, 0 failed" in applied.stderr
     fixed = fake_talk.room(fix)
     assert fixed["description"] == "Right text" and fixed["readOnly"] == 1
@@ -277,8 +283,7 @@ def test_apply_invalid_file_lists_every_problem_and_sends_nothing(
     assert result.code == 2, result
     assert result.stderr.splitlines() == [
         f'{path}:3: type must be "group" or "public", not "private"',
-        f"{path}:7: unknown key 'favourite' = true (valid: name, type, description, read_only, "
-        "password_env, rotate_password, favorite, notify)",
+        f"{path}:7: unknown key 'favourite' = true (valid: {', '.join(APPLY_FILE_KEYS)})",
         f'{path}:8: notify must be "default", "always", "mention", "never" or 1-3, not 0',
         f"talkctl: error: {path}: 3 problems; nothing was changed",
     ]
@@ -305,16 +310,16 @@ def test_apply_missing_password_variable(
     assert fake_talk.requests == []
 
 
-def test_apply_ambiguous_name_changes_nothing(
+def test_apply_ambiguous_name_fails_that_conversation_only(
     run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
 ) -> None:
-    fake_talk.add_room(name="Twin")
-    fake_talk.add_room(name="Twin")
+    twins = {fake_talk.add_room(name="Twin"), fake_talk.add_room(name="Twin")}
     path = write(tmp_path, '[[conversation]]\nname = "New"\n[[conversation]]\nname = "Twin"\n')
     result = run("apply", path)
     assert result.code == 8, result
-    assert fake_talk.changing_requests() == []
-    assert rooms_named(fake_talk, "New") == []
+    assert "Twin: failed: 2 conversations are named 'Twin'" in result.stderr
+    assert not any(t in r.path for t in twins for r in fake_talk.changing_requests())
+    assert len(rooms_named(fake_talk, "New")) == 1  # the others go on
 
 
 def test_apply_failure_on_one_conversation_does_not_stop_the_others(

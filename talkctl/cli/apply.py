@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.options import DryRunOption, factory_of, finish
+from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 
 apply_app = typer.Typer(rich_markup_mode=None)
@@ -22,30 +22,44 @@ def apply(
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
+    jobs: JobsOption = 4,
 ) -> None:
-    """Create and update conversations to match a TOML file (idempotent).
+    """Create and update conversations, settings and members to match a TOML file.
 
-    Each [[conversation]] table takes: name, type ("group" | "public"), description,
-    read_only, password_env (the NAME of an environment variable holding the password),
-    rotate_password, favorite, notify ("default" | "always" | "mention" | "never").
+    A [defaults] table gives settings for every conversation. Each [[conversation]] takes:
+    name, token (matched before the name), type ("group" | "public"), every setting
+    (description, read_only, listable, lobby, message_expiration, archived, favorite,
+    notify), password_env (the NAME of an environment variable holding the password),
+    rotate_password, participants = {users, groups, teams, federated_users, emails},
+    moderators and exclusive (remove participants the file does not declare).
     Conversations missing from the file are never touched. The whole file is checked
     before the first request: every problem is listed with its line, exit 2, nothing
-    changed. --dry-run prints the plan (create / update field a -> b / unchanged).
+    changed. --dry-run prints the plan (create / update field a -> b, + alice, - bob,
+    moderator + alice / unchanged). Idempotent: a second run changes nothing.
 
     \b
     Examples:
       talkctl apply rooms.toml --dry-run
-      TOWNHALL_PW=... talkctl apply rooms.toml --json
+      CLASS6A_PASSWORD=... talkctl apply rooms.toml --json
     """
-    from talkctl.cli.converging import converge
+    from talkctl.cli.apply_io import ClientMembershipIO
+    from talkctl.cli.apply_render import render
+    from talkctl.cli.apply_run import apply_entries
     from talkctl.declarative.applyfile import ApplyFileError, load
+    from talkctl.exit_codes import ExitStatus
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     try:
-        wishes = load(file, factory.environment.env)
+        entries = load(file, factory.environment.env)
     except ApplyFileError as exc:
         for problem in exc.problems:
             factory.environment.message(problem)
         raise
-    finish(converge(factory, wishes, dry_run=dry_run, fmt=output, single=False))
+    needs_members = any(not entry.membership.empty for entry in entries)
+    io = ClientMembershipIO(factory.client) if needs_members else None
+    records, stopped = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
+    render(factory.environment, output, records, dry_run=dry_run)
+    if stopped:
+        finish(int(ExitStatus.INTERRUPTED))
+    finish(next((r.exit_code for r in records if not r.ok), 0))

@@ -12,9 +12,12 @@ import os
 import shlex
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from talkctl.cache import AccountCache
 
 PROG_NAME = "talkctl"
 COMPLETE_VAR = "_TALKCTL_COMPLETE"
@@ -50,6 +53,33 @@ def register_shells() -> None:
     add_completion_class(QuotingBashComplete, "bash")
 
 
+# -- option values -----------------------------------------------------------------
+
+
+def complete_choices(*values: str) -> Callable[[typer.Context, str], list[str]]:
+    """Completion of an option that takes one of ``values`` (``--format``, ``--type``...)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        # "a,b,c" options: complete the last item after the comma
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in values if value.startswith(last)]
+
+    return complete
+
+
+def complete_profile(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Profile names from the config file (never the network)."""
+    from talkctl import files
+    from talkctl.accounts.config import load_config
+
+    try:
+        config = load_config(files.config_dir(os.environ))
+    except Exception:  # a TAB must never print a traceback into the command line
+        return []
+    return [name for name in sorted(config.profiles) if name.startswith(incomplete)]
+
+
 # -- CONV arguments ----------------------------------------------------------------
 
 
@@ -58,8 +88,8 @@ def _root_params(ctx: typer.Context) -> dict[str, Any]:
     return dict(root.params) if root.params else {}
 
 
-def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The conversations cached for the account this command line would use.
+def account_cache(ctx: typer.Context | None, environ: Mapping[str, str]) -> AccountCache | None:
+    """The cache of the account this command line would use (None: no account known).
 
     The account comes from ``--server``/``--user`` (or their TALKCTL_* variables, which typer
     has already read into the root's params), else ``--profile``/the default profile of the
@@ -84,9 +114,18 @@ def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[
             else:
                 profile = config.profile(profile_name)
             if profile is None:
-                return []
+                return None
             server, user = profile.server, profile.user
-        return AccountCache(files.cache_dir(environ), server, user).load_rooms()
+        return AccountCache(files.cache_dir(environ), server, user)
+    except Exception:  # a TAB must never print a traceback into the command line
+        return None
+
+
+def cached_rooms(ctx: typer.Context | None, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The conversations cached for the account this command line would use."""
+    cache = account_cache(ctx, environ)
+    try:
+        return cache.load_rooms() if cache is not None else []
     except Exception:  # a TAB must never print a traceback into the command line
         return []
 

@@ -103,24 +103,21 @@ class Environment:
         return text
 
     def console(self, *, stderr: bool = False) -> Any:
-        """The Rich console of this run for stdout (or stderr), built once each.
+        """The one Rich console of this run for stdout (or stderr), built once each.
 
-        Markup, emoji codes and highlighting are off: text from others is printed
-        literally. Colour follows NO_COLOR; the width is the terminal's (COLUMNS).
+        Markup, emoji codes and highlighting are off and control characters in any string
+        it renders are escaped: text from others is printed literally. Colour follows
+        NO_COLOR; the width is the terminal's (or COLUMNS).
         """
         key = "stderr" if stderr else "stdout"
         console = self._consoles.get(key)
         if console is None:
-            from rich.console import Console
+            from talkctl.cli.text import literal_console
 
-            console = Console(
-                file=self.stderr if stderr else self.stdout,
-                no_color=self.no_color,
-                markup=False,
-                emoji=False,
-                highlight=False,
-                soft_wrap=False,
-            )
+            stream = self.stderr if stderr else self.stdout
+            # stderr's console draws progress and spinners: only ever made for a terminal
+            force = True if stderr and self.stderr_isatty else None
+            console = literal_console(stream, no_color=self.no_color, force_terminal=force)
             self._consoles[key] = console
         return console
 

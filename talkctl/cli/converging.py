@@ -133,7 +133,6 @@ def render_plans(env: Environment, fmt: str, plans: list[Plan], *, single: bool)
     if fmt in ("json", "jsonl"):
         _write_json(env, fmt, [_plan_json(p) for p in plans], single)
     elif env.stdout_isatty and fmt == "table":
-        from rich.console import Console
         from rich.table import Table
 
         table = Table(title="Plan (dry run: nothing is changed)", header_style="bold")
@@ -143,7 +142,7 @@ def render_plans(env: Environment, fmt: str, plans: list[Plan], *, single: bool)
             label = f"{plan.wanted.name} ({plan.token})" if plan.token else plan.wanted.name
             changes = "\n".join(_change_text(c) for c in plan.changes)
             table.add_row(label, plan.action, changes)
-        Console(file=env.stdout, no_color=env.no_color, highlight=False).print(table)
+        env.console().print(table)  # literal: names from the file are not markup
     else:
         for plan in plans:
             rows = [[c.field, c.before, c.after] for c in plan.changes] or [["", "", ""]]

@@ -60,7 +60,7 @@ class Selection:
     active_within: int | None = None  # seconds since the last activity, at most
     archived: bool | None = None  # None: both
     object_types: frozenset[str] = frozenset()  # "" selects conversations bound to nothing
-    sort: str | None = None  # None: the server's order
+    sort: str | None = None  # None: as Talk shows them (favorites first, then by activity)
     limit: int | None = None
 
     def __post_init__(self) -> None:
@@ -92,7 +92,9 @@ class Selection:
     def apply(self, conversations: Sequence[Conversation], now: int) -> list[Conversation]:
         """The matching conversations, sorted and limited."""
         chosen = [c for c in conversations if self.matches(c, now)]
-        if self.sort == "activity":  # most recent first
+        if self.sort is None:  # Talk's own order: favorites first, then most recent first
+            chosen.sort(key=lambda c: (not c.is_favorite, -c.last_activity, c.token))
+        elif self.sort == "activity":  # most recent first
             chosen.sort(key=lambda c: (-c.last_activity, c.display_name.casefold(), c.token))
         elif self.sort == "name":
             chosen.sort(key=lambda c: (c.display_name.casefold(), c.display_name, c.token))

@@ -15,7 +15,12 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
     "auth": ("talkctl.cli.auth:auth_app", "Log in, show, list, switch and log out of accounts."),
     "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
     "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
+    "export": ("talkctl.cli.export:export_app", "Write an apply file from the conversations."),
     "api": ("talkctl.cli.api_cmd:api_app", "Send an authenticated OCS request: the way out."),
+    "participant": (
+        "talkctl.cli.participant:participant_app",
+        "List, add, remove, promote and demote the participants of a conversation.",
+    ),
     "sandbox": ("talkctl.cli.sandbox:sandbox_app", "Run a local fake Talk server to try things."),
 }
 

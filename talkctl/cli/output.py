@@ -1,26 +1,40 @@
-"""Lists and details of conversations, and the renderer that turns them into terminal text,
-plain rows or JSON (results of changes: talkctl/cli/results.py).
+"""The shared printers: any noun's lists and details as a table, tsv, csv, json or jsonl
+(results of changes: talkctl/cli/results.py; what a noun prints: talkctl/cli/fields.py).
 
-Data goes to stdout; confirmations and summaries go to stderr. A terminal gets Rich tables;
-a pipe gets tab-separated rows with no colour and no truncation.
+Data goes to stdout; confirmations and summaries go to stderr.
+
+- table: on a terminal, a Rich table (times in local time; cells cut with "…" when the
+  terminal is too narrow; control characters escaped, markup never interpreted); on a pipe
+  the same rows tab-separated.
+- tsv: a row per item, no header; ``\\t``, ``\\n``, ``\\r`` and ``\\\\`` in a value are
+  written as those two-character escapes, so a value never breaks the row and reads back.
+- csv: a header of field keys, then rows quoted as CSV does (RFC 4180).
+- json / jsonl: the server's objects, every field, exact strings.
+
+The default csv/tsv columns write times as ISO 8601 with their UTC offset; ``--fields``
+values stay as the server sent them.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from talkctl.api.models import Conversation, level_name
+from talkctl.api.models import Conversation
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.context import Environment
+from talkctl.cli.fields import Noun, Time
 from talkctl.cli.jsonout import write_json, write_json_or_lines
 from talkctl.errors import UsageError
 
+T = TypeVar("T")
+SHORT_COLUMN = 20  # a column this narrow is never cut on a narrow terminal
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 
 JsonOption = Annotated[
@@ -28,13 +42,18 @@ JsonOption = Annotated[
 ]
 FormatOption = Annotated[
     str | None,
-    typer.Option("--format", help="Output format: table, json, jsonl, csv or tsv.", metavar="FMT"),
+    typer.Option(
+        "--format",
+        help="Output format: table, json, jsonl, csv or tsv.",
+        metavar="FMT",
+        autocompletion=complete_choices(*FORMATS),
+    ),
 ]
 FieldsOption = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        help="Comma-separated fields of the conversation objects to print (e.g. token,name).",
+        help="Comma-separated fields of the server's objects to print (e.g. token,name).",
         metavar="F1,F2",
     ),
 ]
@@ -48,7 +67,7 @@ def choose_format(json_flag: bool, fmt: str | None) -> str:
     return "json" if json_flag else (fmt or "table")
 
 
-# --- results -------------------------------------------------------------------------------
+# --- what commands hand to the renderer ----------------------------------------------------
 
 
 @dataclass
@@ -61,152 +80,211 @@ class ConversationList:
 class ConversationDetail:
     conversation: Conversation
     message: str | None = None
+    server: str | None = None  # the server's URL: shows the guest link of a public one
 
 
-# --- columns ---------------------------------------------------------------------------------
+# --- cells -----------------------------------------------------------------------------------
 
 
-def _when(timestamp: int) -> str:
-    if not timestamp:
-        return ""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+def local_time(seconds: int) -> str:
+    """``seconds`` since the epoch in local time for people; "" when 0 or impossible."""
+    moment = _moment(seconds)
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _flags(c: Conversation) -> str:
-    marks = [
-        ("favorite", c.is_favorite),
-        ("password", c.has_password),
-        ("read-only", c.read_only),
-        ("archived", c.is_archived),
-    ]
-    return ",".join(name for name, on in marks if on)
+def iso_time(seconds: int) -> str:
+    """``seconds`` since the epoch as ISO 8601 with the UTC offset; "" when 0 or impossible."""
+    moment = _moment(seconds)
+    return moment.isoformat(timespec="seconds") if moment else ""
 
 
-Column = tuple[str, Callable[[Conversation], Any]]
-LIST_COLUMNS: list[Column] = [
-    ("TOKEN", lambda c: c.token),
-    ("TYPE", lambda c: c.type_name),
-    ("NAME", lambda c: c.display_name),
-    ("UNREAD", lambda c: c.unread_messages),
-    ("LAST ACTIVITY", lambda c: _when(c.last_activity)),
-    ("FLAGS", _flags),
-]
+def _moment(seconds: int) -> datetime | None:
+    if not seconds:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds).astimezone()
+    except (OverflowError, OSError, ValueError):  # e.g. lastActivity 99999999999999
+        return None
 
 
-def detail_rows(c: Conversation) -> list[tuple[str, str]]:
-    rows = [
-        ("token", c.token),
-        ("name", c.display_name),
-        ("type", c.type_name),
-        ("description", c.description),
-        ("password", "yes" if c.has_password else "no"),
-        ("read-only", "on" if c.read_only else "off"),
-        ("favorite", "yes" if c.is_favorite else "no"),
-        ("notifications", level_name(c.notification_level)),
-        ("unread", str(c.unread_messages)),
-        ("last activity", _when(c.last_activity)),
-    ]
-    if c.object_type:
-        rows.append(("object", f"{c.object_type} {c.raw.get('objectId', '')}".strip()))
-    return rows
-
-
-def _cell(value: Any) -> str:
+def cell_text(value: Any, fmt: str) -> str:
+    """A cell's text in ``fmt`` (before any escaping)."""
     if value is None:
         return ""
+    if isinstance(value, Time):
+        return local_time(value.seconds) if fmt == "table" else iso_time(value.seconds)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return " ".join(str(value).split("\t")).replace("\n", " ")
+    return str(value)
 
 
-# --- renderer --------------------------------------------------------------------------------
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_escape(text: str) -> str:
+    """A TSV value: backslash, tab, newline and carriage return as ``\\\\ \\t \\n \\r``."""
+    return text.translate(_TSV_ESCAPES)
+
+
+def tsv_unescape(text: str) -> str:
+    """The inverse of :func:`tsv_escape` (what a script does to read a value back)."""
+    out: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(following, following))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def fit_widths(natural: Sequence[int], total: int, *, gap: int) -> list[int]:
+    """Column widths that fit ``total`` columns: unchanged when they fit; else the long
+    columns (wider than SHORT_COLUMN) shrink, largest first, down to SHORT_COLUMN/2."""
+    widths = list(natural)
+    excess = sum(widths) + gap * (len(widths) - 1) - total
+    floor = SHORT_COLUMN // 2
+    long = [i for i, width in enumerate(natural) if width > SHORT_COLUMN]
+    while excess > 0 and long:
+        widest = max(long, key=lambda i: widths[i])
+        if widths[widest] <= floor:
+            break  # nothing left to cut: the terminal crops the rest
+        others = [widths[i] for i in long if i != widest]
+        cut = max(1, min(excess, widths[widest] - max([floor, *others])))
+        widths[widest] -= cut
+        excess -= cut
+    return widths
+
+
+# --- the renderer ----------------------------------------------------------------------------
 
 
 class Renderer:
+    """Prints lists and details of any noun in one output format."""
+
     def __init__(self, environment: Environment, fmt: str = "table") -> None:
         self.env = environment
         self.fmt = fmt
 
-    def _json(self, value: Any) -> None:
-        write_json(self.env, value)
-
-    def _console(self, stderr: bool = False) -> Any:
-        from rich.console import Console
-
-        return Console(
-            file=self.env.stderr if stderr else self.env.stdout,
-            no_color=self.env.no_color,
-            highlight=False,
-            soft_wrap=False,
-        )
-
     def render(self, result: Any) -> None:
         if isinstance(result, ConversationList):
-            self.conversation_list(result)
+            from talkctl.cli.room.columns import CONVERSATION
+
+            self.items(CONVERSATION, result.conversations, result.fields)
         elif isinstance(result, ConversationDetail):
-            self.conversation_detail(result)
+            from talkctl.cli.room.columns import conversation_details
+
+            if result.message:
+                self.env.message(result.message)
+            conversation = result.conversation
+            if self.fmt in ("json", "jsonl"):
+                self.json(conversation.to_json())
+            else:
+                self.detail_rows(conversation_details(conversation, result.server))
         else:  # pragma: no cover - a programming error
             raise TypeError(f"cannot render {type(result).__name__}")
         self.env.stdout.flush()
 
-    def conversation_list(self, result: ConversationList) -> None:
-        items = result.conversations
-        if self.fmt in ("json", "jsonl"):
-            objects = [_pick(c, result.fields) for c in items]
-            write_json_or_lines(self.env, self.fmt, objects)
-            return
-        if result.fields:
-            headers = list(result.fields)
-            rows = [[_cell(c.raw.get(f)) for f in headers] for c in items]
-        else:
-            headers = [name for name, _ in LIST_COLUMNS]
-            rows = [[_cell(get(c)) for _, get in LIST_COLUMNS] for c in items]
-        self._rows(headers, rows)
+    # -- any noun --
 
-    def _rows(self, headers: Sequence[str], rows: list[list[str]]) -> None:
-        if self.fmt == "csv":
-            writer = csv.writer(self.env.stdout, lineterminator="\n")
-            writer.writerow(headers)
-            writer.writerows(rows)
+    def items(self, noun: Noun[T], items: Sequence[T], fields: Sequence[str] | None = None) -> None:
+        """A list: the noun's default columns, or the chosen ``fields`` of its objects."""
+        if self.fmt in ("json", "jsonl"):
+            self.json([noun.pick(item, fields) for item in items])
             return
+        if fields:
+            keys = headers = list(fields)
+            cells = [[noun.raw(item).get(f) for f in fields] for item in items]
+        else:
+            keys = [column.key for column in noun.columns]
+            headers = [column.header for column in noun.columns]
+            cells = [[column.get(item) for column in noun.columns] for item in items]
+        self.rows(headers, cells, keys=keys)
+
+    def detail(self, noun: Noun[T], item: T) -> None:
+        """One item: its server object as JSON, else the noun's (label, value) rows."""
+        if self.fmt in ("json", "jsonl"):
+            self.json(dict(noun.raw(item)))
+        elif noun.details is not None:
+            self.detail_rows(noun.details(item))
+        self.env.stdout.flush()
+
+    # -- the primitives --
+
+    def json(self, value: Any) -> None:
+        """``value`` as JSON (``jsonl``: a list becomes one object a line)."""
+        if self.fmt == "jsonl":
+            write_json_or_lines(self.env, "jsonl", value)
+        else:
+            write_json(self.env, value)
+        self.env.stdout.flush()
+
+    def rows(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, keys: Sequence[str] = ()
+    ) -> None:
+        """Rows of cells: a table on a terminal, csv (headed by ``keys``, else ``headers``),
+        else tsv."""
+        fmt = self.fmt
+        if fmt == "csv":
+            writer = csv.writer(self.env.stdout, lineterminator="\n")
+            writer.writerow(list(keys or headers))
+            writer.writerows([cell_text(value, fmt) for value in row] for row in rows)
+        elif fmt == "table" and self.env.stdout_isatty:
+            self._table(headers, rows)
+        else:
+            for row in rows:
+                self.env.stdout.write("\t".join(tsv_escape(cell_text(v, fmt)) for v in row) + "\n")
+        self.env.stdout.flush()
+
+    def detail_rows(self, rows: Sequence[tuple[str, Any]]) -> None:
+        """(label, value) rows: a grid on a terminal, else ``label<TAB>value`` lines."""
         if self.fmt == "table" and self.env.stdout_isatty:
             from rich.table import Table
 
-            table = Table(box=None, header_style="bold", pad_edge=False)
-            for header in headers:
-                table.add_column(header, overflow="fold")
-            for row in rows:
-                table.add_row(*row)
-            self._console().print(table)
-            return
-        for row in rows:
-            self.env.stdout.write("\t".join(row) + "\n")
-
-    def conversation_detail(self, result: ConversationDetail) -> None:
-        if result.message:
-            self.env.message(result.message)
-        conversation = result.conversation
-        if self.fmt in ("json", "jsonl"):
-            write_json_or_lines(self.env, self.fmt, conversation.to_json())
-            return
-        rows = detail_rows(conversation)
-        if self.env.stdout_isatty and self.fmt == "table":
-            from rich.table import Table
-
             grid = Table.grid(padding=(0, 2))
-            grid.add_column(style="bold")
+            grid.add_column(style="bold", no_wrap=True)
             grid.add_column()
-            for key, value in rows:
-                grid.add_row(key, value)
-            self._console().print(grid)
-            return
-        for key, value in rows:
-            self.env.stdout.write(f"{key}\t{_cell(value)}\n")
+            for label, value in rows:
+                grid.add_row(self._text(label), self._text(cell_text(value, "table")))
+            self.env.console().print(grid)
+        else:
+            for label, value in rows:
+                self.env.stdout.write(f"{label}\t{tsv_escape(cell_text(value, self.fmt))}\n")
+        self.env.stdout.flush()
 
+    def _table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """A Rich table; when the terminal is too narrow, the long columns are cut with "…"
+        (as gh does) while short ones (tokens, types, times) keep their width."""
+        from rich.table import Table
 
-def _pick(conversation: Conversation, fields: list[str] | None) -> dict[str, Any]:
-    if not fields:
-        return conversation.to_json()
-    return {f: conversation.raw.get(f) for f in fields}
+        console = self.env.console()
+        cells = [[self._text(cell_text(value, "table")) for value in row] for row in rows]
+        natural = [
+            max([len(header), *(row[index].cell_len for row in cells)])
+            for index, header in enumerate(headers)
+        ]
+        widths = fit_widths(natural, console.width, gap=2)
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, overflow="ellipsis", no_wrap=True, width=width)
+        for row in cells:
+            for text, width in zip(row, widths, strict=True):
+                text.truncate(width, overflow="ellipsis")
+            table.add_row(*row)
+        console.print(table)
+
+    @staticmethod
+    def _text(text: str) -> Any:
+        """Literal text for Rich: no markup, control characters escaped."""
+        from rich.text import Text
+
+        from talkctl.cli.text import escape_controls
+
+        return Text(escape_controls(text))
+
+    # names the result renderer (cli/results.py) uses
+    _json = json
+    _rows = rows

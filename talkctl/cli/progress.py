@@ -14,12 +14,9 @@ class ProgressReporter:
         self._progress: Any = None
         self._task: Any = None
         if environment.stderr_isatty and total > 1:
-            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            console = Console(
-                file=environment.stderr, force_terminal=True, no_color=environment.no_color
-            )
+            console = environment.console(stderr=True)
             self._progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+from typing import Any
 
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -49,3 +50,25 @@ def protect_streams() -> None:
         if reconfigure is not None:
             with contextlib.suppress(OSError, ValueError):  # a closed or odd stream
                 reconfigure(errors="backslashreplace")
+
+
+def literal_console(file: Any, *, no_color: bool, force_terminal: bool | None = None) -> Any:
+    """A Rich console that prints every string literally (see Environment.console)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    class LiteralConsole(Console):
+        def render_str(self, text: str, **options: Any) -> Text:
+            options["markup"] = False
+            options["emoji"] = False
+            return super().render_str(escape_controls(text, keep_newlines=True), **options)
+
+    return LiteralConsole(
+        file=file,
+        no_color=no_color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=force_terminal,
+    )

@@ -1,232 +1,330 @@
-"""The ``talkctl apply`` file: ``[[conversation]]`` tables → wishes, or EVERY problem.
+"""The ``talkctl apply`` file: ``[defaults]`` and ``[[conversation]]`` tables → entries, or
+EVERY problem with its line and value.
+
+    [defaults]                      # every setting key; a conversation's own value wins
+    notify = "mention"
 
     [[conversation]]
-    name = "Town hall"
-    type = "public"            # "group" | "public"
-    description = "Monthly all-hands"
-    read_only = false
-    password_env = "TOWNHALL_PW" # name of an environment variable holding the password
-    rotate_password = false    # true: re-set it even if the conversation has one
-    favorite = true
-    notify = "mention"         # default | always | mention | never (or 1-3)
+    name = "Class 6a"
+    token = "a1b2c3d4"              # optional: matched before the name
+    type = "group"                  # group | public
+    ...every setting key of the table (description, read_only, listable, lobby, ...)
+    password_env = "CLASS6A_PW"     # public only: the NAME of an environment variable
+    rotate_password = false
+    participants = { users = ["alice"], groups = ["class-6a"], teams = [], federated_users = [] }
+    moderators = ["alice"]          # users; each a participant (listed, or via a group)
+    exclusive = true                # remove participants the file does not declare
 
-tomllib reports positions only for syntax errors, so tables and keys are located in the
-text here: every problem names its line and the offending value. No typer, no rich.
+No typer, no rich.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talkctl.declarative.converge import CONVERGEABLE_TYPES, NOTIFY_LEVELS, Wanted
-from talkctl.errors import UsageError
+from talkctl.declarative import filesettings
+from talkctl.declarative.membership import KINDS, Declared
+from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-KEYS = (
-    "name",
-    "type",
-    "description",
-    "read_only",
-    "password_env",
-    "rotate_password",
-    "favorite",
-    "notify",
-)
-_TABLE = re.compile(r"^\s*\[\[\s*conversation\s*\]\]\s*(#.*)?$")
-_HEADER = re.compile(r"^\s*\[")
-_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
-_SYNTAX_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+ApplyFileError = InputFileError
+TYPES = ("group", "public")
+MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive")
+OWN_KEYS = ("name", "token", "type", "password_env", "rotate_password")
+SETTING_KEYS = tuple(filesettings.FILE_SETTINGS)
+KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
+DEFAULT_KEYS = ("type", *SETTING_KEYS)
+_SECRET_LOOKING = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
+_TOKEN = re.compile(r"^[a-z0-9]{4,30}$")
 
 
-class ApplyFileError(UsageError):
-    """An invalid apply file: ``problems`` holds one line per problem (``FILE:LINE: ...``)."""
+@dataclass(frozen=True)
+class Entry:
+    """One ``[[conversation]]`` of the file, checked."""
 
-    def __init__(self, path: str, problems: list[str]) -> None:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{path}: {count}; nothing was changed")
-        self.problems = problems
-
-
-@dataclass
-class _Layout:
-    """Where things are in the text (1-based lines)."""
-
-    tables: list[int] = field(default_factory=list)  # line of each [[conversation]]
-    keys: list[dict[str, int]] = field(default_factory=list)  # per table: key -> line
-    top_keys: dict[str, int] = field(default_factory=dict)  # keys before any table
-    other_tables: list[tuple[int, str]] = field(default_factory=list)
+    line: int
+    name: str
+    token: str | None = None
+    type: str | None = None  # "group" | "public"; None: as it is (group when created)
+    settings: Mapping[str, Any] = field(default_factory=dict)  # setting key → parsed value
+    password: str | None = field(default=None, repr=False)
+    rotate_password: bool = False
+    membership: Declared = field(default_factory=Declared)
 
 
-def _layout(text: str) -> _Layout:
-    layout = _Layout()
-    current: dict[str, int] | None = None
-    in_other = False
-    quote: str | None = None  # inside a multi-line string
-    for number, line in enumerate(text.splitlines(), 1):
-        if quote is not None:
-            if line.count(quote) % 2 == 1:
-                quote = None
-            continue
-        if _TABLE.match(line):
-            layout.tables.append(number)
-            current, in_other = {}, False
-            layout.keys.append(current)
-        elif _HEADER.match(line):
-            layout.other_tables.append((number, line.strip()))
-            current, in_other = None, True
-        elif match := _KEY.match(line):
-            key = next(g for g in match.groups() if g)
-            if current is not None:
-                current.setdefault(key, number)
-            elif not in_other:
-                layout.top_keys.setdefault(key, number)
-        for mark in ('"""', "'''"):
-            if line.count(mark) % 2 == 1:
-                quote = mark
-    return layout
+Report = Callable[[int | None, str], None]
 
 
-def _show(value: Any) -> str:
-    """A value as it would be written in TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    return repr(value)
-
-
-def load(path: Path, env: Mapping[str, str]) -> list[Wanted]:
+def load(path: Path, env: Mapping[str, str]) -> list[Entry]:
     """Read and check ``path``; raises ApplyFileError listing every problem."""
-    label = str(path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {label}: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _SYNTAX_POSITION.search(message)
-        line = found.group(1) if found else "?"
-        raise ApplyFileError(label, [f"{label}:{line}: invalid TOML: {message}"]) from None
-    return parse(data, text, label, env)
+    data, text = read_toml(path)
+    return parse(data, text, str(path), env)
 
 
-def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -> list[Wanted]:
+def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -> list[Entry]:
     """Check the parsed document; every problem is collected before raising."""
-    layout = _layout(text)
+    layout = layout_of(text)
     found: list[tuple[int, str]] = []  # (line, message), reported in line order
 
     def at(line: int | None, message: str) -> None:
         found.append((line or 0, f"{label}:{line if line else '?'}: {message}"))
 
-    def problems() -> list[str]:
-        return [message for _, message in sorted(found, key=lambda item: item[0])]
+    def fail() -> ApplyFileError:
+        return ApplyFileError(label, [m for _, m in sorted(found, key=lambda item: item[0])])
 
     for key in data:
-        if key != "conversation":
-            at(layout.top_keys.get(key), f"unknown top-level key {key!r}: only [[conversation]]")
+        if key not in ("conversation", "defaults"):
+            where = layout.top.keys.get(key) or getattr(layout.tables.get(key), "line", None)
+            at(where, f"unknown top-level key {key!r}: only [defaults] and [[conversation]]")
+    defaults = _defaults(data.get("defaults"), layout, at)
     tables = data.get("conversation")
     if tables is None:
         at(1, "no [[conversation]] tables")
-        raise ApplyFileError(label, problems())
+        raise fail()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        at(layout.top_keys.get("conversation"), "'conversation' must be [[conversation]] tables")
-        raise ApplyFileError(label, problems())
-    wishes: list[Wanted] = []
-    seen: dict[str, int] = {}
+        at(layout.top.keys.get("conversation"), "'conversation' must be [[conversation]] tables")
+        raise fail()
+    sections = layout.arrays.get("conversation", [])
+    entries: list[Entry] = []
+    names: dict[str, int] = {}
+    tokens: dict[str, int] = {}
     for index, table in enumerate(tables):
-        start = layout.tables[index] if index < len(layout.tables) else None
-        keys = layout.keys[index] if index < len(layout.keys) else {}
+        section = sections[index] if index < len(sections) else Section(0)
         before = len(found)
-        wish = _wish(table, keys, start, env, at)
-        if wish is None or len(found) > before:
+        entry = _entry(table, section, layout, defaults, env, at)
+        if entry is None:
             continue
-        if wish.name in seen:
-            at(
-                keys.get("name", start),
-                f"name {_show(wish.name)} appears twice (first at line {seen[wish.name]})",
-            )
-            continue
-        seen[wish.name] = keys.get("name", start) or 0
-        wishes.append(wish)
+        if entry.token is not None:
+            _twice("token", entry.token, section, tokens, at)
+        _twice("name", entry.name, section, names, at)
+        if len(found) == before:
+            entries.append(entry)
     if found:
-        raise ApplyFileError(label, problems())
-    return wishes
+        raise fail()
+    return entries
 
 
-def _wish(
+def _twice(key: str, value: str, section: Section, seen: dict[str, int], at: Report) -> None:
+    line = section.keys.get(key, section.line)
+    if value in seen:
+        at(line, f"{key} {show(value)} appears twice (first at line {seen[value]})")
+    else:
+        seen[value] = line
+
+
+def _unknown(key: str, value: Any, valid: tuple[str, ...], line: int | None, at: Report) -> None:
+    if _SECRET_LOOKING.search(key):
+        at(
+            line,
+            f"unknown key {key!r} (its value is not shown: it looks like a secret; never put "
+            "a password in the file: name an environment variable with password_env)",
+        )
+    else:
+        at(line, f"unknown key {key!r} = {show(value)} (valid: {', '.join(valid)})")
+
+
+def _defaults(value: Any, layout: Layout, at: Report) -> dict[str, Any]:
+    if value is None:
+        return {}
+    section = layout.tables.get("defaults", Section(layout.top.keys.get("defaults", 0)))
+    if not isinstance(value, dict):
+        at(section.line, "defaults must be a [defaults] table")
+        return {}
+    parsed: dict[str, Any] = {}
+    for key, item in value.items():
+        line = section.keys.get(key, section.line)
+        if key not in DEFAULT_KEYS and key in KEYS:
+            at(line, f"{key} cannot be a default: give it in each [[conversation]]")
+        elif key not in DEFAULT_KEYS:
+            _unknown(key, item, DEFAULT_KEYS, line, at)
+        elif key == "type":
+            if not isinstance(item, str) or item not in TYPES:
+                at(line, f'type must be "group" or "public", not {show(item)}')
+            else:
+                parsed[key] = item
+        else:
+            setting = filesettings.FILE_SETTINGS[key]
+            try:
+                parsed[key] = setting.parse(item)
+            except ValueError:
+                at(line, f"{key} must be {setting.expected}, not {show(item)}")
+    return parsed
+
+
+def _entry(
     table: dict[str, Any],
-    keys: dict[str, int],
-    start: int | None,
+    section: Section,
+    layout: Layout,
+    defaults: Mapping[str, Any],
     env: Mapping[str, str],
-    at: Any,
-) -> Wanted | None:
+    at: Report,
+) -> Entry | None:
+    start = section.line
+
     def line(key: str) -> int | None:
-        return keys.get(key, start)
+        return section.keys.get(key, getattr(section.subtables.get(key), "line", start))
 
     def wrong(key: str, expected: str) -> None:
-        at(line(key), f"{key} must be {expected}, not {_show(table[key])}")
+        at(line(key), f"{key} must be {expected}, not {show(table[key])}")
 
     for key in table:
         if key not in KEYS:
-            at(line(key), f"unknown key {key!r} = {_show(table[key])} (valid: {', '.join(KEYS)})")
+            _unknown(key, table[key], KEYS, line(key), at)
     name = table.get("name")
     if name is None:
         at(start, "[[conversation]] without a name")
     elif not isinstance(name, str) or not name.strip():
         wrong("name", "a non-empty string")
-    kind = table.get("type")
-    if kind is not None and kind not in CONVERGEABLE_TYPES:
+    token = table.get("token")
+    if token is not None and (not isinstance(token, str) or not _TOKEN.match(token)):
+        wrong("token", "a conversation token (4-30 lower-case letters and digits)")
+    kind = table.get("type", defaults.get("type"))
+    if "type" in table and (not isinstance(kind, str) or kind not in TYPES):
         wrong("type", '"group" or "public"')
-    description = table.get("description")
-    if description is not None and not isinstance(description, str):
-        wrong("description", "a string")
-    for key in ("read_only", "rotate_password", "favorite"):
-        if key in table and not isinstance(table[key], bool):
-            wrong(key, "true or false")
-    notify = table.get("notify")
-    level: int | None = None
-    if notify is not None:
-        if isinstance(notify, str) and notify in NOTIFY_LEVELS:
-            level = NOTIFY_LEVELS[notify]
-        elif isinstance(notify, int) and not isinstance(notify, bool) and notify in (1, 2, 3):
-            level = notify
-        else:
-            wrong("notify", '"default", "always", "mention", "never" or 1-3')
-    password: str | None = None
-    variable = table.get("password_env")
-    if variable is not None:
-        if not isinstance(variable, str) or not variable:
-            wrong("password_env", "the name of an environment variable")
-        elif not env.get(variable):
-            at(line("password_env"), f"password_env: environment variable {variable} is not set")
-        else:
-            password = env[variable]
-        if kind != "public":
-            at(line("password_env"), 'a password needs type = "public"')
-    if table.get("rotate_password") is True and variable is None:
-        at(line("rotate_password"), "rotate_password = true needs password_env")
+        kind = None
+    settings = dict(defaults)
+    settings.pop("type", None)
+    for key in SETTING_KEYS:
+        if key in table:
+            setting = filesettings.FILE_SETTINGS[key]
+            try:
+                settings[key] = setting.parse(table[key])
+            except ValueError:
+                wrong(key, setting.expected)
+    password = _password(table, kind, env, line, wrong, at)
+    membership = _membership(table, kind, section, layout, line, wrong, at)
     if not isinstance(name, str) or not name.strip():
         return None
-    return Wanted(
+    return Entry(
+        line=start,
         name=name,
-        type=CONVERGEABLE_TYPES.get(kind) if isinstance(kind, str) else None,
-        description=description if isinstance(description, str) else None,
-        read_only=table.get("read_only") if isinstance(table.get("read_only"), bool) else None,
+        token=token if isinstance(token, str) else None,
+        type=kind if isinstance(kind, str) and kind in TYPES else None,
+        settings=settings,
         password=password,
         rotate_password=table.get("rotate_password") is True,
-        favorite=table.get("favorite") if isinstance(table.get("favorite"), bool) else None,
-        notify=level,
+        membership=membership,
     )
+
+
+def _password(
+    table: dict[str, Any],
+    kind: Any,
+    env: Mapping[str, str],
+    line: Callable[[str], int | None],
+    wrong: Callable[[str, str], None],
+    at: Report,
+) -> str | None:
+    rotate = table.get("rotate_password")
+    if rotate is not None and not isinstance(rotate, bool):
+        wrong("rotate_password", "true or false")
+    variable = table.get("password_env")
+    if variable is None:
+        if rotate is True:
+            at(line("rotate_password"), "rotate_password = true needs password_env")
+        return None
+    password: str | None = None
+    if not isinstance(variable, str) or not variable:
+        wrong("password_env", "the name of an environment variable")
+    elif not env.get(variable):
+        at(line("password_env"), f"password_env: environment variable {variable} is not set")
+    else:
+        password = env[variable]
+    if kind != "public":
+        at(line("password_env"), 'a password needs type = "public"')
+    return password
+
+
+def _membership(
+    table: dict[str, Any],
+    kind: Any,
+    section: Section,
+    layout: Layout,
+    line: Callable[[str], int | None],
+    wrong: Callable[[str, str], None],
+    at: Report,
+) -> Declared:
+    participants: dict[str, tuple[str, ...]] | None = None
+    value = table.get("participants")
+    sub = section.subtables.get("participants")
+    if value is not None:
+        if not isinstance(value, dict):
+            wrong("participants", "a table of " + ", ".join(KINDS))
+        else:
+            participants = {}
+            for key, ids in value.items():
+                where = sub.keys.get(key, sub.line) if sub else line("participants")
+                if key not in KINDS:
+                    _unknown(f"participants.{key}", ids, KINDS, where, at)
+                    continue
+                checked = _ids(f"participants.{key}", ids, where, layout, at)
+                if key == "emails":
+                    checked = _emails(checked, kind, where, layout, at)
+                participants[key] = checked
+    moderators: tuple[str, ...] | None = None
+    if "moderators" in table:
+        moderators = _ids("moderators", table["moderators"], line("moderators"), layout, at)
+        _moderators_are_participants(moderators, participants, line("moderators"), layout, at)
+    exclusive = table.get("exclusive", False)
+    if not isinstance(exclusive, bool):
+        wrong("exclusive", "true or false")
+        exclusive = False
+    if exclusive and participants is None:
+        at(line("exclusive"), "exclusive = true needs a participants table (who may stay)")
+    if exclusive and participants and participants.get("teams"):
+        at(
+            line("exclusive"),
+            "exclusive = true cannot be combined with teams: no API lists a team's members, "
+            "so talkctl cannot tell who comes through one",
+        )
+    return Declared(participants, moderators, exclusive)
+
+
+def _ids(key: str, value: Any, line: int | None, layout: Layout, at: Report) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        at(line, f"{key} must be a list of non-empty strings, not {show(value)}")
+        return ()
+    seen: set[str] = set()
+    for item in value:
+        if item in seen:
+            at(layout.value_line(line, item), f"{key}: {show(item)} appears twice")
+        seen.add(item)
+    return tuple(dict.fromkeys(value))
+
+
+def _emails(
+    emails: tuple[str, ...], kind: Any, line: int | None, layout: Layout, at: Report
+) -> tuple[str, ...]:
+    for email in emails:
+        if "@" not in email:
+            at(layout.value_line(line, email), f"emails: {show(email)} is not an e-mail address")
+    if emails and kind != "public":
+        at(
+            line,
+            'participants.emails needs type = "public": inviting an e-mail address makes a '
+            "group conversation public on the server, so the file could never converge",
+        )
+    return emails
+
+
+def _moderators_are_participants(
+    moderators: tuple[str, ...],
+    participants: Mapping[str, tuple[str, ...]] | None,
+    line: int | None,
+    layout: Layout,
+    at: Report,
+) -> None:
+    """Checked with the file where it can be: without groups a moderator must be a user of
+    the file (with groups, at plan time through the group members)."""
+    if participants is None or participants.get("groups"):
+        return
+    users = participants.get("users", ())
+    for user in moderators:
+        if user not in users:
+            at(
+                layout.value_line(line, user),
+                f"moderators: {show(user)} is not a participant (add them to participants.users)",
+            )

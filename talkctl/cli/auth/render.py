@@ -1,5 +1,5 @@
-"""Output of ``auth status`` and ``auth list``: a Rich table/grid on a terminal, tab-separated
-rows on a pipe, JSON with --json. Data goes to stdout."""
+"""What ``auth status`` and ``auth list`` print (the shared printers of cli/output.py do the
+printing: a table/grid on a terminal, tab-separated rows on a pipe, JSON with --json)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkctl.cli.context import Environment
-from talkctl.cli.jsonout import write_json_or_lines
+from talkctl.cli.fields import Column, Noun
+from talkctl.cli.output import Renderer
 
 
 @dataclass
@@ -89,53 +90,25 @@ class ProfileRow:
         }
 
 
-def _console(environment: Environment) -> Any:
-    from rich.console import Console
-
-    return Console(
-        file=environment.stdout, no_color=environment.no_color, highlight=False, soft_wrap=False
-    )
-
-
-def print_json(environment: Environment, value: Any) -> None:
-    write_json_or_lines(environment, "json", value)
+PROFILE: Noun[ProfileRow] = Noun(
+    "profile",
+    columns=[
+        Column("default", "DEFAULT", lambda r: "*" if r.default else ""),
+        Column("name", "NAME", lambda r: r.name),
+        Column("server", "SERVER", lambda r: r.server),
+        Column("user", "USER", lambda r: r.user),
+        Column("store", "STORE", lambda r: r.store),
+    ],
+    raw=lambda r: r.to_json(),
+)
+STATUS: Noun[StatusReport] = Noun(
+    "status", columns=[], raw=lambda r: r.to_json(), details=lambda r: list(r.rows())
+)
 
 
 def render_status(environment: Environment, report: StatusReport, as_json: bool) -> None:
-    if as_json:
-        print_json(environment, report.to_json())
-        return
-    rows = report.rows()
-    if environment.stdout_isatty:
-        from rich.table import Table
-
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        for key, value in rows:
-            grid.add_row(key, value)
-        _console(environment).print(grid)
-    else:
-        for key, value in rows:
-            environment.stdout.write(f"{key}\t{value}\n")
-    environment.stdout.flush()
+    Renderer(environment, "json" if as_json else "table").detail(STATUS, report)
 
 
 def render_profiles(environment: Environment, rows: list[ProfileRow], as_json: bool) -> None:
-    if as_json:
-        print_json(environment, [row.to_json() for row in rows])
-        return
-    cells = [["*" if r.default else "", r.name, r.server, r.user, r.store] for r in rows]
-    if environment.stdout_isatty:
-        from rich.table import Table
-
-        table = Table(box=None, header_style="bold", pad_edge=False)
-        for header in ("DEFAULT", "NAME", "SERVER", "USER", "STORE"):
-            table.add_column(header, overflow="fold")
-        for cell_row in cells:
-            table.add_row(*cell_row)
-        _console(environment).print(table)
-    else:
-        for cell_row in cells:
-            environment.stdout.write("\t".join(cell_row) + "\n")
-    environment.stdout.flush()
+    Renderer(environment, "json" if as_json else "table").items(PROFILE, rows)

@@ -83,10 +83,7 @@ def spinner(environment: Environment, text: str) -> Iterator[None]:
     if not environment.stderr_isatty:
         yield
         return
-    from rich.console import Console
-
-    console = Console(file=environment.stderr, no_color=environment.no_color)
-    with console.status(text):
+    with environment.console(stderr=True).status(text):
         yield
 
 

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.completion import complete_conversation
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME
+from talkctl.cli.completion import complete_choices, complete_conversation
+from talkctl.cli.filters import SORT_KEYS
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import (
     ConversationDetail,
@@ -23,9 +25,9 @@ from talkctl.cli.room import room_app
 def parse_fields(fields: str | None) -> list[str] | None:
     if fields is None:
         return None
-    from talkctl.cli.fields import validate_fields
+    from talkctl.cli.room.columns import CONVERSATION
 
-    return validate_fields(fields)
+    return CONVERSATION.parse_fields(fields)
 
 
 TypesOption = Annotated[
@@ -36,6 +38,7 @@ TypesOption = Annotated[
         "note-to-self, changelog.",
         metavar="TYPE",
         show_default=False,
+        autocompletion=complete_choices(*CONVERSATION_TYPES_BY_NAME),
     ),
 ]
 ObjectTypesOption = Annotated[
@@ -97,7 +100,13 @@ def list_(
     object_types: ObjectTypesOption = None,
     sort: Annotated[
         str | None,
-        typer.Option("--sort", help="Order: activity (most recent first) or name.", metavar="KEY"),
+        typer.Option(
+            "--sort",
+            help="Order: activity (most recent first) or name. Default: favorites first, "
+            "then by activity, as Talk shows them.",
+            metavar="KEY",
+            autocompletion=complete_choices(*SORT_KEYS),
+        ),
     ] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="At most N conversations.", metavar="N")
@@ -183,4 +192,5 @@ def show(
             message = f"conversation {target.label} not found (or you are not a participant)"
             raise InContext(message, exc) from exc
         raise
-    Renderer(factory.environment, output).render(ConversationDetail(conversation))
+    server = factory.credentials.server
+    Renderer(factory.environment, output).render(ConversationDetail(conversation, server=server))

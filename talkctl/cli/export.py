@@ -1,0 +1,107 @@
+"""``talkctl export``: write an apply file from the conversations as they are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from talkctl.cli.options import ConvsArgument, JobsOption, factory_of
+
+export_app = typer.Typer(rich_markup_mode=None)
+
+
+@export_app.command("export")
+def export(
+    ctx: typer.Context,
+    convs: ConvsArgument = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every group and public conversation you moderate (skipped ones noted)."
+        ),
+    ] = False,
+    participants: Annotated[
+        bool,
+        typer.Option(
+            "--with-participants/--no-participants",
+            help="Write participants and moderators (one participant listing per conversation).",
+        ),
+    ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (readable by you only) instead of stdout.",
+            metavar="FILE",
+        ),
+    ] = None,
+    jobs: JobsOption = 4,
+) -> None:
+    """Write an apply file (TOML) from the conversations as they are on the server.
+
+    Every setting the server reports, the participants (users, groups, teams, federated
+    users, e-mails) and the moderators; one-to-one, note-to-self, changelog and object-bound
+    conversations are skipped with a comment saying why. Passwords cannot be read back: a
+    protected conversation gets a commented-out password_env. Never writes exclusive. The
+    round trip holds: 'apply --dry-run' on the written file reports everything unchanged.
+
+    \b
+    Examples:
+      talkctl export --all -o talk.toml && talkctl apply talk.toml --dry-run
+      talkctl export "Class 6a" --no-participants
+    """
+    from talkctl.cli.apply_io import ClientMembershipIO
+    from talkctl.cli.apply_run import run_parallel
+    from talkctl.declarative.export import Exported, Skipped, render, skip_reason, write_private
+    from talkctl.errors import UsageError
+    from talkctl.exit_codes import ExitStatus
+
+    factory = factory_of(ctx)
+    refs = list(convs or [])
+    if all_ == bool(refs):
+        raise UsageError("give CONV arguments or --all (not both)")
+    if all_:
+        chosen = factory.resolver.listing()
+    else:
+        chosen = []
+        for ref in refs:
+            target = factory.resolver.resolve(ref, need_state=True)
+            if target.conversation is not None:
+                chosen.append(target.conversation)
+    exported: list[Exported] = []
+    skipped: list[Skipped] = []
+    for conversation in chosen:
+        reason = skip_reason(conversation, moderated_only=all_)
+        if reason is None:
+            exported.append(Exported(conversation))
+        else:
+            skipped.append(Skipped(conversation, reason))
+    if participants and exported:
+        io = ClientMembershipIO(factory.client)
+
+        def read(item: Exported) -> Exported:
+            item.participants = io.participants(item.conversation.token)
+            return item
+
+        def stop(item: Exported) -> Exported:
+            return item  # not read: the run ends with 130, writing nothing
+
+        _, stopped = run_parallel(factory, exported, read, stop, jobs, "reading participants")
+        if stopped:
+            raise typer.Exit(int(ExitStatus.INTERRUPTED))
+    text = render(exported, skipped)
+    if output is None:
+        factory.environment.stdout.write(text)
+        factory.environment.stdout.flush()
+    else:
+        try:
+            write_private(output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    factory.environment.message(
+        f"exported {len(exported)} conversation(s), skipped {len(skipped)}"
+        + (f" to {output}" if output is not None else "")
+    )

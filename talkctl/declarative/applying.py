@@ -1,0 +1,263 @@
+"""``apply``: plan one conversation of the file (settings and membership), and carry the plan
+out in the order create → settings → add → promote → demote → remove.
+
+Each function here works on ONE conversation and raises for it (TalkctlError / ApiError):
+the command runs them over the file with the bulk engine, so one conversation's failure
+does not stop the others. Reads: the one room listing (given), one participant listing per
+conversation that declares membership, group members only when needed (shared, each group
+read once per run). No typer, no rich.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from talkctl.api.conversations import ConversationsApi
+from talkctl.api.errors import ApiError
+from talkctl.api.models import Conversation, ConversationType
+from talkctl.declarative import converge
+from talkctl.declarative.applyfile import Entry
+from talkctl.declarative.membership import (
+    OWNER,
+    GroupReader,
+    MemberChange,
+    MembershipPlan,
+    plan_membership,
+)
+from talkctl.errors import InContext, NotFound, TalkctlError
+
+
+class MembershipIO(Protocol):
+    """The participant and group requests ``apply`` needs (the api layer provides them)."""
+
+    def require(self, kind: str) -> None: ...
+
+    def participants(self, token: str) -> list[Mapping[str, Any]]: ...
+
+    def group_members(self, group: str) -> list[str]: ...
+
+    def add(self, token: str, kind: str, actor_id: str) -> None: ...
+
+    def promote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
+
+    def demote(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
+
+    def remove(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None: ...
+
+
+class SharedGroups:
+    """Group members for a whole run: each group read at most once, failures remembered."""
+
+    def __init__(self, io: MembershipIO) -> None:
+        self._io = io
+        self._lock = threading.Lock()
+        self._known: dict[str, set[str] | TalkctlError] = {}
+
+    def read(self, group: str) -> set[str]:
+        with self._lock:
+            if group not in self._known:
+                try:
+                    self._known[group] = set(self._io.group_members(group))
+                except ApiError as exc:
+                    self._known[group] = _group_error(group, exc)
+            found = self._known[group]
+        if isinstance(found, TalkctlError):
+            raise found
+        return found
+
+
+def _group_error(group: str, exc: ApiError) -> TalkctlError:
+    if exc.status == 403:
+        return InContext(
+            f"cannot read the members of group {group!r}: that needs an admin or the group's "
+            "sub-admin (exclusive and moderators who come through a group need them); "
+            "nothing was changed in this conversation",
+            exc,
+        )
+    if exc.status == 404:
+        return InContext(f"group {group!r} does not exist; nothing was changed here", exc)
+    return exc
+
+
+@dataclass
+class ConversationPlan:
+    """Everything ``apply`` would do to one conversation of the file."""
+
+    entry: Entry
+    settings: converge.Plan
+    membership: MembershipPlan = field(default_factory=MembershipPlan)
+    renamed_from: str | None = None
+
+    @property
+    def current(self) -> Conversation | None:
+        return self.settings.current
+
+    @property
+    def token(self) -> str | None:
+        return self.settings.token
+
+    @property
+    def action(self) -> str:
+        if self.current is None:
+            return "create"
+        changed = self.settings.changes or self.membership.changes or self.renamed_from
+        return "update" if changed else "unchanged"
+
+    def changes(self) -> list[dict[str, Any]]:
+        """The result record's ``changes``: settings, then membership (field / from / to)."""
+        found: list[dict[str, Any]] = []
+        if self.renamed_from is not None:
+            found.append({"field": "name", "from": self.renamed_from, "to": self.entry.name})
+        for change in self.settings.changes:
+            found.append({"field": change.field, "from": change.before or None, "to": change.after})
+        return found + [c.to_change() for c in self.membership.changes]
+
+    def lines(self) -> list[str]:
+        """The plan as text: ``field: a → b``, ``+ alice``, ``moderator - carol``, notes."""
+        text = []
+        for change in self.changes()[: len(self.changes()) - len(self.membership.changes)]:
+            before = change["from"]
+            text.append(
+                f"{change['field']}: {change['to']}"
+                if before is None
+                else f"{change['field']}: {before} → {change['to']}"
+            )
+        text += [c.text for c in self.membership.changes]
+        return text + [f"({note})" for note in self.membership.notes]
+
+
+def wanted_of(entry: Entry) -> converge.Wanted:
+    settings = entry.settings
+    kinds = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
+    return converge.Wanted(
+        name=entry.name,
+        type=kinds[entry.type] if entry.type else None,
+        description=settings.get("description"),
+        read_only=settings.get("read_only"),
+        password=entry.password,
+        rotate_password=entry.rotate_password,
+        favorite=settings.get("favorite"),
+        notify=settings.get("notify"),
+    )
+
+
+def find(entry: Entry, listing: Sequence[Conversation]) -> Conversation | None:
+    """By token when the file gives one (gone → exit 3, nothing created), else by name."""
+    if entry.token is None:
+        return converge.find_existing(entry.name, listing)
+    for conversation in listing:
+        if conversation.token == entry.token:
+            return conversation
+    raise InContext(
+        f"no conversation of yours has the token {entry.token} given for {entry.name!r} "
+        "(deleted, or you were removed): nothing was created",
+        NotFound("conversation", entry.token),
+    )
+
+
+def plan_entry(
+    entry: Entry,
+    listing: Sequence[Conversation],
+    io: MembershipIO | None,
+    groups: SharedGroups | None,
+    me: str,
+    *,
+    force_passwords: bool = False,
+) -> ConversationPlan:
+    """Plan one conversation: reads its participants when the file declares membership."""
+    current = find(entry, listing)
+    wanted = wanted_of(entry)
+    renamed_from = None
+    if current is None:
+        settings = converge.plan_for(wanted, [], force_passwords=force_passwords)
+    else:
+        settings = converge.plan_for(wanted, [current], force_passwords=force_passwords)
+        if settings.current is None:  # found by token under another name: a rename
+            settings = converge.Plan(wanted, current, converge.diff(wanted, current))
+            renamed_from = current.name
+    plan = ConversationPlan(entry, settings, renamed_from=renamed_from)
+    if entry.membership.empty or io is None:
+        return plan
+    if current is None:
+        participants: list[Mapping[str, Any]] = [
+            {"actorType": "users", "actorId": me, "participantType": OWNER, "attendeeId": -1}
+        ]
+    else:
+        participants = io.participants(current.token)
+    reader = GroupReader(groups.read) if groups is not None else None
+    plan.membership = plan_membership(entry.membership, participants, me, reader)
+    for kind in dict.fromkeys(c.kind for c in plan.membership.of("add")):
+        io.require(kind)  # a kind this server cannot add: exit 6, nothing sent
+    return plan
+
+
+@dataclass
+class Done:
+    """What carrying out one plan did (steps in order); ``conversation`` after the change."""
+
+    token: str
+    conversation: Conversation | None
+    steps: list[str] = field(default_factory=list)
+
+
+def execute(
+    api: ConversationsApi, io: MembershipIO | None, plan: ConversationPlan, steps: list[str]
+) -> Done:
+    """Create → settings (a rename first) → add → promote → demote → remove. ``steps`` gets
+    what was done as it is done (what a failure or Ctrl-C leaves behind is reported)."""
+    if plan.renamed_from is not None and plan.current is not None:
+        api.rename(plan.current.token, plan.entry.name)
+        steps.append("name")
+    if plan.action == "unchanged":
+        assert plan.current is not None
+        return Done(plan.current.token, plan.current, steps)
+    outcome = converge.execute(api, plan.settings)
+    steps += [c.field for c in plan.settings.changes]
+    done = Done(outcome.token, outcome.conversation, steps)
+    if io is not None and plan.membership.changes:
+        _membership(io, done.token, plan.membership, steps)
+    return done
+
+
+def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[str]) -> None:
+    for change in plan.of("add"):
+        io.add(token, change.kind, change.actor_id)
+        steps.append(change.text)
+    promotions = plan.of("promote")
+    if any(c.attendee_id is None for c in promotions):  # added this run: learn their ids
+        ids = {
+            str(p.get("actorId")): p.get("attendeeId")
+            for p in io.participants(token)
+            if p.get("actorType") == "users"
+        }
+        promotions = [
+            MemberChange(c.op, c.kind, c.actor_id, _id(ids.get(c.actor_id), c))
+            if c.attendee_id is None
+            else c
+            for c in promotions
+        ]
+    for change in promotions:
+        assert change.attendee_id is not None
+        io.promote(token, change.kind, change.actor_id, change.attendee_id)
+        steps.append(change.text)
+    for change in plan.of("demote"):
+        assert change.attendee_id is not None
+        io.demote(token, change.kind, change.actor_id, change.attendee_id)
+        steps.append(change.text)
+    for change in plan.of("remove"):
+        assert change.attendee_id is not None
+        io.remove(token, change.kind, change.actor_id, change.attendee_id)
+        steps.append(change.text)
+
+
+def _id(value: Any, change: MemberChange) -> int:
+    if isinstance(value, int):
+        return value
+    raise InContext(
+        f"{change.actor_id!r} is not a participant after adding the declared participants "
+        "(is the user in the declared groups?): cannot make them moderator",
+        NotFound("participant", change.actor_id),
+    )

@@ -1,0 +1,169 @@
+"""``talkctl export``: today's conversations as an apply file.
+
+Writes every setting the server reports, the participants and the moderators, so that
+``talkctl apply FILE --dry-run`` on the written file reports every conversation unchanged.
+Never writes ``exclusive`` (the intent cannot be known). Conversations an apply file cannot
+manage (one-to-one, note-to-self, changelog, bound to an object) are skipped with a comment
+saying why. No typer, no rich.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from talkctl.api.models import Conversation, ConversationType
+from talkctl.declarative.filesettings import FILE_SETTINGS, LISTABLE, NOTIFY, show_duration
+from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
+
+HEADER = (
+    "# Conversations as code: written by 'talkctl export'.\n"
+    "# Check with 'talkctl apply FILE --dry-run' (it reports every conversation unchanged),\n"
+    "# then edit and apply. This file holds user ids and e-mail addresses: keep it private.\n"
+)
+_LISTABLE_NAMES = {v: k for k, v in LISTABLE.items()}
+_NOTIFY_NAMES = {v: k for k, v in NOTIFY.items()}
+_UNMANAGED: dict[int, str] = {
+    ConversationType.ONE_TO_ONE: "a one-to-one conversation",
+    ConversationType.FORMER_ONE_TO_ONE: "a former one-to-one conversation",
+    ConversationType.NOTE_TO_SELF: "your note-to-self conversation",
+    ConversationType.CHANGELOG: "the changelog conversation",
+}
+
+
+def skip_reason(conversation: Conversation, *, moderated_only: bool) -> str | None:
+    """Why ``conversation`` is not exported (None: it is)."""
+    if conversation.type in _UNMANAGED:
+        return f"{_UNMANAGED[conversation.type]}: apply manages group and public ones only"
+    if conversation.type not in (ConversationType.GROUP, ConversationType.PUBLIC):
+        return f"a conversation of type {conversation.type_name}"
+    if conversation.object_type:
+        bound = f"{conversation.object_type} {conversation.raw.get('objectId', '')}".strip()
+        return f"bound to {bound}: Talk manages it with its object"
+    if moderated_only and conversation.participant_type not in MODERATOR_TYPES:
+        return "you do not moderate it"
+    return None
+
+
+def _lobby(raw: Mapping[str, Any]) -> bool | datetime:
+    if raw.get("lobbyState") != 1:
+        return False
+    timer = raw.get("lobbyTimer")
+    if isinstance(timer, int) and timer > 0:
+        return datetime.fromtimestamp(timer, timezone.utc)
+    return True
+
+
+# setting key → how to read its file value from the server's object (None: not reported)
+READERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "description": lambda raw: (
+        raw["description"] if isinstance(raw.get("description"), str) else None
+    ),
+    "read_only": lambda raw: raw["readOnly"] == 1 if "readOnly" in raw else None,
+    "listable": lambda raw: _LISTABLE_NAMES.get(raw["listable"]) if "listable" in raw else None,
+    "lobby": lambda raw: _lobby(raw) if "lobbyState" in raw else None,
+    "message_expiration": lambda raw: (
+        show_duration(raw["messageExpiration"])
+        if isinstance(raw.get("messageExpiration"), int)
+        else None
+    ),
+    "archived": lambda raw: bool(raw["isArchived"]) if "isArchived" in raw else None,
+    "favorite": lambda raw: bool(raw["isFavorite"]) if "isFavorite" in raw else None,
+    "notify": lambda raw: (
+        _NOTIFY_NAMES.get(Conversation(raw).effective_notification_level)
+        if "notificationLevel" in raw
+        else None
+    ),
+}
+
+
+@dataclass
+class Exported:
+    """One conversation to write: with its participants (None: not exported)."""
+
+    conversation: Conversation
+    participants: Sequence[Mapping[str, Any]] | None = None
+
+
+@dataclass
+class Skipped:
+    conversation: Conversation
+    reason: str
+
+
+def _line(key: str, value: Any) -> str:
+    return tomli_w.dumps({key: value})
+
+
+def password_variable(conversation: Conversation) -> str:
+    """A variable name for the password: TALK_PASSWORD_<NAME>, or the token if no name."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", conversation.name).strip("_").upper()
+    return f"TALK_PASSWORD_{slug or conversation.token.upper()}"
+
+
+def conversation_table(item: Exported) -> str:
+    conversation = item.conversation
+    raw = conversation.raw
+    parts = ["[[conversation]]\n", _line("name", conversation.name)]
+    parts.append(_line("token", conversation.token))
+    parts.append(_line("type", conversation.type_name))
+    for key, read in READERS.items():
+        value = read(raw) if key in FILE_SETTINGS else None
+        if value is not None:
+            parts.append(_line(key, value))
+    if conversation.has_password:
+        parts.append(
+            "# The password cannot be read back: to manage it, set this variable and uncomment.\n"
+            f"# {_line('password_env', password_variable(conversation))}"
+        )
+    if item.participants is not None:
+        attendees = [Attendee.of(raw) for raw in item.participants]
+        moderators = [a.actor_id for a in attendees if a.kind == "users" and a.is_moderator]
+        parts.append(_line("moderators", sorted(moderators)))
+        parts.append("\n[conversation.participants]\n")
+        for kind in KINDS:
+            ids = sorted({a.actor_id for a in attendees if a.kind == kind})
+            if ids or kind == "users":
+                parts.append(_line(kind, ids))
+    return "".join(parts)
+
+
+def _comment(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render(exported: Iterable[Exported], skipped: Iterable[Skipped]) -> str:
+    """The whole file: header, one table per conversation, then what was skipped and why."""
+    chunks = [HEADER]
+    for item in exported:
+        chunks.append("\n" + conversation_table(item))
+    notes = [
+        f"# skipped {_comment(s.conversation.display_name)} ({s.conversation.token}): {s.reason}\n"
+        for s in skipped
+    ]
+    if notes:
+        chunks.append("\n" + "".join(notes))
+    return "".join(chunks)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600), replacing it atomically."""
+    directory = path.parent if str(path.parent) else Path(".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -18,7 +18,8 @@ import typer
 from talkctl.cli.sandbox.lifecycle import (
     CommandNotStarted,
     run_forwarding_signals,
-    wait_for_stop_signal,
+    stop_signals,
+    wait,
 )
 from talkctl.cli.sandbox.options import (
     DEFAULT_USER_LIST,
@@ -70,17 +71,18 @@ def serve(
     )
     start_sandbox(sandbox)
     try:
-        if as_json:
-            sys.stdout.write(json.dumps(sandbox.summary(), indent=2) + "\n")
-        else:
-            sys.stdout.write(sandbox.export_lines())
-        sys.stdout.flush()
-        sys.stderr.write(
-            f"talkctl sandbox: Talk {sandbox.server.talk} at {sandbox.url}, "
-            f"user {sandbox.user}; Ctrl-C stops it\n"
-        )
-        sys.stderr.flush()
-        wait_for_stop_signal()
+        with stop_signals() as stop:
+            if as_json:
+                sys.stdout.write(json.dumps(sandbox.summary(), indent=2) + "\n")
+            else:
+                sys.stdout.write(sandbox.export_lines())
+            sys.stdout.flush()
+            sys.stderr.write(
+                f"talkctl sandbox: Talk {sandbox.server.talk} at {sandbox.url}, "
+                f"user {sandbox.user}; Ctrl-C stops it\n"
+            )
+            sys.stderr.flush()
+            wait(stop)
     finally:
         sandbox.stop()
 

@@ -26,19 +26,23 @@ def signal_handlers(handler: Handler) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def wait_for_stop_signal() -> int:
-    """Block until SIGINT, SIGTERM or SIGHUP arrives; returns the signal's number."""
-    received: list[int] = []
+@contextlib.contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """An event set by SIGINT, SIGTERM or SIGHUP while in the block. Enter it before telling
+    anybody that the server runs: a signal sent right after can never hit the default
+    handler (a KeyboardInterrupt, exit 130) instead of stopping cleanly."""
     stop = threading.Event()
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        received.append(signum)
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
     with signal_handlers(on_signal):
-        while not stop.wait(3600):
-            pass
-    return received[0]
+        yield stop
+
+
+def wait(stop: threading.Event) -> None:
+    while not stop.wait(3600):
+        pass
 
 
 def _terminal_sent_it_too() -> bool:

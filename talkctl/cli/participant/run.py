@@ -59,6 +59,7 @@ class Item:
             "skipped": None,
             "error": self.error,
             "exit_code": self.exit_code,
+            "conversation": None,
             "participant": None
             if p is None
             else {

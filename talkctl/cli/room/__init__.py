@@ -21,6 +21,7 @@ _REMOVE = "talkctl.cli.room.remove"
 VERBS: dict[str, str] = {
     "list": _LISTING,
     "show": _LISTING,
+    "browse": _LISTING,
     "create": _CREATE,
     "ensure": "talkctl.cli.room.ensure",
     "rename": _CHANGE,

@@ -283,3 +283,14 @@ def test_completion_uses_the_saved_list_only(
     assert result.code == 0, result
     assert "alice" in result.stdout.split() and "admin" in result.stdout.split()
     assert fake_talk.requests == []
+
+
+def test_hostile_display_names_are_literal(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
+    hostile = "[bold]Eve[/bold]\tx\x1b[31m"
+    fake_talk.add_user("eve", display_name=hostile)
+    token = fake_talk.add_room(owner="admin", name="Hostile", participants={"eve": 3})
+    listed = json.loads(run("participant", "list", token, "--json").stdout)
+    assert {p["displayName"] for p in listed} == {"admin", hostile}
+    rows = run("participant", "list", token).stdout.splitlines()
+    assert all(len(row.split("\t")) == 6 for row in rows)  # a tab never breaks a row
+    assert "[bold]Eve[/bold]\\tx" in "".join(rows)  # markup not interpreted, tab escaped

@@ -33,6 +33,7 @@ GATES: dict[str, tuple[str, str]] = {
     ),
     "archive": ("archived-conversations-v2", "archiving conversations"),
     "creation-all": ("conversation-creation-all", "settings with the creation"),
+    "browse": ("listable-rooms", "listing conversations open to join"),
 }
 
 
@@ -69,14 +70,29 @@ class ConversationsApi:
         feature, what = GATES[operation]
         self.client.capabilities.require(feature, what)
 
+    def listed(self, search: str | None = None) -> list[Conversation]:
+        """The listable conversations the user may join but is not in (``GET /listed-room``,
+        capability ``listable-rooms``); ``search`` travels as ``searchTerm``. Joins nothing."""
+        self.require("browse")
+        params = {"searchTerm": search} if search else None
+        response = self.client.spreed("GET", "/listed-room", params=params)
+        if not isinstance(response.data, list):
+            from talkctl.api.errors import InvalidResponseError
+
+            raise InvalidResponseError(
+                "the list of open conversations is not a list",
+                self.client.transport.url("/listed-room"),
+                response.status,
+            )
+        return [Conversation(item) for item in response.data if isinstance(item, dict)]
+
     def list(self, *, include_last_message: bool = True) -> list[Conversation]:
         """The user's conversations; never marks the user online (``noStatusUpdate=1``)."""
         params: dict[str, Any] = {"noStatusUpdate": 1}
         if not include_last_message and self.client.capabilities.api_version >= 4:
             params["includeLastMessage"] = 0
         response = self.client.spreed("GET", "/room", params=params)
-        data = response.data if isinstance(response.data, list) else []
-        return [Conversation(item) for item in data if isinstance(item, dict)]
+        return [Conversation(item) for item in response.listing() if isinstance(item, dict)]
 
     def get(self, token: str) -> Conversation:
         response = self.client.spreed("GET", room_path(token))

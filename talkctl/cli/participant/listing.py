@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from talkctl.api.participants import Participant
 from talkctl.cli.completion import complete_conversation
+from talkctl.cli.fields import Column, Noun
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.participant import participant_app
 from talkctl.errors import UsageError
 
 ROLES = ("owner", "moderator", "user", "guest")
-# documented participant fields (participant.md) and those recorded on Talk 22
+# the documented participant fields (participant.md) and those recorded on Talk 22
 FIELDS = frozenset(
     [
         "attendeeId",
@@ -39,7 +40,19 @@ FIELDS = frozenset(
         "userId",
     ]
 )
-COLUMNS = ("ATTENDEE", "KIND", "ID", "NAME", "ROLE", "IN CALL")
+PARTICIPANT: Noun[Participant] = Noun(
+    "participant",
+    columns=[
+        Column("attendeeId", "ATTENDEE", lambda p: p.attendee_id),
+        Column("kind", "KIND", lambda p: p.kind),
+        Column("id", "ID", lambda p: p.match_id),
+        Column("displayName", "NAME", lambda p: p.display_name),
+        Column("role", "ROLE", lambda p: p.role),
+        Column("inCall", "IN CALL", lambda p: "yes" if p.in_call else "no"),
+    ],
+    raw=lambda p: p.raw,
+    fields=FIELDS,
+)
 
 ConvArgument = Annotated[
     str,
@@ -57,44 +70,6 @@ def parse_roles(roles: list[str]) -> set[str]:
     if unknown:
         raise UsageError(f"unknown --role {unknown[0]!r}: choose from {', '.join(ROLES)}")
     return set(roles)
-
-
-def parse_fields(spec: str | None) -> list[str] | None:
-    if spec is None:
-        return None
-    fields = [f.strip() for f in spec.split(",") if f.strip()]
-    unknown = [f for f in fields if f not in FIELDS]
-    if not fields or unknown:
-        raise UsageError(
-            f"unknown field(s) {', '.join(unknown) or '(none given)'}; "
-            f"valid fields: {', '.join(sorted(FIELDS))}"
-        )
-    return fields
-
-
-def row(p: Participant) -> list[str]:
-    attendee = "" if p.attendee_id is None else str(p.attendee_id)
-    return [attendee, p.kind, p.match_id, p.display_name, p.role, "yes" if p.in_call else "no"]
-
-
-class ParticipantRenderer(Renderer):
-    def participants(self, people: list[Participant], fields: list[str] | None) -> None:
-        from talkctl.cli.jsonout import write_json_or_lines
-
-        if self.fmt in ("json", "jsonl"):
-            objects: list[Any] = [
-                {f: p.raw.get(f) for f in fields} if fields else dict(p.raw) for p in people
-            ]
-            write_json_or_lines(self.env, self.fmt, objects)
-            return
-        if fields:
-            rows = [
-                ["" if p.raw.get(f) is None else str(p.raw.get(f)) for f in fields] for p in people
-            ]
-            self._rows(fields, rows)
-        else:
-            self._rows(list(COLUMNS), [row(p) for p in people])
-        self.env.stdout.flush()
 
 
 @participant_app.command("list")
@@ -137,8 +112,8 @@ def list_(
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     wanted = parse_roles(roles or [])
-    chosen = parse_fields(fields)
+    chosen = PARTICIPANT.parse_fields(fields)
     people = open_run(factory, conv).index.participants
     if wanted:
         people = [p for p in people if p.role in wanted]
-    ParticipantRenderer(factory.environment, output).participants(people, chosen)
+    Renderer(factory.environment, output).items(PARTICIPANT, people, chosen)

@@ -22,6 +22,7 @@ _CONFIGURE = "talkctl.cli.room.configure"
 VERBS: dict[str, str] = {
     "list": _LISTING,
     "show": _LISTING,
+    "browse": _LISTING,
     "create": _CREATE,
     "ensure": "talkctl.cli.room.ensure",
     "rename": _CHANGE,

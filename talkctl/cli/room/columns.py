@@ -158,3 +158,17 @@ CONVERSATION: Noun[Conversation] = Noun(
     fields=CONVERSATION_FIELDS,
     details=conversation_details,
 )
+
+# ``room browse``: conversations you are not in (no unread count, no favorite of yours)
+LISTED: Noun[Conversation] = Noun(
+    "conversation",
+    columns=[
+        Column("token", "TOKEN", lambda c: c.token),
+        Column("type", "TYPE", lambda c: c.type_name),
+        Column("displayName", "NAME", lambda c: c.display_name),
+        Column("listable", "LISTABLE", lambda c: LISTABLE_NAMES.get(_int(c, "listable"), "")),
+        Column("description", "DESCRIPTION", lambda c: c.description),
+    ],
+    raw=lambda c: c.raw,
+    fields=CONVERSATION_FIELDS,
+)

@@ -1,4 +1,4 @@
-"""``room list`` and ``room show``."""
+"""``room list``, ``room show`` and ``room browse``."""
 
 from __future__ import annotations
 
@@ -194,3 +194,41 @@ def show(
         raise
     server = factory.credentials.server
     Renderer(factory.environment, output).render(ConversationDetail(conversation, server=server))
+
+
+@room_app.command("browse")
+def browse(
+    ctx: typer.Context,
+    search: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only conversations whose name contains this (the server searches).",
+            metavar="SEARCH",
+            show_default=False,
+        ),
+    ] = None,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+    fields: FieldsOption = None,
+) -> None:
+    """List the conversations you may join but are not in.
+
+    These are the listable (open) conversations of the server: listable to its users or to
+    everyone. Joins nothing. Output as 'room list': a table on a terminal, tab-separated rows
+    on a pipe, --json with the server's objects. Needs a server with listable conversations
+    (Talk 11+; exit 6 elsewhere, sending nothing).
+
+    \b
+    Examples:
+      talkctl room browse
+      talkctl room browse project --json | jq -r '.[].token'
+      talkctl room browse --format csv --fields token,displayName,description
+    """
+    from talkctl.cli.room.columns import LISTED
+
+    factory = factory_of(ctx)
+    output = choose_format(json_, fmt)
+    chosen = parse_fields(fields)
+    conversations = factory.conversations.listed(search)
+    conversations.sort(key=lambda c: (c.display_name.casefold(), c.display_name, c.token))
+    Renderer(factory.environment, output).items(LISTED, conversations, chosen)

@@ -245,7 +245,7 @@ class ResultRenderer:
         if results.single:
             first = records[0] if records else None
             if first is not None and not first.ok:
-                env.stderr.write(f"talkctl: error: {first.error}\n")
+                env.message(f"talkctl: error: {first.error}")
             elif first is not None and results.dry_run:
                 env.message(summary(results))
             return
@@ -271,7 +271,6 @@ class ResultRenderer:
         """A dry run at a terminal: a table; on a pipe: TOKEN, NAME, PLAN rows."""
         rows = [[r.token or r.input or "", r.name or "", r.text] for r in records if r.ok]
         if self.env.stdout_isatty:
-            from rich.console import Console
             from rich.table import Table
             from rich.text import Text
 
@@ -280,7 +279,7 @@ class ResultRenderer:
                 table.add_column(header, overflow="fold")
             for row in rows:
                 table.add_row(*(Text(cell) for cell in row))
-            Console(file=self.env.stdout, no_color=self.env.no_color, highlight=False).print(table)
+            self.env.console().print(table)  # literal: names from others are not markup
             return
         for row in rows:
             self.env.stdout.write("\t".join(" ".join(c.split()) for c in row) + "\n")

@@ -234,6 +234,16 @@ def test_a_listing_that_is_no_list_is_an_error_not_an_empty_list(
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("data", [None, {"actorId": "bob"}])
+def test_a_participant_listing_that_is_no_list_is_an_error(acct: Account, data: object) -> None:
+    token = acct.room("Members")
+    acct.srv.inject("GET", f"/room/{token}/participants", status=200, body=ocs(data))
+    result = acct("participant", "list", token, "--json")
+    assert result.code == 1, result
+    assert "where a list was expected" in one_error(result)
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_without_location_is_an_error(acct: Account, status: int) -> None:
     acct.srv.inject("GET", "/room?", status=status, body=ocs([]))

@@ -21,6 +21,7 @@ LAZY_GROUPS: dict[str, tuple[str, str]] = {
         "talkctl.cli.participant:participant_app",
         "List, add, remove, promote and demote the participants of a conversation.",
     ),
+    "sandbox": ("talkctl.cli.sandbox:sandbox_app", "Run a local fake Talk server to try things."),
 }
 
 

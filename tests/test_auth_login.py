@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -65,7 +66,10 @@ def test_login_stores_server_user_and_keyring_secret(
     assert "/index.php/login/v2/flow/" in result.stderr
     assert "Logged in to " + fake_talk.url + " as alice" in result.stderr
     secrets = account.secrets()
-    assert list(secrets) == [f"talkctl\nalice@{fake_talk.url}"]
+    # one entry, in the profile's own slot: user@server#ID, ID kept in the profile
+    [entry] = list(secrets)
+    slot_id = re.search(r'secret_id = "([0-9a-f]+)"', account.config_text())
+    assert slot_id is not None and entry == f"talkctl\nalice@{fake_talk.url}#{slot_id[1]}"
     app_password = next(iter(secrets.values()))
     assert fake_talk.state.app_passwords.get(app_password) == "alice"
     assert app_password not in result.stderr + result.stdout
@@ -283,7 +287,8 @@ def test_app_password_stdin_verifies_then_stores(
     result = login_stdin(account, fake_talk, "bob", app_password)
     assert result.code == 0, result
     assert "as bob (bob)" in result.stderr
-    assert account.secrets() == {f"talkctl\nbob@{fake_talk.url}": app_password}
+    [(entry, stored)] = account.secrets().items()
+    assert entry.startswith(f"talkctl\nbob@{fake_talk.url}#") and stored == app_password
     assert [(r.method, r.path, r.status) for r in fake_talk.requests] == [
         ("GET", "/ocs/v2.php/core/getapppassword", 403),
         ("GET", "/ocs/v2.php/cloud/user", 200),
@@ -329,7 +334,11 @@ def test_debug_output_never_shows_a_secret(fake_talk: FakeTalkServer, account: A
     fake_talk.grant_login("alice")
     browser = account.run("--debug", "auth", "login", fake_talk.url, "--profile", "a")
     assert browser.code == 0, browser
-    alice_secret = account.secrets()[f"talkctl\nalice@{fake_talk.url}"]
+    [alice_secret] = [
+        value
+        for key, value in account.secrets().items()
+        if key.startswith(f"talkctl\nalice@{fake_talk.url}#")
+    ]
     assert alice_secret not in browser.stderr
     poll_token = fake_talk.login_flows.flows[-1].poll_token
     assert poll_token not in browser.stderr

@@ -16,10 +16,11 @@ from keyrings.alt.file import PlaintextKeyring
 
 from talkctl.accounts import secrets
 from talkctl.accounts.config import Config, Profile, load_config
-from talkctl.cli.auth.accounts import profile_name_for
+from talkctl.accounts.saving import profile_name_for
 from talkctl.errors import ConfigError, CredentialsError, UsageError
 
 SERVER = "https://cloud.example.com"
+ALICE = secrets.keyring_username(SERVER, "alice")
 
 
 @pytest.fixture
@@ -52,21 +53,21 @@ def test_insecure_backends_are_refused_naming_alternatives(
 ) -> None:
     use_backend(backend)
     with pytest.raises(CredentialsError) as caught:
-        secrets.keyring_set(SERVER, "alice", "s3cret")
+        secrets.keyring_set(ALICE, "s3cret")
     message = str(caught.value)
     assert words in message
     for alternative in ("TALKCTL_APP_PASSWORD", "TALKCTL_APP_PASSWORD_FILE", "--store file"):
         assert alternative in message
     with pytest.raises(CredentialsError):
-        secrets.keyring_get(SERVER, "alice")
+        secrets.keyring_get(ALICE)
 
 
 def test_secure_backend_stores_reads_and_deletes(memory_keyring: MemoryKeyring) -> None:
-    secrets.keyring_set(SERVER, "alice", "s3cret")
-    assert secrets.keyring_get(SERVER, "alice") == "s3cret"
-    assert secrets.keyring_delete(SERVER, "alice") is True
-    assert secrets.keyring_delete(SERVER, "alice") is False
-    assert secrets.keyring_get(SERVER, "alice") is None
+    secrets.keyring_set(ALICE, "s3cret")
+    assert secrets.keyring_get(ALICE) == "s3cret"
+    assert secrets.keyring_delete(ALICE) is True
+    assert secrets.keyring_delete(ALICE) is False
+    assert secrets.keyring_get(ALICE) is None
 
 
 def test_empty_chainer_counts_as_no_keyring(
@@ -97,7 +98,7 @@ def test_a_hanging_keyring_times_out(
     monkeypatch.setattr(secrets, "KEYRING_TIMEOUT_SECONDS", 0.2)
     try:
         with pytest.raises(CredentialsError, match=r"did not answer within 0\.2 s"):
-            secrets.keyring_get(SERVER, "alice")
+            secrets.keyring_get(ALICE)
     finally:
         release.set()
 

@@ -44,10 +44,11 @@ def test_unknown_host(talkctl_home: Path) -> None:
     assert "cannot resolve host no-such-host.invalid" in one_error(result)
 
 
-def test_server_url_with_a_password_in_it_is_never_shown(talkctl_home: Path) -> None:
+def test_server_url_with_a_password_in_it_is_refused_and_never_shown(talkctl_home: Path) -> None:
     url = f"http://bob:Url-Pa55word@127.0.0.1:{free_port()}"
     result = runner_for(url, talkctl_home)("--debug", "room", "list")
-    assert result.code == 7
+    assert result.code == 2
+    assert "login or password" in one_error(result)
     assert "Url-Pa55word" not in result.stderr + result.stdout
 
 

@@ -5,8 +5,12 @@ Written atomically with mode 0600; keys talkctl does not know are kept as they w
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +19,10 @@ from talkctl.errors import ConfigError
 from talkctl.files import write_private
 
 CONFIG_NAME = "config.toml"
+LOCK_NAME = ".config.lock"
+LOCK_WAIT_SECONDS = 30.0
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+SECRET_ID = re.compile(r"^[0-9a-f]{1,32}$")
 KNOWN_STORES = ("keyring", "file")
 
 
@@ -39,12 +46,15 @@ class Profile:
     store: str = "keyring"
     ca_bundle: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    secret_id: str | None = None  # the profile's own secret slot (None: written before them)
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
         data.update({"server": self.server, "user": self.user, "store": self.store})
         if self.ca_bundle:
             data["ca_bundle"] = self.ca_bundle
+        if self.secret_id:
+            data["secret_id"] = self.secret_id
         return data
 
 
@@ -98,6 +108,43 @@ class Config:
             write_private(self.path, tomli_w.dumps(data))
         except OSError as exc:
             raise ConfigError(f"cannot write config {self.path}: {exc}") from None
+
+
+@contextlib.contextmanager
+def locked_config(directory: Path) -> Iterator[Config]:
+    """The config, read under an exclusive lock held until the block ends.
+
+    Every read-modify-write of the config happens inside one: two ``auth login`` at once
+    then both keep their profile (without it, the later write drops the earlier profile).
+    """
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lock_path = directory / LOCK_NAME
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot lock config {lock_path}: {exc.strerror}") from None
+    try:
+        _lock(fd, lock_path)
+        yield load_config(directory)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _lock(fd: int, path: Path) -> None:
+    import fcntl
+
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise ConfigError(
+                    f"the config is locked by another talkctl for {LOCK_WAIT_SECONDS:g} s "
+                    f"({path}): try again"
+                ) from None
+            time.sleep(0.02)
 
 
 def load_config(directory: Path) -> Config:
@@ -171,7 +218,12 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
                 "store",
             )
         ca_bundle = entry.get("ca_bundle")
-        known = ("server", "user", "store", "ca_bundle")
+        secret_id = entry.get("secret_id")
+        if secret_id is not None and not (
+            isinstance(secret_id, str) and SECRET_ID.match(secret_id)
+        ):
+            raise corrupt(f"[{table}] 'secret_id' must be hexadecimal digits", table, "secret_id")
+        known = ("server", "user", "store", "ca_bundle", "secret_id")
         profiles[name] = Profile(
             name=name,
             server=server,
@@ -179,6 +231,7 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
             store=store,
             ca_bundle=ca_bundle if isinstance(ca_bundle, str) else None,
             extra={k: v for k, v in entry.items() if k not in known},
+            secret_id=secret_id,
         )
     extra = {k: v for k, v in data.items() if k not in ("default", "profiles")}
     return Config(path=path, default=default, profiles=profiles, extra=extra)

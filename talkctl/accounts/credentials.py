@@ -19,8 +19,8 @@ from talkctl.accounts.secrets import (
     backend_name,
     keyring_get,
     read_secret_file,
-    secret_file,
     secure_backend,
+    slot_of,
 )
 from talkctl.errors import CredentialsError, UsageError
 
@@ -42,21 +42,48 @@ class Credentials:
 
 
 def normalize_server(url: str) -> str:
-    """``cloud.example.com/`` → ``https://cloud.example.com``; drops a pasted app path."""
+    """``cloud.example.com/`` → ``https://cloud.example.com``; drops a pasted app path.
+
+    UsageError (exit 2) for anything that is no server address: a login or password in it
+    (``https://alice:pw@host``: never stored, never repeated back), a bad port or host, a
+    scheme other than http(s). The message never quotes what was given: it may hold a secret.
+    """
     value = url.strip()
     if not value:
         raise UsageError("the server URL is empty")
     if "://" not in value:
         value = "https://" + value
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"not a server URL: {url!r}")
+    try:
+        parts = urlsplit(value)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise UsageError(f"not a server URL: {_url_problem(exc)}") from None
+    if "@" in parts.netloc:
+        raise UsageError(
+            "the server URL holds a login or password: give the address alone, the login "
+            "with --user (or TALKCTL_USER) and the secret on stdin or in TALKCTL_APP_PASSWORD"
+        )
+    if parts.scheme not in ("http", "https"):
+        raise UsageError("not a server URL: it must start with https:// or http://")
+    if not host or any(c.isspace() or ord(c) < 32 for c in parts.netloc):
+        raise UsageError("not a server URL: it names no host")
+    if port == 0:
+        raise UsageError("not a server URL: port 0")
     path = parts.path
     for marker in ("/index.php", "/apps/", "/ocs/"):
         index = path.find(marker)
         if index >= 0:
             path = path[:index]
     return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}"
+
+
+def _url_problem(exc: ValueError) -> str:
+    text = str(exc)
+    if "Port" in text or "port" in text:
+        return "the port must be a number from 1 to 65535"
+    if "IPv6" in text:
+        return "an unclosed [ in the host"
+    return "it cannot be parsed"
 
 
 def is_plain_http_remote(server: str) -> bool:
@@ -114,12 +141,13 @@ def resolve_credentials(
 
 
 def _from_profile(profile: Profile, config_dir: Path) -> Credentials:
+    slot = slot_of(profile)
     if profile.store == STORE_FILE:
-        path = secret_file(config_dir, profile.server, profile.user)
+        path = slot.path(config_dir)
         from_file = read_secret_file(path)
         return Credentials(profile.server, profile.user, from_file, f"file {path}", profile)
     backend = secure_backend()
-    value = keyring_get(profile.server, profile.user)
+    value = keyring_get(slot.keyring_name)
     if not value:
         raise CredentialsError(
             f"no app password in the keyring for profile {profile.name!r}: "

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from talkctl.cache import account_key
 from talkctl.errors import CredentialsError
 from talkctl.files import write_private
+
+if TYPE_CHECKING:
+    from talkctl.accounts.config import Profile
 
 KEYRING_SERVICE = "talkctl"
 KEYRING_TIMEOUT_SECONDS = 10.0
 STORE_KEYRING = "keyring"
 STORE_FILE = "file"
 STORES = (STORE_KEYRING, STORE_FILE)
+MAX_SECRET_BYTES = 64 * 1024  # an app password is 72 characters; a secret file is never big
 
 # Backends that are not a secret store: (module, class name).
 INSECURE_BACKENDS: dict[tuple[str, str], str] = {
@@ -43,8 +49,10 @@ HEADLESS_ALTERNATIVES = (
 T = TypeVar("T")
 
 
-def keyring_username(server: str, user: str) -> str:
-    return f"{user}@{server.rstrip('/')}"
+def keyring_username(server: str, user: str, slot_id: str | None = None) -> str:
+    """The keyring entry: ``user@server``, with ``#ID`` for a profile's own slot."""
+    base = f"{user}@{server.rstrip('/')}"
+    return f"{base}#{slot_id}" if slot_id else base
 
 
 def with_timeout(fn: Callable[[], T], seconds: float, what: str) -> T:
@@ -133,26 +141,26 @@ def secure_backend() -> Any:
     return backend
 
 
-def keyring_get(server: str, user: str) -> str | None:
+def keyring_get(username: str) -> str | None:
     backend = secure_backend()
 
     def lookup() -> str | None:
-        value = backend.get_password(KEYRING_SERVICE, keyring_username(server, user))
+        value = backend.get_password(KEYRING_SERVICE, username)
         return value if isinstance(value, str) else None
 
     return with_timeout(lookup, KEYRING_TIMEOUT_SECONDS, "reading the app password")
 
 
-def keyring_set(server: str, user: str, secret: str) -> None:
+def keyring_set(username: str, secret: str) -> None:
     backend = secure_backend()
 
     def store() -> None:
-        backend.set_password(KEYRING_SERVICE, keyring_username(server, user), secret)
+        backend.set_password(KEYRING_SERVICE, username, secret)
 
     with_timeout(store, KEYRING_TIMEOUT_SECONDS, "storing the app password")
 
 
-def keyring_delete(server: str, user: str) -> bool:
+def keyring_delete(username: str) -> bool:
     """Remove the entry; False when there was none."""
     backend = secure_backend()
 
@@ -160,7 +168,7 @@ def keyring_delete(server: str, user: str) -> bool:
         from keyring.errors import PasswordDeleteError
 
         try:
-            backend.delete_password(KEYRING_SERVICE, keyring_username(server, user))
+            backend.delete_password(KEYRING_SERVICE, username)
         except PasswordDeleteError:
             return False
         return True
@@ -171,8 +179,10 @@ def keyring_delete(server: str, user: str) -> bool:
 # --- owner-only files ------------------------------------------------------------------------
 
 
-def secret_file(config_dir: Path, server: str, user: str) -> Path:
-    return config_dir / "secrets" / account_key(server, user)
+def secret_file(config_dir: Path, server: str, user: str, slot_id: str | None = None) -> Path:
+    """``secrets/ACCOUNT``, or ``secrets/ACCOUNT.ID`` for a profile's own slot."""
+    name = account_key(server, user)
+    return config_dir / "secrets" / (f"{name}.{slot_id}" if slot_id else name)
 
 
 def _readable_by_others(mode: int) -> bool:
@@ -180,22 +190,39 @@ def _readable_by_others(mode: int) -> bool:
 
 
 def read_secret_file(path: Path) -> str:
-    """Read a secret from a file only its owner can read (refuse group/other access)."""
+    """Read a secret from a regular file only its owner can read (refuse group/other access).
+
+    Only a regular file is read: a FIFO or a device would block (or never end). The file is
+    opened without blocking and checked on the open descriptor, so a swap between a check
+    and the read changes nothing.
+    """
     try:
-        mode = path.stat().st_mode
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise CredentialsError(f"secret file {path} does not exist") from None
-    if _readable_by_others(mode):
-        raise CredentialsError(
-            f"secret file {path} is readable by others (mode {stat.S_IMODE(mode):o}): "
-            f"run 'chmod 600 {path}'"
-        )
-    if path.stat().st_uid != os.getuid():
-        raise CredentialsError(f"secret file {path} belongs to another user")
-    try:
-        value = path.read_text("utf-8").strip()
     except OSError as exc:
-        raise CredentialsError(f"cannot read secret file {path}: {exc}") from None
+        raise CredentialsError(f"cannot read secret file {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CredentialsError(f"secret file {path} is not a regular file")
+        if _readable_by_others(info.st_mode):
+            raise CredentialsError(
+                f"secret file {path} is readable by others "
+                f"(mode {stat.S_IMODE(info.st_mode):o}): run 'chmod 600 {path}'"
+            )
+        if info.st_uid != os.getuid():
+            raise CredentialsError(f"secret file {path} belongs to another user")
+        try:
+            raw = handle.read(MAX_SECRET_BYTES + 1)
+        except OSError as exc:
+            raise CredentialsError(f"cannot read secret file {path}: {exc}") from None
+    if len(raw) > MAX_SECRET_BYTES:
+        raise CredentialsError(f"secret file {path} is too large for an app password")
+    try:
+        value = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise CredentialsError(f"secret file {path} is not UTF-8 text") from None
     if not value:
         raise CredentialsError(f"secret file {path} is empty")
     return value
@@ -241,29 +268,59 @@ def delete_secret_file(path: Path) -> bool:
 # --- one interface over both stores ----------------------------------------------------------
 
 
-def store_secret(store: str, config_dir: Path, server: str, user: str, secret: str) -> str:
+@dataclass(frozen=True)
+class SecretSlot:
+    """Where one profile's app password lives: a keyring entry or a file.
+
+    Each login gets a slot of its own (``slot_id``, kept in the profile): a new secret never
+    overwrites the one a working profile uses, and two profiles of one account never share
+    one. Profiles written before slots had ids (``slot_id`` None) keep their shared slot.
+    """
+
+    store: str
+    server: str
+    user: str
+    slot_id: str | None = None
+
+    def path(self, config_dir: Path) -> Path:
+        return secret_file(config_dir, self.server, self.user, self.slot_id)
+
+    @property
+    def keyring_name(self) -> str:
+        return keyring_username(self.server, self.user, self.slot_id)
+
+
+def slot_of(profile: Profile) -> SecretSlot:
+    return SecretSlot(profile.store, profile.server, profile.user, profile.secret_id)
+
+
+def new_slot(store: str, server: str, user: str) -> SecretSlot:
+    return SecretSlot(store, server, user, secrets.token_hex(8))
+
+
+def store_secret(slot: SecretSlot, config_dir: Path, secret: str) -> str:
     """Keep ``secret``; returns where (for messages)."""
-    if store == STORE_FILE:
-        path = secret_file(config_dir, server, user)
+    if slot.store == STORE_FILE:
+        path = slot.path(config_dir)
         write_secret_file(path, secret)
         return f"file {path}"
-    keyring_set(server, user, secret)
+    keyring_set(slot.keyring_name, secret)
     return f"keyring ({backend_name(current_backend())})"
 
 
-def load_secret(store: str, config_dir: Path, server: str, user: str) -> str | None:
-    if store == STORE_FILE:
-        path = secret_file(config_dir, server, user)
+def load_secret(slot: SecretSlot, config_dir: Path) -> str | None:
+    if slot.store == STORE_FILE:
+        path = slot.path(config_dir)
         if not path.exists():
             return None
         return read_secret_file(path)
-    return keyring_get(server, user)
+    return keyring_get(slot.keyring_name)
 
 
-def delete_secret(store: str, config_dir: Path, server: str, user: str) -> bool:
-    if store == STORE_FILE:
-        return delete_secret_file(secret_file(config_dir, server, user))
-    return keyring_delete(server, user)
+def delete_secret(slot: SecretSlot, config_dir: Path) -> bool:
+    if slot.store == STORE_FILE:
+        return delete_secret_file(slot.path(config_dir))
+    return keyring_delete(slot.keyring_name)
 
 
 def check_store(store: str) -> None:
@@ -272,7 +329,7 @@ def check_store(store: str) -> None:
         secure_backend()
 
 
-def forget_quietly(store: str, config_dir: Path, server: str, user: str) -> None:
+def forget_quietly(slot: SecretSlot, config_dir: Path) -> None:
     """Best-effort removal while undoing a half-finished login."""
     with contextlib.suppress(Exception):
-        delete_secret(store, config_dir, server, user)
+        delete_secret(slot, config_dir)

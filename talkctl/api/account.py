@@ -65,11 +65,19 @@ def checked_poll_endpoint(server: str, endpoint: str) -> tuple[str, str | None]:
     ``https`` server (a proxy without ``overwriteprotocol``) is polled over https: the poll
     answer carries the app password and must never travel unencrypted.
     """
-    ours, theirs = urlsplit(server), urlsplit(endpoint)
-    if theirs.scheme not in ("http", "https") or not theirs.hostname:
-        raise LoginFlowError(f"the server announced an invalid poll endpoint {endpoint!r}")
+    ours = urlsplit(server)
+    invalid = LoginFlowError(f"the server announced an invalid poll endpoint {_shown(endpoint)}")
+    try:
+        theirs = urlsplit(endpoint)
+        their_host, their_port = theirs.hostname, theirs.port
+    except ValueError:  # an unclosed [ in the host, a port that is no port
+        raise invalid from None
+    if theirs.scheme not in ("http", "https") or not their_host or their_port == 0:
+        raise invalid
+    if "@" in theirs.netloc:
+        raise invalid
     our_host = (ours.hostname or "").lower()
-    if theirs.hostname.lower() != our_host:
+    if their_host.lower() != our_host:
         raise LoginFlowError(
             f"refusing to poll {theirs.scheme}://{theirs.netloc}: the login was started on "
             f"{our_host}, and the poll answer carries the app password"
@@ -81,13 +89,18 @@ def checked_poll_endpoint(server: str, endpoint: str) -> tuple[str, str | None]:
             "(is the proxy missing Nextcloud's 'overwriteprotocol'?)"
         )
     if ours.scheme == theirs.scheme and _port(ours.scheme, ours.port) != _port(
-        theirs.scheme, theirs.port
+        theirs.scheme, their_port
     ):
         raise LoginFlowError(
             f"refusing to poll {theirs.scheme}://{theirs.netloc}: not the address the login "
             f"was started on ({ours.netloc})"
         )
     return endpoint, None
+
+
+def _shown(text: str) -> str:
+    """A value from the server, quoted for a message: at most 100 characters."""
+    return repr(text if len(text) <= 100 else text[:97] + "...")
 
 
 def _json_body(transport: Transport, response: Any) -> Any:

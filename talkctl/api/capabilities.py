@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -90,13 +91,32 @@ class Capabilities:
 
     @classmethod
     def from_cache(cls, data: dict[str, Any]) -> Capabilities:
+        """Capabilities from the cache file; ValueError when it does not validate (valid JSON
+        of the wrong types, say): the caller then fetches them again."""
+        features = data.get("features", [])
+        config = data.get("config") or {}
+        fetched_at = data.get("fetched_at", 0.0)
+        if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+            raise ValueError("capabilities cache: 'features' is not a list of strings")
+        if not isinstance(config, dict):
+            raise ValueError("capabilities cache: 'config' is not an object")
+        if isinstance(fetched_at, bool) or not isinstance(fetched_at, int | float):
+            raise ValueError("capabilities cache: 'fetched_at' is not a number")
+        if not math.isfinite(fetched_at) or fetched_at > time.time() + 3600:
+            raise ValueError("capabilities cache: 'fetched_at' is not a past time")
+        strings: dict[str, str | None] = {}
+        for key in ("talk_version", "nextcloud_version", "talk_hash"):
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"capabilities cache: {key!r} is not a string")
+            strings[key] = value
         return cls(
-            features=frozenset(str(f) for f in data.get("features", [])),
-            config=data.get("config") or {},
-            talk_version=data.get("talk_version"),
-            nextcloud_version=data.get("nextcloud_version"),
-            talk_hash=data.get("talk_hash"),
-            fetched_at=float(data.get("fetched_at", 0.0)),
+            features=frozenset(features),
+            config=config,
+            talk_version=strings["talk_version"],
+            nextcloud_version=strings["nextcloud_version"],
+            talk_hash=strings["talk_hash"],
+            fetched_at=float(fetched_at),
         )
 
 

@@ -82,8 +82,7 @@ class ConversationsApi:
         if not include_last_message and self.client.capabilities.api_version >= 4:
             params["includeLastMessage"] = 0
         response = self.client.spreed("GET", "/room", params=params)
-        data = response.data if isinstance(response.data, list) else []
-        return [Conversation(item) for item in data if isinstance(item, dict)]
+        return [Conversation(item) for item in response.listing() if isinstance(item, dict)]
 
     def get(self, token: str) -> Conversation:
         response = self.client.spreed("GET", room_path(token))

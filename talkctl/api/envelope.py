@@ -40,6 +40,22 @@ class OcsResponse:
     data: Any
     meta: dict[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    url: str = ""
+
+    def listing(self) -> list[Any]:
+        """``data`` as the list an endpoint must answer; InvalidResponseError (exit 1) for
+        null, an object or anything else: an empty list would tell a cron job that there is
+        nothing to do."""
+        if isinstance(self.data, list):
+            return self.data
+        kind = "null" if self.data is None else type(self.data).__name__
+        kind = {"dict": "an object", "str": "a string", "bool": "a boolean"}.get(kind, kind)
+        raise InvalidResponseError(
+            f"the answer from {self.url or 'the server'} (HTTP {self.status}) holds {kind} "
+            "where a list was expected",
+            self.url,
+            self.status,
+        )
 
 
 def decode_json(body: bytes, *, content_type: str, url: str, status: int) -> Any:
@@ -99,7 +115,7 @@ def unwrap(
     data = ocs.get("data")
     if status >= 400:
         raise api_error(status, method, path, headers, meta, data)
-    return OcsResponse(status=status, data=data, meta=meta, headers=headers)
+    return OcsResponse(status=status, data=data, meta=meta, headers=headers, url=url)
 
 
 NOTES = {

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 USER_AGENT = f"talkctl/{__version__}"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_MAX_BODY = 128 * 1024 * 1024
+CHUNK = 256 * 1024
 
 DebugSink = Callable[[str], None]
 
@@ -31,7 +33,9 @@ class Transport:
     """Sends requests to one Nextcloud server as one account.
 
     Keeps the server's session cookies for the run (in memory only), so later requests skip
-    the password check; sets the OCS headers and a (connect, read) timeout on every request;
+    the password check; sets the OCS headers; gives every attempt ``timeout`` seconds as a
+    whole (connect, headers and body: see ``talkctl.api.deadline``); reads at most
+    ``max_body`` bytes of a body (counted after decompression: a gzip bomb stops there too);
     repeats a request only when the caller marks it repeatable (see ``talkctl.api.retry``).
     """
 
@@ -47,6 +51,7 @@ class Transport:
         pool_size: int = 10,
         retry: RetryPolicy | None = None,
         notice: Notice | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self.server = server.rstrip("/")
         self.user = user
@@ -56,6 +61,7 @@ class Transport:
         self.debug = debug
         self.notice = notice
         self.pool_size = pool_size
+        self.max_body = max_body
         self.retry = retry if retry is not None else RetryPolicy(retries=0)
         self._session: requests.Session | None = None
         self._lock = threading.Lock()
@@ -80,9 +86,11 @@ class Transport:
             session.verify = self.verify
             session.trust_env = True
             # duck-typed adapter (send + close): requests only calls those two
-            router = cast(
-                "BaseAdapter", RepeatableRouter(self._adapter(True), self._adapter(False))
-            )
+            from talkctl.api.deadline import install
+
+            routing = RepeatableRouter(self._adapter(True), self._adapter(False))
+            install(routing.repeatable.poolmanager)  # one pool for both adapters
+            router = cast("BaseAdapter", routing)
             session.mount("https://", router)
             session.mount("http://", router)
             self._session = session
@@ -90,6 +98,8 @@ class Transport:
 
     def _adapter(self, repeatable: bool) -> HTTPAdapter:
         from requests.adapters import HTTPAdapter
+
+        from talkctl.api.retry_urllib3 import build_retry
 
         policy = RetryPolicy(
             retries=self.retry.retries,
@@ -101,7 +111,7 @@ class Transport:
         return HTTPAdapter(
             pool_connections=2,
             pool_maxsize=max(self.pool_size, 10),
-            max_retries=policy.retry(repeatable),
+            max_retries=build_retry(policy, repeatable),
         )
 
     def _on_retry(self, message: str) -> None:
@@ -138,6 +148,7 @@ class Transport:
         if the method is safe" (GET, HEAD, OPTIONS). Creates must never be marked repeatable.
         """
         import requests
+        from urllib3.exceptions import HTTPError
 
         method = method.upper()
         if repeatable is None:
@@ -169,24 +180,39 @@ class Transport:
         self._attempts.count = 1
         with self._lock:
             self.requests_sent += 1
-        try:
-            response = session.send(
-                prepared,
-                timeout=(self.timeout, self.timeout),
-                allow_redirects=False,
-                verify=self.verify,
-            )
-        except (requests.exceptions.RequestException, OSError) as exc:
-            failure = describe_failure(
-                exc,
-                server=redact_url(self.server),
-                timeout=self.timeout,
-                attempts=self.attempts,
-                changed_maybe=not repeatable and method not in SAFE_METHODS,
-            )
-            if self.debug:
-                self.debug(f"! {method} {redact_url(url)}: {type(exc).__name__}: {failure}")
-            raise failure from None
+        from talkctl.api.deadline import bounded
+
+        with bounded(self.timeout) as deadline:
+            try:
+                response = session.send(
+                    prepared,
+                    timeout=(self.timeout, self.timeout),
+                    allow_redirects=False,
+                    verify=self.verify,
+                    stream=True,
+                )
+                self._read_body(response)
+            except (requests.exceptions.RequestException, OSError, HTTPError) as exc:
+                failure = describe_failure(
+                    exc,
+                    server=redact_url(self.server),
+                    timeout=self.timeout,
+                    attempts=self.attempts,
+                    changed_maybe=not repeatable and method not in SAFE_METHODS,
+                    timed_out=deadline.fired,
+                )
+                if self.debug:
+                    self.debug(f"! {method} {redact_url(url)}: {type(exc).__name__}: {failure}")
+                raise failure from None
+            if deadline.fired:  # the body ended early because its time was up
+                raise describe_failure(
+                    TimeoutError("deadline"),
+                    server=redact_url(self.server),
+                    timeout=self.timeout,
+                    attempts=self.attempts,
+                    changed_maybe=not repeatable and method not in SAFE_METHODS,
+                    timed_out=True,
+                )
         if self.debug:
             elapsed = (time.monotonic() - started) * 1000
             self.debug(
@@ -194,9 +220,33 @@ class Transport:
                 f"({elapsed:.0f} ms, {self.attempts} attempt{'s' if self.attempts > 1 else ''})"
             )
             self._debug_headers("<", response.headers)
-        if response.is_redirect:
+        if 300 <= response.status_code < 400:  # never followed, with or without Location
             raise self._redirect_error(response)
         return response
+
+    def _read_body(self, response: requests.Response) -> None:
+        """Read the body into ``response.content``, decompressed, at most ``max_body`` bytes."""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.raw.stream(CHUNK, decode_content=True):
+                size += len(chunk)
+                if size > self.max_body:
+                    shown = redact_url(response.url)
+                    raise InvalidResponseError(
+                        f"the answer from {shown} is larger than {_size(self.max_body)}: "
+                        "not read (raise the limit with --max-response-size or "
+                        "TALKCTL_MAX_RESPONSE_SIZE if it is right)",
+                        shown,
+                        response.status_code,
+                        "too-large",
+                    )
+                chunks.append(chunk)
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)
+        response._content_consumed = True  # type: ignore[attr-defined]
 
     def _debug_headers(self, direction: str, headers: Mapping[str, str]) -> None:
         """One header a line, as curl -v shows them; credentials and cookies redacted."""
@@ -258,6 +308,14 @@ class Transport:
         )
 
     def _redirect_error(self, response: requests.Response) -> TalkApiRedirect:
+        if not response.headers.get("Location", "").strip():
+            shown = redact_url(response.url)
+            return TalkApiRedirect(
+                f"{shown} answered HTTP {response.status_code} (a redirect) without saying "
+                "where to: check the server address",
+                shown,
+                response.status_code,
+            )
         location = urljoin(response.url, response.headers.get("Location", ""))
         here, there = urlsplit(response.url), urlsplit(location)
         shown_here, shown_there = redact_url(response.url), redact_url(location)
@@ -274,6 +332,13 @@ class Transport:
             shown_here,
             response.status_code,
         )
+
+
+def _size(number: int) -> str:
+    for unit, factor in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if number >= factor and number % factor == 0:
+            return f"{number // factor}{unit}"
+    return f"{number} bytes"
 
 
 class TalkApiRedirect(InvalidResponseError):

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from talkctl.api.retry_urllib3 import TalkRetry
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 MAINTENANCE_HEADER = "X-Nextcloud-Maintenance-Mode"
@@ -47,26 +44,6 @@ class RetryPolicy:
         ceiling = min(self.max_backoff, self.backoff * float(2 ** max(retry_number - 1, 0)))
         return ceiling * (0.5 + random.random() / 2)
 
-    def retry(self, repeatable: bool) -> TalkRetry:
-        """The urllib3 Retry for requests that are (or are not) safe to repeat."""
-        from talkctl.api.retry_urllib3 import TalkRetry
-
-        retries = max(self.retries, 0)
-        retry = TalkRetry(
-            total=retries,
-            connect=retries,
-            read=retries if repeatable else False,
-            status=retries if repeatable else 0,
-            other=0,  # TLS failures and the like: never
-            redirect=False,
-            allowed_methods=None,  # the adapter decides, not the HTTP method
-            status_forcelist=RETRY_STATUSES,
-            raise_on_status=False,
-            respect_retry_after_header=True,
-        )
-        retry.policy = self
-        return retry
-
 
 def header(headers: Mapping[str, str], name: str) -> str | None:
     value = headers.get(name)
@@ -77,12 +54,19 @@ def is_maintenance(status: int, headers: Mapping[str, str]) -> bool:
     return status == 503 and header(headers, MAINTENANCE_HEADER) == "1"
 
 
+# delay-seconds: ASCII digits only ("²" is a digit to str.isdigit), and few enough of them to
+# be a real delay; anything longer is treated as absent, like any unreadable value
+_DELAY_SECONDS = re.compile(r"[0-9]{1,10}")
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """``Retry-After`` in seconds (delta or HTTP date), None when absent or unreadable."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if _DELAY_SECONDS.fullmatch(value.strip()):
         return float(int(value.strip()))
+    if value.strip().isdigit() or len(value) > 64:
+        return None  # other digits, or no HTTP date
     try:
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:

@@ -1,4 +1,8 @@
-"""TalkRetry: urllib3's Retry with talkctl's rules (imported only when a session is built)."""
+"""TalkRetry: urllib3's Retry with talkctl's rules (imported only when a session is built).
+
+This module depends on ``talkctl.api.retry`` (the policy and the header rules), never the
+other way round: ``build_retry`` turns a policy into the urllib3 object.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,25 @@ if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
 
 _NO_SUCH_HOST = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+def build_retry(policy: RetryPolicy, repeatable: bool) -> TalkRetry:
+    """The urllib3 Retry for requests that are (or are not) safe to repeat."""
+    retries = max(policy.retries, 0)
+    retry = TalkRetry(
+        total=retries,
+        connect=retries,
+        read=retries if repeatable else False,
+        status=retries if repeatable else 0,
+        other=0,  # TLS failures and the like: never
+        redirect=False,
+        allowed_methods=None,  # the adapter decides, not the HTTP method
+        status_forcelist=RETRY_STATUSES,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
+    retry.policy = policy
+    return retry
 
 
 class TalkRetry(Retry):
@@ -80,6 +103,11 @@ class TalkRetry(Retry):
             if wait is not None and wait > self.policy.retry_after_cap:
                 return f"Retry-After {wait:.0f} s is above {self.policy.retry_after_cap:.0f} s"
         return None
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        """urllib3's own parser fails on ``²`` or 5,000 digits: use talkctl's (0 if unreadable)."""
+        wait = retry_after_seconds(retry_after)
+        return 0.0 if wait is None else wait
 
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         number = len(self.history)

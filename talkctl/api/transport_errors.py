@@ -90,16 +90,38 @@ def tls_reason(exc: BaseException) -> str:
     return text[index:].rstrip(")").strip() if index >= 0 else "handshake failed"
 
 
+# what OpenSSL reports when the other end answers a TLS handshake with plain http
+_PLAIN_HTTP_MARKERS = ("UNEXPECTED_EOF_WHILE_READING", "WRONG_VERSION_NUMBER", "HTTP_REQUEST")
+
+
+def _plain_http_answer(reason: str) -> bool:
+    upper = reason.upper().replace(" ", "_")
+    return any(marker in upper for marker in _PLAIN_HTTP_MARKERS)
+
+
+def _as_http(server: str) -> str:
+    return "http://" + server.removeprefix("https://")
+
+
 def describe_failure(
-    exc: BaseException, *, server: str, timeout: float, attempts: int, changed_maybe: bool
+    exc: BaseException,
+    *,
+    server: str,
+    timeout: float,
+    attempts: int,
+    changed_maybe: bool,
+    timed_out: bool = False,
 ) -> TransportError:
-    """The TransportError for ``exc``; ``changed_maybe`` for a change that may have arrived."""
-    kind = classify(exc)
+    """The TransportError for ``exc``; ``changed_maybe`` for a change that may have arrived;
+    ``timed_out`` when the request's deadline ended it (whatever the socket then said)."""
+    kind = "deadline" if timed_out else classify(exc)
     host = urlsplit(server).hostname or server
     if kind == "tls":
-        message = (
-            f"TLS failure talking to {server}: {tls_reason(exc)} "
-            "(for a private CA use --ca-bundle FILE)"
+        reason = tls_reason(exc)
+        message = f"TLS failure talking to {server}: {reason} " + (
+            f"(does the server speak plain http? then use {_as_http(server)})"
+            if _plain_http_answer(reason) and server.startswith("https://")
+            else "(for a private CA use --ca-bundle FILE)"
         )
     elif kind == "ca-bundle":
         message = f"cannot use the CA bundle: {exc} (check --ca-bundle / TALKCTL_CA_BUNDLE)"
@@ -107,7 +129,8 @@ def describe_failure(
         message = f"cannot resolve host {host}: check the server address"
     elif kind == "refused":
         message = f"connection refused by {server}: is the server running and the address right?"
-    elif kind == "timeout":
+    elif kind in ("timeout", "deadline"):
+        kind = "timeout"
         message = f"no answer from {server} within {timeout:g} s (see --timeout)"
     elif kind == "dropped":
         message = f"{server} closed the connection without an answer"

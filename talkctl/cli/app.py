@@ -11,6 +11,7 @@ import typer
 from talkctl import __version__
 from talkctl.cli.context import Environment, Factory, GlobalOptions, set_environment
 from talkctl.cli.lazy import LazyGroup
+from talkctl.cli.limits import check_response_size, check_timeout
 from talkctl.exit_codes import EXIT_STATUS_HELP
 
 EXIT_CODES_EPILOG = (
@@ -73,8 +74,8 @@ def main(
             "--timeout",
             metavar="SECONDS",
             envvar="TALKCTL_TIMEOUT",
-            help="Seconds to wait (default 30).",
-            min=0.1,
+            help="Seconds a request may take as a whole: connect, headers, body (default 30).",
+            callback=check_timeout,
         ),
     ] = None,
     retries: Annotated[
@@ -85,6 +86,16 @@ def main(
             envvar="TALKCTL_RETRIES",
             help="Retries of safe requests (default 2).",
             min=0,
+        ),
+    ] = None,
+    max_response_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-response-size",
+            metavar="SIZE",
+            envvar="TALKCTL_MAX_RESPONSE_SIZE",
+            help="Largest answer accepted, decompressed (default 128M; K, M, G suffixes).",
+            callback=check_response_size,
         ),
     ] = None,
     ca_bundle: Annotated[
@@ -129,6 +140,7 @@ def main(
         user=user,
         timeout=timeout,
         retries=retries,
+        max_response_size=max_response_size,
         ca_bundle=ca_bundle,
         insecure=insecure,
         debug=debug,

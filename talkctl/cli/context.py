@@ -39,6 +39,7 @@ class GlobalOptions:
     user: str | None = None
     timeout: float | None = None
     retries: int | None = None
+    max_response_size: str | None = None  # checked by cli.limits
     ca_bundle: str | None = None
     insecure: bool = False
     debug: bool = False
@@ -180,6 +181,7 @@ class Factory:
     def __init__(self, options: GlobalOptions, environment: Environment) -> None:
         self.options = options
         self.environment = environment
+        self._warned_insecure = False
 
     @cached_property
     def config(self) -> Config:
@@ -222,7 +224,9 @@ class Factory:
     def verify_for(self, profile: Profile | None) -> bool | str:
         """TLS verification for ``profile`` (None: an account not stored yet, e.g. at login)."""
         if self.options.insecure:
-            self.environment.warn("--insecure: TLS certificates are not verified")
+            if not self._warned_insecure:  # once per run, however many transports
+                self._warned_insecure = True
+                self.environment.warn("--insecure: TLS certificates are not verified")
             return False
         if self.options.ca_bundle:
             return self.options.ca_bundle
@@ -242,6 +246,7 @@ class Factory:
         """A transport to ``server``; pass ``verify`` (see verify_for) when the account is not
         the run's credentials (``auth login``: user and secret None send no credentials)."""
         from talkctl.api.http import Transport
+        from talkctl.cli.limits import response_size
 
         return Transport(
             server,
@@ -252,6 +257,7 @@ class Factory:
             debug=self.environment.message if self.options.debug else None,
             pool_size=MAX_JOBS,  # every --jobs thread keeps its connection
             retry=self.retry_policy(),
+            max_body=response_size(self.options.max_response_size),
             notice=lambda text: self.environment.message(f"talkctl: {text}"),
         )
 

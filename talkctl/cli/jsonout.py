@@ -8,10 +8,31 @@ listing of 5,000 conversations never exists as one 14 MB string.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from talkctl.cli.context import Environment
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and ±Infinity (which JSON cannot hold) replaced by null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _dumps(value: Any, **kwargs: Any) -> str:
+    """json.dumps that never writes NaN or Infinity: a server that sent them (Python's
+    decoder accepts them) gets null in that field, and the document stays valid JSON."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **kwargs)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, **kwargs)
 
 
 def write_json(env: Environment, value: Any) -> None:
@@ -19,13 +40,13 @@ def write_json(env: Environment, value: Any) -> None:
     indent = 2 if env.stdout_isatty else None
     separators = None if indent else (",", ":")
     if not isinstance(value, list) or not value:
-        out.write(json.dumps(value, ensure_ascii=False, indent=indent, separators=separators))
+        out.write(_dumps(value, indent=indent, separators=separators))
         out.write("\n")
         return
     last = len(value) - 1
     out.write("[\n" if indent else "[")
     for index, item in enumerate(value):
-        text = json.dumps(item, ensure_ascii=False, indent=indent, separators=separators)
+        text = _dumps(item, indent=indent, separators=separators)
         comma = "," if index < last else ""
         if indent:
             # JSON strings never hold a raw newline: every line of the item gets indented
@@ -37,7 +58,7 @@ def write_json(env: Environment, value: Any) -> None:
 
 def write_jsonl(env: Environment, objects: Iterable[Any]) -> None:
     for obj in objects:
-        env.stdout.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        env.stdout.write(_dumps(obj, separators=(",", ":")) + "\n")
 
 
 def write_json_or_lines(env: Environment, fmt: str, value: Any) -> None:

@@ -37,10 +37,11 @@ FILES: list[tuple[str, str]] = [
         "TALKCTL_CONFIG_DIR move it; on macOS ~/Library/Application Support/talkctl/.",
     ),
     (
-        "~/.config/talkctl/secrets/ACCOUNT",
+        "~/.config/talkctl/secrets/ACCOUNT.ID",
         "The app password of a profile logged in with 'auth login --store file' (mode 0600; "
-        "refused when group or others can read it). Otherwise secrets live in the system "
-        "keyring, service 'talkctl'.",
+        "refused when group or others can read it; only a regular file is read); ID is the "
+        "profile's secret_id. Otherwise secrets live in the system keyring, service "
+        "'talkctl'.",
     ),
     (
         "~/.cache/talkctl/ACCOUNT/capabilities.json",

@@ -9,15 +9,15 @@ from urllib.parse import urlsplit
 import typer
 
 from talkctl.accounts.credentials import is_plain_http_remote, normalize_server
-from talkctl.accounts.secrets import STORE_FILE, check_store, refuse_shared_file, secret_file
-from talkctl.cli.auth import auth_app
-from talkctl.cli.auth.accounts import (
+from talkctl.accounts.saving import (
     SavedAccount,
     check_store_name,
-    profile_name_for,
-    requested_profile,
+    refuse_shared_secret_files,
     save_account,
 )
+from talkctl.accounts.secrets import check_store
+from talkctl.cli.auth import auth_app
+from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, UsageError
@@ -128,10 +128,23 @@ def _read_secret(factory: Factory) -> str:
     return line
 
 
-def _check_file_target(factory: Factory, store: str, server: str, user: str) -> None:
+def _check_file_target(factory: Factory, name: str | None, server: str, user: str) -> None:
     """Refuse early (before any login) a secret file that others can read."""
-    if store == STORE_FILE:
-        refuse_shared_file(secret_file(factory.environment.config_dir, server, user))
+    refuse_shared_secret_files(factory.config, factory.environment.config_dir, name, server, user)
+
+
+def _save(
+    factory: Factory, name: str | None, server: str, user: str, secret: str, store: str
+) -> SavedAccount:
+    return save_account(
+        factory.environment.config_dir,
+        requested=name,
+        server=server,
+        user=user,
+        secret=secret,
+        store=store,
+        ca_bundle=factory.options.ca_bundle,
+    )
 
 
 def _login_with_app_password(
@@ -142,7 +155,7 @@ def _login_with_app_password(
 
     if not user:
         raise UsageError("--app-password-stdin needs --user LOGIN")
-    _check_file_target(factory, store, server, user)
+    _check_file_target(factory, name, server, user)
     secret = _read_secret(factory)
     try:
         new_password = exchange_app_password(_transport(factory, server, user, secret))
@@ -155,22 +168,33 @@ def _login_with_app_password(
         if exc.status != 404:  # a server without getapppassword: verify below
             raise
         new_password = None
-    if new_password is not None:
-        factory.environment.message(
-            "That was the account's real password: talkctl stored a new app password instead "
-            "(a real password is never stored, and it makes every request slower)"
-        )
-        secret = new_password
+    if new_password is None:
+        try:
+            info = current_user(_transport(factory, server, user, secret))
+        except ApiError as exc:
+            if exc.status == 401:
+                raise CredentialsError(
+                    f"authentication failed for {user} on {server} (nothing was stored)"
+                ) from None
+            raise
+        return _save(factory, name, server, user, secret, store), info
+    # talkctl created this app password: nobody else holds it, so it is revoked again
+    # when it cannot be stored (as the browser login does)
     try:
-        info = current_user(_transport(factory, server, user, secret))
-    except ApiError as exc:
-        if exc.status == 401:
-            raise CredentialsError(
-                f"authentication failed for {user} on {server} (nothing was stored)"
-            ) from None
+        info = current_user(_transport(factory, server, user, new_password))
+        saved = _save(factory, name, server, user, new_password, store)
+    except BaseException:
+        _revoke_quietly(factory, server, user, new_password)
+        factory.environment.message(
+            "The app password created from the account's real password could not be stored: "
+            "it was revoked again."
+        )
         raise
-    profile_name = profile_name_for(factory.config, name, server, user)
-    return save_account(factory, profile_name, server, user, secret, store), info
+    factory.environment.message(
+        "That was the account's real password: talkctl stored a new app password instead "
+        "(a real password is never stored, and it makes every request slower)"
+    )
+    return saved, info
 
 
 def _login_in_browser(
@@ -191,10 +215,9 @@ def _login_in_browser(
     stored_server = _server_from_answer(factory, server, grant.server)
     user, secret = grant.login_name, grant.app_password
     try:
-        _check_file_target(factory, store, stored_server, user)
+        _check_file_target(factory, name, stored_server, user)
         info = current_user(_transport(factory, stored_server, user, secret))
-        profile_name = profile_name_for(factory.config, name, stored_server, user)
-        return save_account(factory, profile_name, stored_server, user, secret, store), info
+        return _save(factory, name, stored_server, user, secret, store), info
     except BaseException:
         _revoke_quietly(factory, stored_server, user, secret)
         raise

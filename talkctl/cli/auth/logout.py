@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkctl.cli.auth import auth_app
-from talkctl.cli.auth.accounts import remove_account, requested_profile
+from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, InContext, UsageError
@@ -50,12 +50,13 @@ def logout(
 
     Example: talkctl auth logout --profile work --keep-app-password
     """
-    from talkctl.accounts.secrets import load_secret
+    from talkctl.accounts.saving import remove_account
+    from talkctl.accounts.secrets import load_secret, slot_of
 
     factory = factory_of(ctx)
     target = _profile_to_log_out(factory, requested_profile(factory, profile))
     environment = factory.environment
-    secret = load_secret(target.store, environment.config_dir, target.server, target.user)
+    secret = load_secret(slot_of(target), environment.config_dir)
     problem: InContext | None = None
     if secret is None:
         environment.message(f"No stored app password for profile {target.name!r}.")
@@ -63,7 +64,7 @@ def logout(
         environment.message(f"The app password stays valid on {target.server} (not revoked).")
     else:
         problem = _revoke(factory, target, secret)
-    remove_account(factory, target)
+    remove_account(environment.config_dir, environment.cache_dir, target.name)
     environment.message(
         f"Logged out {target.user} on {target.server}: profile {target.name!r} removed."
     )

@@ -53,14 +53,13 @@ def switch(
 
     Example: talkctl auth switch work
     """
+    from talkctl.accounts.saving import set_default
+
     factory = factory_of(ctx)
-    config = factory.config
-    profile = config.profiles.get(check_profile_name(name))
+    profile = set_default(factory.environment.config_dir, check_profile_name(name))
     if profile is None:
-        known = ", ".join(sorted(config.profiles)) or "none"
+        known = ", ".join(sorted(factory.config.profiles)) or "none"
         raise UsageError(f"no profile named {name!r} (profiles: {known})")
-    config.default = profile.name
-    config.save()
     factory.environment.message(
         f"Default profile: {profile.name} ({profile.user} on {profile.server})."
     )

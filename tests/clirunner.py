@@ -103,6 +103,17 @@ class TalkctlRunner:
         return Result(completed.returncode, completed.stdout, completed.stderr)
 
 
+def process_signals(pid: int) -> str:
+    """State and signal masks of a running process (Linux), for the message of a failed
+    Ctrl-C test: was it stopped, or did it ignore, block or not catch SIGINT?"""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as status:
+            lines = [line.strip() for line in status if line.startswith(("State", "Sig"))]
+    except OSError as exc:
+        return f"pid {pid}: {exc}"
+    return f"pid {pid}: " + "; ".join(lines)
+
+
 @pytest.fixture
 def talkctl_home(tmp_path: Path) -> Iterator[Path]:
     home = tmp_path / "home"

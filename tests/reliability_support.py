@@ -54,7 +54,7 @@ class Account:
         pattern = re.compile(path_re)
         return [r for r in self.srv.requests if r.method == method and pattern.search(r.path)]
 
-    def settle(self, expected: int, method: str, path_re: str, wait: float = 5.0) -> int:
+    def settle(self, expected: int, method: str, path_re: str, wait: float = 60.0) -> int:
         """Wait until the fake logged ``expected`` matching requests (delayed requests are
         logged when the server finishes them), then a little longer to catch extra ones."""
         deadline = time.monotonic() + wait

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clirunner import Result, TalkctlRunner, talkctl_executable
+from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
 from keyring_memory import KEYRING_FILE_ENV, read_entries, subprocess_env
 
 from talkctl.sandbox import FakeTalkServer
@@ -124,8 +124,14 @@ def test_interrupted_login_exits_130_and_stores_nothing(
         while fake_talk.count("POST", "/login/v2/poll") < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert fake_talk.count("POST", "/login/v2/poll") >= 2
+        before = process_signals(process.pid)
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
+        try:
+            stdout, stderr = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"SIGINT did not end talkctl: before {before}; now {process_signals(process.pid)}"
+            )
     finally:
         if process.poll() is None:
             process.kill()

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -79,6 +79,11 @@ def bash_complete(words: list[str], env: Mapping[str, str]) -> tuple[list[str], 
     return [line for line in done.stdout.splitlines() if line], done.stderr
 
 
+def tokens_starting(tokens: Iterable[str], prefix: str) -> list[str]:
+    """The drawn tokens a TAB rightly offers for ``prefix``, sorted."""
+    return sorted(token for token in tokens if token.startswith(prefix))
+
+
 def test_completion_command_prints_each_committed_script(talkctl_home: Path) -> None:
     runner = TalkctlRunner(talkctl_home)
     for shell, name in (("bash", "talkctl.bash"), ("zsh", "_talkctl"), ("fish", "talkctl.fish")):
@@ -132,8 +137,10 @@ def test_bash_completes_conversation_names_and_tokens_from_the_cache_only(
     token = next(t for t, name in tokens.items() if name == "Team chat")
     offered, _ = bash_complete(["talkctl", "room", "favorite", token, "Rel"], env)
     assert offered == ["'Release; `rm -rf` $HOME'"]
-    # tokens complete from their prefix
-    assert bash_complete(["talkctl", "room", "leave", token[:3]], env)[0] == [token]
+    # tokens complete from their prefix (another drawn token may share it)
+    offered, _ = bash_complete(["talkctl", "room", "leave", token[:3]], env)
+    assert token in offered
+    assert sorted(offered) == tokens_starting(tokens, token[:3])
     everything, _ = bash_complete(["talkctl", "room", "unpublish", ""], env)
     assert set(tokens) <= set(everything)
     assert "'Bob'\\''s private room'" not in everything
@@ -150,13 +157,16 @@ def test_bash_completes_conv_value_commands(
     """rename, read-only and notify take CONV... VALUE: conversations and the values."""
     fake, runner = seeded
     env = completion_env(runner)
+    tokens = [room["token"] for room in fake.rooms_of("alice")]
     before = len(fake.requests)
     assert bash_complete(["talkctl", "room", "rename", "'Tea b"], env)[0] == ["'Tea break'"]
-    assert bash_complete(["talkctl", "room", "read-only", "'Team chat'", "o"], env)[0] == [
-        "on",
-        "off",
-    ]
-    assert bash_complete(["talkctl", "room", "notify", "'Team chat'", "me"], env)[0] == ["mention"]
+    # the values first, then conversations (another CONV may follow): tokens starting with o
+    offered, _ = bash_complete(["talkctl", "room", "read-only", "'Team chat'", "o"], env)
+    assert offered[:2] == ["on", "off"]
+    assert sorted(offered[2:]) == tokens_starting(tokens, "o")
+    offered, _ = bash_complete(["talkctl", "room", "notify", "'Team chat'", "me"], env)
+    assert offered[:1] == ["mention"]
+    assert sorted(offered[1:]) == tokens_starting(tokens, "me")
     offered, _ = bash_complete(["talkctl", "room", "notify", "Te"], env)
     assert sorted(offered) == ["'Tea break'", "'Team chat'"]
     assert len(fake.requests) == before

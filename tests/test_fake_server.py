@@ -431,7 +431,7 @@ def test_five_thousand_rooms_list_fast_with_talk22_sized_objects(fake_talk: Fake
     rooms = data(resp)
     assert len(rooms) == 5000
     assert 2100 < len(resp.content) / 5000 < 2500
-    assert elapsed < 10
+    assert elapsed < 30  # ~1 s when idle; a bound that holds on a loaded 2-core machine
 
 
 # -- TLS and standalone ----------------------------------------------------------------

@@ -9,7 +9,7 @@ import subprocess
 import time
 
 import pytest
-from clirunner import Result, TalkctlRunner, talkctl_executable
+from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -243,12 +243,13 @@ def test_ctrl_c_in_a_bulk_run_sends_no_queued_item_and_reports_each(
         deadline = time.monotonic() + 30
         while fake_talk.count("DELETE") < 1 and time.monotonic() < deadline:
             time.sleep(0.02)
+        before = process_signals(process.pid)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 130, stderr
+    assert process.returncode == 130, (stderr, before)
     assert "Traceback" not in stderr
     items = json.loads(stdout)
     assert [item["token"] for item in items] == tokens  # every item, in input order

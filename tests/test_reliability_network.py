@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,13 @@ from tls_helper import Certificate, self_signed
 from talkctl.sandbox import FakeTalkServer
 
 
-def free_port() -> int:
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port that refuses connections for the whole test: bound but not listening, so no
+    other process (another xdist worker, another test run) can take it meanwhile."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        yield int(sock.getsockname()[1])
 
 
 def runner_for(server: str, home: Path) -> TalkctlRunner:
@@ -29,8 +33,8 @@ def runner_for(server: str, home: Path) -> TalkctlRunner:
     )
 
 
-def test_connection_refused(talkctl_home: Path) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
+def test_connection_refused(talkctl_home: Path, refused_port: int) -> None:
+    url = f"http://127.0.0.1:{refused_port}"
     result = runner_for(url, talkctl_home)("room", "list")
     assert result.code == 7
     line = one_error(result)
@@ -44,8 +48,10 @@ def test_unknown_host(talkctl_home: Path) -> None:
     assert "cannot resolve host no-such-host.invalid" in one_error(result)
 
 
-def test_server_url_with_a_password_in_it_is_refused_and_never_shown(talkctl_home: Path) -> None:
-    url = f"http://bob:Url-Pa55word@127.0.0.1:{free_port()}"
+def test_server_url_with_a_password_in_it_is_refused_and_never_shown(
+    talkctl_home: Path, refused_port: int
+) -> None:
+    url = f"http://bob:Url-Pa55word@127.0.0.1:{refused_port}"
     result = runner_for(url, talkctl_home)("--debug", "room", "list")
     assert result.code == 2
     assert "login or password" in one_error(result)

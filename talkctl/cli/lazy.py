@@ -19,6 +19,7 @@ LAZY_GROUPS: dict[str, str] = {
     "apply": "talkctl.cli.apply:apply_app",
     "export": "talkctl.cli.export:export_app",
     "api": "talkctl.cli.api_cmd:api_app",
+    "sandbox": "talkctl.cli.sandbox:sandbox_app",
 }
 
 
@@ -37,6 +38,13 @@ def group_summary(target: str) -> str:
         tree = ast.parse(source.read())
     text: str | None = None
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and any(alias.name == attribute and alias.asname is None for alias in node.names)
+        ):
+            return group_summary(f"{node.module}:{attribute}")  # re-exported
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             names = [t.id for t in node.targets if isinstance(t, ast.Name)]
             if attribute in names:

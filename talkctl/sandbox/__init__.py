@@ -18,5 +18,6 @@ library is used.
 from .handler import RequestRecord
 from .profiles import PROFILES, Profile
 from .server import FakeTalkServer
+from .state import seed_new_states
 
-__all__ = ["PROFILES", "FakeTalkServer", "Profile", "RequestRecord"]
+__all__ = ["PROFILES", "FakeTalkServer", "Profile", "RequestRecord", "seed_new_states"]

@@ -199,7 +199,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         headers = dict(response.headers)
         if "nc_session_id=" not in self.headers.get("Cookie", ""):
-            sid = self.fake.state.random_string(26, "abcdefghijklmnopqrstuvwxyz0123456789")
+            sid = self.fake.state.session_id()
             headers.setdefault(
                 "Set-Cookie",
                 f"nc_session_id={sid}; path=/; "

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 import string
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +19,26 @@ TOKEN_CHARS = string.ascii_lowercase + string.digits
 AVATAR_VERSIONS = {GROUP: "d663b3a8", PUBLIC: "0fc7b73c"}  # as recorded on Talk 22
 
 
+_default_seeds: Iterator[int] | None = None
+_seeded = 0
+
+
 def now() -> int:
     return int(time.time())
+
+
+def seed_new_states(seed: int | None) -> None:
+    """Seed every State created from now on without a seed of its own with ``seed``,
+    ``seed + 1``, ... (test suites call this once per test, so that each test sees the same
+    tokens, ids and passwords on every run); ``None`` makes them random again."""
+    global _default_seeds, _seeded
+    _default_seeds = None if seed is None else itertools.count(seed)
+    _seeded = 0
+
+
+def seeded_states() -> int:
+    """How many States took their seed from :func:`seed_new_states` since it was called."""
+    return _seeded
 
 
 @dataclass
@@ -136,8 +156,16 @@ class State:
     """All mutable server state; every access happens under ``lock``."""
 
     def __init__(self, seed: int | None = None) -> None:
+        global _seeded
+        if seed is None and _default_seeds is not None:
+            seed = next(_default_seeds)
+            _seeded += 1
+        self.seed = seed
         self.lock = threading.RLock()
         self.rng = random.Random(seed)
+        # session cookies draw from their own generator: how many requests a client sends
+        # (and in which order its threads send them) never changes the tokens drawn later
+        self.session_rng = random.Random(self.rng.random())
         self.users: dict[str, User] = {}
         self.groups: dict[str, tuple[str, set[str]]] = {}  # id -> (display name, members)
         self.teams: dict[str, tuple[str, set[str]]] = {}  # circles: id -> (name, members)
@@ -208,6 +236,10 @@ class State:
 
     def random_string(self, n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
         return "".join(self.rng.choice(alphabet) for _ in range(n))
+
+    def session_id(self) -> str:
+        with self.lock:
+            return "".join(self.session_rng.choice(TOKEN_CHARS) for _ in range(26))
 
     # -- rooms ---------------------------------------------------------------
     def new_token(self) -> str:

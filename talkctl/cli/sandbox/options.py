@@ -1,0 +1,107 @@
+"""The options ``sandbox serve`` and ``sandbox run`` share, and turning them into a Sandbox."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from talkctl.errors import ConfigError, UsageError
+from talkctl.sandbox.profiles import PROFILES
+from talkctl.sandbox.service import DATA_SETS, DEFAULT_USERS, Sandbox, SandboxOptions
+
+USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+TALK_VERSIONS = ", ".join(sorted(PROFILES, key=int))
+
+Port = Annotated[
+    int,
+    typer.Option(
+        "--port",
+        metavar="N",
+        min=0,
+        max=65535,
+        help="Port on 127.0.0.1 (default 0: any free port).",
+    ),
+]
+Talk = Annotated[
+    str,
+    typer.Option(
+        "--talk",
+        metavar="VERSION",
+        help=f"Talk release to behave like: {TALK_VERSIONS} (22 runs background jobs by cron).",
+    ),
+]
+Data = Annotated[
+    str,
+    typer.Option(
+        "--data", metavar="demo|empty", help="Demo conversations (default) or users only."
+    ),
+]
+Users = Annotated[
+    str,
+    typer.Option(
+        "--users",
+        metavar="ID,...",
+        help="User ids; the first is the main user, admin always exists.",
+    ),
+]
+RandomSeed = Annotated[
+    int | None,
+    typer.Option(
+        "--random-seed",
+        metavar="N",
+        help="Seed of the drawn credentials and tokens (default: random).",
+    ),
+]
+StateFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--state",
+        metavar="FILE",
+        dir_okay=False,
+        help="Load the state from FILE if it exists, save it there on exit (mode 0600).",
+    ),
+]
+DEFAULT_USER_LIST = ",".join(DEFAULT_USERS)
+
+
+def parse_users(text: str) -> tuple[str, ...]:
+    users = tuple(dict.fromkeys(part.strip() for part in text.split(",")))
+    bad = [user for user in users if not USER_ID.match(user)]
+    if not users or bad:
+        shown = ", ".join(repr(user) for user in bad) or repr(text)
+        raise UsageError(f"--users: {shown} is not a user id (letters, digits, _ . @ -)")
+    return users
+
+
+def build_sandbox(
+    *, port: int, talk: str, data: str, users: str, seed: int | None, state: Path | None
+) -> Sandbox:
+    """A configured (not yet started) sandbox; UsageError/ConfigError on bad options."""
+    if talk not in PROFILES:
+        raise UsageError(f"--talk: {talk!r} is not one of {TALK_VERSIONS}")
+    if data not in DATA_SETS:
+        raise UsageError(f"--data: {data!r} is not one of {', '.join(DATA_SETS)}")
+    if state is not None and not state.expanduser().absolute().parent.is_dir():
+        raise UsageError(f"--state: the directory of {state} does not exist")
+    options = SandboxOptions(
+        talk=talk, data=data, users=parse_users(users), seed=seed, state_file=state, port=port
+    )
+    try:
+        return Sandbox(options)
+    except OSError as exc:
+        raise ConfigError(f"--state: cannot read {state}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # StateFileError, or a main user missing from the state file
+        raise ConfigError(f"--state: {state}: {exc}") from None
+
+
+def start_sandbox(sandbox: Sandbox) -> None:
+    try:
+        sandbox.start()
+    except OSError as exc:
+        port = sandbox.options.port
+        raise UsageError(
+            f"--port: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
+        ) from None

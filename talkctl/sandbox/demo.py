@@ -1,0 +1,120 @@
+"""The sandbox's demo data: users, a group and a used account's conversations.
+
+Every conversation kind the README's command tour touches exists, with times relative to
+the moment the sandbox starts (active an hour ago, inactive for 120 days, a lobby open in two
+days), so the tour keeps working on any date. The main user owns them; the other users are
+participants, some of them moderators. Names the README uses: "Team chat", "Town hall",
+"Announcements", "Old project", "Project *", the group "staff".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .state import (
+    FORMER_ONE_TO_ONE,
+    GROUP,
+    MODERATOR,
+    ONE_TO_ONE,
+    PUBLIC,
+    USER,
+    now,
+)
+
+if TYPE_CHECKING:
+    from .server import FakeTalkServer
+
+HOUR, DAY = 3600, 86400
+DEMO_GROUP = "staff"
+FORMER_USER = "dave"  # the other side of the former one-to-one: a deleted account
+
+
+def display_name(user: str) -> str:
+    return "Administrator" if user == "admin" else user.capitalize()
+
+
+def add_users(srv: FakeTalkServer, users: list[str]) -> None:
+    """The sandbox's users with drawn login passwords; ``admin`` always, in group admin."""
+    for user in dict.fromkeys([*users, "admin"]):
+        srv.add_user(user, srv.state.random_string(24), display_name(user))
+    srv.add_group("admin", ["admin"], "admin")
+
+
+def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
+    """Create the demo conversations of ``main``; returns {name: token} of the named ones."""
+    t = now()
+    others = [u for u in srv.state.users if u != main]
+    first = others[0] if others else None
+    second = others[1] if len(others) > 1 else first
+    members = {u: USER for u in others}
+    srv.add_group(DEMO_GROUP, [main, *others[:2]], "Staff")
+    tokens: dict[str, str] = {}
+
+    def room(name: str, **kwargs: object) -> str:
+        kwargs.setdefault("participants", dict(members))
+        kwargs.setdefault("last_activity", t - HOUR)
+        token = srv.add_room(main, name=name, **kwargs)  # type: ignore[arg-type]
+        tokens[name] = token
+        return token
+
+    def moderators(*users: str | None) -> dict[str, int]:
+        return {**members, **{u: MODERATOR for u in users if u is not None}}
+
+    team = room(
+        "Team chat",
+        participants=moderators(first),
+        description="Daily coordination of the team",
+        favorite_for=[main],
+        last_message="Stand-up moved to 9:30 tomorrow",
+        last_activity=t - 600,
+    )
+    srv.set_unread(team, main, 3, mention=True)
+    room(
+        "Announcements",
+        read_only=1,
+        favorite_for=[main],
+        description="News for everyone; only moderators write here",
+        last_message="The office is closed on Friday",
+        last_activity=t - 2 * DAY,
+    )
+    room("Town hall", type=PUBLIC, description="Open to guests", last_activity=t - 3 * DAY)
+    room(
+        "Board meeting",
+        type=PUBLIC,
+        password=srv.state.random_string(16),
+        participants=moderators(second),
+        last_activity=t - 5 * DAY,
+    )
+    apollo = room("Project Apollo", participants=moderators(second), unread_for={main: 12})
+    lobby = srv.state.rooms[apollo]
+    lobby.lobby_state, lobby.lobby_timer = 1, t + 2 * DAY
+    room("Project Zephyr", last_message="Draft is in the shared folder", unread_for={main: 2})
+    hermes = room("Project Hermes", last_activity=t - 4 * HOUR)
+    if srv.profile.has("message-expiration"):
+        srv.state.rooms[hermes].message_expiration = 7 * DAY
+    release = room("Release planning", last_activity=t - 30 * 60)
+    srv.set_unread(release, main, 1, mention=True)
+    room("Coffee corner", listable=1, description="Anything but work", last_activity=t - DAY)
+    room("Support desk", type=PUBLIC, listable=2, last_activity=t - 6 * HOUR)
+    room("Hiring", participants=moderators(*others[2:3]), description="Interviews and offers")
+    room("Old project", last_activity=t - 120 * DAY)
+    room("Old project notes", last_activity=t - 150 * DAY, archived_for=[main])
+    room("Offsite 2025", last_activity=t - 200 * DAY, archived_for=[main])
+    room(
+        "Q3 report.odt",
+        object_type="file",
+        object_id="4711",
+        participants={u: USER for u in others[:1]},
+        last_activity=t - 20 * DAY,
+    )
+    for other in others[:2]:
+        srv.add_room(main, ONE_TO_ONE, participants={other: USER}, last_activity=t - 2 * HOUR)
+    if srv.profile.talk >= (16, 0):
+        srv.state.create_room(
+            FORMER_ONE_TO_ONE, f"{main}\n{FORMER_USER}", main, last_activity=t - 40 * DAY
+        )
+    srv.seed_realistic(main)
+    if first is not None:  # listable, and main is not in it: `room browse` finds it
+        book = srv.add_room(first, GROUP, "Book club", {}, listable=1, description="Monthly")
+        tokens["Book club"] = book
+    return tokens

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
@@ -28,7 +29,13 @@ def create(
         str | None, typer.Argument(help="Name of the new conversation.", metavar="NAME")
     ] = None,
     type_: Annotated[
-        str, typer.Option("--type", help="group, public or one-to-one.", metavar="TYPE")
+        str,
+        typer.Option(
+            "--type",
+            help="group, public or one-to-one.",
+            metavar="TYPE",
+            autocompletion=complete_choices("group", "public", "one-to-one"),
+        ),
     ] = "group",
     description: DescriptionOption = None,
     listable: ListableOption = None,
@@ -50,6 +57,7 @@ def create(
             "--source",
             help="What --invite names: users (default), groups, emails, teams, federated.",
             metavar="KIND",
+            autocompletion=complete_choices("users", "groups", "emails", "teams", "federated"),
         ),
     ] = None,
     password_stdin: PasswordStdinOption = False,

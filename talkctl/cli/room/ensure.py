@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
@@ -28,7 +29,10 @@ def ensure(
     type_: Annotated[
         str | None,
         typer.Option(
-            "--type", help="group or public (default: as it is; group if created).", metavar="TYPE"
+            "--type",
+            help="group or public (default: as it is; group if created).",
+            metavar="TYPE",
+            autocompletion=complete_choices("group", "public"),
         ),
     ] = None,
     description: DescriptionOption = None,

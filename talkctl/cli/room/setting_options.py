@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_choices
 from talkctl.settings import (
     ARCHIVED,
     DESCRIPTION,
@@ -20,8 +21,14 @@ from talkctl.settings import (
 
 
 def _option(setting: Setting) -> typer.models.OptionInfo:
+    """The flag of ``setting``; TAB completes its fixed values (``on``, ``off``, ...)."""
+    choices = [v for v in setting.metavar.split("|") if v.islower()]
     return typer.Option(  # type: ignore[no-any-return]
-        f"--{setting.name}", help=setting.help, metavar=setting.metavar, show_default=False
+        f"--{setting.name}",
+        help=setting.help,
+        metavar=setting.metavar,
+        show_default=False,
+        autocompletion=complete_choices(*choices) if choices else None,
     )
 
 

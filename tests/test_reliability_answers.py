@@ -140,12 +140,21 @@ class Trickler:
         self.sock.close()
 
 
-@pytest.mark.parametrize("slow_headers", [False, True], ids=["slow-body", "slow-headers"])
-def test_timeout_bounds_a_trickling_answer(talkctl_home: Path, slow_headers: bool) -> None:
+@pytest.mark.parametrize(
+    ("slow_headers", "proxy"),
+    [(False, False), (True, False), (False, True)],
+    ids=["slow-body", "slow-headers", "slow-proxy"],
+)
+def test_timeout_bounds_a_trickling_answer(
+    talkctl_home: Path, slow_headers: bool, proxy: bool
+) -> None:
     with Trickler(slow_headers=slow_headers) as server:
-        run = TalkctlRunner(talkctl_home, server=server.url, user="alice", app_password="pw")
+        # through a proxy: the trickler is the proxy, the server name is never resolved
+        url = "http://talk.invalid" if proxy else server.url
+        run = TalkctlRunner(talkctl_home, server=url, user="alice", app_password="pw")
+        env = {"HTTP_PROXY": server.url, "NO_PROXY": None, "no_proxy": None} if proxy else {}
         started = time.monotonic()
-        result = run("--timeout", "2", "--retries", "0", "room", "list", timeout=50)
+        result = run("--timeout", "2", "--retries", "0", "room", "list", timeout=50, env=env)
         elapsed = time.monotonic() - started
     assert result.code == 7, result
     assert "within 2 s" in one_error(result)
@@ -229,6 +238,16 @@ def test_a_listing_that_is_no_list_is_an_error_not_an_empty_list(
 ) -> None:
     acct.srv.inject("GET", "/room?", status=200, body=ocs(data))
     result = acct("room", "list", "--json")
+    assert result.code == 1, result
+    assert "where a list was expected" in one_error(result)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("data", [None, {"actorId": "bob"}])
+def test_a_participant_listing_that_is_no_list_is_an_error(acct: Account, data: object) -> None:
+    token = acct.room("Members")
+    acct.srv.inject("GET", f"/room/{token}/participants", status=200, body=ocs(data))
+    result = acct("participant", "list", token, "--json")
     assert result.code == 1, result
     assert "where a list was expected" in one_error(result)
     assert result.stdout == ""

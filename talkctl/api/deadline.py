@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -163,3 +164,22 @@ def install(pool_manager: Any) -> None:
         "http": _WatchedHTTPConnectionPool,
         "https": _WatchedHTTPSConnectionPool,
     }
+
+
+class WatchedAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose pools, also those through an HTTP(S) proxy, are watched.
+
+    SOCKS proxies bring connection classes of their own and keep them: there only the
+    socket timeout of each read applies.
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        install(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        new = proxy not in self.proxy_manager
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if new and not proxy.lower().startswith("socks"):
+            install(manager)
+        return manager

@@ -86,19 +86,16 @@ class Transport:
             session.verify = self.verify
             session.trust_env = True
             # duck-typed adapter (send + close): requests only calls those two
-            from talkctl.api.deadline import install
-
-            routing = RepeatableRouter(self._adapter(True), self._adapter(False))
-            install(routing.repeatable.poolmanager)  # one pool for both adapters
-            router = cast("BaseAdapter", routing)
+            router = cast(
+                "BaseAdapter", RepeatableRouter(self._adapter(True), self._adapter(False))
+            )
             session.mount("https://", router)
             session.mount("http://", router)
             self._session = session
         return self._session
 
     def _adapter(self, repeatable: bool) -> HTTPAdapter:
-        from requests.adapters import HTTPAdapter
-
+        from talkctl.api.deadline import WatchedAdapter
         from talkctl.api.retry_urllib3 import build_retry
 
         policy = RetryPolicy(
@@ -108,7 +105,7 @@ class Transport:
             retry_after_cap=self.retry.retry_after_cap,
             notice=self._on_retry,
         )
-        return HTTPAdapter(
+        return WatchedAdapter(  # every attempt bounded by the timeout (talkctl.api.deadline)
             pool_connections=2,
             pool_maxsize=max(self.pool_size, 10),
             max_retries=build_retry(policy, repeatable),

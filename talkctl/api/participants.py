@@ -171,8 +171,7 @@ class ParticipantsApi:
 
     def list(self, token: str) -> list[Participant]:
         response = self.client.spreed("GET", room_path(token, "/participants"))
-        data = response.data if isinstance(response.data, list) else []
-        return [Participant(item) for item in data if isinstance(item, dict)]
+        return [Participant(item) for item in response.listing() if isinstance(item, dict)]
 
     def add(self, token: str, actor_id: str, kind: str = "user") -> int | None:
         """Add ``actor_id`` of ``kind``; the conversation's new type when it changed (an

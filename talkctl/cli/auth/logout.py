@@ -8,6 +8,7 @@ import typer
 
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
+from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, InContext, UsageError
 
@@ -23,7 +24,12 @@ def logout(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", metavar="NAME", help="Profile to log out (default: current)."),
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="Profile to log out (default: current).",
+            autocompletion=complete_profile,
+        ),
     ] = None,
     keep_app_password: Annotated[
         bool,

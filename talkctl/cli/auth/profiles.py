@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.accounts.config import check_profile_name
+from talkctl.api.redact import redact_url
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
 from talkctl.cli.options import factory_of
@@ -28,7 +29,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     config = factory.config
     default = config.default_name
     rows = [
-        ProfileRow(p.name, p.server, p.user, p.store, p.name == default)
+        # a config from before talkctl refused them may hold https://user:pw@host
+        ProfileRow(p.name, redact_url(p.server), p.user, p.store, p.name == default)
         for p in config.profiles.values()
     ]
     if not rows and not json_:
@@ -55,5 +57,5 @@ def switch(
         known = ", ".join(sorted(factory.config.profiles)) or "none"
         raise UsageError(f"no profile named {name!r} (profiles: {known})")
     factory.environment.message(
-        f"Default profile: {profile.name} ({profile.user} on {profile.server})."
+        f"Default profile: {profile.name} ({profile.user} on {redact_url(profile.server)})."
     )

@@ -271,3 +271,42 @@ def test_fish_script_completes_conversations(seeded: tuple[FakeTalkServer, Talkc
     assert done.returncode == 0, done
     values = sorted(line.split("\t")[0] for line in done.stdout.splitlines())
     assert values == ["Tea break", "Team chat"], done.stdout
+
+
+def test_bash_completes_option_values_from_the_command_tree(
+    seeded: tuple[FakeTalkServer, TalkctlRunner],
+) -> None:
+    fake, runner = seeded
+    env = completion_env(runner)
+    before = len(fake.requests)
+    assert bash_complete(["talkctl", "room", "list", "--format", "j"], env)[0] == [
+        "json",
+        "jsonl",
+    ]
+    assert bash_complete(["talkctl", "room", "list", "--sort", ""], env)[0] == [
+        "activity",
+        "name",
+    ]
+    assert bash_complete(["talkctl", "room", "list", "--type", "one"], env)[0] == ["one-to-one"]
+    notify, _ = bash_complete(["talkctl", "room", "ensure", "X", "--notify", "m"], env)
+    assert notify == ["mention"]
+    assert bash_complete(["talkctl", "room", "create", "--type", "pu"], env)[0] == ["public"]
+    assert bash_complete(["talkctl", "room", "browse", "--format", "cs"], env)[0] == ["csv"]
+    assert len(fake.requests) == before  # a TAB never asks the server
+
+
+def test_bash_completes_profiles_from_the_config(
+    seeded: tuple[FakeTalkServer, TalkctlRunner],
+) -> None:
+    fake, runner = seeded
+    runner.config_dir.mkdir(parents=True, exist_ok=True)
+    (runner.config_dir / "config.toml").write_text(
+        'default = "work"\n'
+        f'[profiles.work]\nserver = "{fake.url}"\nuser = "alice"\nstore = "keyring"\n'
+        f'[profiles.home]\nserver = "{fake.url}"\nuser = "bob"\nstore = "keyring"\n',
+        "utf-8",
+    )
+    env = completion_env(runner)
+    assert bash_complete(["talkctl", "--profile", ""], env)[0] == ["home", "work"]
+    assert bash_complete(["talkctl", "auth", "switch", "h"], env)[0] == ["home"]
+    assert bash_complete(["talkctl", "auth", "logout", "--profile", "w"], env)[0] == ["work"]

@@ -33,6 +33,12 @@ app = typer.Typer(
 )
 
 
+def _complete_profile(ctx: typer.Context, incomplete: str) -> list[str]:
+    from talkctl.cli.completion import complete_profile  # only on a TAB
+
+    return complete_profile(ctx, incomplete)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"talkctl {__version__}")
@@ -45,7 +51,11 @@ def main(
     profile: Annotated[
         str | None,
         typer.Option(
-            "--profile", metavar="NAME", envvar="TALKCTL_PROFILE", help="Stored profile to use."
+            "--profile",
+            metavar="NAME",
+            envvar="TALKCTL_PROFILE",
+            help="Stored profile to use.",
+            autocompletion=_complete_profile,
         ),
     ] = None,
     server: Annotated[

@@ -9,20 +9,59 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-# name -> ("module:attribute" of a typer.Typer, one-line summary shown by --help)
-LAZY_GROUPS: dict[str, tuple[str, str]] = {
-    "room": ("talkctl.cli.room:room_app", "List, show, create and change conversations."),
-    "auth": ("talkctl.cli.auth:auth_app", "Log in, show, list, switch and log out of accounts."),
-    "completion": ("talkctl.cli.completion:completion_app", "Print a shell completion script."),
-    "apply": ("talkctl.cli.apply:apply_app", "Create and update conversations to match a file."),
-    "export": ("talkctl.cli.export:export_app", "Write an apply file from the conversations."),
-    "api": ("talkctl.cli.api_cmd:api_app", "Send an authenticated OCS request: the way out."),
-    "participant": (
-        "talkctl.cli.participant:participant_app",
-        "List, add, remove, promote and demote the participants of a conversation.",
-    ),
-    "sandbox": ("talkctl.cli.sandbox:sandbox_app", "Run a local fake Talk server to try things."),
+# name -> "module:attribute" of its typer.Typer. The summary --help shows is the group's own
+# (its help=, or its one command's docstring), read from its source without importing it.
+LAZY_GROUPS: dict[str, str] = {
+    "room": "talkctl.cli.room:room_app",
+    "auth": "talkctl.cli.auth:auth_app",
+    "participant": "talkctl.cli.participant:participant_app",
+    "completion": "talkctl.cli.completion:completion_app",
+    "apply": "talkctl.cli.apply:apply_app",
+    "export": "talkctl.cli.export:export_app",
+    "api": "talkctl.cli.api_cmd:api_app",
+    "sandbox": "talkctl.cli.sandbox:sandbox_app",
 }
+
+
+def group_summary(target: str) -> str:
+    """The first line of a lazy group's help, read from its module's source (``--help``
+    imports no command module): ``NAME = typer.Typer(help="...")``, else the docstring of the
+    function registered with ``@NAME.command(...)``."""
+    import ast
+    import importlib.util
+
+    module_name, attribute = target.split(":")
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.origin is None:
+        return ""
+    with open(spec.origin, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    text: str | None = None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and any(alias.name == attribute and alias.asname is None for alias in node.names)
+        ):
+            return group_summary(f"{node.module}:{attribute}")  # re-exported
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            if attribute in names:
+                for keyword in node.value.keywords:
+                    if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
+                        text = str(keyword.value.value)
+        elif isinstance(node, ast.FunctionDef) and text is None:
+            for decorator in node.decorator_list:
+                func = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "command"
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == attribute
+                ):
+                    text = ast.get_docstring(node)
+    return (text or "").strip().split("\n")[0]
 
 
 def evaluate_annotations(callback: Any) -> None:
@@ -46,8 +85,7 @@ def evaluate_annotations(callback: Any) -> None:
 
 def load_group(name: str) -> Any:
     """The click command of the lazy group ``name``."""
-    target, _summary = LAZY_GROUPS[name]
-    module_name, attribute = target.split(":")
+    module_name, attribute = LAZY_GROUPS[name].split(":")
     sub_app = getattr(importlib.import_module(module_name), attribute)
     cls = sub_app.info.cls
     if isinstance(cls, type) and issubclass(cls, LazyVerbGroup):
@@ -91,8 +129,8 @@ class LazyGroup(TyperGroup):
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [(name, cmd.get_short_help_str(80)) for name, cmd in self.commands.items()]
         rows += [
-            (name, summary)
-            for name, (_t, summary) in LAZY_GROUPS.items()
+            (name, group_summary(target))
+            for name, target in LAZY_GROUPS.items()
             if name not in self.commands
         ]
         if rows:

@@ -18,6 +18,7 @@ from talkctl.accounts.saving import (
 from talkctl.accounts.secrets import check_store
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, UsageError
 
@@ -60,6 +61,7 @@ def login(
         typer.Option(
             "--store",
             metavar="keyring|file",
+            autocompletion=complete_choices("keyring", "file"),
             help="Where to keep the app password: the system keyring (default) or a file only "
             "you can read (for machines without a keyring, e.g. cron).",
         ),

@@ -9,6 +9,7 @@ import typer
 from talkctl.api.redact import redact_url
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
+from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
 from talkctl.errors import CredentialsError, InContext, UsageError
 
@@ -24,7 +25,12 @@ def logout(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", metavar="NAME", help="Profile to log out (default: current)."),
+        typer.Option(
+            "--profile",
+            metavar="NAME",
+            help="Profile to log out (default: current).",
+            autocompletion=complete_profile,
+        ),
     ] = None,
     keep_app_password: Annotated[
         bool,

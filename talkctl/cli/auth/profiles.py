@@ -10,6 +10,7 @@ from talkctl.accounts.config import check_profile_name
 from talkctl.api.redact import redact_url
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
+from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import JsonOption
 from talkctl.errors import UsageError
@@ -41,7 +42,12 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 @auth_app.command("switch")
 def switch(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help="Profile to make the default.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="Profile to make the default.", autocompletion=complete_profile
+        ),
+    ],
 ) -> None:
     """Make a stored profile the default one.
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.api.participants import Participant
-from talkctl.cli.completion import complete_conversation
+from talkctl.cli.completion import complete_choices, complete_conversation
 from talkctl.cli.fields import Column, Noun
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
@@ -81,6 +81,7 @@ def list_(
         typer.Option(
             "--role",
             help="Only this role (repeatable): owner, moderator, user, guest.",
+            autocompletion=complete_choices("owner", "moderator", "user", "guest"),
             metavar="ROLE",
             show_default=False,
         ),

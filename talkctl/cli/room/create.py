@@ -8,6 +8,7 @@ import typer
 
 from talkctl.api.errors import ApiError
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.context import Factory
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of
 from talkctl.cli.output import ConversationDetail, FormatOption, JsonOption, Renderer, choose_format
@@ -26,7 +27,13 @@ def create(
         str | None, typer.Argument(help="Name of the new conversation.", metavar="NAME")
     ] = None,
     type_: Annotated[
-        str, typer.Option("--type", help="group, public or one-to-one.", metavar="TYPE")
+        str,
+        typer.Option(
+            "--type",
+            help="group, public or one-to-one.",
+            metavar="TYPE",
+            autocompletion=complete_choices("group", "public", "one-to-one"),
+        ),
     ] = "group",
     invite: Annotated[
         str | None,
@@ -35,7 +42,12 @@ def create(
         ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="What --invite names: groups or circles.")
+        str | None,
+        typer.Option(
+            "--source",
+            help="What --invite names: groups or circles.",
+            autocompletion=complete_choices("groups", "circles"),
+        ),
     ] = None,
     password_stdin: PasswordStdinOption = False,
     dry_run: DryRunOption = False,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
@@ -19,7 +20,10 @@ def ensure(
     type_: Annotated[
         str | None,
         typer.Option(
-            "--type", help="group or public (default: as it is; group if created).", metavar="TYPE"
+            "--type",
+            help="group or public (default: as it is; group if created).",
+            metavar="TYPE",
+            autocompletion=complete_choices("group", "public"),
         ),
     ] = None,
     description: Annotated[
@@ -27,7 +31,13 @@ def ensure(
         typer.Option("--description", help="The description ('' clears it).", metavar="TEXT"),
     ] = None,
     read_only: Annotated[
-        str | None, typer.Option("--read-only", help="on or off.", metavar="on|off")
+        str | None,
+        typer.Option(
+            "--read-only",
+            help="on or off.",
+            metavar="on|off",
+            autocompletion=complete_choices("on", "off"),
+        ),
     ] = None,
     password_stdin: PasswordStdinOption = False,
     rotate_password: Annotated[
@@ -44,7 +54,12 @@ def ensure(
     ] = None,
     notify: Annotated[
         str | None,
-        typer.Option("--notify", help="default, always, mention or never.", metavar="LEVEL"),
+        typer.Option(
+            "--notify",
+            help="default, always, mention or never.",
+            metavar="LEVEL",
+            autocompletion=complete_choices("default", "always", "mention", "never"),
+        ),
     ] = None,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,

@@ -15,7 +15,9 @@ class ExitStatus(IntEnum):
     REJECTED = 6
     UNAVAILABLE = 7
     AMBIGUOUS = 8
+    HANGUP = 129
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_STATUS_HELP: dict[ExitStatus, str] = {
@@ -30,5 +32,8 @@ EXIT_STATUS_HELP: dict[ExitStatus, str] = {
     "a missing capability, Talk not enabled",
     ExitStatus.UNAVAILABLE: "unavailable: network, DNS, TLS, timeout, 5xx, 429, maintenance",
     ExitStatus.AMBIGUOUS: "ambiguous name: several conversations match",
+    ExitStatus.HANGUP: "hung up (SIGHUP) during a change of several items: every item reported",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitStatus.TERMINATED: "terminated (SIGTERM) during a change of several items: every item "
+    "reported",
 }

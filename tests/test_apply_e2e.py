@@ -88,7 +88,7 @@ def test_plan_apply_and_a_second_run_that_sends_nothing(
     assert (
         class_rows[:3]
         == [
-            "description: '' → 'Class chat, school year 2026/27'",
+            'description: "" → "Class chat, school year 2026/27"',
             "listable: none → users",
             "message-expiration: off → 4w",
         ]

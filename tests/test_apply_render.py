@@ -55,5 +55,5 @@ def test_plan_rows_on_a_pipe() -> None:
     env = Environment(out, io.StringIO(), io.StringIO(), {}, stdout_isatty=False)
     render(env, "table", records(), dry_run=True)
     rows = [line.split("\t") for line in out.getvalue().splitlines()]
-    assert rows[0] == ["Budget [draft]", "tok1", "update", "description: '' → 'b'"]
+    assert rows[0] == ["Budget [draft]", "tok1", "update", 'description: "" → "b"']
     assert ["Budget [draft]", "tok1", "update", "- bob (not declared)"] in rows

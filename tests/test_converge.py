@@ -34,10 +34,10 @@ def test_missing_conversation_is_created_with_its_settings() -> None:
     plan = plan_for(Wanted("New", description="d", favorite=True, notify=3), [room("Other")])
     assert plan.action == "create" and plan.token is None
     assert plan.changes == [
-        FieldChange("type", "", "group"),
-        FieldChange("description", "''", "'d'"),
-        FieldChange("favorite", "no", "yes"),
-        FieldChange("notify", "mention", "never"),
+        FieldChange("type", None, "group"),  # None: nothing to read, it is created
+        FieldChange("description", None, "d"),
+        FieldChange("favorite", None, "on"),
+        FieldChange("notify", None, "never"),
     ]
 
 

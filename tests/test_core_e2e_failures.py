@@ -30,7 +30,14 @@ def test_non_moderator_is_forbidden(
     fake_talk_factory: Factory, talkctl_home: Path, talk: str, args: tuple[str, ...]
 ) -> None:
     srv = fake_talk_factory(talk=talk)
-    token = srv.add_room(owner="admin", type=3, name="Owned", participants={"alice": USER})
+    # a state the change would alter (an unchanged one is "unchanged", not refused)
+    token = srv.add_room(
+        owner="admin",
+        type=2 if args[0] == "publish" else 3,
+        name="Owned",
+        participants={"alice": USER},
+        password="Secret-pass-2027" if args[0] == "password" else None,
+    )
     alice = session(srv, talkctl_home, "alice")
     before = srv.room(token)
     result = alice.run("room", *[a.format(t=token) for a in args])

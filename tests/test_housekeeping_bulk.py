@@ -11,10 +11,11 @@ import time
 import pytest
 from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
 
+from talkctl.cli.results import RECORD_KEYS
 from talkctl.sandbox import FakeTalkServer
 
 DAY = 86400
-BULK_KEYS = ["changed", "error", "exit_code", "name", "ok", "token"]
+BULK_KEYS = sorted(RECORD_KEYS)
 
 
 def rooms(talk: FakeTalkServer, n: int, prefix: str = "Room", **kwargs: object) -> list[str]:
@@ -45,23 +46,24 @@ def test_cron_pipeline_list_inactive_groups_into_delete(
     fake_talk.clear_log()
     result = run("room", "delete", "--stdin", "--yes", "--json", input=listed.stdout)
 
-    assert result.code == 2, result  # the file's chat was refused: not every item succeeded
+    assert result.code == 0, result  # the file's chat was skipped: a skip is not a failure
     by_token = {item["token"]: item for item in items(result)}
     assert [item["token"] for item in items(result)] == [
         c["token"] for c in json.loads(listed.stdout)
     ]
     for token in stale:
-        assert by_token[token]["ok"] is True and by_token[token]["changed"] is True
+        assert by_token[token]["ok"] is True and by_token[token]["action"] == "delete"
         assert not fake_talk.has_room(token)
     skipped = by_token[file_chat]
-    assert skipped["ok"] is False and skipped["exit_code"] == 2
-    assert "--include-object-rooms" in str(skipped["error"])
-    assert "skipped 1 conversation(s) bound to an object: budget.ods" in result.stderr
+    assert skipped["ok"] is True and skipped["exit_code"] == 0 and skipped["action"] == "skip"
+    assert skipped["error"] is None
+    assert "--include-object-rooms" in str(skipped["skipped"])
+    assert "bound to a file (file 42)" in str(skipped["skipped"])
     assert fake_talk.has_room(file_chat) and fake_talk.has_room(public_stale)
     assert all(fake_talk.has_room(t) for t in fresh)
     deletes = [r for r in fake_talk.changing_requests() if r.method == "DELETE"]
     assert sorted(r.path.rsplit("/", 1)[1] for r in deletes) == sorted(stale)
-    assert "5 changed, 1 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "5 deleted, 1 skipped (bound to a file)"
 
 
 def test_include_object_rooms_deletes_them_too(
@@ -84,7 +86,7 @@ def test_object_rooms_can_be_filtered_out_before_the_pipe(
     listed = run("room", "list", "--inactive", "90d", "--object-type", "", "--json")
     result = run("room", "delete", "--stdin", "--yes", input=listed.stdout)
     assert result.code == 0, result
-    assert "2 changed, 0 failed" in result.stderr
+    assert "2 deleted" in result.stderr
     assert result.stdout == ""  # without --json, results are messages on stderr
     assert not any(fake_talk.has_room(t) for t in stale)
 
@@ -100,19 +102,26 @@ def test_partial_failure_one_403_among_ten(run: TalkctlRunner, fake_talk: FakeTa
     assert [i["token"] for i in data] == order
     failed = data[4]
     assert failed == {
+        "input": theirs,
         "token": theirs,
         "name": "Alice's",
         "ok": False,
-        "changed": False,
+        "action": "delete",
+        "dry_run": False,
+        "changes": [],
+        "skipped": None,
         "error": failed["error"],
         "exit_code": 5,
+        "conversation": None,
     }
     assert "only moderators can delete Alice's" in str(failed["error"])
-    assert all(i["ok"] and i["changed"] and i["error"] is None for i in data if i is not failed)
+    assert all(
+        i["ok"] and i["action"] == "delete" and not i["error"] for i in data if i is not failed
+    )
     assert all(i["exit_code"] == 0 for i in data if i is not failed)
     assert not any(fake_talk.has_room(t) for t in mine)
     assert fake_talk.has_room(theirs)
-    assert "9 changed, 1 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "9 deleted, 1 failed"
 
 
 def test_exit_code_is_the_first_failure_in_input_order(
@@ -120,24 +129,29 @@ def test_exit_code_is_the_first_failure_in_input_order(
 ) -> None:
     mine = rooms(fake_talk, 2)
     theirs = fake_talk.add_room(owner="alice", name="Alice's", participants={"admin": 3})
-    result = run("room", "rename", "no such room", theirs, *mine, "Renamed", "--json")
+    result = run("room", "rename", "no such room", theirs, *mine, "Renamed {name}", "--json")
     assert result.code == 3, result  # not found (3) comes before forbidden (5)
     data = items(result)
     assert [i["exit_code"] for i in data] == [3, 5, 0, 0]
-    assert data[0]["token"] == "no such room" and data[0]["name"] is None
-    assert [fake_talk.room(t)["name"] for t in mine] == ["Renamed", "Renamed"]
+    assert data[0]["input"] == "no such room"  # an input that did not resolve is no token
+    assert data[0]["token"] is None and data[0]["name"] is None and data[0]["action"] is None
+    assert [fake_talk.room(t)["name"] for t in mine] == ["Renamed Room 00", "Renamed Room 01"]
 
 
 def test_one_item_on_stdin_is_still_an_array(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
     token = fake_talk.add_room(name="Solo")
     result = run("room", "favorite", "--stdin", "--json", input=f"{token}\n")
     assert result.code == 0, result
-    assert items(result) == [
-        {"token": token, "name": "Solo", "ok": True, "changed": True, "error": None, "exit_code": 0}
-    ]
+    (item,) = items(result)
+    assert item["input"] == token and item["token"] == token and item["name"] == "Solo"
+    assert item["ok"] is True and item["action"] == "update" and item["error"] is None
+    assert item["changes"] == [{"field": "favorite", "from": "off", "to": "on"}]
+    fake_talk.clear_log()
     again = run("room", "favorite", "--stdin", "--json", input=f"{token}\n")
-    assert items(again)[0]["changed"] is False  # already a favorite, as the listing showed
-    assert "0 changed, 1 unchanged, 0 failed" in again.stderr
+    assert items(again)[0]["action"] == "unchanged"  # already a favorite, as the listing showed
+    assert items(again)[0]["changes"] == []
+    assert again.stderr.splitlines()[-1] == "1 unchanged"
+    assert fake_talk.changing_requests() == []  # known unchanged: nothing sent
 
 
 @pytest.mark.parametrize("form", ["tokens", "json", "jsonl", "tsv"])
@@ -163,7 +177,7 @@ def test_empty_stdin_is_an_empty_selection(run: TalkctlRunner, fake_talk: FakeTa
     result = run("room", "delete", "--stdin", "--yes", "--json", input=listed.stdout)
     assert result.code == 0, result
     assert json.loads(result.stdout) == []
-    assert "0 changed, 0 failed" in result.stderr
+    assert "nothing to do" in result.stderr
     assert fake_talk.changing_requests() == []
 
 
@@ -217,10 +231,10 @@ def test_summary_and_per_item_lines_on_stderr(
     assert result.code == 0, result
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[-1] == "2 changed, 0 failed"
-    assert any(line.startswith("ok\tSum 00") for line in lines)
+    assert lines[-1] == "2 updated"
+    assert f"ok\tSum 00 ({tokens[0]})\tupdated: notify mention → never" in lines  # whole
     unchanged = run("room", "notify", *tokens, "never")
-    assert unchanged.stderr.splitlines()[-1] == "0 changed, 2 unchanged, 0 failed"
+    assert unchanged.stderr.splitlines()[-1] == "2 unchanged"
 
 
 def test_ctrl_c_in_a_bulk_run_sends_no_queued_item_and_reports_each(

@@ -13,16 +13,17 @@ from clirunner import Result, TalkctlRunner
 
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
-from talkctl.cli.converging import render_plans
+from talkctl.cli.converging import planned
+from talkctl.cli.results import RECORD_KEYS, ResultRenderer, Results
 from talkctl.declarative.applyfile import KEYS as APPLY_FILE_KEYS
 from talkctl.declarative.converge import Wanted, plan_for
 from talkctl.sandbox import FakeTalkServer
 
 PASSWORD = "Town-hall-pass-2027"
+RESULT_KEYS = sorted(RECORD_KEYS)
 APPLY_KEYS = sorted(
     ["input", "token", "name", "ok", "action", "changes", "notes", "skipped", "error", "exit_code"]
 )
-RESULT_KEYS = ["conversation", "error", "exit_code", "fields", "name", "ok", "result", "token"]
 
 
 def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, object]]:
@@ -44,7 +45,8 @@ def test_ensure_twice_second_run_is_unchanged_and_sends_nothing(
     assert first.code == 0, first
     (created,) = rooms_named(fake_talk, "Team")
     token = created["token"]
-    assert first.stderr == f"Team ({token}): created\n" and first.stdout == ""
+    assert first.stderr.startswith(f"Created group conversation Team ({token}): ")
+    assert first.stdout == ""
     assert created["description"] == "Daily sync" and created["readOnly"] == 1
     assert created["favorite"] == ["admin"] and created["notificationLevel"]["admin"] == 3
 
@@ -62,7 +64,7 @@ def test_ensure_changes_only_what_differs(run: TalkctlRunner, fake_talk: FakeTal
         "room", "ensure", "Team", "--description", "new", "--read-only", "on", "--notify", "mention"
     )
     assert result.code == 0, result
-    assert result.stderr == f"Team ({token}): updated (description)\n"
+    assert result.stderr == f'Team ({token}): updated: description "old" → "new"\n'
     assert changes(fake_talk) == [("PUT", f"/{token}/description")]
 
 
@@ -71,10 +73,11 @@ def test_ensure_json_contract(run: TalkctlRunner, fake_talk: FakeTalkServer) -> 
     assert result.code == 0, result
     obj = json.loads(result.stdout)
     assert sorted(obj) == RESULT_KEYS
-    assert obj["result"] == "created" and obj["ok"] is True and obj["exit_code"] == 0
+    assert obj["action"] == "create" and obj["ok"] is True and obj["exit_code"] == 0
+    assert obj["input"] == "Team" and obj["dry_run"] is False
     assert obj["conversation"]["token"] == obj["token"] and obj["conversation"]["name"] == "Team"
     again = json.loads(run("room", "ensure", "Team", "--json").stdout)
-    assert again["result"] == "unchanged" and again["fields"] == []
+    assert again["action"] == "unchanged" and again["changes"] == []
 
 
 def test_ensure_password_set_once_rotated_on_request(
@@ -94,7 +97,7 @@ def test_ensure_password_set_once_rotated_on_request(
 
     rotated = run(*args, "--rotate-password", input="another-Password-99\n")
     assert rotated.code == 0, rotated
-    assert "updated (password)" in rotated.stderr
+    assert "updated: password set → new" in rotated.stderr
     assert fake_talk.room(str(room["token"]))["password"] == "another-Password-99"
 
 
@@ -107,10 +110,10 @@ def test_ensure_publishes_and_sets_a_missing_password(
         "room", "ensure", "Hall", "--type", "public", "--password-stdin", input="Pw-12345-x\n"
     )
     assert result.code == 0, result
-    assert "updated (type, password)" in result.stderr
+    assert "updated: type group → public, password none → set" in result.stderr
     assert fake_talk.room(group)["type"] == 3 and fake_talk.room(group)["password"] == "Pw-12345-x"
     no_type = run("room", "ensure", "Open", "--password-stdin", input="Pw-12345-y\n")
-    assert "updated (password)" in no_type.stderr
+    assert "updated: password none → set" in no_type.stderr
     assert fake_talk.room(public)["password"] == "Pw-12345-y"
 
 
@@ -121,7 +124,11 @@ def test_ensure_publishes_and_sets_a_missing_password(
         (["--password-stdin"], "pw\n", "a password needs a public conversation"),
         (["--rotate-password"], "", "--rotate-password needs --password-stdin"),
         (["--type", "private"], "", "--type must be group or public"),
-        (["--read-only", "yes"], "", "--read-only must be 'on' or 'off'"),
+        (["--read-only", "yes"], "", "read-only must be on | off, not 'yes'"),
+        (["--listable", "all"], "", "listable must be none | users | everyone, not 'all'"),
+        (["--lobby", "2000-01-01T10:00"], "", "is in the past"),
+        (["--message-expiration", "90x"], "", "message-expiration must be a whole duration"),
+        (["--archived", "1"], "", "archived must be on | off"),
         (["--notify", "loud"], "", "notification level must be"),
     ],
 )
@@ -155,20 +162,26 @@ def test_ensure_dry_run_sends_nothing(run: TalkctlRunner, fake_talk: FakeTalkSer
     result = run("room", "ensure", "Team", "--description", "x", "--favorite", "--dry-run")
     assert result.code == 0, result
     assert result.stdout.splitlines() == [
-        f"Team\t{token}\tupdate\tdescription\t''\t'x'",
-        f"Team\t{token}\tupdate\tfavorite\tno\tyes",
+        f'{token}\tTeam\twould set description "" → "x", favorite off → on',
     ]
     create = run("room", "ensure", "Other", "--dry-run", "--json")
     assert json.loads(create.stdout) == {
-        "name": "Other",
+        "input": "Other",
         "token": None,
+        "name": "Other",
+        "ok": True,
         "action": "create",
-        "changes": [{"field": "type", "before": None, "after": "group"}],
+        "dry_run": True,
+        "changes": [{"field": "type", "from": None, "to": "group"}],
+        "skipped": None,
+        "error": None,
+        "exit_code": 0,
+        "conversation": None,
     }
     assert fake_talk.changing_requests() == []
 
 
-def test_ensure_on_talk_18_fetches_the_result(
+def test_ensure_on_talk_18_sends_one_request_per_change(
     fake_talk_factory: object, talkctl_home: Path
 ) -> None:
     talk = fake_talk_factory("18")  # type: ignore[operator]
@@ -178,7 +191,9 @@ def test_ensure_on_talk_18_fetches_the_result(
     token = talk.add_room(name="Old")
     result = run("room", "ensure", "Old", "--description", "d", "--json")
     assert result.code == 0, result
-    assert json.loads(result.stdout)["conversation"]["description"] == "d"
+    record = json.loads(result.stdout)
+    assert record["conversation"] is None  # Talk 18 answers data []: no extra request
+    assert record["changes"] == [{"field": "description", "from": "", "to": "d"}]
     assert talk.room(token)["description"] == "d"
 
 
@@ -226,13 +241,13 @@ def test_apply_mixed_file_plan_then_apply_then_nothing(
     assert plan.code == 0, plan
     assert plan.stdout.splitlines() == [
         f"Keep\t{keep}\tunchanged\t",
-        f"Fix me\t{fix}\tupdate\tdescription: 'Wrong text' → 'Right text'",
+        f'Fix me\t{fix}\tupdate\tdescription: "Wrong text" → "Right text"',
         f"Fix me\t{fix}\tupdate\tread-only: off → on",
-        f"Fix me\t{fix}\tupdate\tfavorite: no → yes",
+        f"Fix me\t{fix}\tupdate\tfavorite: off → on",
         "Brand new\t\tcreate\ttype: group",
-        "Brand new\t\tcreate\tnotify: mention → never",
+        "Brand new\t\tcreate\tnotify: never",
         "Town hall\t\tcreate\ttype: public",
-        "Town hall\t\tcreate\tpassword: none → set",
+        "Town hall\t\tcreate\tpassword: set",
     ]
     assert "dry run: 2 to create, 1 to update, 1 unchanged, 0 failed; nothing was sent" in (
         plan.stderr
@@ -244,8 +259,8 @@ def test_apply_mixed_file_plan_then_apply_then_nothing(
     assert [p["action"] for p in as_json] == ["unchanged", "update", "create", "create"]
     assert as_json[1]["changes"][0] == {
         "field": "description",
-        "from": "'Wrong text'",
-        "to": "'Right text'",
+        "from": "Wrong text",
+        "to": "Right text",
     }
     assert fake_talk.changing_requests() == []
 
@@ -349,10 +364,11 @@ def test_plan_is_a_rich_table_on_a_terminal() -> None:
         plan_for(Wanted("New", favorite=True), [current]),
         plan_for(Wanted("Team"), [current]),
     ]
-    render_plans(env, "table", plans, single=False)
+    records = [planned(plan, dry_run=True) for plan in plans]
+    ResultRenderer(env, "table").render(Results(records, dry_run=True))
     text = out.getvalue()
-    assert "CONVERSATION" in text and "ACTION" in text
-    assert "description: 'a' → 'b'" in text
-    assert "favorite: no → yes" in text
-    assert "create" in text and "update" in text and "unchanged" in text
+    assert "TOKEN" in text and "PLAN" in text
+    assert 'would set description "a" → "b"' in text
+    assert "would create: type group, favorite on" in text
+    assert "unchanged" in text
     assert "\x1b[" not in text  # NO_COLOR

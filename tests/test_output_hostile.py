@@ -21,8 +21,9 @@ from e2e_support import Factory, Session, start
 
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
-from talkctl.cli.converging import render_plans
+from talkctl.cli.converging import planned
 from talkctl.cli.output import tsv_unescape
+from talkctl.cli.results import ResultRenderer, Results
 from talkctl.declarative.converge import Wanted, plan_for
 
 ESCAPE_NAME = "x\x1b]0;pwned\x07\x1b[31mRED"
@@ -106,7 +107,8 @@ def test_auth_status_prints_a_display_name_with_markup_literally() -> None:
 def test_ensure_dry_run_table_prints_names_literally() -> None:
     out = io.StringIO()
     env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
-    render_plans(env, "table", [plan_for(Wanted("rel-bob [/] [b]"), [])], single=False)
+    record = planned(plan_for(Wanted("rel-bob [/] [b]"), []), dry_run=True)
+    ResultRenderer(env, "table").render(Results([record], dry_run=True))
     assert "rel-bob [/] [b]" in out.getvalue()
 
 

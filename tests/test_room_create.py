@@ -36,6 +36,7 @@ def test_force_passwords_without_password_stdin_says_so(
 
 def test_force_passwords_create_sends_the_password_with_the_create(forced: Session) -> None:
     out = forced.json("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
+    out = out["conversation"]
     assert (out["type"], out["hasPassword"]) == (3, True)
     assert forced.forms("POST", "/room") == [
         {"roomType": "3", "roomName": "Town", "password": STRONG_PASSWORD}
@@ -45,7 +46,7 @@ def test_force_passwords_create_sends_the_password_with_the_create(forced: Sessi
 
 def test_force_passwords_publish_sends_the_password_with_the_publish(forced: Session) -> None:
     token = forced.srv.add_room(owner="admin", name="Group")
-    out = forced.json("room", "publish", token, "--password-stdin", input=PW)
+    out = forced.json("room", "publish", token, "--password-stdin", input=PW)["conversation"]
     assert (out["type"], out["hasPassword"]) == (3, True)
     assert forced.forms("POST", "/public") == [{"password": STRONG_PASSWORD}]
 
@@ -65,6 +66,7 @@ def test_without_creation_password_create_then_set(
 ) -> None:
     admin = start(fake_talk_factory, talkctl_home, talk)
     out = admin.json("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
+    out = out["conversation"]
     assert (out["type"], out["hasPassword"]) == (3, True)
     assert admin.forms("POST", "/room") == [{"roomType": "3", "roomName": "Town"}]
     assert admin.forms("PUT", "/password") == [{"password": STRONG_PASSWORD}]
@@ -94,7 +96,9 @@ def test_publish_with_password_on_old_servers_publishes_then_sets(
 ) -> None:
     admin = start(fake_talk_factory, talkctl_home, talk)
     token = admin.srv.add_room(owner="admin", name="Group")
-    out = admin.json("room", "publish", token, "--password-stdin", input=PW)
+    record = admin.json("room", "publish", token, "--password-stdin", input=PW)
+    assert record["ok"] is True and record["conversation"] is None  # data []: no extra GET
+    out = admin.server_get(f"/room/{token}")
     assert (out["type"], out["hasPassword"]) == (3, True)
     assert admin.forms("POST", "/public") == [{}]
     assert admin.forms("PUT", "/password") == [{"password": STRONG_PASSWORD}]

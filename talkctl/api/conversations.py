@@ -12,8 +12,10 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.envelope import OcsResponse
-from talkctl.api.errors import ApiError, InvalidToken, StepFailed
+from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
 from talkctl.api.models import Conversation, ConversationType
+
+Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
 
 # operation → (capability it needs, what to call it in "... not supported by this server")
 GATES: dict[str, tuple[str, str]] = {
@@ -23,6 +25,14 @@ GATES: dict[str, tuple[str, str]] = {
     "description": ("room-description", "conversation descriptions"),
     "circles": ("circles-support", "inviting a circle"),
     "creation-password": ("conversation-creation-password", "a password with the creation"),
+    "listable": ("listable-rooms", "listable conversations"),
+    "lobby": ("webinary-lobby", "the lobby"),
+    "message-expiration": (
+        "message-expiration",
+        "message expiration (Talk offers it only when the server's background jobs run by cron)",
+    ),
+    "archive": ("archived-conversations-v2", "archiving conversations"),
+    "creation-all": ("conversation-creation-all", "settings with the creation"),
     "browse": ("listable-rooms", "listing conversations open to join"),
 }
 
@@ -131,6 +141,55 @@ class ConversationsApi:
             )
         return conversation, response.status == 201
 
+    def create_with_settings(
+        self,
+        room_type: int,
+        name: str,
+        fields: dict[str, Any],
+        *,
+        participants: dict[str, Ids] | None = None,
+        password: str | None = None,
+    ) -> tuple[Conversation, dict[str, Ids]]:
+        """Create with settings and invitees in ONE request (``conversation-creation-all``).
+
+        ``fields`` are ``POST /room`` fields (openapi-talk22.json); ``participants`` groups
+        ids by kind (users, groups, emails, teams, federated_users). A refused setting (400)
+        creates nothing. Returns the conversation and the invitees the server could not add
+        (its 202 ``invalidParticipants``).
+        """
+        self.require("creation-all")
+        body: dict[str, Any] = {"roomType": room_type, "roomName": name, **fields}
+        if participants:
+            body["participants"] = participants
+        if password is not None and room_type == ConversationType.PUBLIC:
+            body["password"] = password
+        response = self.client.spreed("POST", "/room", json_body=body)
+        conversation = conversation_or_none(response)
+        if conversation is None:
+            from talkctl.api.errors import InvalidResponseError
+
+            raise InvalidResponseError(
+                "the server created a conversation but did not return it",
+                self.client.transport.url("/room"),
+                response.status,
+            )
+        invalid = conversation.raw.get("invalidParticipants")
+        found: dict[str, Ids] = {}
+        if isinstance(invalid, dict):
+            for kind, ids in invalid.items():
+                if isinstance(ids, list):
+                    found[str(kind)] = [str(i) for i in ids]
+        return conversation, found
+
+    def invite(self, token: str, actor_id: str, kind: str = "users") -> None:
+        """Add a participant (``kind``: users, groups, emails, circles/teams, ...)."""
+        source = {"teams": "circles", "federated_users": "federated_users"}.get(kind, kind)
+        self.client.spreed(
+            "POST",
+            room_path(token, "/participants"),
+            data={"newParticipant": actor_id, "source": source},
+        )
+
     def create_with_password(
         self,
         room_type: int,
@@ -155,10 +214,10 @@ class ConversationsApi:
         token = conversation.token
         try:
             protected = self.set_password(token, password)
-        except ApiError as exc:
+        except (TalkApiError, KeyboardInterrupt) as exc:  # a refusal, a timeout, Ctrl-C
             try:
                 self.delete(token)
-            except ApiError:
+            except (TalkApiError, KeyboardInterrupt):
                 raise StepFailed(
                     exc, token=token, step="password", undo="delete", undone=False
                 ) from exc
@@ -176,10 +235,10 @@ class ConversationsApi:
         self.make_public(token)
         try:
             return self.set_password(token, password)
-        except ApiError as exc:
+        except (TalkApiError, KeyboardInterrupt) as exc:  # a refusal, a timeout, Ctrl-C
             try:
                 self.make_private(token)
-            except ApiError:
+            except (TalkApiError, KeyboardInterrupt):
                 raise StepFailed(
                     exc, token=token, step="password", undo="unpublish", undone=False
                 ) from exc
@@ -195,7 +254,6 @@ class ConversationsApi:
     def delete(self, token: str) -> None:
         """Delete the conversation. A retried delete that answers 404 has succeeded: an
         earlier attempt deleted it but its answer was lost."""
-        from talkctl.api.errors import ApiError
 
         try:
             self.client.spreed("DELETE", room_path(token), repeatable=True)
@@ -264,4 +322,45 @@ class ConversationsApi:
                 data={"description": description},
                 repeatable=True,
             )
+        )
+
+    def set_listable(self, token: str, scope: int) -> Conversation | None:
+        """Who can find the conversation: 0 participants only, 1 users, 2 everyone."""
+        self.require("listable")
+        return conversation_or_none(
+            self.client.spreed(
+                "PUT", room_path(token, "/listable"), data={"scope": scope}, repeatable=True
+            )
+        )
+
+    def set_lobby(self, token: str, on: bool, until: int | None = None) -> Conversation | None:
+        """Lobby on or off; ``until`` (Unix time) is when the server turns it off again."""
+        self.require("lobby")
+        form: dict[str, Any] = {"state": 1 if on else 0}
+        if on and until:
+            form["timer"] = until
+        return conversation_or_none(
+            self.client.spreed(
+                "PUT", room_path(token, "/webinar/lobby"), data=form, repeatable=True
+            )
+        )
+
+    def set_message_expiration(self, token: str, seconds: int) -> Conversation | None:
+        """Messages expire after ``seconds`` (0: never)."""
+        self.require("message-expiration")
+        return conversation_or_none(
+            self.client.spreed(
+                "POST",
+                room_path(token, "/message-expiration"),
+                data={"seconds": seconds},
+                repeatable=True,
+            )
+        )
+
+    def set_archived(self, token: str, archived: bool) -> Conversation | None:
+        """Archive (for the user only) or unarchive."""
+        self.require("archive")
+        method = "POST" if archived else "DELETE"
+        return conversation_or_none(
+            self.client.spreed(method, room_path(token, "/archive"), repeatable=True)
         )

@@ -80,13 +80,14 @@ class InvalidToken(TalkApiError):
 class StepFailed(TalkApiError):
     """A later step of a change of several requests failed, and what was done about it.
 
-    ``cause`` is the step's error; ``step`` names it ("password"); ``undo`` is what was
-    sent to take back the earlier steps ("delete": the new conversation was deleted,
+    ``cause`` is the step's error (an API error, a dropped connection or timeout, or
+    KeyboardInterrupt for Ctrl-C); ``step`` names it ("password", "description"); ``undo``
+    is what was sent to take back the earlier steps ("delete": the new conversation was deleted,
     "unpublish": it was made a group conversation again) and ``undone`` whether that
     worked. The exit code is the cause's; the cli says what state ``token`` is left in.
     """
 
-    def __init__(self, cause: TalkApiError, *, token: str, step: str, undo: str, undone: bool):
+    def __init__(self, cause: BaseException, *, token: str, step: str, undo: str, undone: bool):
         super().__init__(f"{step} step failed: {cause}")
         self.cause = cause
         self.token = token

@@ -78,8 +78,8 @@ def status_for_http(status: int) -> ExitStatus:
 def exit_status_for(exc: BaseException) -> ExitStatus:
     from talkctl.api.errors import ApiError, StepFailed, TransportError
 
-    if isinstance(exc, KeyboardInterrupt):
-        return ExitStatus.INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):  # SIGTERM / SIGHUP during a run carry their code
+        return ExitStatus(getattr(exc, "code", ExitStatus.INTERRUPTED))
     if isinstance(exc, InContext | StepFailed):
         return exit_status_for(exc.cause)
     if isinstance(exc, ApiError):
@@ -93,20 +93,31 @@ def exit_status_for(exc: BaseException) -> ExitStatus:
 
 
 def _step_failed(exc: StepFailed) -> str:
+    from talkctl.api.errors import ApiError
+
     cause = error_line(exc.cause)
     token = exc.token
+    refused = isinstance(exc.cause, ApiError)
+    what = f"the server refused the {exc.step}" if refused else f"the {exc.step} step failed"
     if exc.undo == "delete":
         if exc.undone:
-            return f"the server refused the {exc.step}, nothing was created: {cause}"
+            return f"{what}, nothing was created: {cause}"
+        if exc.step != "password":
+            return (
+                f"{what} ({cause}) and the new conversation {token} could not be deleted: it "
+                f"EXISTS without its {exc.step}; delete it yourself (talkctl room delete "
+                f"{token} --yes)"
+            )
         return (
-            f"{cause}; the new public conversation {token} has NO {exc.step} and could not be "
-            f"deleted: delete it yourself (talkctl room delete {token} --yes)"
+            f"{what} ({cause}); the new public conversation {token} is EXPOSED: it has NO "
+            f"password and could not be deleted: delete it yourself (talkctl room delete "
+            f"{token} --yes)"
         )
     if exc.undone:
-        return f"the server refused the {exc.step}, {token} stays a group conversation: {cause}"
+        return f"{what}, {token} stays a group conversation: {cause}"
     return (
-        f"{cause}; {token} is now public WITHOUT a {exc.step} and could not be made private "
-        f"again: run 'talkctl room unpublish {token}'"
+        f"{what} ({cause}); {token} is EXPOSED: it is now public WITHOUT a {exc.step} and "
+        f"could not be made private again: run 'talkctl room unpublish {token}'"
     )
 
 

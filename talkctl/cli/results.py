@@ -1,168 +1,316 @@
-"""Results of changes (one item, many items, a dry run, a removal) and their rendering.
+"""The one result record of a change, and the one renderer of results.
 
-Lists and details of conversations are rendered by talkctl/cli/output.py; this module owns
-what a change reports: per-item results, their JSON contract and the summary line.
+Every command that changes something (the room verbs, ``room create``, ``room ensure``,
+``apply``), real or ``--dry-run``, reports one ``Record`` per item. Its JSON keys (the
+contract pinned by tests/test_result_contract.py and the README):
+
+    input        what the user gave for this item (a CONV, a name), exactly
+    token        the conversation's token, or null when the input did not resolve
+    name         the conversation's name (after the change), null when unknown
+    ok           false when the item failed (or, in a dry run, would be refused)
+    action       create | update | delete | leave | unchanged | skip: what was done (or,
+                 with dry_run, what would be done, or what failed); null when unresolved
+    dry_run      true when nothing was sent
+    changes      [{"field", "from", "to"}]: "from" is null when this run did not read it
+    skipped      the reason an item was left alone on purpose (not a failure), else null
+    error        the one-line error of a failed item, else null
+    exit_code    the item's exit code (0 when ok)
+    conversation the server's object after the change when it sent one, else null
+
+``room create`` records add ``invalidParticipants`` (the invitees the server could not add).
+JSON: one object when the command names exactly one item (one CONV, ``room create``,
+``room ensure``), an array whenever it takes a list (several CONVs, ``--stdin``, ``apply``);
+``jsonl`` always prints one record a line. The exit code is that of the first failed item
+in input order (0 when none failed; skipped items are not failures).
 """
 
 from __future__ import annotations
 
+import csv
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.models import Conversation
-from talkctl.cli.jsonout import write_json_or_lines, write_jsonl
-from talkctl.cli.output import ConversationDetail, ConversationList, Renderer
+from talkctl.cli.context import Environment
+from talkctl.cli.jsonout import write_json, write_jsonl
+from talkctl.settings import FieldChange
+
+RECORD_KEYS = (
+    "input",
+    "token",
+    "name",
+    "ok",
+    "action",
+    "dry_run",
+    "changes",
+    "skipped",
+    "error",
+    "exit_code",
+    "conversation",
+)
+DONE = {
+    "create": "created",
+    "update": "updated",
+    "delete": "deleted",
+    "leave": "left",
+    "unchanged": "unchanged",
+    "skip": "skipped",
+}
+
+
+TEXT_FIELDS = ("name", "description")  # shown quoted in lines: the quotes show the edges
+
+
+def change_json(change: FieldChange) -> dict[str, Any]:
+    return {"field": change.field, "from": change.before, "to": change.after}
+
+
+def change_text(change: FieldChange) -> str:
+    """``read-only off → on``; names and descriptions quoted (the quotes show the edges)."""
+    quote = json_text if change.field in TEXT_FIELDS else str
+    if change.before is None:
+        return f"{change.field} {quote(change.after)}"
+    return f"{change.field} {quote(change.before)} → {quote(change.after)}"
 
 
 @dataclass
-class Removal:
-    token: str
-    name: str
-    action: str  # "deleted" or "left"
+class Record:
+    """One item's result (see the module docstring for the JSON contract)."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"token": self.token, self.action: True}
-
-
-@dataclass
-class ItemResult:
-    """One item of a command given several conversations (the bulk JSON contract)."""
-
-    token: str | None
-    name: str | None
-    ok: bool
-    changed: bool
+    input: str | None
+    token: str | None = None
+    name: str | None = None
+    action: str | None = "update"
+    ok: bool = True
+    changes: list[FieldChange] = field(default_factory=list)
+    skipped: str | None = None
     error: str | None = None
     exit_code: int = 0
-    message: str | None = None
+    dry_run: bool = False
     conversation: Conversation | None = field(default=None, repr=False)
-    skipped: bool = False  # refused before sending anything (e.g. bound to an object)
+    extra: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None  # a human remark for the line ("already public")
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "input": self.input,
             "token": self.token,
             "name": self.name,
             "ok": self.ok,
-            "changed": self.changed,
+            "action": self.action,
+            "dry_run": self.dry_run,
+            "changes": [change_json(c) for c in self.changes],
+            "skipped": self.skipped,
             "error": self.error,
             "exit_code": self.exit_code,
+            "conversation": self.conversation.to_json() if self.conversation else None,
+            **self.extra,
         }
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.token})" if self.name else (self.token or "?")
+        if self.token and self.name and self.name != self.token:
+            return f"{self.name} ({self.token})"
+        return self.token or self.name or self.input or "?"
+
+    @property
+    def outcome(self) -> str:
+        """created / updated / ... / failed / refused / interrupted: for lines and counts."""
+        if not self.ok:
+            if self.exit_code in (129, 130, 143):
+                return "interrupted"
+            return "refused" if self.dry_run else "failed"
+        return DONE.get(self.action or "", self.action or "")
+
+    @property
+    def text(self) -> str:
+        """What happened to the item, in words (one line, never cut)."""
+        if not self.ok:
+            return str(self.error)
+        if self.skipped:
+            return f"skipped: {self.skipped}"
+        if self.action == "unchanged":
+            return f"unchanged ({self.note})" if self.note else "unchanged"
+        words = ", ".join(change_text(c) for c in self.changes)
+        if self.dry_run:
+            verb = {"create": "would create", "delete": "would delete", "leave": "would leave"}
+            head = verb.get(self.action or "", "would set")
+            if self.action == "update":
+                return f"{head} {words}"
+            return f"{head}: {words}" if words else head
+        head = DONE.get(self.action or "", self.action or "")
+        return f"{head}: {words}" if words else head
 
 
-def first_failure_code(items: list[ItemResult]) -> int:
-    """The exit code of the first failed item in input order; 0 when all succeeded."""
-    return next((item.exit_code for item in items if not item.ok), 0)
+def first_failure(records: list[Record]) -> int:
+    """The exit code of the first failed item in input order; 0 when none failed."""
+    return next((r.exit_code for r in records if not r.ok), 0)
 
 
 @dataclass
-class BatchResult:
-    items: list[ItemResult]
-    verb: str
+class Results:
+    """The records of one command run, and how to print them."""
+
+    records: list[Record]
+    single: bool = False  # the command named exactly one item: JSON is one object
+    dry_run: bool = False
+    interrupted: int | None = None  # the exit code of the signal that stopped the run
 
     @property
     def exit_code(self) -> int:
-        return first_failure_code(self.items)
+        return self.interrupted or first_failure(self.records)
 
 
-@dataclass
-class Plan:
-    """What a --dry-run would do: one item per conversation, nothing was sent.
+def summary(results: Results) -> str:
+    """``12 deleted, 1 skipped (bound to a file)`` / ``dry run: ...; nothing was sent``."""
+    counts = Counter(r.outcome for r in results.records)
+    order = ["created", "updated", "deleted", "left", "unchanged", "skipped"]
+    order += ["refused", "failed", "interrupted"]
+    parts: list[str] = []
+    for outcome in order:
+        if not counts.get(outcome):
+            continue
+        text = f"{counts[outcome]} {outcome}"
+        if outcome == "skipped":
+            reasons = Counter(_gist(r.skipped) for r in results.records if r.skipped)
+            text += f" ({'; '.join(reasons)})"
+        if outcome == "refused":
+            text = f"{counts[outcome]} would be refused"
+        if outcome == "interrupted":
+            text = f"{counts[outcome]} not sent (interrupted)"
+        parts.append(text)
+    if results.dry_run:
+        words = ", ".join(p if p.startswith(("0 ",)) else _would(p) for p in parts)
+        return f"dry run: {words or 'nothing to do'}; nothing was sent"
+    return ", ".join(parts) or "nothing to do"
 
-    ``changed`` means "would change"; ``message`` says how. JSON items carry the bulk
-    contract's keys plus ``action``; a single CONV gives one object instead of an array.
-    """
 
-    items: list[ItemResult]
-    bulk: bool = True
-
-    @property
-    def exit_code(self) -> int:
-        return first_failure_code(self.items)
+def _gist(reason: str | None) -> str:
+    """A skip reason without its details: ``bound to a file (file 42): ...`` → ``bound to a
+    file``, for the summary."""
+    return (reason or "").split(" (", 1)[0].split(":", 1)[0]
 
 
-class ResultRenderer(Renderer):
-    """Renders results of changes, and (through Renderer) conversation lists and details."""
+def _would(part: str) -> str:
+    count, _, rest = part.partition(" ")
+    for done, would in (
+        ("created", "to create"),
+        ("updated", "to update"),
+        ("deleted", "to delete"),
+        ("left", "to leave"),
+    ):
+        if rest.startswith(done):
+            return f"{count} {would}{rest[len(done) :]}"
+    return part
 
-    def render(self, result: Any) -> None:
-        if isinstance(result, ConversationList | ConversationDetail):
-            super().render(result)
-            return
-        if isinstance(result, Removal):
-            self.removal(result)
-        elif isinstance(result, BatchResult):
-            self.batch(result)
-        elif isinstance(result, Plan):
-            self.plan(result)
-        else:  # pragma: no cover - a programming error
-            raise TypeError(f"cannot render {type(result).__name__}")
-        self.env.stdout.flush()
 
-    def removal(self, result: Removal) -> None:
-        if self.fmt in ("json", "jsonl"):
-            write_json_or_lines(self.env, self.fmt, result.to_json())
-            return
-        label = f"{result.name} ({result.token})" if result.name else result.token
-        self.env.message(f"{'Deleted' if result.action == 'deleted' else 'Left'} {label}")
+CSV_KEYS = RECORD_KEYS[:-1]  # every key but the conversation object
 
-    def _json_items(self, objects: list[dict[str, Any]], as_array: bool) -> None:
+
+def _cell(record: Record, key: str) -> str:
+    if key == "changes":
+        return "; ".join(change_text(c) for c in record.changes)
+    value = record.to_json()[key]
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class ResultRenderer:
+    """Prints results: JSON records, csv/tsv rows, or lines for people."""
+
+    def __init__(self, environment: Environment, fmt: str = "table") -> None:
+        self.env = environment
+        self.fmt = fmt
+
+    def render(self, results: Results) -> None:
+        records = results.records
+        env = self.env
         if self.fmt == "jsonl":
-            write_jsonl(self.env, objects)
-        elif as_array:
-            self._json(objects)
+            write_jsonl(env, [r.to_json() for r in records])
+        elif self.fmt == "json":
+            objects = [r.to_json() for r in records]
+            write_json(env, objects[0] if results.single and len(objects) == 1 else objects)
+        elif self.fmt in ("csv", "tsv"):
+            self._rows(records)
+        elif results.dry_run:
+            self._plan(records)
         else:
-            self._json(objects[0])
+            self._lines(results)
+        env.stdout.flush()
+        if results.single:
+            first = records[0] if records else None
+            if first is not None and not first.ok:
+                env.message(f"talkctl: error: {first.error}")
+            elif first is not None and results.dry_run:
+                env.message(summary(results))
+            return
+        if self.fmt != "table" or results.dry_run:
+            for record in records:
+                if not record.ok:
+                    env.message(f"{record.outcome}\t{record.label}\t{record.error}")
+        env.message(summary(results))
 
-    def _problems(self, items: list[ItemResult], *, each: bool = True) -> None:
-        """Failed and skipped items on stderr, then which were skipped and why."""
-        skipped = [item for item in items if item.skipped]
-        for item in items if each else []:
-            if not item.ok:
-                word = "skipped" if item.skipped else "failed"
-                self.env.message(f"{word}\t{item.label}\t{item.error}")
-        if skipped:
-            self.env.message(
-                f"skipped {len(skipped)} conversation(s) bound to an object: "
-                + ", ".join(item.label for item in skipped)
-            )
+    def _rows(self, records: list[Record]) -> None:
+        rows = [[_cell(r, k) for k in CSV_KEYS] for r in records]
+        if self.fmt == "csv":
+            writer = csv.writer(self.env.stdout, lineterminator="\n")
+            writer.writerow(CSV_KEYS)
+            writer.writerows(rows)
+            return
+        escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+        self.env.stdout.write("\t".join(CSV_KEYS) + "\n")
+        for row in rows:
+            self.env.stdout.write("\t".join(cell.translate(escape) for cell in row) + "\n")
 
-    def batch(self, result: BatchResult) -> None:
-        if self.fmt in ("json", "jsonl"):
-            self._json_items([item.to_json() for item in result.items], as_array=True)
-            self._problems(result.items, each=False)
-        else:
-            for item in result.items:
-                if item.ok:
-                    state = item.message or (result.verb if item.changed else "unchanged")
-                    self.env.message(f"ok\t{item.label}\t{state}")
-            self._problems(result.items)
-        changed = sum(1 for i in result.items if i.ok and i.changed)
-        unchanged = sum(1 for i in result.items if i.ok and not i.changed)
-        failed = sum(1 for i in result.items if not i.ok)
-        parts = [f"{changed} changed"]
-        if unchanged:
-            parts.append(f"{unchanged} unchanged")
-        parts.append(f"{failed} failed")
-        self.env.message(", ".join(parts))
+    def _plan(self, records: list[Record]) -> None:
+        """A dry run at a terminal: a table; on a pipe: TOKEN, NAME, PLAN rows."""
+        rows = [[r.token or r.input or "", r.name or "", r.text] for r in records if r.ok]
+        if self.env.stdout_isatty:
+            from rich.table import Table
+            from rich.text import Text
 
-    def plan(self, result: Plan) -> None:
-        items = result.items
-        if self.fmt in ("json", "jsonl"):
-            objects = [{**item.to_json(), "action": item.message} for item in items]
-            self._json_items(objects, as_array=result.bulk)
-            self._problems(items, each=False)
-        else:
-            rows = [[i.token or "", i.name or "", i.message or ""] for i in items if i.ok]
-            if rows:
-                self._rows(["TOKEN", "NAME", "PLAN"], rows)
-            self._problems(items)
-        would = sum(1 for i in items if i.ok and i.changed)
-        unchanged = sum(1 for i in items if i.ok and not i.changed)
-        failed = sum(1 for i in items if not i.ok)
-        self.env.message(
-            f"dry run: {would} would change, {unchanged} unchanged, {failed} failed; "
-            "nothing was sent"
-        )
+            table = Table(box=None, header_style="bold", pad_edge=False)
+            for header in ("TOKEN", "NAME", "PLAN"):
+                table.add_column(header, overflow="fold")
+            for row in rows:
+                table.add_row(*(Text(cell) for cell in row))
+            self.env.console().print(table)  # literal: names from others are not markup
+            return
+        for row in rows:
+            self.env.stdout.write("\t".join(" ".join(c.split()) for c in row) + "\n")
+
+    def _lines(self, results: Results) -> None:
+        """Real runs for people: one line per item on stderr, never cut off."""
+        for record in results.records:
+            if results.single:
+                if record.ok:
+                    self.env.message(_sentence(record))
+                continue
+            state = "ok" if record.ok and not record.skipped else record.outcome
+            if record.skipped:
+                state = "skipped"
+            self.env.message(f"{state}\t{record.label}\t{record.text}")
+
+
+def _sentence(record: Record) -> str:
+    """One item, said as a sentence: ``Deleted Team (tok)``, ``Team (tok): name → 'x'``."""
+    if record.action == "delete":
+        return f"Deleted {record.label}"
+    if record.action == "leave":
+        return f"Left {record.label}"
+    if record.action == "create":
+        kind = next((c.after for c in record.changes if c.field == "type"), "")
+        rest = [change_text(c) for c in record.changes if c.field != "type"]
+        head = f"Created {kind} conversation {record.label}".replace("  ", " ")
+        return head + (f": {', '.join(rest)}" if rest else "")
+    return f"{record.label}: {record.text}"
+
+
+def json_text(value: Any) -> str:
+    """A value as JSON text (names and descriptions in lines: quotes show the edges)."""
+    return json.dumps(value, ensure_ascii=False)

@@ -10,6 +10,7 @@ read once per run). No typer, no rich.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,18 +113,21 @@ class ConversationPlan:
         if self.renamed_from is not None:
             found.append({"field": "name", "from": self.renamed_from, "to": self.entry.name})
         for change in self.settings.changes:
-            found.append({"field": change.field, "from": change.before or None, "to": change.after})
+            found.append({"field": change.field, "from": change.before, "to": change.after})
         return found + [c.to_change() for c in self.membership.changes]
 
     def lines(self) -> list[str]:
         """The plan as text: ``field: a → b``, ``+ alice``, ``moderator - carol``, notes."""
         text = []
         for change in self.changes()[: len(self.changes()) - len(self.membership.changes)]:
-            before = change["from"]
+            before, after = change["from"], change["to"]
+            if change["field"] in ("name", "description"):  # quoted: the quotes show the edges
+                before = None if before is None else json.dumps(before, ensure_ascii=False)
+                after = json.dumps(after, ensure_ascii=False)
             text.append(
-                f"{change['field']}: {change['to']}"
+                f"{change['field']}: {after}"
                 if before is None
-                else f"{change['field']}: {before} → {change['to']}"
+                else f"{change['field']}: {before} → {after}"
             )
         text += [c.text for c in self.membership.changes]
         return text + [f"({note})" for note in self.membership.notes]

@@ -4,7 +4,8 @@ only what differs.
 No typer, no rich: a plan is data (``Plan`` with its ``FieldChange`` list) that the command
 layer renders or executes. Planning needs the listing of the user's conversations and sends
 nothing; ``execute`` sends only the requests the plan lists, so a second run of the same
-wish finds nothing to do and sends no changing request.
+wish finds nothing to do and sends no changing request. Every setting comes from the one
+table (talkctl/settings.py): how it is read from a conversation, compared, shown and sent.
 
 Passwords cannot be read back (only ``hasPassword``): a wanted password is set when the
 conversation is created or has none, and re-set only with ``rotate_password``.
@@ -12,50 +13,78 @@ conversation is created or has none, and re-set only with ``rotate_password``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from talkctl.api.conversations import ConversationsApi
-from talkctl.api.models import (
-    NOTIFICATION_LEVEL_NAMES,
-    Conversation,
-    ConversationType,
-    default_notification_level,
-    level_name,
-    type_name,
-)
+from talkctl.api.models import Conversation, ConversationType, type_name
+from talkctl.declarative.creating import Creation, create
 from talkctl.errors import Ambiguous, Candidate, UsageError
+from talkctl.settings import (
+    BY_KEY,
+    NOTIFY,
+    NOTIFY_SETTING,
+    SETTINGS,
+    FieldChange,
+    Setting,
+    check_password_rule,
+)
 
 CONVERGEABLE_TYPES = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
-# "default" (0) is sent as the type's default: Talk refuses level 0 over the API
-NOTIFY_LEVELS: dict[str, int] = {name: level for level, name in NOTIFICATION_LEVEL_NAMES.items()}
+NOTIFY_LEVELS: dict[str, int] = {k: v for k, v in NOTIFY.items() if not k.isdigit()}
+_LEGACY = {"description": "description", "read_only": "read_only"}
+_LEGACY |= {"favorite": "favorite", "notify": "notify"}
 
 
 def parse_notify(value: str | int) -> int:
-    """``default|always|mention|never`` or 1-3 → 0-3."""
-    if isinstance(value, int) and not isinstance(value, bool) and value in (1, 2, 3):
-        return value
-    if isinstance(value, str) and value in NOTIFY_LEVELS:
-        return NOTIFY_LEVELS[value]
-    if isinstance(value, str) and value in ("1", "2", "3"):
-        return int(value)
-    raise UsageError(
-        f"notification level must be default, always, mention, never or 1-3, not {value!r}"
-    )
+    """``default|always|mention|never`` or 1-3 → 0-3 (the table's notify)."""
+    if isinstance(value, int):
+        try:
+            return int(NOTIFY_SETTING.parse_file(value))
+        except ValueError:
+            pass
+        raise UsageError(
+            f"notification level must be default, always, mention, never or 1-3, not {value!r}"
+        )
+    return int(NOTIFY_SETTING.parse(value))
 
 
 @dataclass(frozen=True)
 class Wanted:
-    """What a conversation should look like; ``None`` leaves a setting as it is."""
+    """What a conversation should look like; a setting not in ``settings`` stays as it is.
+
+    ``settings`` maps a setting's ``key`` (talkctl/settings.py, the apply-file key) to the
+    value its ``parse`` / ``parse_file`` gives. ``description``, ``read_only``,
+    ``favorite`` and ``notify`` are accepted as keywords too (folded into ``settings``).
+    """
 
     name: str
     type: int | None = None  # GROUP or PUBLIC; None: as it is (group when created)
-    description: str | None = None
-    read_only: bool | None = None
     password: str | None = field(default=None, repr=False)
     rotate_password: bool = False
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    description: str | None = None
+    read_only: bool | None = None
     favorite: bool | None = None
-    notify: int | None = None  # 0 = the type's default, else 1-3
+    notify: int | None = None
+
+    def __post_init__(self) -> None:
+        merged = dict(self.settings)
+        for attribute, key in _LEGACY.items():
+            value = getattr(self, attribute)
+            if value is not None:
+                merged.setdefault(key, value)
+        unknown = [key for key in merged if key not in BY_KEY]
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(unknown)}")
+        object.__setattr__(self, "settings", merged)
+        for attribute, key in _LEGACY.items():
+            object.__setattr__(self, attribute, merged.get(key))
+
+    def wanted(self) -> list[tuple[Setting, Any]]:
+        """The settings it names, in the table's order."""
+        return [(s, self.settings[s.key]) for s in SETTINGS if s.key in self.settings]
 
     def problems(self) -> list[str]:
         """What is wrong with the wish itself (checked before any request)."""
@@ -70,16 +99,10 @@ class Wanted:
             found.append("the password must not be empty")
         if self.rotate_password and self.password is None:
             found.append("rotating the password needs a password")
-        if self.notify is not None and self.notify not in (0, 1, 2, 3):
-            found.append(f"notification level must be 0-3, not {self.notify}")
+        notify = self.settings.get("notify")
+        if notify is not None and notify not in (0, 1, 2, 3):
+            found.append(f"notification level must be 0-3, not {notify}")
         return found
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str  # type, password, description, read-only, favorite, notify
-    before: str
-    after: str
 
 
 @dataclass
@@ -103,10 +126,9 @@ class Plan:
         return self.current.token if self.current is not None else None
 
     def requirements(self) -> list[str]:
-        """The gated operations (ConversationsApi.GATES) this plan needs."""
-        gates = {"description": "description", "read-only": "read-only"}
-        gates |= {"favorite": "favorite", "notify": "notify"}
-        return [gates[f] for f in self.fields if f in gates]
+        """The gated operations (ConversationsApi.GATES) this plan needs, from the table."""
+        gates = [s.gate for s, _ in self.wanted.wanted() if s.gate and s.name in self.fields]
+        return list(dict.fromkeys(gates))
 
 
 def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversation | None:
@@ -121,18 +143,6 @@ def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversat
         candidates = [Candidate(c.token, c.display_name, c.type_name) for c in matches]
         raise Ambiguous("conversation", name, candidates, advice="rename or delete all but one")
     return matches[0] if matches else None
-
-
-def _text(value: str) -> str:
-    return repr(value)
-
-
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-def _on(value: bool) -> str:
-    return "on" if value else "off"
 
 
 def diff(wanted: Wanted, current: Conversation, *, created: bool = False) -> list[FieldChange]:
@@ -154,34 +164,22 @@ def diff(wanted: Wanted, current: Conversation, *, created: bool = False) -> lis
             changes.append(FieldChange("password", "none", "set"))
         elif wanted.rotate_password:
             changes.append(FieldChange("password", "set", "new"))
-    if wanted.description is not None and wanted.description != current.description:
-        changes.append(
-            FieldChange("description", _text(current.description), _text(wanted.description))
-        )
-    if wanted.read_only is not None and wanted.read_only != current.read_only:
-        changes.append(FieldChange("read-only", _on(current.read_only), _on(wanted.read_only)))
-    if wanted.favorite is not None and wanted.favorite != current.is_favorite:
-        changes.append(FieldChange("favorite", _yes(current.is_favorite), _yes(wanted.favorite)))
-    if wanted.notify is not None:
-        target = wanted.notify or default_notification_level(room_type)
-        before = current.notification_level or default_notification_level(current.type)
+    for setting, value in wanted.wanted():
+        target = setting.effective(value, room_type)
+        before = setting.read(current)
         if before != target:
-            changes.append(FieldChange("notify", level_name(before), level_name(target)))
+            changes.append(FieldChange(setting.name, setting.show(before), setting.show(target)))
     return changes
 
 
-def _new_conversation(wanted: Wanted) -> Conversation:
-    """What a freshly created conversation looks like, to plan the changes after creating."""
+def new_conversation(wanted: Wanted) -> Conversation:
+    """What a freshly created conversation looks like, to plan what the create sets."""
     room_type = wanted.type or ConversationType.GROUP
     return Conversation(
         {
             "name": wanted.name,
             "displayName": wanted.name,
             "type": room_type,
-            "description": "",
-            "readOnly": 0,
-            "isFavorite": False,
-            "notificationLevel": default_notification_level(room_type),
             "hasPassword": wanted.password is not None,
         }
     )
@@ -190,33 +188,35 @@ def _new_conversation(wanted: Wanted) -> Conversation:
 def plan_for(
     wanted: Wanted, conversations: Sequence[Conversation], *, force_passwords: bool = False
 ) -> Plan:
-    """What converging ``wanted`` would change; raises UsageError/Ambiguous."""
+    """What converging ``wanted`` would change; raises UsageError/AmbiguousConversation."""
     problems = wanted.problems()
     if problems:
         raise UsageError(f"{wanted.name!r}: {'; '.join(problems)}")
     current = find_existing(wanted.name, conversations)
+    what = repr(wanted.name)
     if current is None:
         room_type = wanted.type or ConversationType.GROUP
-        if wanted.password is not None and room_type != ConversationType.PUBLIC:
-            raise UsageError(
-                f"{wanted.name!r}: a password needs a public conversation (set the type to public)"
-            )
-        if room_type == ConversationType.PUBLIC and wanted.password is None and force_passwords:
-            raise UsageError(
-                f"{wanted.name!r}: this server requires a password for public conversations"
-            )
-        changes = [FieldChange("type", "", type_name(room_type))]
+        check_password_rule(room_type, wanted.password, force_passwords=force_passwords, what=what)
+        changes = [FieldChange("type", None, type_name(room_type))]
         if wanted.password is not None:
-            changes.append(FieldChange("password", "none", "set"))
-        changes += diff(wanted, _new_conversation(wanted), created=True)
+            changes.append(FieldChange("password", None, "set"))
+        fresh = new_conversation(wanted)
+        for setting, value in wanted.wanted():
+            target = setting.effective(value, room_type)
+            if not _default(setting, target, fresh):
+                changes.append(FieldChange(setting.name, None, setting.show(target)))
         return Plan(wanted, None, changes)
     changes = diff(wanted, current)
-    publishing = any(c.field == "type" and c.after == "public" for c in changes)
-    if publishing and wanted.password is None and force_passwords:
-        raise UsageError(
-            f"{wanted.name!r}: this server requires a password for public conversations"
+    if any(c.field == "type" and c.after == "public" for c in changes):
+        check_password_rule(
+            ConversationType.PUBLIC, wanted.password, force_passwords=force_passwords, what=what
         )
     return Plan(wanted, current, changes)
+
+
+def _default(setting: Setting, value: Any, fresh: Conversation) -> bool:
+    """Whether a new conversation already has ``value`` (nothing to send for it)."""
+    return bool(setting.read(fresh) == value)
 
 
 @dataclass
@@ -226,6 +226,7 @@ class Outcome:
     plan: Plan
     conversation: Conversation | None  # after the change; None when the server sent none
     token: str
+    invalid_participants: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def result(self) -> str:
@@ -238,63 +239,32 @@ def execute(api: ConversationsApi, plan: Plan) -> Outcome:
     """Send the requests ``plan`` lists (none when it is unchanged)."""
     wanted = plan.wanted
     if plan.current is None:
-        return _create(api, plan)
+        room_type = wanted.type or ConversationType.GROUP
+        settings = {s.key: s.effective(v, room_type) for s, v in wanted.wanted()}
+        creation = Creation(room_type, wanted.name, password=wanted.password, settings=settings)
+        made = create(api, creation)
+        return Outcome(plan, made.conversation, made.conversation.token, made.invalid)
     current = plan.current
     token = current.token
     latest: Conversation | None = current
     password_set = False
+    room_type = current.type
     for change in plan.changes:
         if change.field == "type" and change.after == "public":
-            latest, password_set = _publish(api, token, wanted.password)
+            if wanted.password is None:
+                latest = api.make_public(token)
+            else:
+                latest, password_set = api.publish_with_password(token, wanted.password), True
+            room_type = ConversationType.PUBLIC
         elif change.field == "type":
             latest = api.make_private(token)
-        elif change.field == "password" and not password_set:
-            assert wanted.password is not None
-            latest = api.set_password(token, wanted.password)
-        elif change.field != "password":
-            latest = _apply_setting(api, token, change.field, wanted, current.type)
+            room_type = ConversationType.GROUP
+        elif change.field == "password":
+            if not password_set:
+                assert wanted.password is not None
+                latest = api.set_password(token, wanted.password)
+        else:
+            setting = next(s for s in SETTINGS if s.name == change.field)
+            value = setting.effective(wanted.settings[setting.key], room_type)
+            latest = setting.send(api, token, value)
     return Outcome(plan, latest, token)
-
-
-def _create(api: ConversationsApi, plan: Plan) -> Outcome:
-    wanted = plan.wanted
-    room_type = wanted.type or ConversationType.GROUP
-    password = wanted.password
-    if password is None:
-        conversation, _ = api.create(room_type, name=wanted.name)
-    else:
-        conversation, _ = api.create_with_password(room_type, password, name=wanted.name)
-    token = conversation.token
-    latest: Conversation | None = conversation
-    for change in diff(wanted, conversation, created=True):
-        latest = _apply_setting(api, token, change.field, wanted, room_type)
-    return Outcome(plan, latest, token)
-
-
-def _publish(
-    api: ConversationsApi, token: str, password: str | None
-) -> tuple[Conversation | None, bool]:
-    """Make public (with the password when given); returns the state and whether the
-    password is set. Without ``conversation-creation-password`` the password follows the
-    publish, which is undone if the password is refused."""
-    if password is None:
-        return api.make_public(token), False
-    return api.publish_with_password(token, password), True
-
-
-def _apply_setting(
-    api: ConversationsApi, token: str, name: str, wanted: Wanted, room_type: int
-) -> Conversation | None:
-    if name == "description":
-        assert wanted.description is not None
-        return api.set_description(token, wanted.description)
-    if name == "read-only":
-        return api.set_read_only(token, bool(wanted.read_only))
-    if name == "favorite":
-        return api.set_favorite(token, bool(wanted.favorite))
-    if name == "notify":
-        level = wanted.notify or default_notification_level(
-            wanted.type if wanted.type is not None else room_type
-        )
-        return api.set_notification_level(token, level)
-    raise AssertionError(f"unknown setting {name}")  # pragma: no cover

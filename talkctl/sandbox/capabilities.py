@@ -78,11 +78,19 @@ def _spreed_config(profile: Profile, force_passwords: bool, epoch: int) -> dict[
     return config
 
 
-def spreed_capabilities(profile: Profile, force_passwords: bool, epoch: int) -> dict[str, Any]:
+def spreed_capabilities(
+    profile: Profile, force_passwords: bool, epoch: int, cron: bool = True
+) -> dict[str, Any]:
+    """Talk 22 replays the recorded capabilities. They were taken before that server ran its
+    background jobs by cron, so they lack ``message-expiration`` (Talk advertises it only
+    with cron) although the recorded set answer succeeded: with ``cron`` (the default) the
+    profile advertises it as a server with cron does; without, the recording is replayed."""
     if profile.name == "22":
         spreed = copy.deepcopy(
             fixture("capabilities.json")["body"]["ocs"]["data"]["capabilities"]["spreed"]
         )
+        if cron and "message-expiration" not in spreed["features"]:
+            spreed["features"].append("message-expiration")
         spreed["config"]["conversations"]["force-passwords"] = force_passwords
         spreed["config"]["previews"]["max-gif-size"] += epoch
         return dict(spreed)
@@ -102,7 +110,7 @@ def spreed_capabilities(profile: Profile, force_passwords: bool, epoch: int) -> 
 
 
 def capabilities(
-    profile: Profile, *, talk_enabled: bool, force_passwords: bool, epoch: int
+    profile: Profile, *, talk_enabled: bool, force_passwords: bool, epoch: int, cron: bool = True
 ) -> dict[str, Any]:
     if profile.name == "22":
         data = dict(copy.deepcopy(fixture("capabilities.json")["body"]["ocs"]["data"]))
@@ -112,5 +120,5 @@ def capabilities(
         data = {"version": nextcloud_version(profile), "capabilities": caps}
     caps.pop("spreed", None)
     if talk_enabled:
-        caps["spreed"] = spreed_capabilities(profile, force_passwords, epoch)
+        caps["spreed"] = spreed_capabilities(profile, force_passwords, epoch, cron)
     return data

@@ -21,6 +21,7 @@ def get_capabilities(ctx: Ctx) -> Ocs:
             talk_enabled=enabled,
             force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
             epoch=ctx.srv.talk_hash_epoch,
+            cron=ctx.srv.cron,
         )
     )
 

@@ -55,6 +55,7 @@ class FakeTalkServer:
         self.host, self._port = host, port
         self.latency = 0.0
         self.force_passwords = False
+        self.cron = True  # False: Talk 22 without cron, no message-expiration capability
         self.bruteforce = False
         self.brute_force = BruteForce()
         self.login_server_override: str | None = None

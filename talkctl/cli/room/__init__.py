@@ -16,6 +16,7 @@ _CREATE = "talkctl.cli.room.create"
 _CHANGE = "talkctl.cli.room.change"
 _ACCESS = "talkctl.cli.room.access"
 _REMOVE = "talkctl.cli.room.remove"
+_CONFIGURE = "talkctl.cli.room.configure"
 
 # verb -> module that registers it on room_app
 VERBS: dict[str, str] = {
@@ -32,6 +33,12 @@ VERBS: dict[str, str] = {
     "favorite": _CHANGE,
     "unfavorite": _CHANGE,
     "notify": _CHANGE,
+    "describe": _CONFIGURE,
+    "listable": _CONFIGURE,
+    "lobby": _CONFIGURE,
+    "message-expiration": _CONFIGURE,
+    "archive": _CONFIGURE,
+    "unarchive": _CONFIGURE,
     "delete": _REMOVE,
     "leave": _REMOVE,
 }

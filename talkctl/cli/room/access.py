@@ -8,6 +8,7 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
+from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.completion import complete_conversation_or
 from talkctl.cli.options import (
     ConvsArgument,
@@ -20,24 +21,26 @@ from talkctl.cli.options import (
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
 from talkctl.cli.room import room_app
-from talkctl.cli.room.change import require_capability, split_last
-from talkctl.cli.runner import Change, run_verb
+from talkctl.cli.room.change import run_setting, split_last
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
+from talkctl.settings import READ_ONLY, check_password_rule
 
 
 def _publish(password: str | None) -> Change:
-    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
+    def send(api: ConversationsApi, target: Target) -> Conversation | None:
         if password is None:
             return api.make_public(target.token)
         return api.publish_with_password(target.token, password)
 
     return Change(
-        verb="published",
-        done="{label} is now public: guests can join with its link",
-        apply=apply,
-        describe=lambda t: "allow guests (make public)",
-        already=lambda c: c.type == ConversationType.PUBLIC,
+        action="update",
+        field="type",
+        send=send,
+        value=lambda t: "public",
+        current=lambda c: c.type_name,
+        note=lambda after: "already public",
+        description="publishing",
         explain={
             (400, None): "{label} cannot be made public (not a group conversation, or the "
             "server needs a password: use --password-stdin)"
@@ -66,11 +69,9 @@ def publish(
     if password_stdin and stdin:
         raise UsageError("--password-stdin and --stdin both want stdin: use one")
     password = password_from_stdin(factory.environment) if password_stdin else None
-    if password is None and not dry_run and factory.client.capabilities.force_passwords:
-        raise UsageError(
-            "this server requires a password for public conversations: "
-            "pass it with --password-stdin"
-        )
+    if not dry_run:
+        force = factory.client.capabilities.force_passwords
+        check_password_rule(ConversationType.PUBLIC, password, force_passwords=force)
     run_verb(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
 
 
@@ -91,11 +92,13 @@ def unpublish(
     Example: talkctl room unpublish "Town hall"
     """
     change = Change(
-        verb="unpublished",
-        done="{label} is no longer public: guests cannot join",
-        apply=lambda api, t: api.make_private(t.token),
-        describe=lambda t: "disallow guests (make group)",
-        already=lambda c: c.type == ConversationType.GROUP,
+        action="update",
+        field="type",
+        send=lambda api, t: api.make_private(t.token),
+        value=lambda t: "group",
+        current=lambda c: c.type_name,
+        note=lambda after: "already a group conversation",
+        description="unpublishing",
         explain={(400, None): "{label} is not a public conversation"},
     )
     run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
@@ -125,21 +128,11 @@ def read_only(
 
     Example: talkctl room read-only "Announcements" on
     """
-    convs, state = split_last(args, "the state (on or off)")
-    if state not in ("on", "off"):
-        raise UsageError(f"read-only state must be 'on' or 'off', not {state!r}")
-    require_capability(ctx, "read-only")
-    on = state == "on"
-    change = Change(
-        verb="set read-only" if on else "set writable",
-        apply=lambda api, t: api.set_read_only(t.token, on),
-        describe=lambda t: f"set read-only {state}",
-        already=lambda c: c.read_only == on,
-        explain={
-            (400, None): "{label} cannot be read-only (only group and public conversations can)"
-        },
-    )
-    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    convs, state = split_last(args, "the state (on or off)", stdin)
+    value = READ_ONLY.parse(state)
+    explain = {(400, None): "{label} cannot be read-only (only group and public conversations can)"}
+    options = (stdin, dry_run, jobs, json_, fmt)
+    run_setting(ctx, READ_ONLY, convs, value, options, explain=explain)
 
 
 @room_app.command("password")
@@ -174,11 +167,13 @@ def password(
     else:
         value = password_interactive(factory.environment)
     change = Change(
-        verb="removed the password of" if clear else "set the password of",
-        done="Removed the password of {label}" if clear else "Set a new password on {label}",
-        apply=lambda api, t: api.set_password(t.token, value),
-        describe=lambda t: "remove the password" if clear else "set a new password",
-        already=(lambda c: not c.has_password) if clear else None,
+        action="update",
+        field="password",
+        send=lambda api, t: api.set_password(t.token, value),
+        value=lambda t: "none" if clear else "new",
+        current=lambda c: "set" if c.has_password else "none",
+        note=lambda after: "no password",
+        description="setting passwords",
         explain={
             (400, "type"): "only public conversations can have a password: "
             "'talkctl room publish' {label} first",

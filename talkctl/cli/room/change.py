@@ -1,19 +1,18 @@
-"""Verbs that change a conversation's settings; each accepts several CONVs and --stdin."""
+"""Verbs that change a conversation: rename, and the settings of the one settings table
+(talkctl/settings.py) that have a verb of their own: favorite, unfavorite, notify, and in
+configure.py describe, listable, lobby, message-expiration, archive, unarchive."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
-from talkctl.api.models import (
-    Conversation,
-    ConversationType,
-    default_notification_level,
-    level_name,
-)
+from talkctl.api.models import Conversation, ConversationType
+from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.completion import complete_conversation, complete_conversation_or
 from talkctl.cli.options import (
     ConvsArgument,
@@ -24,20 +23,23 @@ from talkctl.cli.options import (
 )
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.room import room_app
-from talkctl.cli.runner import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
+from talkctl.settings import FAVORITE, NOTIFY_SETTING, Setting
 
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
 ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
-NOTIFY_LEVELS = {"default": 0, "always": 1, "mention": 2, "never": 3, "1": 1, "2": 2, "3": 3}
 
 
-def split_last(values: list[str] | None, what: str) -> tuple[list[str], str]:
+def split_last(values: list[str] | None, what: str, stdin: bool = False) -> tuple[list[str], str]:
     """``CONV... VALUE``: the last positional is the value, the rest are conversations."""
     items = list(values or [])
     if not items:
         raise UsageError(f"missing {what}")
+    if len(items) == 1 and not stdin:
+        raise UsageError(
+            f"{what} is missing (or the conversation): give CONV... {what}, or --stdin {what}"
+        )
     return items[:-1], items[-1]
 
 
@@ -46,17 +48,79 @@ def require_capability(ctx: typer.Context, operation: str) -> None:
     factory_of(ctx).conversations.require(operation)
 
 
+def setting_change(setting: Setting, value: Any, **extra: Any) -> Change:
+    """The change that sets ``setting`` to ``value`` (the verb of a setting of the table)."""
+
+    def wanted(target: Target) -> Any:
+        return setting.effective(value, target.type)
+
+    return Change(
+        action="update",
+        field=setting.name,
+        send=lambda api, t: setting.send(api, t.token, wanted(t)),
+        value=lambda t: setting.show(wanted(t)),
+        current=lambda c: setting.show(setting.read(c)),
+        moderator_only=setting.moderator_only,
+        description=f"setting {setting.name}",
+        **extra,
+    )
+
+
+def run_setting(
+    ctx: typer.Context,
+    setting: Setting,
+    convs: list[str],
+    value: Any,
+    options: tuple[bool, bool, int, bool, str | None],
+    **extra: Any,
+) -> None:
+    """Gate on the setting's capability (nothing sent), then run its change."""
+    stdin, dry_run, jobs, json_, fmt = options
+    if setting.gate is not None:
+        require_capability(ctx, setting.gate)
+    change = setting_change(setting, value, **extra)
+    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+
+
+def rename_change(name_for: Callable[[Target], str]) -> Change:
+    """Rename each conversation to ``name_for(target)``."""
+
+    def send(api: ConversationsApi, target: Target) -> Conversation | None:
+        try:
+            return api.rename(target.token, name_for(target))
+        except ApiError as exc:
+            # Talk < 21 gives no reason with its 400: the resolved type tells it
+            if exc.status == 400 and exc.error is None and target.type in ONE_TO_ONE_TYPES:
+                exc.error = "type"
+            raise
+
+    return Change(
+        action="update",
+        field="name",
+        send=send,
+        value=name_for,
+        current=lambda c: c.name,
+        note=lambda after: "already named " + after,
+        description="renaming",
+        explain={
+            (400, "type"): ONE_TO_ONE,
+            (400, "value"): "the server refused the name (too long? at most 255 characters)",
+        },
+    )
+
+
 @room_app.command("rename")
 def rename(
     ctx: typer.Context,
     args: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="CONV... NEW_NAME",
             metavar="CONV... NEW_NAME",
             autocompletion=complete_conversation,
+            show_default=False,
         ),
-    ],
+    ] = None,
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -65,57 +129,19 @@ def rename(
 ) -> None:
     """Rename a conversation.
 
-    The new name is the last argument. An empty or blank name is refused before anything is
-    sent; the server refuses to rename a one-to-one conversation.
+    The new name is the last argument. Several conversations cannot all get one plain name
+    (exit 2): use {name} and {token} in it ("{name} (2026)"), or give --stdin rows of
+    'token<TAB>new name' and no NEW_NAME. An empty name is refused before anything is sent.
 
-    Example: talkctl room rename "Team chat" "Team chat 2027"
+    \b
+    Examples:
+      talkctl room rename "Team chat" "Team chat 2027"
+      talkctl room list --name 'Class*' --json | talkctl room rename --stdin "{name} (old)"
+      printf 'a1b2c3d4\\tNew name\\n' | talkctl room rename --stdin
     """
-    convs, new_name = split_last(args, "NEW_NAME")
-    if not new_name.strip():
-        raise UsageError("the new name must not be empty or only white space")
+    from talkctl.cli.room.renaming import rename_run
 
-    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
-        try:
-            return api.rename(target.token, new_name)
-        except ApiError as exc:
-            # Talk < 21 gives no reason with its 400: the resolved type tells it
-            if exc.status == 400 and exc.error is None and target.type in ONE_TO_ONE_TYPES:
-                exc.error = "type"
-            raise
-
-    change = Change(
-        verb="renamed",
-        done=f"Renamed {{label}} to {new_name!r}",
-        apply=apply,
-        describe=lambda t: f"rename to {new_name!r}",
-        already=lambda c: c.name == new_name,
-        explain={
-            (400, "type"): ONE_TO_ONE,
-            (400, "value"): "the server refused the name (too long? at most 255 characters)",
-        },
-    )
-    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
-
-
-def _favorite(
-    ctx: typer.Context,
-    convs: list[str],
-    on: bool,
-    stdin: bool,
-    dry_run: bool,
-    jobs: int,
-    json_: bool,
-    fmt: str | None,
-) -> None:
-    require_capability(ctx, "favorite")
-    change = Change(
-        verb="added to favorites" if on else "removed from favorites",
-        done="Added {label} to the favorites" if on else "Removed {label} from the favorites",
-        apply=lambda api, t: api.set_favorite(t.token, on),
-        describe=lambda t: "add to favorites" if on else "remove from favorites",
-        already=lambda c: c.is_favorite == on,
-    )
-    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    rename_run(ctx, list(args or []), stdin, dry_run, jobs, json_, fmt)
 
 
 @room_app.command("favorite")
@@ -134,7 +160,7 @@ def favorite(
 
     Example: talkctl room favorite "Team chat"
     """
-    _favorite(ctx, convs or [], True, stdin, dry_run, jobs, json_, fmt)
+    run_setting(ctx, FAVORITE, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
 
 
 @room_app.command("unfavorite")
@@ -153,20 +179,7 @@ def unfavorite(
 
     Example: talkctl room unfavorite "Team chat"
     """
-    _favorite(ctx, convs or [], False, stdin, dry_run, jobs, json_, fmt)
-
-
-def parse_level(value: str) -> int:
-    """``default|always|mention|never`` or 1-3; 0 (default) is resolved per conversation."""
-    if value not in NOTIFY_LEVELS:
-        raise UsageError(
-            f"notification level must be default, always, mention, never or 1-3, not {value!r}"
-        )
-    return NOTIFY_LEVELS[value]
-
-
-def level_for(level: int, conversation_type: int) -> int:
-    return level or default_notification_level(conversation_type)
+    run_setting(ctx, FAVORITE, convs or [], False, (stdin, dry_run, jobs, json_, fmt))
 
 
 @room_app.command("notify")
@@ -193,19 +206,8 @@ def notify(
 
     Example: talkctl room notify "Team chat" mention
     """
-    convs, value = split_last(args, "the level")
-    level = parse_level(value)
-    require_capability(ctx, "notify")
-
-    def apply(api: ConversationsApi, target: Target) -> Conversation | None:
-        return api.set_notification_level(target.token, level_for(level, target.type))
-
-    change = Change(
-        verb=f"set notifications to {value} for",
-        done=f"Notifications for {{label}}: {value}",
-        apply=apply,
-        describe=lambda t: f"notify {level_name(level_for(level, t.type))}",
-        already=lambda c: c.effective_notification_level == level_for(level, c.type),
-        explain={(400, "level"): "the server refused that notification level for {label}"},
-    )
-    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    convs, value = split_last(args, "LEVEL", stdin)
+    level = NOTIFY_SETTING.parse(value)
+    explain = {(400, "level"): "the server refused that notification level for {label}"}
+    options = (stdin, dry_run, jobs, json_, fmt)
+    run_setting(ctx, NOTIFY_SETTING, convs, level, options, explain=explain)

@@ -10,6 +10,15 @@ from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room import room_app
+from talkctl.cli.room.setting_options import (
+    ArchivedOption,
+    DescriptionOption,
+    ListableOption,
+    LobbyOption,
+    MessageExpirationOption,
+    NotifyOption,
+    ReadOnlyOption,
+)
 from talkctl.errors import UsageError
 
 
@@ -26,19 +35,12 @@ def ensure(
             autocompletion=complete_choices("group", "public"),
         ),
     ] = None,
-    description: Annotated[
-        str | None,
-        typer.Option("--description", help="The description ('' clears it).", metavar="TEXT"),
-    ] = None,
-    read_only: Annotated[
-        str | None,
-        typer.Option(
-            "--read-only",
-            help="on or off.",
-            metavar="on|off",
-            autocompletion=complete_choices("on", "off"),
-        ),
-    ] = None,
+    description: DescriptionOption = None,
+    read_only: ReadOnlyOption = None,
+    listable: ListableOption = None,
+    lobby: LobbyOption = None,
+    message_expiration: MessageExpirationOption = None,
+    archived: ArchivedOption = None,
     password_stdin: PasswordStdinOption = False,
     rotate_password: Annotated[
         bool,
@@ -52,15 +54,7 @@ def ensure(
             "--favorite/--no-favorite", help="Mark or unmark as favorite.", show_default=False
         ),
     ] = None,
-    notify: Annotated[
-        str | None,
-        typer.Option(
-            "--notify",
-            help="default, always, mention or never.",
-            metavar="LEVEL",
-            autocompletion=complete_choices("default", "always", "mention", "never"),
-        ),
-    ] = None,
+    notify: NotifyOption = None,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
@@ -68,27 +62,39 @@ def ensure(
     """Make sure a conversation exists with these settings (idempotent).
 
     Creates the conversation if none of that exact name exists (several: exit 8), then
-    changes only what differs and reports 'created', 'updated (fields)' or 'unchanged'. A
-    second run sends no changing request. A password cannot be read back: it is set when
-    the conversation is created or has none, and re-set only with --rotate-password.
-    --json prints {name, token, result, fields, ok, error, exit_code, conversation}.
+    changes only what differs and reports 'created', 'updated' with each field's change, or
+    'unchanged'. A second run sends no changing request. A password cannot be read back: it
+    is set when the conversation is created or has none, and re-set only with
+    --rotate-password. --json prints one result record.
 
     \b
     Examples:
       talkctl room ensure "Team chat" --description "Daily sync" --favorite --notify mention
       printf '%s\\n' "$PW" | talkctl room ensure "Town hall" --type public --password-stdin
-      talkctl room ensure "Announcements" --read-only on --dry-run
+      talkctl room ensure "Announcements" --read-only on --listable users --dry-run
+      talkctl room ensure "Class 6a" --lobby off --message-expiration 4w --archived off
     """
     from talkctl.cli.converging import converge
     from talkctl.cli.prompts import password_from_stdin
-    from talkctl.declarative.converge import CONVERGEABLE_TYPES, Wanted, parse_notify
+    from talkctl.declarative.converge import CONVERGEABLE_TYPES, Wanted
+    from talkctl.settings import parse_flags
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     if type_ is not None and type_ not in CONVERGEABLE_TYPES:
         raise UsageError(f"--type must be group or public, not {type_!r}")
-    if read_only is not None and read_only not in ("on", "off"):
-        raise UsageError(f"--read-only must be 'on' or 'off', not {read_only!r}")
+    settings = parse_flags(
+        {
+            "description": description,
+            "read-only": read_only,
+            "listable": listable,
+            "lobby": lobby,
+            "message-expiration": message_expiration,
+            "archived": archived,
+            "favorite": None if favorite is None else ("on" if favorite else "off"),
+            "notify": notify,
+        }
+    )
     if rotate_password and not password_stdin:
         raise UsageError("--rotate-password needs --password-stdin")
     if password_stdin and type_ == "group":
@@ -99,12 +105,9 @@ def ensure(
     wanted = Wanted(
         name=name,
         type=CONVERGEABLE_TYPES[type_] if type_ is not None else None,
-        description=description,
-        read_only=None if read_only is None else read_only == "on",
         password=password,
         rotate_password=rotate_password,
-        favorite=favorite,
-        notify=parse_notify(notify) if notify is not None else None,
+        settings=settings,
     )
     problems = wanted.problems()
     if problems:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
+from talkctl.cli.changes import Change, run_verb
+from talkctl.cli.context import Environment
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -17,26 +20,55 @@ from talkctl.cli.options import (
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import confirm
 from talkctl.cli.room import room_app
-from talkctl.cli.runner import Change, run_verb
 from talkctl.errors import UsageError
+from talkctl.resolve import Target
+
+SHOWN = 20  # conversations listed by name in a confirmation
+OBJECTS = {
+    "file": "a file",
+    "share:password": "a share's password request",
+    "room": "a breakout room",
+    "event": "an event",
+    "phone": "a phone call",
+    "sample": "a sample",
+}
 
 
-def _confirmed(
-    ctx: typer.Context, convs: list[str], stdin: bool, yes: bool, dry_run: bool, verb: str
-) -> None:
-    """Refuse without --yes when nobody can answer; ask on a terminal."""
+def _may_ask(ctx: typer.Context, stdin: bool, yes: bool, dry_run: bool, verb: str) -> bool:
+    """Refuse without --yes when nobody can answer (before anything is sent)."""
     if yes or dry_run:
-        return
+        return False
     environment = factory_of(ctx).environment
     if stdin or not environment.stdin_isatty:
         raise UsageError(f"refusing to {verb} without --yes (stdin is not a terminal)")
-    what = convs[0] if len(convs) == 1 else f"{len(convs)} conversations"
-    if not confirm(environment, f"{verb.capitalize()} {what}?"):
-        raise UsageError(
-            f"not confirmed: nothing was {verb}d"
-            if verb.endswith("e")
-            else "not confirmed: nothing was done"
-        )
+    return True
+
+
+def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]:
+    """Asks on the terminal, naming the conversations (the first 20, then how many more)."""
+
+    def ask(targets: list[Target]) -> None:
+        if not targets:
+            return
+        if len(targets) == 1:
+            question = f"{verb.capitalize()} {targets[0].label}?"
+        else:
+            lines = [f"  {t.label}" for t in targets[:SHOWN]]
+            if len(targets) > SHOWN:
+                lines.append(f"  and {len(targets) - SHOWN} more")
+            environment.message("\n".join(lines))
+            question = f"{verb.capitalize()} these {len(targets)} conversations?"
+        if not confirm(environment, question):
+            raise UsageError(
+                f"not confirmed: nothing was {'deleted' if verb == 'delete' else 'done'}"
+            )
+
+    return ask
+
+
+def bound_to(kind: str, object_id: object) -> str:
+    what = OBJECTS.get(kind, f"an object ({kind})")
+    return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
 
 
 @room_app.command("delete")
@@ -60,32 +92,27 @@ def delete(
 ) -> None:
     """Delete a conversation for everyone (moderators only).
 
-    Asks for confirmation on a terminal; refuses without --yes otherwise. One-to-one
-    conversations cannot be deleted: use 'talkctl room leave'.
+    Asks for confirmation on a terminal, naming the conversations; refuses without --yes
+    otherwise. One-to-one conversations cannot be deleted: use 'talkctl room leave'. In bulk,
+    conversations bound to an object are skipped (not failed) unless --include-object-rooms.
 
     Example: talkctl room delete "Old project" --yes
     """
-    _confirmed(ctx, convs or [], stdin, yes, dry_run, "delete")
+    ask = _may_ask(ctx, stdin, yes, dry_run, "delete")
     bulk = stdin or len(convs or []) > 1
 
-    def guard(target: object) -> str | None:
-        from talkctl.resolve import Target
-
-        assert isinstance(target, Target)
+    def guard(target: Target) -> str | None:
         state = target.conversation
         if bulk and not include_object_rooms and state is not None and state.object_type:
-            return (
-                f"skipped: bound to {state.object_type} {state.raw.get('objectId', '')}"
-                " (use --include-object-rooms)"
-            )
+            return bound_to(state.object_type, state.raw.get("objectId", ""))
         return None
 
     change = Change(
-        verb="deleted",
-        apply=lambda api, t: api.delete(t.token),
-        describe=lambda t: "delete",
-        removal="deleted",
+        action="delete",
+        send=lambda api, t: api.delete(t.token),
         guard=guard if bulk else None,  # a single delete needs no listing for it
+        confirm=asker(factory_of(ctx).environment, "delete") if ask else None,
+        description="deleting",
         explain={
             (400, None): "{label} is a one-to-one conversation and cannot be deleted: "
             "use 'talkctl room leave'",
@@ -113,12 +140,13 @@ def leave(
 
     Example: talkctl room leave alice --yes
     """
-    _confirmed(ctx, convs or [], stdin, yes, dry_run, "leave")
+    ask = _may_ask(ctx, stdin, yes, dry_run, "leave")
     change = Change(
-        verb="left",
-        apply=lambda api, t: api.leave(t.token),
-        describe=lambda t: "leave",
-        removal="left",
+        action="leave",
+        send=lambda api, t: api.leave(t.token),
+        moderator_only=False,
+        confirm=asker(factory_of(ctx).environment, "leave") if ask else None,
+        description="leaving",
         explain={(400, None): "you cannot leave {label}: you are its last moderator"},
     )
     run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)

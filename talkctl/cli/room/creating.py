@@ -1,0 +1,178 @@
+"""``room create``'s run: check everything, then create (talkctl/declarative/creating.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from talkctl.api.errors import ApiError
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.cli.context import Factory
+from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.prompts import confirm, password_from_stdin
+from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
+from talkctl.errors import InContext, UsageError
+from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
+
+CREATABLE = ("group", "public", "one-to-one")
+# --source → the kind of invitee (``circles`` stays an alias of ``teams``)
+SOURCES = {
+    "users": "users",
+    "groups": "groups",
+    "emails": "emails",
+    "teams": "teams",
+    "circles": "teams",
+    "federated": "federated_users",
+}
+
+
+@dataclass
+class CreateRequest:
+    name: str | None
+    type_: str
+    texts: dict[str, str | None] = field(default_factory=dict)  # setting name → its text
+    invite: list[str] = field(default_factory=list)
+    source: str | None = None
+    password_stdin: bool = False
+    yes: bool = False
+
+
+def _check(factory: Factory, request: CreateRequest) -> tuple[int, str]:
+    """The type and the invitees' kind; UsageError for anything wrong (nothing sent)."""
+    if request.type_ not in CREATABLE:
+        raise UsageError(f"--type must be one of {', '.join(CREATABLE)}, not {request.type_!r}")
+    room_type = CONVERSATION_TYPES_BY_NAME[request.type_]
+    source = request.source
+    if source is not None and source not in SOURCES:
+        raise UsageError(
+            f"--source must be users, groups, emails, teams or federated, not {source!r}"
+        )
+    if source is not None and not request.invite:
+        raise UsageError("--source needs --invite")
+    if room_type == ConversationType.ONE_TO_ONE:
+        given = [f"--{n}" for n, t in request.texts.items() if t is not None]
+        if len(request.invite) != 1:
+            raise UsageError("a one-to-one conversation needs exactly one --invite USER_ID")
+        if request.name is not None:
+            raise UsageError("a one-to-one conversation takes no name (it is named after the user)")
+        if source not in (None, "users") or given or request.password_stdin:
+            raise UsageError(
+                "a one-to-one conversation takes only --invite USER_ID "
+                f"(not {', '.join(given) or '--source/--password-stdin'})"
+            )
+    elif request.name is None or not request.name.strip():
+        raise UsageError("the conversation name must not be empty or only white space")
+    if request.password_stdin and room_type != ConversationType.PUBLIC:
+        raise UsageError(
+            "--password-stdin needs --type public (a group conversation cannot have a password)"
+        )
+    return room_type, SOURCES[source or "users"]
+
+
+def _emails_ok(factory: Factory, creation: Creation, request: CreateRequest) -> None:
+    """Inviting an e-mail address makes a group conversation public: say so, ask."""
+    if not is_group_turned_public(creation):
+        return
+    environment = factory.environment
+    environment.warn(
+        "inviting an e-mail address makes this group conversation PUBLIC (guests can join "
+        "with its link)"
+    )
+    if request.yes:
+        return
+    if not environment.stdin_isatty:
+        raise UsageError("refusing to invite e-mail addresses without --yes (it becomes public)")
+    if not confirm(environment, "Create it as a public conversation?"):
+        raise UsageError("not confirmed: nothing was created")
+
+
+def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: str) -> int:
+    room_type, kind = _check(factory, request)
+    settings = parse_flags(request.texts)
+    if room_type == ConversationType.ONE_TO_ONE:
+        return _one_to_one(factory, request.invite[0], dry_run=dry_run, fmt=fmt)
+    assert request.name is not None
+    api = factory.conversations
+    if kind == "teams" and request.invite:
+        api.require("circles")
+    for key in settings:
+        gate = BY_KEY[key].gate
+        if gate is not None:
+            api.require(gate)
+    password = password_from_stdin(factory.environment) if request.password_stdin else None
+    force = factory.client.capabilities.force_passwords
+    check_password_rule(room_type, password, force_passwords=force)
+    effective = {k: BY_KEY[k].effective(v, room_type) for k, v in settings.items()}
+    participants = {kind: request.invite} if request.invite else {}
+    creation = Creation(room_type, request.name, password, effective, participants)
+    _emails_ok(factory, creation, request)
+    changes = [FieldChange("type", None, request.type_)]
+    changes += [FieldChange(BY_KEY[k].name, None, BY_KEY[k].show(v)) for k, v in effective.items()]
+    if password is not None:
+        changes.append(FieldChange("password", None, "set"))
+    changes += [FieldChange("invite", None, f"{kind} {i}") for i in request.invite]
+    record = Record(request.name, None, request.name, "create", changes=changes, dry_run=dry_run)
+    renderer = ResultRenderer(factory.environment, fmt)
+    if dry_run:
+        for step in steps(api, creation):
+            factory.environment.message(f"would {step}")
+        renderer.render(Results([record], single=True, dry_run=True))
+        return 0
+    try:
+        made = create(api, creation)
+    except ApiError as exc:
+        if exc.status == 400 and exc.error:
+            reason = f": {exc.server_message}" if exc.server_message else ""
+            message = (
+                f"the server refused the {exc.error} of the new conversation{reason}; "
+                "nothing was created"
+            )
+            raise InContext(message, exc) from exc
+        raise
+    conversation = made.conversation
+    factory.cache.remember_room(conversation)
+    record.token, record.name = conversation.token, conversation.display_name
+    record.conversation = conversation
+    record.extra["invalidParticipants"] = made.invalid
+    problems = [f"could not add {k} {', '.join(ids)}" for k, ids in made.invalid.items()]
+    code = 3 if made.invalid else 0
+    for name, failure in made.followups:
+        problems.append(f"created, but setting {name} failed: {error_line(failure)}")
+        code = code or int(exit_status_for(failure))
+    if problems:
+        record.ok, record.exit_code = False, code
+        record.error = f"{conversation.token} was created; " + "; ".join(problems)
+    renderer.render(Results([record], single=True))
+    return code
+
+
+def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
+    api = factory.conversations
+    changes = [
+        FieldChange("type", None, "one-to-one"),
+        FieldChange("invite", None, f"users {user}"),
+    ]
+    record = Record(user, None, None, "create", changes=changes)
+    renderer = ResultRenderer(factory.environment, fmt)
+    if dry_run:
+        record.dry_run = True
+        factory.environment.message(f"would create a one-to-one conversation with {user}")
+        renderer.render(Results([record], single=True, dry_run=True))
+        return 0
+    try:
+        conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise InContext(f"cannot invite {user!r}: no such user", exc) from exc
+        raise
+    factory.cache.remember_room(conversation)
+    record.token, record.name = conversation.token, conversation.display_name
+    record.conversation = conversation
+    if not created:
+        record.action, record.note = (
+            "unchanged",
+            f"a one-to-one conversation with {user} already exists",
+        )
+        record.changes = []
+    renderer.render(Results([record], single=True))
+    return 0

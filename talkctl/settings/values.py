@@ -1,0 +1,212 @@
+"""Values of conversation settings: parsing what people type or write in a file, and
+showing what the server holds (durations, date-times, the lobby, on/off, choices).
+No typer, no rich."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from talkctl.api.conversations import ConversationsApi
+from talkctl.api.models import NOTIFICATION_LEVEL_NAMES, Conversation, default_notification_level
+from talkctl.errors import UsageError
+
+DURATION_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^(\d+)([smhdw])$")
+LISTABLE = {"none": 0, "users": 1, "everyone": 2}
+NOTIFY = {name: level for level, name in NOTIFICATION_LEVEL_NAMES.items()}
+NOTIFY |= {"1": 1, "2": 2, "3": 3}
+
+
+@dataclass(frozen=True)
+class Lobby:
+    """The lobby: on or off, and (``until`` > 0) the Unix time at which Talk turns it off."""
+
+    on: bool
+    until: int = 0
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def choice(what: str, choices: Mapping[str, Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        if text not in choices:
+            names = [c for c in choices if not c.isdigit()]
+            raise UsageError(f"{what} must be {' | '.join(names)}, not {text!r}")
+        return choices[text]
+
+    return parse
+
+
+def parse_on_off(what: str) -> Callable[[str], bool]:
+    return choice(what, {"on": True, "off": False})  # type: ignore[no-any-return]
+
+
+def parse_duration(text: str, what: str = "message-expiration") -> int:
+    """``90m``, ``1h``, ``4w`` (s, m, h, d, w) or ``off``/``0`` → seconds."""
+    value = text.strip()
+    if value in ("off", "0"):
+        return 0
+    match = _DURATION.match(value)
+    if not match:
+        raise UsageError(
+            f"{what} must be a whole duration like 90m, 1h, 1d or 4w (s, m, h, d, w) or off, "
+            f"not {text!r}"
+        )
+    return int(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
+def shortest_duration(seconds: int) -> str:
+    """The shortest exact form: 5400 → ``90m``; 0 → ``off``."""
+    if seconds <= 0:
+        return "off"
+    for unit, size in sorted(DURATION_UNITS.items(), key=lambda item: -item[1]):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"  # pragma: no cover - every whole number of seconds divides by 1
+
+
+_RELATIVE = re.compile(r"^\+(\d+)([smhdw])$")
+
+
+def parse_when(text: str, *, now: float | None = None, past_ok: bool = False) -> int:
+    """An ISO 8601 date-time (local time unless it has an offset) or ``+2h``/``+3d`` → Unix
+    time. A time in the past is refused unless ``past_ok``."""
+    current = time.time() if now is None else now
+    relative = _RELATIVE.match(text.strip())
+    if relative:
+        return int(current) + int(relative.group(1)) * DURATION_UNITS[relative.group(2)]
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"not a date-time: {text!r} (use ISO 8601 like 2026-12-24T18:00, or +2h, +3d)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # local time
+    stamp = int(moment.timestamp())
+    if stamp <= current and not past_ok:
+        raise UsageError(f"{text!r} is in the past")
+    return stamp
+
+
+def parse_lobby(text: str) -> Lobby:
+    """``on``, ``off`` or a time until which it is on (see ``parse_when``)."""
+    if text in ("on", "off"):
+        return Lobby(text == "on")
+    try:
+        return Lobby(True, parse_when(text))
+    except UsageError as exc:
+        raise UsageError(f"lobby must be on, off or a future date-time: {exc}") from None
+
+
+def file_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("true or false")
+    return value
+
+
+def file_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a string")
+    return value
+
+
+def file_choice(choices: Mapping[str, Any], expected: str) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str) and value in choices:
+            return choices[value]
+        raise ValueError(expected)
+
+    return parse
+
+
+def file_notify(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value in (1, 2, 3):
+        return value
+    if isinstance(value, str) and value in NOTIFY:
+        return NOTIFY[value]
+    raise ValueError('"default", "always", "mention", "never" or 1-3')
+
+
+def file_duration(value: Any) -> int:
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except UsageError:
+            pass
+    raise ValueError('a whole duration like "90m", "4w", or "off"')
+
+
+def file_lobby(value: Any) -> Lobby:
+    """``true``/``false`` or a date-time with its offset; a time that has passed means off."""
+    if isinstance(value, bool):
+        return Lobby(value)
+    if isinstance(value, datetime | str):
+        text = value.isoformat() if isinstance(value, datetime) else value
+        try:
+            stamp = parse_when(text, past_ok=True)
+        except UsageError:
+            raise ValueError("true, false or a date-time with its UTC offset") from None
+        return Lobby(True, stamp) if stamp > time.time() else Lobby(False)
+    raise ValueError("true, false or a date-time with its UTC offset")
+
+
+# --- reading and showing ---------------------------------------------------------------------
+
+
+def int_field(conversation: Conversation, key: str) -> int:
+    value = conversation.raw.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def read_lobby(conversation: Conversation) -> Lobby:
+    on = int_field(conversation, "lobbyState") == 1
+    return Lobby(on, int_field(conversation, "lobbyTimer") if on else 0)
+
+
+def show_lobby(lobby: Lobby) -> str:
+    if not lobby.on:
+        return "off"
+    if not lobby.until:
+        return "on"
+    try:
+        when = datetime.fromtimestamp(lobby.until).astimezone().isoformat(timespec="minutes")
+    except (OverflowError, OSError, ValueError):
+        when = str(lobby.until)
+    return f"on until {when}"
+
+
+def lobby_to_file(lobby: Lobby) -> Any:
+    if not lobby.on or not lobby.until:
+        return lobby.on
+    return datetime.fromtimestamp(lobby.until, tz=timezone.utc)
+
+
+def on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def listable_name(scope: int) -> str:
+    names = {v: k for k, v in LISTABLE.items()}
+    return names.get(scope, f"unknown({scope})")
+
+
+def notify_effective(level: int, room_type: int) -> int:
+    return level or default_notification_level(room_type)
+
+
+def send_lobby(api: ConversationsApi, token: str, lobby: Lobby) -> Conversation | None:
+    return api.set_lobby(token, lobby.on, lobby.until or None)
+
+
+def lobby_field(lobby: Lobby) -> dict[str, Any]:
+    fields: dict[str, Any] = {"lobbyState": 1 if lobby.on else 0}
+    if lobby.until:
+        fields["lobbyTimer"] = lobby.until
+    return fields

@@ -1,0 +1,121 @@
+"""The one table of conversation settings (talkctl/settings): one shape per setting on the
+command line and in the apply file, the effective value read from a conversation, the text
+shown, the create fields, the gates, and the one password rule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from talkctl.api.conversations import GATES
+from talkctl.api.models import Conversation
+from talkctl.errors import UsageError
+from talkctl.settings import (
+    BY_KEY,
+    BY_NAME,
+    SETTINGS,
+    Lobby,
+    check_password_rule,
+    parse_flags,
+    shortest_duration,
+)
+
+
+def conv(**raw: Any) -> Conversation:
+    return Conversation({"token": "t", "type": 2, **raw})
+
+
+def test_every_setting_is_complete() -> None:
+    for setting in SETTINGS:
+        assert setting.key == setting.name.replace("-", "_")
+        assert setting.gate is None or setting.gate in GATES
+        assert setting.personal == (setting.create_field is None)
+        assert setting.help and setting.metavar
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value", "shown"),
+    [
+        ("read-only", "on", True, "on"),
+        ("listable", "everyone", 2, "everyone"),
+        ("message-expiration", "90m", 5400, "90m"),
+        ("message-expiration", "off", 0, "off"),
+        ("archived", "off", False, "off"),
+        ("notify", "never", 3, "never"),
+        ("lobby", "off", Lobby(False), "off"),
+        ("description", "Hello", "Hello", "Hello"),
+    ],
+)
+def test_one_shape_parsed_and_shown(name: str, text: str, value: Any, shown: str) -> None:
+    setting = BY_NAME[name]
+    assert setting.parse(text) == value
+    assert setting.show(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("read-only", "yes"), ("listable", "all"), ("message-expiration", "1.5h"), ("notify", "0")],
+)
+def test_bad_values_name_the_value(name: str, text: str) -> None:
+    with pytest.raises(UsageError, match=repr(text).replace(".", r"\.")):
+        BY_NAME[name].parse(text)
+
+
+def test_effective_values_are_read_from_a_conversation() -> None:
+    notify = BY_NAME["notify"]
+    assert notify.read(conv(notificationLevel=0)) == 2  # the group default: mention
+    assert not notify.differs(0, conv(notificationLevel=2))  # default on a group = mention
+    assert notify.differs(0, conv(type=1, notificationLevel=2))  # one-to-one default: always
+    lobby = BY_NAME["lobby"]
+    assert lobby.read(conv(lobbyState=1, lobbyTimer=99)) == Lobby(True, 99)
+    assert lobby.read(conv(lobbyState=0, lobbyTimer=99)) == Lobby(False)
+    assert BY_NAME["message-expiration"].read(conv()) == 0
+
+
+def test_apply_file_values() -> None:
+    assert BY_KEY["notify"].parse_file(1) == 1 and BY_KEY["notify"].parse_file("mention") == 2
+    assert BY_KEY["message_expiration"].parse_file("4w") == 4 * 7 * 86400
+    past = datetime(2001, 1, 1, tzinfo=timezone.utc)
+    assert BY_KEY["lobby"].parse_file(past) == Lobby(False)  # passed: Talk turned it off
+    future = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+    assert BY_KEY["lobby"].parse_file(future) == Lobby(True, int(future.timestamp()))
+    assert BY_KEY["lobby"].to_file(Lobby(True, int(future.timestamp()))) == future
+    with pytest.raises(ValueError, match="true or false"):
+        BY_KEY["read_only"].parse_file("yes")
+
+
+def test_shortest_duration() -> None:
+    assert [shortest_duration(s) for s in (0, 59, 5400, 86400, 604800, 90000)] == [
+        "off",
+        "59s",
+        "90m",
+        "1d",
+        "1w",
+        "25h",
+    ]
+
+
+def test_create_fields_follow_the_openapi_names() -> None:
+    fields: dict[str, Any] = {}
+    for name, text in [("read-only", "on"), ("listable", "users"), ("lobby", "on")]:
+        fields |= BY_NAME[name].create_field(BY_NAME[name].parse(text))  # type: ignore[misc]
+    fields |= BY_NAME["message-expiration"].create_field(3600)  # type: ignore[misc]
+    assert fields == {"readOnly": 1, "listable": 1, "lobbyState": 1, "messageExpiration": 3600}
+
+
+def test_parse_flags_by_name_to_values_by_key() -> None:
+    assert parse_flags({"read-only": "on", "listable": None, "notify": "always"}) == {
+        "read_only": True,
+        "notify": 1,
+    }
+
+
+def test_the_one_password_rule() -> None:
+    check_password_rule(3, "pw", force_passwords=True)
+    check_password_rule(2, None, force_passwords=True)
+    with pytest.raises(UsageError, match="requires a password"):
+        check_password_rule(3, None, force_passwords=True)
+    with pytest.raises(UsageError, match="needs a public conversation"):
+        check_password_rule(2, "pw", force_passwords=False)

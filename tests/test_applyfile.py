@@ -11,6 +11,7 @@ import pytest
 from talkctl.declarative.applyfile import SETTING_KEYS, ApplyFileError, load
 from talkctl.declarative.filesettings import PENDING
 from talkctl.errors import UsageError
+from talkctl.settings import Lobby
 
 ALL_KEYS = pytest.mark.skipif(bool(PENDING), reason=f"apply cannot change {', '.join(PENDING)} yet")
 
@@ -108,7 +109,9 @@ teams = ["team-x"]
         "notify": 2,
         "description": "Class chat",
         "read_only": False,
-        "lobby": datetime(2026, 12, 24, 18, tzinfo=timezone(timedelta(hours=1))),
+        "lobby": Lobby(
+            True, int(datetime(2026, 12, 24, 18, tzinfo=timezone(timedelta(hours=1))).timestamp())
+        ),
         "message_expiration": 5400,
         "archived": False,
         "favorite": True,
@@ -120,7 +123,7 @@ teams = ["team-x"]
     }
     assert first.membership.moderators == ("alice",) and first.membership.exclusive
     assert second.type == "public" and second.settings["listable"] == 1
-    assert second.settings["lobby"] is True and second.settings["message_expiration"] == 0
+    assert second.settings["lobby"] == Lobby(True) and second.settings["message_expiration"] == 0
     assert second.membership.participants == {
         "users": ("carol",),
         "emails": ("guest@example.com",),

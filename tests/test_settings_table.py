@@ -69,7 +69,8 @@ def test_effective_values_are_read_from_a_conversation() -> None:
     assert not notify.differs(0, conv(notificationLevel=2))  # default on a group = mention
     assert notify.differs(0, conv(type=1, notificationLevel=2))  # one-to-one default: always
     lobby = BY_NAME["lobby"]
-    assert lobby.read(conv(lobbyState=1, lobbyTimer=99)) == Lobby(True, 99)
+    assert lobby.read(conv(lobbyState=1, lobbyTimer=4102444800)) == Lobby(True, 4102444800)
+    assert lobby.read(conv(lobbyState=1, lobbyTimer=99)) == Lobby(False)  # passed: off
     assert lobby.read(conv(lobbyState=0, lobbyTimer=99)) == Lobby(False)
     assert BY_NAME["message-expiration"].read(conv()) == 0
 

@@ -139,12 +139,9 @@ def wanted_of(entry: Entry) -> converge.Wanted:
     return converge.Wanted(
         name=entry.name,
         type=kinds[entry.type] if entry.type else None,
-        description=settings.get("description"),
-        read_only=settings.get("read_only"),
         password=entry.password,
         rotate_password=entry.rotate_password,
-        favorite=settings.get("favorite"),
-        notify=settings.get("notify"),
+        settings=dict(settings),  # by key, as the settings table parsed them
     )
 
 

@@ -148,11 +148,13 @@ def file_lobby(value: Any) -> Lobby:
     if isinstance(value, bool):
         return Lobby(value)
     if isinstance(value, datetime | str):
-        text = value.isoformat() if isinstance(value, datetime) else value
         try:
-            stamp = parse_when(text, past_ok=True)
-        except UsageError:
+            moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        except ValueError:
             raise ValueError("true, false or a date-time with its UTC offset") from None
+        if moment.tzinfo is None:  # a file is read anywhere: the offset must be written
+            raise ValueError("true, false or a date-time with its UTC offset")
+        stamp = int(moment.timestamp())
         return Lobby(True, stamp) if stamp > time.time() else Lobby(False)
     raise ValueError("true, false or a date-time with its UTC offset")
 
@@ -166,8 +168,12 @@ def int_field(conversation: Conversation, key: str) -> int:
 
 
 def read_lobby(conversation: Conversation) -> Lobby:
+    """The lobby as it is now: a timer that has passed means off (Talk turns it off then)."""
     on = int_field(conversation, "lobbyState") == 1
-    return Lobby(on, int_field(conversation, "lobbyTimer") if on else 0)
+    until = int_field(conversation, "lobbyTimer") if on else 0
+    if on and 0 < until <= time.time():
+        return Lobby(False)
+    return Lobby(on, until)
 
 
 def show_lobby(lobby: Lobby) -> str:

@@ -287,6 +287,28 @@ def test_a_server_address_with_a_login_or_a_bad_port_is_exit_2(
     assert "Url-Pa55" not in from_env.stderr + from_env.stdout
 
 
+def test_a_stored_address_with_a_password_is_never_shown_nor_used(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    """A config written before such addresses were refused."""
+    run = runner(talkctl_home)
+    bad = fake_talk.url.replace("http://", "http://alice:Url-Pa55@")
+    run.config_dir.mkdir(parents=True)
+    (run.config_dir / "config.toml").write_text(
+        f'default = "old"\n[profiles.old]\nserver = "{bad}"\nuser = "alice"\nstore = "file"\n'
+    )
+    results = [
+        run("auth", "list"),
+        run("auth", "switch", "old"),
+        used := run("room", "list"),
+        run("auth", "logout", "--keep-app-password"),
+    ]
+    for result in results:
+        assert "Url-Pa55" not in result.stdout + result.stderr, result
+    assert used.code == 2 and "log in again" in one_error(used)
+    assert fake_talk.requests == []
+
+
 # -- TALKCTL_APP_PASSWORD_FILE -------------------------------------------------------------------
 def test_a_fifo_as_secret_file_is_refused_without_hanging(
     fake_talk: FakeTalkServer, talkctl_home: Path

@@ -141,6 +141,12 @@ def resolve_credentials(
 
 
 def _from_profile(profile: Profile, config_dir: Path) -> Credentials:
+    if "@" in urlsplit(profile.server).netloc:  # written before such addresses were refused
+        raise UsageError(
+            f"the server address of profile {profile.name!r} holds a login or password: "
+            f"log in again with 'talkctl auth login --profile {profile.name}' and the address "
+            "alone"
+        )
     slot = slot_of(profile)
     if profile.store == STORE_FILE:
         path = slot.path(config_dir)

@@ -245,7 +245,7 @@ class ResultRenderer:
         if results.single:
             first = records[0] if records else None
             if first is not None and not first.ok:
-                env.message(f"talkctl: error: {first.error}")
+                env.error(first.error or "failed")  # the one error line (cli/errors.py words it)
             elif first is not None and results.dry_run:
                 env.message(summary(results))
             return

@@ -4,7 +4,7 @@ Every conversation kind the README's command tour touches exists, with times rel
 the moment the sandbox starts (active an hour ago, inactive for 120 days, a lobby open in two
 days), so the tour keeps working on any date. The main user owns them; the other users are
 participants, some of them moderators. Names the README uses: "Team chat", "Town hall",
-"Announcements", "Old project", "Project *", the group "staff".
+"Announcements", "Old project", "Open office", "Project *", the group "staff".
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
     srv.set_unread(release, main, 1, mention=True)
     room("Coffee corner", listable=1, description="Anything but work", last_activity=t - DAY)
     room("Support desk", type=PUBLIC, listable=2, last_activity=t - 6 * HOUR)
+    room("Open office", description="Drop in any time", last_activity=t - 3 * HOUR)
     room("Hiring", participants=moderators(*others[2:3]), description="Interviews and offers")
     room("Old project", last_activity=t - 120 * DAY)
     room("Old project notes", last_activity=t - 150 * DAY, archived_for=[main])
@@ -114,7 +115,7 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
             FORMER_ONE_TO_ONE, f"{main}\n{FORMER_USER}", main, last_activity=t - 40 * DAY
         )
     srv.seed_realistic(main)
-    if first is not None:  # listable, and main is not in it: `room browse` finds it
-        book = srv.add_room(first, GROUP, "Book club", {}, listable=1, description="Monthly")
-        tokens["Book club"] = book
+    if first is not None:  # listable, and main is not in them: `room browse` finds them
+        for name, description in (("Book club", "Monthly"), ("Project Orion", "Next year")):
+            tokens[name] = srv.add_room(first, GROUP, name, {}, listable=1, description=description)
     return tokens

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from talkctl.api.redact import redact_url
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_profile
@@ -57,17 +58,16 @@ def logout(
     target = _profile_to_log_out(factory, requested_profile(factory, profile))
     environment = factory.environment
     secret = load_secret(slot_of(target), environment.config_dir)
+    shown = redact_url(target.server)  # an old config may hold https://user:pw@host
     problem: InContext | None = None
     if secret is None:
         environment.message(f"No stored app password for profile {target.name!r}.")
     elif keep_app_password:
-        environment.message(f"The app password stays valid on {target.server} (not revoked).")
+        environment.message(f"The app password stays valid on {shown} (not revoked).")
     else:
         problem = _revoke(factory, target, secret)
     remove_account(environment.config_dir, environment.cache_dir, target.name)
-    environment.message(
-        f"Logged out {target.user} on {target.server}: profile {target.name!r} removed."
-    )
+    environment.message(f"Logged out {target.user} on {shown}: profile {target.name!r} removed.")
     if problem is not None:
         raise problem
 
@@ -108,7 +108,7 @@ def _revoke(factory: Factory, target: Profile, secret: str) -> InContext | None:
         return _not_revoked(factory, exc)
     except TransportError as exc:
         return _not_revoked(factory, exc)
-    environment.message(f"Revoked the app password on {target.server}.")
+    environment.message(f"Revoked the app password on {redact_url(target.server)}.")
     return None
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.accounts.config import check_profile_name
+from talkctl.api.redact import redact_url
 from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
 from talkctl.cli.completion import complete_profile
@@ -29,7 +30,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     config = factory.config
     default = config.default_name
     rows = [
-        ProfileRow(p.name, p.server, p.user, p.store, p.name == default)
+        # a config from before talkctl refused them may hold https://user:pw@host
+        ProfileRow(p.name, redact_url(p.server), p.user, p.store, p.name == default)
         for p in config.profiles.values()
     ]
     if not rows and not json_:
@@ -61,5 +63,5 @@ def switch(
         known = ", ".join(sorted(factory.config.profiles)) or "none"
         raise UsageError(f"no profile named {name!r} (profiles: {known})")
     factory.environment.message(
-        f"Default profile: {profile.name} ({profile.user} on {profile.server})."
+        f"Default profile: {profile.name} ({profile.user} on {redact_url(profile.server)})."
     )

@@ -125,7 +125,9 @@ def run(
             try:
                 code = run_forwarding_signals(command, env)
             except CommandNotStarted as exc:
-                sys.stderr.write(f"talkctl: error: {exc.message}\n")
+                from talkctl.cli.context import current_environment
+
+                current_environment().error(exc.message)
                 code = exc.code
     finally:
         sandbox.stop()

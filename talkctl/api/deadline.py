@@ -78,13 +78,14 @@ class Watchdog:
                     _, sequence, deadline = heapq.heappop(self._heap)
                     if deadline.done or sequence != deadline.sequence:
                         continue  # finished, or a later attempt set a new deadline
+                    # marked before the shutdown: the thread whose read the shutdown ends
+                    # may look at ``fired`` before this thread runs again
+                    deadline.fired = True
                     if not _shut_down(deadline.conn):
                         # still connecting (the connect timeout bounds that): look again soon
                         deadline.sequence = next(self._counter)
                         again = (now + RECHECK_SECONDS, deadline.sequence, deadline)
                         heapq.heappush(self._heap, again)
-                        continue
-                    deadline.fired = True
                 wait = self._heap[0][0] - now if self._heap else None
                 self._cond.wait(wait)
 

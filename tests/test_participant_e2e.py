@@ -251,6 +251,18 @@ def test_not_a_moderator_is_5(run: TalkctlRunner, fake_talk: FakeTalkServer) -> 
     token = fake_talk.add_room(owner="alice", name="Theirs", participants={"admin": 3, "bob": 3})
     result = run("participant", "promote", token, "bob")
     assert result.code == 5 and "only moderators" in result.stderr
+    # the listing shows admin's role: a dry run says the server would refuse, and exits 5
+    plan = run("participant", "promote", token, "bob", "--dry-run", "--json")
+    assert plan.code == 5, plan
+    record = json.loads(plan.stdout)
+    assert (record["ok"], record["exit_code"]) == (False, 5)
+    assert (
+        record["error"]
+        == f"would be refused: only moderators can change the participants of Theirs ({token})"
+    )
+    bulk = run("participant", "remove", token, "bob", "admin", "--dry-run")
+    assert bulk.code == 5, bulk  # bob's refusal comes first; admin is you: no refusal, exit 2
+    assert bulk.stderr.splitlines()[-1] == "dry run: 1 would be refused, 1 failed; nothing was sent"
 
 
 def test_old_api_addresses_users_by_id(

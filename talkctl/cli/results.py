@@ -138,7 +138,8 @@ class Record:
         if not self.ok:
             if self.exit_code in (129, 130, 143):
                 return "interrupted"
-            return "refused" if self.dry_run else "failed"
+            # a dry run's planned change the listing shows refused; unresolved input failed
+            return "refused" if self.dry_run and self.action is not None else "failed"
         return DONE.get(self.action or "", self.action or "")
 
     @property

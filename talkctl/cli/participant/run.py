@@ -95,12 +95,24 @@ class Run:
         send: Callable[[], Record],
         explain: Callable[[BaseException], str | None],
     ) -> Job:
-        """The job of a planned change: nothing to send in a dry run."""
-        return Job(record) if self.dry_run else Job(record, send, explain)
+        """The job of a planned change: nothing to send in a dry run, which says when the
+        listing already shows that the server will refuse it (exit 5, as a real run would)."""
+        if not self.dry_run:
+            return Job(record, send, explain)
+        if (refusal := self.refusal) is not None:
+            record.ok, record.error, record.exit_code = False, f"would be refused: {refusal}", 5
+        return Job(record)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the listing shows the server will refuse every change: you are no moderator."""
+        mine = next((p for p in self.index.participants if self.is_me(p)), None)
+        if mine is not None and not mine.is_moderator:
+            return f"only moderators can change the participants of {self.target.label}"
+        return None
 
 
 Plan = Callable[[Run, str], Job]
-Explain = Callable[[Run, Record, Participant | None, ApiError], str | None]
 
 
 def read_ids(factory: Factory, ids: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:

@@ -22,7 +22,6 @@ from talkctl.cli.options import (
     factory_of,
 )
 from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room import room_app
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FAVORITE, NOTIFY_SETTING, Setting
@@ -109,7 +108,6 @@ def rename_change(name_for: Callable[[Target], str]) -> Change:
     )
 
 
-@room_app.command("rename")
 def rename(
     ctx: typer.Context,
     args: Annotated[
@@ -144,7 +142,6 @@ def rename(
     rename_run(ctx, list(args or []), stdin, dry_run, jobs, json_, fmt)
 
 
-@room_app.command("favorite")
 def favorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -163,7 +160,6 @@ def favorite(
     run_setting(ctx, FAVORITE, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("unfavorite")
 def unfavorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -182,7 +178,6 @@ def unfavorite(
     run_setting(ctx, FAVORITE, convs or [], False, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("notify")
 def notify(
     ctx: typer.Context,
     args: Annotated[

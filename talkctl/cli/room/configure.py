@@ -11,7 +11,6 @@ import typer
 from talkctl.cli.completion import complete_conversation, complete_conversation_or
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, StdinOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room import room_app
 from talkctl.cli.room.change import run_setting, split_last
 from talkctl.errors import UsageError
 from talkctl.settings import (
@@ -36,7 +35,6 @@ def description_limit(ctx: typer.Context) -> int:
     return value if isinstance(value, int) and value > 0 else DESCRIPTION_LIMIT
 
 
-@room_app.command("describe")
 def describe(
     ctx: typer.Context,
     args: Annotated[
@@ -83,7 +81,6 @@ def describe(
     run_setting(ctx, DESCRIPTION, convs, text, options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("listable")
 def listable(
     ctx: typer.Context,
     args: Annotated[
@@ -113,7 +110,6 @@ def listable(
     run_setting(ctx, LISTABLE_SETTING, convs, scope, options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("lobby")
 def lobby(
     ctx: typer.Context,
     args: Annotated[
@@ -160,7 +156,6 @@ def lobby(
     run_setting(ctx, LOBBY, convs, value, options, explain=BAD_TYPE)
 
 
-@room_app.command("message-expiration")
 def message_expiration(
     ctx: typer.Context,
     args: Annotated[
@@ -190,7 +185,6 @@ def message_expiration(
     run_setting(ctx, MESSAGE_EXPIRATION, convs, seconds, options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("archive")
 def archive(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -209,7 +203,6 @@ def archive(
     run_setting(ctx, ARCHIVED, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("unarchive")
 def unarchive(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -93,6 +93,7 @@ def test_add_to_one_to_one_explains(run: TalkctlRunner, fake_talk: FakeTalkServe
     result = run("participant", "add", token, "bob")
     assert result.code == 6, result
     assert "one-to-one" in result.stderr and "group conversation" in result.stderr
+    assert "participants cannot be added there" in result.stderr
 
 
 def test_email_on_group_needs_yes_and_turns_public(

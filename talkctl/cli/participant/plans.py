@@ -15,7 +15,7 @@ from talkctl.api.errors import ApiError
 from talkctl.api.participants import KINDS, Participant
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Plan, Run, member_value
-from talkctl.cli.results import Record
+from talkctl.cli.results import DONE, Record
 from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 from talkctl.settings import FieldChange
@@ -29,6 +29,7 @@ def explain(
 ) -> Callable[[BaseException], str | None]:
     """The server's refusals of ``verb`` for one ID, each said as a sentence."""
     who = describe(participant) if participant is not None else ref
+    done = DONE[verb]
 
     def words(exc: BaseException) -> str | None:
         if not isinstance(exc, ApiError):
@@ -36,12 +37,12 @@ def explain(
         conv, p = run.target.label, participant
         status, error = exc.status, exc.error
         if status == 403 and (error == "owner" or (p is not None and p.role == "owner")):
-            return f"the server refuses: {who} owns {conv}, and the owner cannot be {verb}d"
+            return f"the server refuses: {who} owns {conv}, and the owner cannot be {done}"
         if status == 400 and error == "last-moderator":
             return f"the server refuses: {who} is the last moderator of {conv}"
         if status == 400 and (error == "room-type" or run.one_to_one):
             return (
-                f"{conv} is a one-to-one conversation: participants cannot be {verb}d there; "
+                f"{conv} is a one-to-one conversation: participants cannot be {done} there; "
                 "create a group conversation for more people (talkctl room create NAME)"
             )
         if status == 403 and verb == "demote" and p is not None and run.is_me(p):

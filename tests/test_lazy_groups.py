@@ -1,22 +1,85 @@
-"""Command groups are registered once: ``talkctl --help`` shows each group's own summary,
-read from the group itself (no copy to drift), without importing any command module."""
+"""Commands are registered once: a group in ``LAZY_GROUPS``, a verb in its group's ``VERBS``
+map (verb -> "module:function"), nowhere else. ``talkctl --help`` shows each group's own
+summary, read from the group itself (no copy to drift), without importing any command
+module; a verb's help is its function's docstring."""
 
 from __future__ import annotations
 
 import importlib
+import inspect
+from typing import Any
 
 import pytest
+import typer
 
-from talkctl.cli.lazy import LAZY_GROUPS, group_summary
+from talkctl.cli.app import app
+from talkctl.cli.lazy import LAZY_GROUPS, LazyVerbGroup, command_function, group_summary
+
+
+def _own_help(target: str) -> str:
+    found = command_function(target)
+    own = found.info.help if isinstance(found, typer.Typer) else found.__doc__
+    assert isinstance(own, str)
+    return own
 
 
 @pytest.mark.parametrize("name", sorted(LAZY_GROUPS))
 def test_the_summary_is_the_groups_own_help(name: str) -> None:
-    module_name, attribute = LAZY_GROUPS[name].split(":")
-    app = getattr(importlib.import_module(module_name), attribute)
-    own = app.info.help
-    if not isinstance(own, str):  # a group of one command: that command's docstring
-        callback = app.registered_commands[0].callback
-        own = callback.__doc__ or ""
-    assert group_summary(LAZY_GROUPS[name]) == own.strip().splitlines()[0]
+    assert group_summary(LAZY_GROUPS[name]) == _own_help(LAZY_GROUPS[name]).strip().splitlines()[0]
     assert group_summary(LAZY_GROUPS[name]).endswith(".")
+
+
+def _verb_groups() -> dict[str, tuple[typer.Typer, dict[str, str]]]:
+    groups = {}
+    for name, target in LAZY_GROUPS.items():
+        found = command_function(target)
+        cls = found.info.cls if isinstance(found, typer.Typer) else None
+        if isinstance(cls, type) and issubclass(cls, LazyVerbGroup):
+            groups[name] = (found, cls.verbs)
+    return groups
+
+
+def test_the_groups_of_verbs_are_found() -> None:
+    # the control for the tests below: they do look at room's and auth's verbs
+    assert {"room", "auth"} <= set(_verb_groups())
+    assert "rename" in _verb_groups()["room"][1]
+
+
+def _root_group(name: str) -> Any:
+    root = typer.main.get_command(app)
+    ctx = root.make_context("talkctl", [name, "--help"], resilient_parsing=True)
+    return root.get_command(ctx, name), ctx
+
+
+@pytest.mark.parametrize("name", sorted(_verb_groups()))
+def test_every_verb_is_registered_once_from_its_map_entry(name: str) -> None:
+    typer_app, verbs = _verb_groups()[name]
+    converted = {verb: target for verb, target in verbs.items() if ":" in target}
+    if not converted:
+        pytest.skip(f"{name}'s verbs are still registered by decorators")
+    assert converted == verbs, "a group names its verbs all one way"
+    group, ctx = _root_group(name)
+    listed = group.list_commands(ctx)  # every verb module imported, every verb built
+    assert listed == list(verbs)  # each verb once, in the map's order
+    # no decorator (@app.command) registered a verb a second time while its module loaded
+    assert typer_app.registered_commands == []
+    for verb, target in verbs.items():
+        function = command_function(target)
+        assert inspect.isfunction(function), target
+        assert inspect.getdoc(function), f"{target} has no docstring (the verb's help)"
+        command = group.get_command(ctx, verb)
+        assert command.name == verb and command.callback is not None
+        assert command.help == inspect.getdoc(function)
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(n for n, t in LAZY_GROUPS.items() if not isinstance(command_function(t), typer.Typer)),
+)
+def test_a_command_of_its_own_is_named_once_too(name: str) -> None:
+    function = command_function(LAZY_GROUPS[name])
+    assert inspect.isfunction(function) and inspect.getdoc(function)
+    module = importlib.import_module(function.__module__)
+    assert not any(isinstance(value, typer.Typer) for value in vars(module).values())
+    command, _ = _root_group(name)
+    assert command.name == name and command.help == inspect.getdoc(function)

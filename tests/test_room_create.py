@@ -41,7 +41,8 @@ def test_force_passwords_create_sends_the_password_with_the_create(forced: Sessi
     assert forced.forms("POST", "/room") == [
         {"roomType": "3", "roomName": "Town", "password": STRONG_PASSWORD}
     ]
-    assert [m for m, _ in forced.spreed_requests()] == ["POST"]
+    # the listing (does that name exist already?), then the one create
+    assert [m for m, _ in forced.spreed_requests()] == ["GET", "POST"]
 
 
 def test_force_passwords_publish_sends_the_password_with_the_publish(forced: Session) -> None:
@@ -86,7 +87,8 @@ def test_refused_password_rolls_the_create_back(
     result = admin.run("room", "create", "Town", "--type", "public", "--password-stdin", input=PW)
     assert result.code == 6, result
     assert "nothing was created" in result.stderr
-    assert [m for m, _ in admin.spreed_requests()] == ["POST", "PUT", "DELETE"]
+    # the listing (does that name exist already?), create, password, delete again
+    assert [m for m, _ in admin.spreed_requests()] == ["GET", "POST", "PUT", "DELETE"]
     assert admin.srv.rooms_of("admin") == []
 
 
@@ -164,3 +166,41 @@ def test_one_to_one_with_an_unknown_user(fake_talk_factory: Factory, talkctl_hom
     result = admin.run("room", "create", "--type", "one-to-one", "--invite", "nobody")
     assert result.code == 3, result
     assert "cannot invite 'nobody'" in result.stderr
+
+
+def test_create_warns_when_the_name_exists_and_points_to_ensure(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    first = admin.srv.add_room(owner="admin", name="Team chat")
+    result = admin.run("room", "create", "Team chat", "--json")
+    assert result.code == 0, result
+    warning = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warning) == 1, result.stderr
+    assert f'"Team chat" exists already ({first})' in warning[0]
+    assert "use: talkctl room ensure 'Team chat'" in warning[0]
+    assert '"token"' in result.stdout  # stdout stays the one record
+    assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Team chat", "Team chat"]
+
+
+@pytest.mark.parametrize("name", ["Fresh", "team chat"], ids=["new", "other-case"])
+def test_create_says_nothing_when_no_conversation_has_that_name(
+    fake_talk_factory: Factory, talkctl_home: Path, name: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    admin.srv.add_room(owner="admin", name="Team chat")
+    result = admin.run("room", "create", name)
+    assert result.code == 0, result
+    assert "warning" not in result.stderr and "exists already" not in result.stderr
+
+
+def test_create_dry_run_warns_too_and_creates_nothing(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    admin.srv.add_room(owner="admin", name="caf\u00e9")
+    result = admin.run("room", "create", "cafe\u0301", "--dry-run")  # decomposed: same name
+    assert result.code == 0, result
+    assert "exists already" in result.stderr and "this would make another" in result.stderr
+    assert admin.srv.changing_requests() == []
+    assert len(admin.srv.rooms_of("admin")) == 1

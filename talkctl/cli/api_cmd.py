@@ -10,7 +10,6 @@ import typer
 from talkctl.cli.options import factory_of
 from talkctl.errors import UsageError
 
-api_app = typer.Typer(rich_markup_mode=None)
 KEY = re.compile(r"^(?P<name>[^\[\]=]+)(?P<subs>(\[[^\[\]]*\])*)$")
 INTEGER = re.compile(r"^-?[0-9]+$")
 
@@ -70,7 +69,6 @@ def add_field(fields: dict[str, Any], spec: str, value_of: Any, flag: str) -> No
             raise UsageError(f"{flag} {spec!r}: {part!r} is used both as a list and an object")
 
 
-@api_app.command("api")
 def api(
     ctx: typer.Context,
     method: Annotated[

@@ -10,10 +10,7 @@ import typer
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 
-apply_app = typer.Typer(rich_markup_mode=None)
 
-
-@apply_app.command("apply")
 def apply(
     ctx: typer.Context,
     file: Annotated[

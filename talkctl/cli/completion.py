@@ -168,10 +168,7 @@ def complete_conversation_or(*values: str) -> Callable[[typer.Context, str], lis
 
 # -- the command -------------------------------------------------------------------
 
-completion_app = typer.Typer(rich_markup_mode=None)
 
-
-@completion_app.command("completion")
 def completion(
     shell: Annotated[
         Shell, typer.Argument(help="bash, zsh or fish.", metavar="SHELL", show_default=False)

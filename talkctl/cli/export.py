@@ -9,10 +9,7 @@ import typer
 
 from talkctl.cli.options import ConvsArgument, JobsOption, factory_of
 
-export_app = typer.Typer(rich_markup_mode=None)
 
-
-@export_app.command("export")
 def export(
     ctx: typer.Context,
     convs: ConvsArgument = None,

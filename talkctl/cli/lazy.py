@@ -9,16 +9,19 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-# name -> "module:attribute" of its typer.Typer. The summary --help shows is the group's own
-# (its help=, or its one command's docstring), read from its source without importing it.
+# The one list of command groups: name -> "module:attribute", the attribute either a
+# typer.Typer of verbs (its verbs named in its own lazy_verbs map) or, for a command of its
+# own (``talkctl apply FILE``), the command function. The summary --help shows is the
+# group's own (its help=, or the function's docstring), read from its source without
+# importing it.
 LAZY_GROUPS: dict[str, str] = {
     "room": "talkctl.cli.room:room_app",
     "auth": "talkctl.cli.auth:auth_app",
     "participant": "talkctl.cli.participant:participant_app",
-    "completion": "talkctl.cli.completion:completion_app",
-    "apply": "talkctl.cli.apply:apply_app",
-    "export": "talkctl.cli.export:export_app",
-    "api": "talkctl.cli.api_cmd:api_app",
+    "completion": "talkctl.cli.completion:completion",
+    "apply": "talkctl.cli.apply:apply",
+    "export": "talkctl.cli.export:export",
+    "api": "talkctl.cli.api_cmd:api",
     "sandbox": "talkctl.cli.sandbox:sandbox_app",
 }
 
@@ -26,7 +29,7 @@ LAZY_GROUPS: dict[str, str] = {
 def group_summary(target: str) -> str:
     """The first line of a lazy group's help, read from its module's source (``--help``
     imports no command module): ``NAME = typer.Typer(help="...")``, else the docstring of the
-    function registered with ``@NAME.command(...)``."""
+    function ``NAME``."""
     import ast
     import importlib.util
 
@@ -37,7 +40,7 @@ def group_summary(target: str) -> str:
     with open(spec.origin, encoding="utf-8") as source:
         tree = ast.parse(source.read())
     text: str | None = None
-    for node in ast.walk(tree):
+    for node in tree.body:
         if (
             isinstance(node, ast.ImportFrom)
             and node.module
@@ -51,16 +54,8 @@ def group_summary(target: str) -> str:
                 for keyword in node.value.keywords:
                     if keyword.arg == "help" and isinstance(keyword.value, ast.Constant):
                         text = str(keyword.value.value)
-        elif isinstance(node, ast.FunctionDef) and text is None:
-            for decorator in node.decorator_list:
-                func = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if (
-                    isinstance(func, ast.Attribute)
-                    and func.attr == "command"
-                    and isinstance(func.value, ast.Name)
-                    and func.value.id == attribute
-                ):
-                    text = ast.get_docstring(node)
+        elif isinstance(node, ast.FunctionDef) and node.name == attribute:
+            text = ast.get_docstring(node)
     return (text or "").strip().split("\n")[0]
 
 
@@ -85,11 +80,13 @@ def evaluate_annotations(callback: Any) -> None:
 
 def load_group(name: str) -> Any:
     """The click command of the lazy group ``name``."""
-    module_name, attribute = LAZY_GROUPS[name].split(":")
-    sub_app = getattr(importlib.import_module(module_name), attribute)
+    target = LAZY_GROUPS[name]
+    sub_app = command_function(target)
+    if not isinstance(sub_app, typer.Typer):  # a command of its own
+        return build_command(name, target)
     cls = sub_app.info.cls
     if isinstance(cls, type) and issubclass(cls, LazyVerbGroup):
-        command: Any = typer.main.get_group(sub_app)  # even before any verb is registered
+        command: Any = typer.main.get_group(sub_app)  # no verb built yet
     else:
         command = typer.main.get_command(sub_app)
     command.name = name
@@ -141,54 +138,68 @@ class LazyGroup(TyperGroup):
 class LazyVerbGroup(TyperGroup):
     """A group whose verbs live in modules imported only when one of their verbs runs.
 
-    ``room list`` imports ``listing.py`` alone and builds one click command instead of all
-    of them (typer inspects every verb's signature: ~10 ms for the room group, plus ~15 ms
-    of imports the other verbs need). ``--help`` and completion load every module. Make one
-    with :func:`lazy_verbs`; a verb missing from its map still works (every module is
-    loaded to find it), only slower.
+    Each verb is named once, in the map given to :func:`lazy_verbs` (verb ->
+    ``"module:function"``); the function is a plain typer command function (no decorator),
+    its docstring the verb's help. ``room list`` imports ``listing.py`` alone and builds one
+    click command instead of all of them (typer inspects every verb's signature: ~10 ms for
+    the room group, plus ~15 ms of imports the other verbs need). ``--help`` and completion
+    build every verb.
     """
 
     typer_app: typer.Typer
-    verb_modules: dict[str, str]  # verb -> module that registers it, in help order
+    verbs: dict[str, str]  # verb -> "module:function", in help order
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._built = len(self.typer_app.registered_commands)
-
-    def _import(self, modules: list[str]) -> None:
-        for module in modules:
-            importlib.import_module(module)
-        registered = self.typer_app.registered_commands
-        for info in registered[self._built :]:
-            evaluate_annotations(info.callback)
-            command = typer.main.get_command_from_info(
-                info,
-                pretty_exceptions_short=self.typer_app.pretty_exceptions_short,
-                rich_markup_mode=self.typer_app.rich_markup_mode,
-            )
-            if command.name:
-                self.commands[command.name] = command
-        self._built = len(registered)
-
-    def _all_modules(self) -> list[str]:
-        return list(dict.fromkeys(self.verb_modules.values()))
+    def _build(self, verb: str) -> None:
+        target = self.verbs[verb]
+        if ":" in target:
+            self.commands[verb] = build_command(verb, target, self.typer_app)
+            return
+        # not yet moved to the one list: a module whose decorators register its verbs
+        importlib.import_module(target)
+        for info in self.typer_app.registered_commands:
+            if info.name == verb:
+                evaluate_annotations(info.callback)
+                self.commands[verb] = typer.main.get_command_from_info(
+                    info,
+                    pretty_exceptions_short=self.typer_app.pretty_exceptions_short,
+                    rich_markup_mode=self.typer_app.rich_markup_mode,
+                )
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands:
-            module = self.verb_modules.get(cmd_name)
-            self._import([module] if module else self._all_modules())
-            if cmd_name not in self.commands and module:
-                self._import(self._all_modules())
+        if cmd_name not in self.commands and cmd_name in self.verbs:
+            self._build(cmd_name)
         return self.commands.get(cmd_name)
 
     def list_commands(self, ctx: Any) -> list[str]:
-        self._import(self._all_modules())
-        order = {verb: index for index, verb in enumerate(self.verb_modules)}
-        return sorted(self.commands, key=lambda verb: order.get(verb, len(order)))
+        for verb in self.verbs:
+            if verb not in self.commands:
+                self._build(verb)
+        return list(self.verbs)
 
 
-def lazy_verbs(typer_app: typer.Typer, verb_modules: dict[str, str]) -> None:
-    """Make ``typer_app`` build its verbs lazily: ``verb_modules`` maps verb -> module."""
+def command_function(target: str) -> Any:
+    """The function ``"module:function"`` names (its module imported now)."""
+    module_name, attribute = target.split(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def build_command(name: str, target: str, typer_app: typer.Typer | None = None) -> Any:
+    """The click command ``name`` for the command function ``target`` (``"module:function"``),
+    built as typer builds a decorated one: help from the function's docstring."""
+    from typer.models import CommandInfo
+
+    callback = command_function(target)
+    evaluate_annotations(callback)
+    return typer.main.get_command_from_info(
+        CommandInfo(name=name, callback=callback),
+        pretty_exceptions_short=typer_app.pretty_exceptions_short if typer_app else True,
+        rich_markup_mode=typer_app.rich_markup_mode if typer_app else None,
+    )
+
+
+def lazy_verbs(typer_app: typer.Typer, verbs: dict[str, str]) -> None:
+    """Make ``typer_app`` a group of the verbs ``verbs`` names: verb -> ``"module:function"``
+    (the order of ``--help``). The one place a verb is named."""
     typer_app.info.cls = type(
-        "LazyVerbs", (LazyVerbGroup,), {"typer_app": typer_app, "verb_modules": verb_modules}
+        "LazyVerbs", (LazyVerbGroup,), {"typer_app": typer_app, "verbs": verbs}
     )

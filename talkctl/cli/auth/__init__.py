@@ -1,7 +1,8 @@
 """``talkctl auth``: log in with Login Flow v2, see, list, switch and log out of accounts.
 
-Verb modules are imported only when one of their verbs runs (see ``talkctl.cli.lazy``);
-the order of ``VERBS`` is the order of ``auth --help``.
+``VERBS`` is the one place a verb is named (verb -> "module:function", a typer command
+function without decorator whose docstring is its help; the order of ``auth --help``).
+Verb modules are imported only when one of their verbs runs (see ``talkctl.cli.lazy``).
 """
 
 from __future__ import annotations
@@ -10,18 +11,15 @@ import typer
 
 from talkctl.cli.lazy import lazy_verbs
 
-_LOGIN = "talkctl.cli.auth.login"
-_STATUS = "talkctl.cli.auth.status"
-_LOGOUT = "talkctl.cli.auth.logout"
 _PROFILES = "talkctl.cli.auth.profiles"
 
-# verb -> module that registers it on auth_app
+# verb -> "module:function" of the command
 VERBS: dict[str, str] = {
-    "login": _LOGIN,
-    "status": _STATUS,
-    "logout": _LOGOUT,
-    "list": _PROFILES,
-    "switch": _PROFILES,
+    "login": "talkctl.cli.auth.login:login",
+    "status": "talkctl.cli.auth.status:status",
+    "logout": "talkctl.cli.auth.logout:logout",
+    "list": f"{_PROFILES}:list_",
+    "switch": f"{_PROFILES}:switch",
 }
 
 auth_app = typer.Typer(

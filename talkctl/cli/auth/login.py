@@ -16,7 +16,6 @@ from talkctl.accounts.saving import (
     save_account,
 )
 from talkctl.accounts.secrets import check_store
-from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import factory_of
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@auth_app.command("login")
 def login(
     ctx: typer.Context,
     server_url: Annotated[

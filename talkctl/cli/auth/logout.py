@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkctl.api.redact import redact_url
-from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
 REVOKE_HINT = "revoke it under Settings > Security > Devices & sessions"
 
 
-@auth_app.command("logout")
 def logout(
     ctx: typer.Context,
     profile: Annotated[

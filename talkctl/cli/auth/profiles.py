@@ -8,7 +8,6 @@ import typer
 
 from talkctl.accounts.config import check_profile_name
 from talkctl.api.redact import redact_url
-from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import ProfileRow, render_profiles
 from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of
@@ -16,7 +15,6 @@ from talkctl.cli.output import JsonOption
 from talkctl.errors import UsageError
 
 
-@auth_app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the stored profiles; the default one is marked with '*'.
 
@@ -39,7 +37,6 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     render_profiles(factory.environment, rows, json_)
 
 
-@auth_app.command("switch")
 def switch(
     ctx: typer.Context,
     name: Annotated[

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from talkctl.cli.auth import auth_app
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import JsonOption
 
 
-@auth_app.command("status")
 def status(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Show the account in use and check that its credentials work.
 

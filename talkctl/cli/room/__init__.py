@@ -1,8 +1,10 @@
 """``talkctl room``: one module per group of verbs, one small function per verb.
 
-Verb modules are imported only when one of their verbs runs (``room list`` imports
-``listing.py`` alone); ``room --help`` imports them all. A new verb: add it to ``VERBS``
-with the module that registers it (the order here is the order of ``room --help``).
+A new verb: write its function (a typer command function, no decorator; its docstring is
+its help) in the module of its kind, and add it to ``VERBS`` below, the one place a verb is
+named (the order here is the order of ``room --help``). Verb modules are imported only when
+one of their verbs runs (``room list`` imports ``listing.py`` alone); ``room --help`` imports
+them all.
 """
 
 from __future__ import annotations
@@ -12,35 +14,34 @@ import typer
 from talkctl.cli.lazy import lazy_verbs
 
 _LISTING = "talkctl.cli.room.listing"
-_CREATE = "talkctl.cli.room.create"
 _CHANGE = "talkctl.cli.room.change"
 _ACCESS = "talkctl.cli.room.access"
 _REMOVE = "talkctl.cli.room.remove"
 _CONFIGURE = "talkctl.cli.room.configure"
 
-# verb -> module that registers it on room_app
+# verb -> "module:function" of the command
 VERBS: dict[str, str] = {
-    "list": _LISTING,
-    "show": _LISTING,
-    "browse": _LISTING,
-    "create": _CREATE,
-    "ensure": "talkctl.cli.room.ensure",
-    "rename": _CHANGE,
-    "publish": _ACCESS,
-    "unpublish": _ACCESS,
-    "read-only": _ACCESS,
-    "password": _ACCESS,
-    "favorite": _CHANGE,
-    "unfavorite": _CHANGE,
-    "notify": _CHANGE,
-    "describe": _CONFIGURE,
-    "listable": _CONFIGURE,
-    "lobby": _CONFIGURE,
-    "message-expiration": _CONFIGURE,
-    "archive": _CONFIGURE,
-    "unarchive": _CONFIGURE,
-    "delete": _REMOVE,
-    "leave": _REMOVE,
+    "list": f"{_LISTING}:list_",
+    "show": f"{_LISTING}:show",
+    "browse": f"{_LISTING}:browse",
+    "create": "talkctl.cli.room.create:create",
+    "ensure": "talkctl.cli.room.ensure:ensure",
+    "rename": f"{_CHANGE}:rename",
+    "publish": f"{_ACCESS}:publish",
+    "unpublish": f"{_ACCESS}:unpublish",
+    "read-only": f"{_ACCESS}:read_only",
+    "password": f"{_ACCESS}:password",
+    "favorite": f"{_CHANGE}:favorite",
+    "unfavorite": f"{_CHANGE}:unfavorite",
+    "notify": f"{_CHANGE}:notify",
+    "describe": f"{_CONFIGURE}:describe",
+    "listable": f"{_CONFIGURE}:listable",
+    "lobby": f"{_CONFIGURE}:lobby",
+    "message-expiration": f"{_CONFIGURE}:message_expiration",
+    "archive": f"{_CONFIGURE}:archive",
+    "unarchive": f"{_CONFIGURE}:unarchive",
+    "delete": f"{_REMOVE}:delete",
+    "leave": f"{_REMOVE}:leave",
 }
 
 room_app = typer.Typer(

@@ -19,7 +19,6 @@ from talkctl.cli.options import (
 )
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
-from talkctl.cli.room import room_app
 from talkctl.cli.room.change import run_parsed
 from talkctl.cli.room.setting_options import OnOffArguments
 from talkctl.errors import UsageError
@@ -48,7 +47,6 @@ def _publish(password: str | None) -> Change:
     )
 
 
-@room_app.command("publish")
 def publish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -75,7 +73,6 @@ def publish(
     run_verb(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
 
 
-@room_app.command("unpublish")
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -104,7 +101,6 @@ def unpublish(
     run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
 
 
-@room_app.command("read-only")
 def read_only(
     ctx: typer.Context,
     args: OnOffArguments,
@@ -126,7 +122,6 @@ def read_only(
     run_parsed(ctx, READ_ONLY, args, "the state (on or off)", options, explain=explain)
 
 
-@room_app.command("password")
 def password(
     ctx: typer.Context,
     convs: ConvsArgument = None,

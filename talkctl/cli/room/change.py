@@ -22,7 +22,6 @@ from talkctl.cli.options import (
     factory_of,
 )
 from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room import room_app
 from talkctl.cli.room.setting_options import NotifyArguments
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
@@ -124,7 +123,6 @@ def rename_change(name_for: Callable[[Target], str]) -> Change:
     )
 
 
-@room_app.command("rename")
 def rename(
     ctx: typer.Context,
     args: Annotated[
@@ -159,7 +157,6 @@ def rename(
     rename_run(ctx, list(args or []), stdin, dry_run, jobs, json_, fmt)
 
 
-@room_app.command("favorite")
 def favorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -178,7 +175,6 @@ def favorite(
     run_setting(ctx, FAVORITE, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("unfavorite")
 def unfavorite(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -197,7 +193,6 @@ def unfavorite(
     run_setting(ctx, FAVORITE, convs or [], False, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("notify")
 def notify(
     ctx: typer.Context,
     args: NotifyArguments,

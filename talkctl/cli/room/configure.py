@@ -11,7 +11,6 @@ import typer
 from talkctl.cli.completion import complete_conversation
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, StdinOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room import room_app
 from talkctl.cli.room.change import run_parsed, run_setting, split_last
 from talkctl.cli.room.setting_options import (
     ExpirationArguments,
@@ -41,7 +40,6 @@ def description_limit(ctx: typer.Context) -> int:
     return value if isinstance(value, int) and value > 0 else DESCRIPTION_LIMIT
 
 
-@room_app.command("describe")
 def describe(
     ctx: typer.Context,
     args: Annotated[
@@ -88,7 +86,6 @@ def describe(
     run_setting(ctx, DESCRIPTION, convs, text, options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("listable")
 def listable(
     ctx: typer.Context,
     args: ListableArguments,
@@ -109,7 +106,6 @@ def listable(
     run_parsed(ctx, LISTABLE_SETTING, args, "SCOPE", options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("lobby")
 def lobby(
     ctx: typer.Context,
     args: OnOffArguments,
@@ -149,7 +145,6 @@ def lobby(
     run_setting(ctx, LOBBY, convs, value, options, explain=BAD_TYPE)
 
 
-@room_app.command("message-expiration")
 def message_expiration(
     ctx: typer.Context,
     args: ExpirationArguments,
@@ -170,7 +165,6 @@ def message_expiration(
     run_parsed(ctx, MESSAGE_EXPIRATION, args, "DURATION", options, explain=BAD_VALUE | BAD_TYPE)
 
 
-@room_app.command("archive")
 def archive(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -189,7 +183,6 @@ def archive(
     run_setting(ctx, ARCHIVED, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
 
 
-@room_app.command("unarchive")
 def unarchive(
     ctx: typer.Context,
     convs: ConvsArgument = None,

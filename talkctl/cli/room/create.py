@@ -9,7 +9,6 @@ import typer
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.room import room_app
 from talkctl.cli.room.setting_options import (
     DescriptionOption,
     ListableOption,
@@ -22,7 +21,6 @@ from talkctl.cli.room.setting_options import (
 CREATABLE = ("group", "public", "one-to-one")
 
 
-@room_app.command("create")
 def create(
     ctx: typer.Context,
     name: Annotated[

@@ -86,6 +86,32 @@ def _emails_ok(factory: Factory, creation: Creation, request: CreateRequest) -> 
         raise UsageError("not confirmed: nothing was created")
 
 
+def _warn_if_named(factory: Factory, name: str, *, dry_run: bool) -> None:
+    """A conversation of that name exists already: say so (the create still goes ahead, as
+    Talk allows equal names) and point to ``room ensure``, which creates only what is missing.
+    Reads the one listing (saved for completion and for resolving later); if it cannot be
+    read, the create itself reports what is wrong."""
+    import shlex
+
+    from talkctl.cli.results import json_text
+    from talkctl.resolve import ConversationIndex, normalized
+
+    try:
+        listing = factory.resolver.listing()
+    except ApiError:
+        return
+    same = ConversationIndex(listing).index.by_name.get(normalized(name), [])
+    if not same:
+        return
+    tokens = ", ".join(c.token for c in same[:5]) + (", ..." if len(same) > 5 else "")
+    makes = "this would make" if dry_run else "this makes"
+    factory.environment.warn(
+        f"a conversation named {json_text(name)} exists already ({tokens}): {makes} another "
+        "one, and the name will be ambiguous (exit 8) in later commands; to create it only "
+        f"when missing, use: talkctl room ensure {shlex.quote(name)}"
+    )
+
+
 def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: str) -> int:
     room_type, kind = _check(factory, request)
     settings = parse_flags(request.texts)
@@ -105,6 +131,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     effective = {k: BY_KEY[k].effective(v, room_type) for k, v in settings.items()}
     participants = {kind: request.invite} if request.invite else {}
     creation = Creation(room_type, request.name, password, effective, participants)
+    _warn_if_named(factory, request.name, dry_run=dry_run)
     _emails_ok(factory, creation, request)
     changes = [FieldChange("type", None, request.type_)]
     changes += [FieldChange(BY_KEY[k].name, None, BY_KEY[k].show(v)) for k, v in effective.items()]

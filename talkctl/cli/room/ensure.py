@@ -9,7 +9,6 @@ import typer
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.room import room_app
 from talkctl.cli.room.setting_options import (
     ArchivedOption,
     DescriptionOption,
@@ -22,7 +21,6 @@ from talkctl.cli.room.setting_options import (
 from talkctl.errors import UsageError
 
 
-@room_app.command("ensure")
 def ensure(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The conversation's exact name.")],

@@ -19,7 +19,6 @@ from talkctl.cli.output import (
     Renderer,
     choose_format,
 )
-from talkctl.cli.room import room_app
 
 
 def parse_fields(fields: str | None) -> list[str] | None:
@@ -53,7 +52,6 @@ ObjectTypesOption = Annotated[
 ]
 
 
-@room_app.command("list")
 def list_(
     ctx: typer.Context,
     types: TypesOption = None,
@@ -158,7 +156,6 @@ def list_(
     Renderer(factory.environment, output).render(ConversationList(selected, chosen))
 
 
-@room_app.command("show")
 def show(
     ctx: typer.Context,
     conv: Annotated[
@@ -196,7 +193,6 @@ def show(
     Renderer(factory.environment, output).render(ConversationDetail(conversation, server=server))
 
 
-@room_app.command("browse")
 def browse(
     ctx: typer.Context,
     search: Annotated[

@@ -19,7 +19,6 @@ from talkctl.cli.options import (
 )
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import confirm
-from talkctl.cli.room import room_app
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
@@ -71,7 +70,6 @@ def bound_to(kind: str, object_id: object) -> str:
     return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
 
 
-@room_app.command("delete")
 def delete(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -122,7 +120,6 @@ def delete(
     run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
 
 
-@room_app.command("leave")
 def leave(
     ctx: typer.Context,
     convs: ConvsArgument = None,

@@ -552,3 +552,18 @@ def test_every_endpoint_answers_sanely_on_every_profile(
     assert not srv.has_room(token)  # the last participant left
     status = requests.get(srv.url + "/status.php", timeout=10).json()
     assert status["versionstring"].startswith(f"{srv.profile.nextcloud[0]}.")
+
+
+def test_a_lobby_whose_timer_has_passed_is_off_when_read(fake_talk_factory: Factory) -> None:
+    """webinar.md: the timer is when "the lobby state is reset to no lobby"."""
+    srv = fake_talk_factory(talk="22")
+    token = srv.add_room(owner="admin", name="Webinar")
+    future = int(time.time()) + 30 * 86400
+    form = {"state": 1, "timer": future}
+    assert call(srv, "PUT", f"/room/{token}/webinar/lobby", data=form).status_code == 200
+    room = data(call(srv, "GET", f"/room/{token}"))
+    assert (room["lobbyState"], room["lobbyTimer"]) == (1, future)
+    srv.state.rooms[token].lobby_timer = 1_000_000_000  # 2001: long passed
+    room = data(call(srv, "GET", f"/room/{token}"))
+    assert (room["lobbyState"], room["lobbyTimer"]) == (0, 0)
+    assert srv.room(token)["lobbyState"] == 0

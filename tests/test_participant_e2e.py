@@ -72,7 +72,7 @@ def test_add_users_groups_and_unchanged(
         ("carol", "add", True),
         ("alice", "unchanged", True),
     ]
-    assert "1 changed, 1 unchanged, 0 failed" in result.stderr
+    assert result.stderr.splitlines()[-1] == "1 added, 1 unchanged"
     assert fake_talk.room(team)["participants"]["carol"] == 3
     assert len([r for r in changing(fake_talk) if r.endswith(PARTS)]) == 1
     group = run("participant", "add", team, "staff", "--group")
@@ -93,6 +93,7 @@ def test_add_to_one_to_one_explains(run: TalkctlRunner, fake_talk: FakeTalkServe
     result = run("participant", "add", token, "bob")
     assert result.code == 6, result
     assert "one-to-one" in result.stderr and "group conversation" in result.stderr
+    assert "participants cannot be added there" in result.stderr
 
 
 def test_email_on_group_needs_yes_and_turns_public(
@@ -240,9 +241,10 @@ def test_bulk_stdin_and_dry_run(run: TalkctlRunner, fake_talk: FakeTalkServer, t
     assert all(r["dry_run"] for r in records) and changing(fake_talk) == []
     real = run("participant", "add", team, "--stdin", input="u1\nu2\nghost\n")
     assert real.code == 3, real
-    assert "2 changed, 0 unchanged, 1 failed" in real.stderr
+    assert real.stderr.splitlines()[-1] == "2 added, 1 failed"
     removal = run("participant", "remove", team, "u1", "nobody", "u2", "--dry-run")
-    assert removal.code == 3 and "would remove" in removal.stderr
+    assert removal.code == 3, removal
+    assert "would remove user u1" in removal.stdout and "nobody" in removal.stderr
     assert {"u1", "u2"} <= set(fake_talk.room(team)["participants"])
 
 
@@ -250,6 +252,18 @@ def test_not_a_moderator_is_5(run: TalkctlRunner, fake_talk: FakeTalkServer) -> 
     token = fake_talk.add_room(owner="alice", name="Theirs", participants={"admin": 3, "bob": 3})
     result = run("participant", "promote", token, "bob")
     assert result.code == 5 and "only moderators" in result.stderr
+    # the listing shows admin's role: a dry run says the server would refuse, and exits 5
+    plan = run("participant", "promote", token, "bob", "--dry-run", "--json")
+    assert plan.code == 5, plan
+    record = json.loads(plan.stdout)
+    assert (record["ok"], record["exit_code"]) == (False, 5)
+    assert (
+        record["error"]
+        == f"would be refused: only moderators can change the participants of Theirs ({token})"
+    )
+    bulk = run("participant", "remove", token, "bob", "admin", "--dry-run")
+    assert bulk.code == 5, bulk  # bob's refusal comes first; admin is you: no refusal, exit 2
+    assert bulk.stderr.splitlines()[-1] == "dry run: 1 would be refused, 1 failed; nothing was sent"
 
 
 def test_old_api_addresses_users_by_id(

@@ -56,6 +56,7 @@ class Watchdog:
                 deadline.fresh = False  # the request on the connection this attempt opened
                 return
             deadline.conn, deadline.fresh = conn, fresh
+            conn.talkctl_deadline = deadline  # the connection serves this request now
             deadline.expires = time.monotonic() + deadline.seconds
             deadline.sequence = next(self._counter)
             heapq.heappush(self._heap, (deadline.expires, deadline.sequence, deadline))
@@ -74,20 +75,29 @@ class Watchdog:
         with self._cond:
             while True:
                 now = time.monotonic()
-                while self._heap and self._heap[0][0] <= now:
-                    _, sequence, deadline = heapq.heappop(self._heap)
-                    if deadline.done or sequence != deadline.sequence:
-                        continue  # finished, or a later attempt set a new deadline
-                    # marked before the shutdown: the thread whose read the shutdown ends
-                    # may look at ``fired`` before this thread runs again
-                    deadline.fired = True
-                    if not _shut_down(deadline.conn):
-                        # still connecting (the connect timeout bounds that): look again soon
-                        deadline.sequence = next(self._counter)
-                        again = (now + RECHECK_SECONDS, deadline.sequence, deadline)
-                        heapq.heappush(self._heap, again)
+                self.fire_due(now)
                 wait = self._heap[0][0] - now if self._heap else None
                 self._cond.wait(wait)
+
+    def fire_due(self, now: float) -> None:
+        """Shut down the connections of the attempts due by ``now`` (with the lock held)."""
+        while self._heap and self._heap[0][0] <= now:
+            _, sequence, deadline = heapq.heappop(self._heap)
+            if deadline.done or sequence != deadline.sequence:
+                continue  # finished, or a later attempt set a new deadline
+            if getattr(deadline.conn, "talkctl_deadline", deadline) is not deadline:
+                # the pool gave the connection to another request: this one's answer was
+                # read whole (a connection goes back to the pool only then), and the
+                # socket is the other request's now
+                continue
+            # marked before the shutdown: the thread whose read the shutdown ends may look
+            # at ``fired`` before this thread runs again
+            deadline.fired = True
+            if not _shut_down(deadline.conn):
+                # still connecting (the connect timeout bounds that): look again soon
+                deadline.sequence = next(self._counter)
+                again = (now + RECHECK_SECONDS, deadline.sequence, deadline)
+                heapq.heappush(self._heap, again)
 
 
 def _shut_down(conn: Any) -> bool:
@@ -125,6 +135,7 @@ def _attempt(conn: Any, fresh: bool) -> None:
 
 class _WatchedHTTPConnection(HTTPConnection):
     talkctl_socket: socket.socket | None = None
+    talkctl_deadline: Deadline | None = None
 
     def _new_conn(self) -> socket.socket:
         _attempt(self, True)
@@ -139,6 +150,7 @@ class _WatchedHTTPConnection(HTTPConnection):
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     talkctl_socket: socket.socket | None = None
+    talkctl_deadline: Deadline | None = None
 
     def _new_conn(self) -> socket.socket:
         _attempt(self, True)

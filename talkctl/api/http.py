@@ -201,7 +201,7 @@ class Transport:
                 if self.debug:
                     self.debug(f"! {method} {redact_url(url)}: {type(exc).__name__}: {failure}")
                 raise failure from None
-            if deadline.fired:  # the body ended early because its time was up
+            if deadline.fired and not _complete(response):  # the body ended as time was up
                 raise describe_failure(
                     TimeoutError("deadline"),
                     server=redact_url(self.server),
@@ -371,3 +371,18 @@ class _NoAuth:
     def __call__(self, request: Any) -> Any:
         request.headers.pop("Authorization", None)
         return request
+
+
+def _complete(response: requests.Response) -> bool:
+    """Whether a body read without error is the whole body, however late the deadline fired.
+
+    A body framed by Content-Length or chunked encoding that ends early raises while it is
+    read (urllib3 enforces the length), so reading it through means it is whole: a deadline
+    that fired just after (the time was up as the last byte came) leaves it intact. Only a
+    body that runs until the connection closes cannot tell a shut-down socket from its end.
+    """
+    if response.request.method == "HEAD" or response.status_code in (204, 304):
+        return True
+    headers = response.headers
+    chunked = "chunked" in headers.get("Transfer-Encoding", "").lower()
+    return chunked or headers.get("Content-Length") is not None

@@ -30,7 +30,10 @@ DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change; send no changing request.")
 ]
 JobsOption = Annotated[
-    int, typer.Option("--jobs", min=1, max=32, help="Conversations changed concurrently.")
+    int,
+    typer.Option(
+        "--jobs", min=1, max=32, help="Items (conversations, participant IDs) changed concurrently."
+    ),
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 PasswordStdinOption = Annotated[

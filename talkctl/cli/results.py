@@ -8,7 +8,8 @@ contract pinned by tests/test_result_contract.py and the README):
     token        the conversation's token, or null when the input did not resolve
     name         the conversation's name (after the change), null when unknown
     ok           false when the item failed (or, in a dry run, would be refused)
-    action       create | update | delete | leave | unchanged | skip: what was done (or,
+    action       create | update | delete | leave | unchanged | skip (conversations), add |
+                 remove | promote | demote | unchanged (participant verbs): what was done (or,
                  with dry_run, what would be done, or what failed); null when unresolved
     dry_run      true when nothing was sent
     changes      [{"field", "from", "to"}]: "from" is null when this run did not read it
@@ -17,7 +18,10 @@ contract pinned by tests/test_result_contract.py and the README):
     exit_code    the item's exit code (0 when ok)
     conversation the server's object after the change when it sent one, else null
 
-``room create`` records add ``invalidParticipants`` (the invitees the server could not add).
+``room create`` records add ``invalidParticipants`` (the invitees the server could not add);
+participant verbs' records add ``participant`` (attendeeId, actorType, actorId, displayName),
+and their ``changes`` are ``participants`` (from null to the added one, or from the removed
+one to null, as ``apply`` says it) or ``role`` (the role before → after).
 JSON: one object when the command names exactly one item (one CONV, ``room create``,
 ``room ensure``), an array whenever it takes a list (several CONVs, ``--stdin``, ``apply``);
 ``jsonl`` always prints one record a line. The exit code is that of the first failed item
@@ -57,7 +61,12 @@ DONE = {
     "leave": "left",
     "unchanged": "unchanged",
     "skip": "skipped",
+    "add": "added",
+    "remove": "removed",
+    "promote": "promoted",
+    "demote": "demoted",
 }
+MEMBER_PLACES = {"add": "to", "remove": "from", "promote": "in", "demote": "in"}
 
 
 TEXT_FIELDS = ("name", "description")  # shown quoted in lines: the quotes show the edges
@@ -72,6 +81,8 @@ def change_text(change: FieldChange) -> str:
     quote = json_text if change.field in TEXT_FIELDS else str
     if change.before is None:
         return f"{change.field} {quote(change.after)}"
+    if change.after is None:  # a removal: ``participants bob → none``
+        return f"{change.field} {quote(change.before)} → none"
     return f"{change.field} {quote(change.before)} → {quote(change.after)}"
 
 
@@ -92,6 +103,7 @@ class Record:
     conversation: Conversation | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
     note: str | None = None  # a human remark for the line ("already public")
+    member: str | None = None  # the participant a participant verb's record is about, in words
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,12 +128,18 @@ class Record:
         return self.token or self.name or self.input or "?"
 
     @property
+    def item(self) -> str:
+        """The item as lines name it: the ID given to a participant verb, else the conversation."""
+        return (self.input or "?") if self.member is not None else self.label
+
+    @property
     def outcome(self) -> str:
         """created / updated / ... / failed / refused / interrupted: for lines and counts."""
         if not self.ok:
             if self.exit_code in (129, 130, 143):
                 return "interrupted"
-            return "refused" if self.dry_run else "failed"
+            # a dry run's planned change the listing shows refused; unresolved input failed
+            return "refused" if self.dry_run and self.action is not None else "failed"
         return DONE.get(self.action or "", self.action or "")
 
     @property
@@ -129,6 +147,8 @@ class Record:
         """What happened to the item, in words (one line, never cut)."""
         if not self.ok:
             return str(self.error)
+        if self.member is not None:
+            return self._member_text()
         if self.skipped:
             return f"skipped: {self.skipped}"
         if self.action == "unchanged":
@@ -142,6 +162,16 @@ class Record:
             return f"{head}: {words}" if words else head
         head = DONE.get(self.action or "", self.action or "")
         return f"{head}: {words}" if words else head
+
+    def _member_text(self) -> str:
+        """``added bob``, ``would promote user bob (attendee:3), role user → moderator``."""
+        note = f" ({self.note})" if self.note else ""
+        if self.action == "unchanged":
+            return f"unchanged: {self.member}{note}"
+        action = self.action or ""
+        head = f"would {action}" if self.dry_run else DONE.get(action, action)
+        roles = "".join(f", {change_text(c)}" for c in self.changes if c.field == "role")
+        return f"{head} {self.member}{roles}{note}"
 
 
 def first_failure(records: list[Record]) -> int:
@@ -166,7 +196,8 @@ class Results:
 def summary(results: Results) -> str:
     """``12 deleted, 1 skipped (bound to a file)`` / ``dry run: ...; nothing was sent``."""
     counts = Counter(r.outcome for r in results.records)
-    order = ["created", "updated", "deleted", "left", "unchanged", "skipped"]
+    order = ["created", "updated", "deleted", "left", "added", "removed", "promoted", "demoted"]
+    order += ["unchanged", "skipped"]
     order += ["refused", "failed", "interrupted"]
     parts: list[str] = []
     for outcome in order:
@@ -200,6 +231,10 @@ def _would(part: str) -> str:
         ("updated", "to update"),
         ("deleted", "to delete"),
         ("left", "to leave"),
+        ("added", "to add"),
+        ("removed", "to remove"),
+        ("promoted", "to promote"),
+        ("demoted", "to demote"),
     ):
         if rest.startswith(done):
             return f"{count} {would}{rest[len(done) :]}"
@@ -252,7 +287,7 @@ class ResultRenderer:
         if self.fmt != "table" or results.dry_run:
             for record in records:
                 if not record.ok:
-                    env.message(f"{record.outcome}\t{record.label}\t{record.error}")
+                    env.message(f"{record.outcome}\t{record.item}\t{record.error}")
         env.message(summary(results))
 
     def _rows(self, records: list[Record]) -> None:
@@ -294,11 +329,16 @@ class ResultRenderer:
             state = "ok" if record.ok and not record.skipped else record.outcome
             if record.skipped:
                 state = "skipped"
-            self.env.message(f"{state}\t{record.label}\t{record.text}")
+            self.env.message(f"{state}\t{record.item}\t{record.text}")
 
 
 def _sentence(record: Record) -> str:
     """One item, said as a sentence: ``Deleted Team (tok)``, ``Team (tok): name → 'x'``."""
+    if record.member is not None and record.action in MEMBER_PLACES:
+        action = record.action or ""
+        said = f"{DONE[action].capitalize()} {record.member} {MEMBER_PLACES[action]} {record.label}"
+        roles = "".join(f", {change_text(c)}" for c in record.changes if c.field == "role")
+        return said + roles + (f": {record.note}" if record.note else "")
     if record.action == "delete":
         return f"Deleted {record.label}"
     if record.action == "leave":

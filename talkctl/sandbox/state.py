@@ -104,6 +104,13 @@ class Room:
     is_custom_avatar: bool = False
     mention_permissions: int = 0
 
+    def expire_lobby(self) -> None:
+        """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
+        timer is the "Timestamp when the lobby state is reset to no lobby"); it does so when it
+        reads the room, and so does the fake, before every view of it."""
+        if self.lobby_timer and self.lobby_timer <= now():
+            self.lobby_state, self.lobby_timer = 0, 0
+
     def attendee_of(self, user: str | None) -> Attendee | None:
         if user is None:
             return None
@@ -117,6 +124,7 @@ class Room:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain snapshot for test assertions (srv.room(token))."""
+        self.expire_lobby()
         return {
             "id": self.id,
             "token": self.token,

@@ -79,6 +79,7 @@ def common_read(room: Room) -> int:
 def _full_room(
     state: State, room: Room, viewer: str | None, att: Attendee | None, api: int
 ) -> dict[str, Any]:
+    room.expire_lobby()
     name, display = room_name(state, room, viewer)
     is_mod = att is not None and att.participant_type in MODERATOR_TYPES
     data: dict[str, Any] = {

@@ -70,7 +70,7 @@ class FieldChange:
 
     field: str
     before: str | None
-    after: str
+    after: str | None  # None: removed (a participant)
 
 
 @dataclass(frozen=True)

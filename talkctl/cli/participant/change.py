@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from talkctl.api.errors import ApiError
 from talkctl.api.models import ConversationType
-from talkctl.api.participants import KINDS
-from talkctl.cli.options import DryRunOption, YesOption, factory_of, finish
+from talkctl.cli.options import DryRunOption, JobsOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant import participant_app
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
+from talkctl.cli.participant.plans import PLANS
 from talkctl.cli.participant.resolve import kind_of
-from talkctl.cli.participant.run import (
-    Decide,
-    Item,
-    Run,
-    open_run,
-    read_ids,
-    render,
-    run_items,
-)
+from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
+from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 
 IdsArgument = Annotated[
@@ -50,82 +41,72 @@ FederatedOption = Annotated[
 StdinIdsOption = Annotated[bool, typer.Option("--stdin", help="Read IDs from stdin, one a line.")]
 
 
-def _confirm(run: Run, question: str, refusal: str, yes: bool, dry_run: bool) -> None:
-    """Ask on a terminal; refuse without --yes when stdin is not one (exit 2)."""
-    if yes or dry_run:
-        return
+SHOWN = 20  # participants listed by name in a confirmation
+
+
+def _ask(run: Run, question: str, refusal: str, names: list[str], stdin: bool) -> None:
+    """Ask on a terminal, naming the participants; refuse when nobody can answer (exit 2)."""
     from talkctl.cli.prompts import confirm
 
     environment = run.factory.environment
-    if not environment.stdin_isatty:
-        raise UsageError(f"{refusal} without --yes (stdin is not a terminal)")
+    if stdin or not environment.stdin_isatty:
+        why = "stdin held the IDs" if environment.stdin_isatty else "stdin is not a terminal"
+        raise UsageError(f"{refusal} without --yes ({why})")
+    if len(names) > 1:
+        lines = [f"  {name}" for name in names[:SHOWN]]
+        if len(names) > SHOWN:
+            lines.append(f"  and {len(names) - SHOWN} more")
+        environment.message("\n".join(lines))
     if not confirm(environment, question):
         raise UsageError("not confirmed: nothing was changed")
 
 
+def _confirm(run: Run, verb: str, jobs: list[Job], yes: bool, stdin: bool) -> None:
+    """Before anything is sent: remove asks; an e-mail invitee on a group conversation makes
+    it public (said even in a dry run, asked unless --yes)."""
+    names = [j.record.member or "" for j in jobs if j.record.ok and j.record.action == verb]
+    if not names:
+        return
+    conv = run.target.label
+    public = verb == "add" and run.kind == "email" and run.target.type == ConversationType.GROUP
+    if public:
+        run.factory.environment.message(
+            f"inviting an e-mail address makes {conv} a public conversation "
+            "(anybody with the link can join)"
+        )
+    if yes or run.dry_run:
+        return
+    if public:
+        _ask(run, "Invite and make it public?", "refusing to make it public", names, stdin)
+    if verb == "remove":
+        who = names[0] if len(names) == 1 else f"these {len(names)} participants"
+        _ask(run, f"Remove {who} from {conv}?", "refusing to remove", names, stdin)
+
+
 def _run(
     ctx: typer.Context,
+    verb: str,
     conv: str,
     ids: list[str] | None,
-    stdin: bool,
-    verb: str,
-    decide: Decide,
-    *,
-    kind: str,
-    json_: bool,
-    fmt: str | None,
-    dry_run: bool,
+    kinds: tuple[bool, bool, bool, bool],
+    options: tuple[bool, bool, int, bool, str | None],
     yes: bool = False,
 ) -> None:
+    """A verb's whole run: gate, read the IDs and the one listing, plan every ID, confirm,
+    send (the engine), render, exit with the first failed ID's code."""
+    stdin, dry_run, jobs, json_, fmt = options
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
+    kind = kind_of(*kinds)
     if verb == "add":
         from talkctl.api.participants import source_for
 
         source_for(factory.client.capabilities, kind)  # exit 6 before anything is read
     refs, bulk = read_ids(factory, ids or [], stdin)
-    run = open_run(factory, conv)
-    if verb == "remove":
-        what = refs[0] if len(refs) == 1 else f"{len(refs)} participants"
-        _confirm(run, f"Remove {what} from {run.target.label}?", "refusing to remove", yes, dry_run)
-    if verb == "add" and kind == "email" and run.target.type == ConversationType.GROUP:
-        run.factory.environment.message(
-            f"inviting an e-mail address makes {run.target.label} a public conversation "
-            "(anybody with the link can join)"
-        )
-        _confirm(run, "Invite and make it public?", "refusing to make it public", yes, dry_run)
-    items = run_items(run, refs, decide, _explain(verb, kind), dry_run=dry_run)
-    finish(render(run, items, bulk=bulk, fmt=output))
-
-
-def _explain(verb: str, kind: str) -> Callable[[Run, Item, ApiError], str | None]:
-    """The server's refusals of ``verb``, each said as a sentence."""
-
-    def explain(run: Run, item: Item, exc: ApiError) -> str | None:
-        conv, who, p = run.target.label, item.who, item.participant
-        status, error = exc.status, exc.error
-        if status == 403 and (error == "owner" or (p is not None and p.role == "owner")):
-            return f"the server refuses: {who} owns {conv}, and the owner cannot be {verb}d"
-        if status == 400 and error == "last-moderator":
-            return f"the server refuses: {who} is the last moderator of {conv}"
-        if status == 400 and (error == "room-type" or run.one_to_one):
-            return (
-                f"{conv} is a one-to-one conversation: participants cannot be {verb}d there; "
-                "create a group conversation for more people (talkctl room create NAME)"
-            )
-        if status == 403 and verb == "demote" and p is not None and run.is_me(p):
-            return "the server refuses: you cannot demote yourself, ask another moderator"
-        if status == 403:
-            return f"only moderators can change the participants of {conv}"
-        if status == 404 and verb == "add":
-            return f"no {KINDS[kind].label} {item.input!r} exists on the server"
-        if status == 404:
-            return f"{who} is no longer in {conv} (or the conversation is gone)"
-        if status == 400 and verb in ("promote", "demote"):
-            return f"the server refuses to {verb} {who}: only users and guests can be moderators"
-        return None
-
-    return explain
+    run = open_run(factory, conv, kind, dry_run)
+    planned = plan_all(run, refs, PLANS[verb])
+    _confirm(run, verb, planned, yes, stdin)
+    finish(send_all(run, planned, verb, bulk=bulk, fmt=output, workers=jobs))
 
 
 @participant_app.command("add")
@@ -140,6 +121,7 @@ def add(
     yes: YesOption = False,
     stdin: StdinIdsOption = False,
     dry_run: DryRunOption = False,
+    jobs: JobsOption = 1,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -153,23 +135,8 @@ def add(
     Example: talkctl participant add "Team chat" alice bob
     Example: talkctl participant add "Team chat" staff --group
     """
-    kind = kind_of(group, email, team, federated)
-
-    def decide(run: Run, ref: str) -> Item:
-        found = run.index.find(ref, kind)
-        if found is not None:
-            return Item(ref, run.target, "unchanged", found, note="already in")
-        item = Item(ref, run.target, "add")
-
-        def send() -> str | None:
-            new_type = run.api.add(run.target.token, ref, kind)
-            return "the conversation is public now" if new_type == 3 else None
-
-        item.send = send
-        return item
-
-    _run(ctx, conv, ids, stdin, "add", decide, kind=kind, json_=json_, fmt=fmt,
-         dry_run=dry_run, yes=yes)  # fmt: skip
+    kinds = (group, email, team, federated)
+    _run(ctx, "add", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
 
 
 @participant_app.command("remove")
@@ -184,6 +151,7 @@ def remove(
     yes: YesOption = False,
     stdin: StdinIdsOption = False,
     dry_run: DryRunOption = False,
+    jobs: JobsOption = 1,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -196,21 +164,8 @@ def remove(
     Example: talkctl participant remove "Team chat" bob --yes
     Example: talkctl participant remove "Team chat" attendee:12 --yes
     """
-    kind = kind_of(group, email, team, federated)
-
-    def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind)
-        if run.is_me(found):
-            raise UsageError(
-                f"{ref!r} is you: use 'talkctl room leave {run.target.token}' to leave "
-                f"{run.target.label}"
-            )
-        item = Item(ref, run.target, "remove", found)
-        item.send = lambda: run.api.remove(run.target.token, found)
-        return item
-
-    _run(ctx, conv, ids, stdin, "remove", decide, kind=kind, json_=json_, fmt=fmt,
-         dry_run=dry_run, yes=yes)  # fmt: skip
+    kinds = (group, email, team, federated)
+    _run(ctx, "remove", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
 
 
 @participant_app.command("promote")
@@ -224,6 +179,7 @@ def promote(
     federated: FederatedOption = False,
     stdin: StdinIdsOption = False,
     dry_run: DryRunOption = False,
+    jobs: JobsOption = 1,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -234,18 +190,8 @@ def promote(
 
     Example: talkctl participant promote "Team chat" alice
     """
-    kind = kind_of(group, email, team, federated)
-
-    def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind)
-        if found.is_moderator:
-            return Item(ref, run.target, "unchanged", found, note=f"already {found.role}")
-        item = Item(ref, run.target, "promote", found)
-        item.send = lambda: run.api.promote(run.target.token, found)
-        return item
-
-    _run(ctx, conv, ids, stdin, "promote", decide, kind=kind, json_=json_, fmt=fmt,
-         dry_run=dry_run)  # fmt: skip
+    kinds = (group, email, team, federated)
+    _run(ctx, "promote", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt))
 
 
 @participant_app.command("demote")
@@ -259,6 +205,7 @@ def demote(
     federated: FederatedOption = False,
     stdin: StdinIdsOption = False,
     dry_run: DryRunOption = False,
+    jobs: JobsOption = 1,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -269,15 +216,5 @@ def demote(
 
     Example: talkctl participant demote "Team chat" alice
     """
-    kind = kind_of(group, email, team, federated)
-
-    def decide(run: Run, ref: str) -> Item:
-        found = run.index.get(ref, kind)
-        if not found.is_moderator:
-            return Item(ref, run.target, "unchanged", found, note="no moderator")
-        item = Item(ref, run.target, "demote", found)
-        item.send = lambda: run.api.demote(run.target.token, found)
-        return item
-
-    _run(ctx, conv, ids, stdin, "demote", decide, kind=kind, json_=json_, fmt=fmt,
-         dry_run=dry_run)  # fmt: skip
+    kinds = (group, email, team, federated)
+    _run(ctx, "demote", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt))

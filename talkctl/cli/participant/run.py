@@ -1,16 +1,18 @@
-"""One participant verb over the IDs of one conversation.
+"""One participant verb over the IDs of one conversation, on the one engine.
 
-Resolves CONV, reads ONE participant listing (saved for completion), then decides each ID
-against it (already in → unchanged, not found → exit 3, several → exit 8), sends what must
-be sent in input order, and reports one record per ID. With exactly one ID the command
-behaves like a single-object command; with several IDs or ``--stdin`` every ID gets a record
-and a summary goes to stderr; the exit code is that of the first failed ID.
+Resolves CONV, reads ONE participant listing (saved for completion), then plans every ID
+against it before anything is sent (already in → unchanged, not found → exit 3, several →
+exit 8). The engine (cli/runner.py) sends the rest (``--jobs``, progress, Ctrl-C / SIGTERM /
+SIGHUP → the others "not sent"), and the one renderer (cli/results.py) reports one
+``Record`` per ID, plus ``participant``. With exactly one ID the JSON is one object; with
+several IDs or ``--stdin`` an array and a summary on stderr; the exit code is that of the
+first failed ID.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from talkctl.api.errors import ApiError
@@ -19,81 +21,44 @@ from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
+from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.runner import Job, run_jobs
 from talkctl.errors import InContext, TalkctlError, UsageError
-from talkctl.exit_codes import ExitStatus
 from talkctl.resolve import Target
+from talkctl.settings import FieldChange
 
 ONE_TO_ONE = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
-DONE = {"add": "added", "remove": "removed", "promote": "promoted", "demote": "demoted"}
+DOING = {"add": "adding", "remove": "removing", "promote": "promoting", "demote": "demoting"}
 
 
-@dataclass
-class Item:
-    """One ID's record (the keys of the one result record, plus ``participant``)."""
+def participant_json(participant: Participant | None) -> dict[str, Any] | None:
+    """The record's ``participant``: who the ID named in the listing (null: not in it)."""
+    if participant is None:
+        return None
+    return {
+        "attendeeId": participant.attendee_id,
+        "actorType": participant.actor_type,
+        "actorId": participant.actor_id,
+        "displayName": participant.display_name,
+    }
 
-    input: str
-    target: Target
-    action: str | None  # add | remove | promote | demote | unchanged; None: unresolved
-    participant: Participant | None = None
-    ok: bool = True
-    error: str | None = None
-    exit_code: int = 0
-    dry_run: bool = False
-    note: str | None = None
-    send: Callable[[], str | None] | None = field(default=None, repr=False)
 
-    @property
-    def who(self) -> str:
-        return describe(self.participant) if self.participant is not None else self.input
-
-    def to_json(self) -> dict[str, Any]:
-        p = self.participant
-        return {
-            "input": self.input,
-            "token": self.target.token,
-            "name": self.target.name or None,
-            "ok": self.ok,
-            "action": self.action,
-            "dry_run": self.dry_run,
-            "changes": [],
-            "skipped": None,
-            "error": self.error,
-            "exit_code": self.exit_code,
-            "conversation": None,
-            "participant": None
-            if p is None
-            else {
-                "attendeeId": p.attendee_id,
-                "actorType": p.actor_type,
-                "actorId": p.actor_id,
-                "displayName": p.display_name,
-            },
-        }
-
-    def fail(self, exc: BaseException) -> None:
-        self.ok, self.error = False, error_line(exc)
-        self.exit_code = int(exit_status_for(exc))
-
-    @property
-    def text(self) -> str:
-        if not self.ok:
-            return self.error or "failed"
-        if self.action == "unchanged":
-            return f"unchanged: {self.who}" + (f" ({self.note})" if self.note else "")
-        action = self.action or ""
-        said = f"would {action}" if self.dry_run else DONE.get(action, action)
-        return f"{said} {self.who}" + (f" ({self.note})" if self.note else "")
+def member_value(kind: str, actor_id: str) -> str:
+    """A participant as a ``changes`` value, as ``apply`` writes it: ``bob``, ``group staff``."""
+    return actor_id if kind == "user" else f"{kind} {actor_id}"
 
 
 @dataclass
 class Run:
-    """What the verb needs: the factory, the conversation, the listing, who runs it."""
+    """What a verb needs: the factory, the conversation, its listing, who runs it, how."""
 
     factory: Factory
     target: Target
     api: ParticipantsApi
     index: ParticipantIndex
     me: str
+    kind: str = "user"
+    dry_run: bool = False
 
     def is_me(self, participant: Participant) -> bool:
         return participant.actor_type == "users" and participant.actor_id == self.me
@@ -102,8 +67,52 @@ class Run:
     def one_to_one(self) -> bool:
         return self.target.type in ONE_TO_ONE
 
+    def record(
+        self,
+        ref: str,
+        action: str | None,
+        participant: Participant | None = None,
+        changes: Sequence[FieldChange] = (),
+        note: str | None = None,
+    ) -> Record:
+        """The planned record of one ID (the conversation's token and name: this run read
+        the listing)."""
+        return Record(
+            ref,
+            self.target.token,
+            self.target.name or None,
+            action,
+            changes=list(changes),
+            dry_run=self.dry_run,
+            extra={"participant": participant_json(participant)},
+            note=note,
+            member=describe(participant) if participant is not None else ref,
+        )
 
-Decide = Callable[[Run, str], Item]
+    def job(
+        self,
+        record: Record,
+        send: Callable[[], Record],
+        explain: Callable[[BaseException], str | None],
+    ) -> Job:
+        """The job of a planned change: nothing to send in a dry run, which says when the
+        listing already shows that the server will refuse it (exit 5, as a real run would)."""
+        if not self.dry_run:
+            return Job(record, send, explain)
+        if (refusal := self.refusal) is not None:
+            record.ok, record.error, record.exit_code = False, f"would be refused: {refusal}", 5
+        return Job(record)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why the listing shows the server will refuse every change: you are no moderator."""
+        mine = next((p for p in self.index.participants if self.is_me(p)), None)
+        if mine is not None and not mine.is_moderator:
+            return f"only moderators can change the participants of {self.target.label}"
+        return None
+
+
+Plan = Callable[[Run, str], Job]
 
 
 def read_ids(factory: Factory, ids: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:
@@ -119,7 +128,7 @@ def read_ids(factory: Factory, ids: Sequence[str], use_stdin: bool) -> tuple[lis
     return refs, use_stdin or len(refs) > 1
 
 
-def open_run(factory: Factory, conv: str) -> Run:
+def open_run(factory: Factory, conv: str, kind: str = "user", dry_run: bool = False) -> Run:
     """Resolve CONV and read its one participant listing (saved for completion)."""
     from talkctl.cli.participant.cache import save_participants
 
@@ -135,108 +144,30 @@ def open_run(factory: Factory, conv: str) -> Run:
         raise
     save_participants(factory.cache, target.token, people)
     index = ParticipantIndex(people, target.label)
-    return Run(factory, target, api, index, factory.credentials.user)
+    return Run(factory, target, api, index, factory.credentials.user, kind, dry_run)
 
 
-def run_items(
-    run: Run,
-    refs: list[str],
-    decide: Decide,
-    explain: Callable[[Run, Item, ApiError], str | None],
-    *,
-    dry_run: bool,
-) -> list[Item]:
-    """Decide every ID first (nothing sent yet), then send in input order."""
-    items: list[Item] = []
+def plan_all(run: Run, refs: list[str], plan: Plan) -> list[Job]:
+    """Every ID's job, decided before anything is sent (an ID that does not resolve fails
+    alone: exit 3 not found, 8 ambiguous, 2 unusable)."""
+    jobs: list[Job] = []
     for ref in refs:
         try:
-            item = decide(run, ref)
+            jobs.append(plan(run, ref))
         except TalkctlError as exc:
-            item = Item(ref, run.target, None, ok=False)
-            item.fail(exc)
-        item.dry_run = dry_run
-        items.append(item)
-    if dry_run:
-        return items
-    interrupted = False
-    for item in items:
-        if item.send is None or not item.ok:
-            continue
-        if interrupted:
-            item.ok, item.error = False, "interrupted before it was sent"
-            item.exit_code = int(ExitStatus.INTERRUPTED)
-            continue
-        try:
-            item.note = item.send() or item.note
-        except KeyboardInterrupt:
-            interrupted = True
-            item.ok, item.error = False, "interrupted (may have been sent)"
-            item.exit_code = int(ExitStatus.INTERRUPTED)
-        except ApiError as exc:
-            item.fail(exc)
-            item.error = explain(run, item, exc) or item.error
-        except Exception as exc:
-            item.fail(exc)
-    return items
+            record = run.record(ref, None)
+            record.ok, record.error = False, error_line(exc)
+            record.exit_code = int(exit_status_for(exc))
+            jobs.append(Job(record))
+    return jobs
 
 
-def render(run: Run, items: list[Item], *, bulk: bool, fmt: str) -> int:
-    """Print the records; returns the exit code (the first failed item's)."""
-    from talkctl.cli.jsonout import write_json, write_jsonl
-
-    env = run.factory.environment
-    code = next((i.exit_code for i in items if not i.ok), 0)
-    if fmt == "jsonl":
-        write_jsonl(env, [i.to_json() for i in items])
-    elif fmt == "json":
-        objects = [i.to_json() for i in items]
-        write_json(env, objects if bulk else objects[0])
-    elif fmt in ("csv", "tsv"):
-        _rows(env, items, fmt)
-    env.stdout.flush()
-    if not bulk:
-        item = items[0]
-        if not item.ok:
-            env.error(item.error or "failed")
-        elif fmt == "table":
-            env.message(f"{run.target.label}: {item.text}")
-        return code
-    for item in items:
-        if fmt == "table" or not item.ok:
-            state = "ok" if item.ok else ("interrupted" if item.exit_code == 130 else "failed")
-            env.message(f"{state}\t{item.input}\t{item.text}")
-    env.message(summary(items))
-    return code
-
-
-def summary(items: list[Item]) -> str:
-    dry = any(i.dry_run for i in items)
-    changed = sum(1 for i in items if i.ok and i.action != "unchanged")
-    unchanged = sum(1 for i in items if i.ok and i.action == "unchanged")
-    failed = sum(1 for i in items if not i.ok)
-    text = f"{changed} {'to change' if dry else 'changed'}, {unchanged} unchanged, {failed} failed"
-    return f"dry run: {text}; nothing was sent" if dry else text
-
-
-def _rows(env: Any, items: list[Item], fmt: str) -> None:
-    import csv
-
-    keys = ["input", "token", "ok", "action", "error", "exit_code"]
-    rows = [[_cell(i.to_json()[k]) for k in keys] for i in items]
-    if fmt == "csv":
-        writer = csv.writer(env.stdout, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows(rows)
-        return
-    escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-    env.stdout.write("\t".join(keys) + "\n")
-    for row in rows:
-        env.stdout.write("\t".join(c.translate(escape) for c in row) + "\n")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def send_all(run: Run, jobs: list[Job], verb: str, *, bulk: bool, fmt: str, workers: int) -> int:
+    """Send (``workers`` at a time; one: in input order), render, return the exit code."""
+    environment = run.factory.environment
+    records, interrupted = run_jobs(
+        environment, jobs, workers=workers, description=f"{DOING[verb]} participants"
+    )
+    results = Results(records, single=not bulk, dry_run=run.dry_run, interrupted=interrupted)
+    ResultRenderer(environment, fmt).render(results)
+    return results.exit_code

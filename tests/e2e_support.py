@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
-from clirunner import Result, TalkctlRunner
+from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -93,3 +95,44 @@ def no_requests(result: Result, srv: FakeTalkServer) -> None:
     assert result.code == 2, result
     assert result.stdout == ""
     assert srv.requests == [], [(r.method, r.path) for r in srv.requests]
+
+
+@dataclass
+class Stopped:
+    """A bulk run stopped by a signal: its conversations, exit code, stdout and stderr, and
+    the process's signal state just before the signal (for the message of a failed test)."""
+
+    tokens: list[str]
+    code: int
+    stdout: str
+    stderr: str
+    signals: str
+
+
+def stop_a_bulk_delete(run: TalkctlRunner, srv: FakeTalkServer, signum: int, rooms: int) -> Stopped:
+    """``room delete --stdin --yes --jobs 1 --json`` of ``rooms`` new conversations, the fake
+    holding each DELETE 0.4 s; ``signum`` goes to talkctl once the first DELETE arrived."""
+    tokens = [srv.add_room(name=f"Old {n}") for n in range(rooms)]
+    srv.inject(method="DELETE", path="/room/", delay=0.4, times=rooms)
+    selection = run.home / "selection.txt"
+    selection.write_text("\n".join(tokens) + "\n")
+    with selection.open() as stdin:
+        process = subprocess.Popen(
+            [talkctl_executable(), "room", "delete", "--stdin", "--yes", "--jobs", "1", "--json"],
+            env=run.env,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while srv.count("DELETE") < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        signals = process_signals(process.pid)
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return Stopped(tokens, process.returncode, stdout, stderr, signals)

@@ -136,3 +136,31 @@ def test_create_settings_ignored_without_creation_all(fake_talk_factory: Factory
     srv = fake_talk_factory(talk="21")
     resp = call(srv, "POST", "/room", json={"roomType": 2, "roomName": "x", "readOnly": 1})
     assert resp.status_code == 201 and data(resp)["readOnly"] == 0
+
+
+MODERATOR_CHANGES = [
+    ("PUT", "", {"roomName": "Mine now"}),
+    ("DELETE", "", None),
+    ("PUT", "/description", {"description": "mine"}),
+    ("POST", "/public", None),
+    ("DELETE", "/public", None),
+    ("PUT", "/read-only", {"state": 1}),
+    ("PUT", "/password", {"password": ""}),
+    ("PUT", "/listable", {"scope": 2}),
+    ("PUT", "/webinar/lobby", {"state": 1}),
+    ("POST", "/message-expiration", {"seconds": 3600}),
+]
+
+
+@pytest.mark.parametrize(("method", "suffix", "form"), MODERATOR_CHANGES)
+def test_conversation_changes_need_a_moderator(
+    fake_talk: FakeTalkServer, method: str, suffix: str, form: dict[str, Any] | None
+) -> None:
+    """A participant who is no moderator gets 403, a user not in it 404; nothing changes."""
+    token = fake_talk.add_room(owner="admin", type=3, name="Owned", participants={"alice": 3})
+    before = fake_talk.room(token)
+    for user, status in (("alice", 403), ("bob", 404)):
+        resp = call(fake_talk, method, f"/room/{token}{suffix}", user=user, data=form)
+        assert resp.status_code == status, (user, resp.text)
+    assert fake_talk.room(token) == before
+    assert call(fake_talk, method, f"/room/{token}{suffix}", data=form).status_code == 200

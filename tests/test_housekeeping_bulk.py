@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import time
 
 import pytest
-from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
+from clirunner import Result, TalkctlRunner
+from e2e_support import stop_a_bulk_delete
 
 from talkctl.cli.results import RECORD_KEYS
 from talkctl.sandbox import FakeTalkServer
@@ -240,32 +240,11 @@ def test_summary_and_per_item_lines_on_stderr(
 def test_ctrl_c_in_a_bulk_run_sends_no_queued_item_and_reports_each(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:
-    tokens = [fake_talk.add_room(name=f"Old {n}") for n in range(10)]
-    fake_talk.inject(method="DELETE", path="/room/", delay=0.4, times=10)
-    selection = run.home / "selection.txt"
-    selection.write_text("\n".join(tokens) + "\n")
-    with selection.open() as stdin:
-        process = subprocess.Popen(
-            [talkctl_executable(), "room", "delete", "--stdin", "--yes", "--jobs", "1", "--json"],
-            env=run.env,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while fake_talk.count("DELETE") < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        before = process_signals(process.pid)
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, (stderr, before)
+    stopped = stop_a_bulk_delete(run, fake_talk, signal.SIGINT, rooms=10)
+    tokens, stderr = stopped.tokens, stopped.stderr
+    assert stopped.code == 130, (stderr, stopped.signals)
     assert "Traceback" not in stderr
-    items = json.loads(stdout)
+    items = json.loads(stopped.stdout)
     assert [item["token"] for item in items] == tokens  # every item, in input order
     sent = fake_talk.count("DELETE")
     assert 1 <= sent < len(tokens)

@@ -8,12 +8,10 @@ import csv
 import io
 import json
 import signal
-import subprocess
-import time
 
 import pytest
-from clirunner import TalkctlRunner, talkctl_executable
-from e2e_support import USER
+from clirunner import TalkctlRunner
+from e2e_support import USER, stop_a_bulk_delete
 
 from talkctl.cli.changes import read_refs
 from talkctl.cli.context import Environment
@@ -278,31 +276,11 @@ def test_stdin_json_nested_100000_deep_is_a_usage_error(run: TalkctlRunner) -> N
 def test_sigterm_and_sighup_stop_a_bulk_run_and_report_every_item(
     run: TalkctlRunner, fake_talk: FakeTalkServer, signum: int, code: int
 ) -> None:
-    tokens = [fake_talk.add_room(name=f"Old {n}") for n in range(8)]
-    fake_talk.inject(method="DELETE", path="/room/", delay=0.4, times=8)
-    selection = run.home / "selection.txt"
-    selection.write_text("\n".join(tokens) + "\n")
-    with selection.open() as stdin:
-        process = subprocess.Popen(
-            [talkctl_executable(), "room", "delete", "--stdin", "--yes", "--jobs", "1", "--json"],
-            env=run.env,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while fake_talk.count("DELETE") < 1 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        process.send_signal(signum)
-        stdout, stderr = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == code, stderr
+    stopped = stop_a_bulk_delete(run, fake_talk, signum, rooms=8)
+    tokens, stderr = stopped.tokens, stopped.stderr
+    assert stopped.code == code, stderr
     assert "Traceback" not in stderr
-    items = json.loads(stdout)
+    items = json.loads(stopped.stdout)
     assert [item["input"] for item in items] == tokens
     never = [item for item in items if item["error"] == "interrupted before it was sent"]
     assert never and {item["exit_code"] for item in never} == {code}

@@ -18,6 +18,7 @@ from talkctl.settings import (
     SETTINGS,
     Lobby,
     check_password_rule,
+    on_off_setting,
     parse_flags,
     shortest_duration,
 )
@@ -86,6 +87,34 @@ def test_apply_file_values() -> None:
     assert BY_KEY["lobby"].to_file(Lobby(True, int(future.timestamp()))) == future
     with pytest.raises(ValueError, match="true or false"):
         BY_KEY["read_only"].parse_file("yes")
+
+
+def test_an_on_off_setting_is_one_call() -> None:
+    """on_off_setting gives the shape every on/off entry has (read-only, archived, favorite)."""
+    sent: list[tuple[str, bool]] = []
+    setting = on_off_setting(
+        "new-thing",
+        "on: new; off: old.",
+        lambda c: bool(c.raw.get("newThing")),
+        lambda api, token, value: sent.append((token, value)),  # type: ignore[func-returns-value]
+        gate="favorite",
+    )
+    assert (setting.key, setting.metavar) == ("new_thing", "on|off")
+    assert setting.parse("on") is True and setting.parse("off") is False
+    with pytest.raises(UsageError, match="'yes'"):
+        setting.parse("yes")
+    assert setting.parse_file(False) is False and setting.to_file(True) is True
+    assert setting.show(True) == "on" and setting.describe(False) == "set new-thing off"
+    assert setting.read(conv(newThing=True)) is True and setting.differs(False, conv(newThing=1))
+    setting.send(None, "t", True)  # type: ignore[arg-type]
+    assert sent == [("t", True)]
+    assert setting.moderator_only and not setting.personal
+    mine = on_off_setting(
+        "mine", "h", lambda c: False, lambda a, t, v: None, "archive", personal=True
+    )
+    assert mine.personal and not mine.moderator_only
+    for name in ("read-only", "archived", "favorite"):
+        assert (BY_NAME[name].metavar, BY_NAME[name].show(False)) == ("on|off", "off")
 
 
 def test_shortest_duration() -> None:

@@ -246,10 +246,26 @@ class ConversationsApi:
                 exc, token=token, step="password", undo="unpublish", undone=True
             ) from exc
 
-    def rename(self, token: str, name: str) -> Conversation | None:
+    def _set(
+        self,
+        token: str,
+        method: str,
+        suffix: str,
+        data: dict[str, Any] | None = None,
+        *,
+        operation: str | None = None,
+    ) -> Conversation | None:
+        """Send one repeatable state change to ``/room/{token}{suffix}``: nothing is sent when
+        the server lacks ``operation`` (see GATES). Returns the conversation when the server
+        sent it back (Talk 21+), else ``None``."""
+        if operation is not None:
+            self.require(operation)
         return conversation_or_none(
-            self.client.spreed("PUT", room_path(token), data={"roomName": name}, repeatable=True)
+            self.client.spreed(method, room_path(token, suffix), data=data, repeatable=True)
         )
+
+    def rename(self, token: str, name: str) -> Conversation | None:
+        return self._set(token, "PUT", "", {"roomName": name})
 
     def delete(self, token: str) -> None:
         """Delete the conversation. A retried delete that answers 404 has succeeded: an
@@ -270,97 +286,47 @@ class ConversationsApi:
         if password is not None:
             self.require("creation-password")
             form = {"password": password}
-        return conversation_or_none(
-            self.client.spreed("POST", room_path(token, "/public"), data=form, repeatable=True)
-        )
+        return self._set(token, "POST", "/public", form)
 
     def make_private(self, token: str) -> Conversation | None:
-        return conversation_or_none(
-            self.client.spreed("DELETE", room_path(token, "/public"), repeatable=True)
-        )
+        return self._set(token, "DELETE", "/public")
 
     def set_read_only(self, token: str, read_only: bool) -> Conversation | None:
-        self.require("read-only")
-        return conversation_or_none(
-            self.client.spreed(
-                "PUT",
-                room_path(token, "/read-only"),
-                data={"state": 1 if read_only else 0},
-                repeatable=True,
-            )
-        )
+        state = 1 if read_only else 0
+        return self._set(token, "PUT", "/read-only", {"state": state}, operation="read-only")
 
     def set_password(self, token: str, password: str) -> Conversation | None:
         """Set the password; an empty one removes it."""
-        return conversation_or_none(
-            self.client.spreed(
-                "PUT", room_path(token, "/password"), data={"password": password}, repeatable=True
-            )
-        )
+        return self._set(token, "PUT", "/password", {"password": password})
 
     def set_favorite(self, token: str, favorite: bool) -> Conversation | None:
-        self.require("favorite")
         method = "POST" if favorite else "DELETE"
-        return conversation_or_none(
-            self.client.spreed(method, room_path(token, "/favorite"), repeatable=True)
-        )
+        return self._set(token, method, "/favorite", operation="favorite")
 
     def set_notification_level(self, token: str, level: int) -> Conversation | None:
-        self.require("notify")
-        return conversation_or_none(
-            self.client.spreed(
-                "POST", room_path(token, "/notify"), data={"level": level}, repeatable=True
-            )
-        )
+        return self._set(token, "POST", "/notify", {"level": level}, operation="notify")
 
     def set_description(self, token: str, description: str) -> Conversation | None:
-        self.require("description")
-        return conversation_or_none(
-            self.client.spreed(
-                "PUT",
-                room_path(token, "/description"),
-                data={"description": description},
-                repeatable=True,
-            )
-        )
+        form = {"description": description}
+        return self._set(token, "PUT", "/description", form, operation="description")
 
     def set_listable(self, token: str, scope: int) -> Conversation | None:
         """Who can find the conversation: 0 participants only, 1 users, 2 everyone."""
-        self.require("listable")
-        return conversation_or_none(
-            self.client.spreed(
-                "PUT", room_path(token, "/listable"), data={"scope": scope}, repeatable=True
-            )
-        )
+        return self._set(token, "PUT", "/listable", {"scope": scope}, operation="listable")
 
     def set_lobby(self, token: str, on: bool, until: int | None = None) -> Conversation | None:
         """Lobby on or off; ``until`` (Unix time) is when the server turns it off again."""
-        self.require("lobby")
         form: dict[str, Any] = {"state": 1 if on else 0}
         if on and until:
             form["timer"] = until
-        return conversation_or_none(
-            self.client.spreed(
-                "PUT", room_path(token, "/webinar/lobby"), data=form, repeatable=True
-            )
-        )
+        return self._set(token, "PUT", "/webinar/lobby", form, operation="lobby")
 
     def set_message_expiration(self, token: str, seconds: int) -> Conversation | None:
         """Messages expire after ``seconds`` (0: never)."""
-        self.require("message-expiration")
-        return conversation_or_none(
-            self.client.spreed(
-                "POST",
-                room_path(token, "/message-expiration"),
-                data={"seconds": seconds},
-                repeatable=True,
-            )
-        )
+        form = {"seconds": seconds}
+        return self._set(token, "POST", "/message-expiration", form, operation="message-expiration")
 
     def set_archived(self, token: str, archived: bool) -> Conversation | None:
         """Archive (for the user only) or unarchive."""
-        self.require("archive")
         method = "POST" if archived else "DELETE"
-        return conversation_or_none(
-            self.client.spreed(method, room_path(token, "/archive"), repeatable=True)
-        )
+        return self._set(token, method, "/archive", operation="archive")

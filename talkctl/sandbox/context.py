@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +90,10 @@ class Ctx:
         """Answer to a successful delete/leave/moderator change: null on 21+, [] before."""
         return ok(None) if self.profile.returns_room_on_change else ok([])
 
+    def say(self, room: Room, kind: str, text: str) -> None:
+        """Post the system message ``kind`` (``text``) by the user into ``room``."""
+        self.state.system_message(room, self.user or "", kind, text)
+
     def lookup(self, moderator: bool = False) -> tuple[Room, Attendee] | Ocs:
         room = self.state.rooms.get(self.token)
         att = room.attendee_of(self.user) if room else None
@@ -96,3 +102,17 @@ class Ctx:
         if moderator and att.participant_type not in MODERATOR_TYPES:
             return fail(403)
         return room, att
+
+
+def moderated(change: Callable[[Ctx, Room], Ocs]) -> Callable[[Ctx], Ocs]:
+    """The handler of a change only moderators may make: 404 when the user is not in the
+    conversation, 403 when not one of its moderators (nothing changed), else ``change``."""
+
+    @functools.wraps(change)
+    def handler(ctx: Ctx) -> Ocs:
+        found = ctx.lookup(moderator=True)
+        if isinstance(found, Ocs):
+            return found
+        return change(ctx, found[0])
+
+    return handler

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .context import Ctx
+from .context import Ctx, moderated
 from .handlers_create import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail, fail_null, ok
 from .state import (
@@ -12,6 +12,7 @@ from .state import (
     NOTE_TO_SELF,
     ONE_TO_ONE,
     PUBLIC,
+    Room,
     now,
 )
 from .views import room_view
@@ -77,11 +78,8 @@ def listed_rooms(ctx: Ctx) -> Ocs:
 
 
 # -- moderator settings ---------------------------------------------------------
-def rename(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def rename(ctx: Ctx, room: Room) -> Ocs:
     name = ctx.str_param("roomName").strip()
     if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
         return ctx.error(400, "type")
@@ -89,31 +87,24 @@ def rename(ctx: Ctx) -> Ocs:
         return ctx.error(400, "value")
     if name != room.name:
         old, room.name = room.name, name
-        ctx.state.system_message(
+        ctx.say(
             room,
-            ctx.user or "",
             "conversation_renamed",
             f'{{actor}} renamed the conversation from "{old}" to "{name}"',
         )
     return ctx.changed(room)
 
 
-def delete_room(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def delete_room(ctx: Ctx, room: Room) -> Ocs:
     if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
         return fail_null(400) if ctx.profile.returns_room_on_change else fail(400)
     ctx.state.delete_room(room)
     return ctx.done()
 
 
-def set_description(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_description(ctx: Ctx, room: Room) -> Ocs:
     description = ctx.str_param("description").strip()
     if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
         return ctx.error(400, "type")
@@ -122,21 +113,14 @@ def set_description(ctx: Ctx) -> Ocs:
     if description != room.description:
         room.description = description
         if description:
-            ctx.state.system_message(
-                room, ctx.user or "", "description_set", "{actor} set the description"
-            )
+            ctx.say(room, "description_set", "{actor} set the description")
         else:
-            ctx.state.system_message(
-                room, ctx.user or "", "description_removed", "{actor} removed the description"
-            )
+            ctx.say(room, "description_removed", "{actor} removed the description")
     return ctx.changed(room)
 
 
-def make_public(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def make_public(ctx: Ctx, room: Room) -> Ocs:
     password = ""
     if ctx.profile.has("conversation-creation-password"):
         password = ctx.str_param("password")
@@ -151,32 +135,26 @@ def make_public(ctx: Ctx) -> Ocs:
         return fail(400, {"error": "password", "message": problem})
     room.type = PUBLIC
     room.avatar_version = AVATAR_VERSIONS[PUBLIC]
-    ctx.state.system_message(room, ctx.user or "", "guests_allowed", "{actor} allowed guests")
+    ctx.say(room, "guests_allowed", "{actor} allowed guests")
     if password:
         room.password = password
-        ctx.state.system_message(room, ctx.user or "", "password_set", "{actor} set a password")
+        ctx.say(room, "password_set", "{actor} set a password")
     return ctx.changed(room)
 
 
-def make_private(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def make_private(ctx: Ctx, room: Room) -> Ocs:
     if room.type == GROUP:
         return ctx.changed(room)
     if room.type != PUBLIC:
         return ctx.error(400, "type")
     room.type, room.password, room.avatar_version = GROUP, None, AVATAR_VERSIONS[GROUP]
-    ctx.state.system_message(room, ctx.user or "", "guests_disallowed", "{actor} disallowed guests")
+    ctx.say(room, "guests_disallowed", "{actor} disallowed guests")
     return ctx.changed(room)
 
 
-def set_read_only(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_read_only(ctx: Ctx, room: Room) -> Ocs:
     state = ctx.int_param("state", -1)
     if state not in (0, 1):
         return ctx.error(400, "value")
@@ -185,21 +163,14 @@ def set_read_only(ctx: Ctx) -> Ocs:
     if state != room.read_only:
         room.read_only = state
         if state:
-            ctx.state.system_message(
-                room, ctx.user or "", "read_only", "{actor} locked the conversation"
-            )
+            ctx.say(room, "read_only", "{actor} locked the conversation")
         else:
-            ctx.state.system_message(
-                room, ctx.user or "", "read_only_off", "{actor} unlocked the conversation"
-            )
+            ctx.say(room, "read_only_off", "{actor} unlocked the conversation")
     return ctx.changed(room)
 
 
-def set_password(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_password(ctx: Ctx, room: Room) -> Ocs:
     password = ctx.str_param("password")
     if room.type != PUBLIC:
         return ctx.error(400, "type") if ctx.profile.error_reasons else fail(403)
@@ -214,12 +185,10 @@ def set_password(ctx: Ctx) -> Ocs:
         return ctx.error(400, "value", problem, old_style={"message": problem})
     if password:
         room.password = password
-        ctx.state.system_message(room, ctx.user or "", "password_set", "{actor} set a password")
+        ctx.say(room, "password_set", "{actor} set a password")
     elif room.password is not None:
         room.password = None
-        ctx.state.system_message(
-            room, ctx.user or "", "password_removed", "{actor} removed the password"
-        )
+        ctx.say(room, "password_removed", "{actor} removed the password")
     return ctx.changed(room)
 
 
@@ -233,11 +202,8 @@ LISTABLE_MESSAGES = {
 }
 
 
-def set_listable(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_listable(ctx: Ctx, room: Room) -> Ocs:
     scope = ctx.int_param("scope", -1)
     if scope not in LISTABLE_MESSAGES:
         return ctx.error(400, "value")
@@ -245,15 +211,12 @@ def set_listable(ctx: Ctx) -> Ocs:
         return ctx.error(400, "type")
     if scope != room.listable:
         room.listable = scope
-        ctx.state.system_message(room, ctx.user or "", *LISTABLE_MESSAGES[scope])
+        ctx.say(room, *LISTABLE_MESSAGES[scope])
     return ctx.changed(room)
 
 
-def set_lobby(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_lobby(ctx: Ctx, room: Room) -> Ocs:
     state, timer = ctx.int_param("state", -1), ctx.opt_int_param("timer")
     if state not in (0, 1) or (timer is not None and timer < 0):
         return ctx.error(400, "value")
@@ -263,44 +226,30 @@ def set_lobby(ctx: Ctx) -> Ocs:
     if state != room.lobby_state:
         room.lobby_state = state
         if state:
-            ctx.state.system_message(
-                room,
-                ctx.user or "",
-                "lobby_non_moderators",
-                "{actor} restricted the conversation to moderators",
+            ctx.say(
+                room, "lobby_non_moderators", "{actor} restricted the conversation to moderators"
             )
         else:
-            ctx.state.system_message(
-                room, ctx.user or "", "lobby_none", "{actor} opened the conversation to everyone"
-            )
+            ctx.say(room, "lobby_none", "{actor} opened the conversation to everyone")
     # the lobby endpoint answered the room already before Talk 21 (Talk 18 openapi)
     return ctx.room(room) if ctx.api >= 4 else ok([])
 
 
-def set_message_expiration(ctx: Ctx) -> Ocs:
-    found = ctx.lookup(moderator=True)
-    if isinstance(found, Ocs):
-        return found
-    room, _ = found
+@moderated
+def set_message_expiration(ctx: Ctx, room: Room) -> Ocs:
     seconds = ctx.int_param("seconds", -1)
     if seconds < 0:
         return fail(400, {"error": "value"})
     if seconds != room.message_expiration:
         room.message_expiration = seconds
         if seconds:
-            ctx.state.system_message(
+            ctx.say(
                 room,
-                ctx.user or "",
                 "message_expiration_enabled",
                 "{actor} set the message expiration to " + format_duration(seconds),
             )
         else:
-            ctx.state.system_message(
-                room,
-                ctx.user or "",
-                "message_expiration_disabled",
-                "{actor} disabled the message expiration",
-            )
+            ctx.say(room, "message_expiration_disabled", "{actor} disabled the message expiration")
     return ctx.changed(room)
 
 

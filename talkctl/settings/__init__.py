@@ -20,7 +20,7 @@ Each ``Setting`` says everything talkctl knows about one setting of a conversati
 - ``personal``: the user's own preference (favorite, notify, archived), not the room's.
 
 A new setting is one entry of ``SETTINGS`` plus its verb (values.py parses and shows the
-values). Nothing here prints or imports typer or rich.
+values); an on/off one is one ``on_off_setting(...)``. Nothing here prints or imports typer or rich.
 """
 
 from __future__ import annotations
@@ -100,6 +100,36 @@ class Setting:
         return f"set {self.name} {self.show(self.effective(value, room_type))}"
 
 
+def on_off_setting(
+    name: str,
+    help: str,
+    read: Callable[[Conversation], bool],
+    send: Callable[[ConversationsApi, str, bool], Conversation | None],
+    gate: str,
+    *,
+    create_field: Callable[[Value], dict[str, Any]] | None = None,
+    personal: bool = False,
+) -> Setting:
+    """A setting that is on or off: ``on|off`` on the command line, true/false in an apply
+    file and in export. A personal one (the user's own preference) anybody may change."""
+    return Setting(
+        name=name,
+        key=name.replace("-", "_"),
+        metavar="on|off",
+        help=help,
+        parse=parse_on_off(name),
+        parse_file=file_bool,
+        read=read,
+        show=on_off,
+        to_file=lambda value: value,
+        send=send,
+        gate=gate,
+        create_field=create_field,
+        moderator_only=not personal,
+        personal=personal,
+    )
+
+
 # --- the table -------------------------------------------------------------------------------
 
 DESCRIPTION = Setting(
@@ -116,17 +146,11 @@ DESCRIPTION = Setting(
     gate="description",
     create_field=lambda value: {"description": value},
 )
-READ_ONLY = Setting(
-    name="read-only",
-    key="read_only",
-    metavar="on|off",
-    help="on: nobody can post; off: writable.",
-    parse=parse_on_off("read-only"),
-    parse_file=file_bool,
-    read=lambda c: c.read_only,
-    show=on_off,
-    to_file=lambda value: value,
-    send=lambda api, token, value: api.set_read_only(token, value),
+READ_ONLY = on_off_setting(
+    "read-only",
+    "on: nobody can post; off: writable.",
+    lambda c: c.read_only,
+    ConversationsApi.set_read_only,
     gate="read-only",
     create_field=lambda value: {"readOnly": 1 if value else 0},
 )
@@ -172,34 +196,20 @@ MESSAGE_EXPIRATION = Setting(
     gate="message-expiration",
     create_field=lambda value: {"messageExpiration": value},
 )
-ARCHIVED = Setting(
-    name="archived",
-    key="archived",
-    metavar="on|off",
-    help="on: archived (out of your main list); off: not archived.",
-    parse=parse_on_off("archived"),
-    parse_file=file_bool,
-    read=lambda c: c.is_archived,
-    show=on_off,
-    to_file=lambda value: value,
-    send=lambda api, token, value: api.set_archived(token, value),
+ARCHIVED = on_off_setting(
+    "archived",
+    "on: archived (out of your main list); off: not archived.",
+    lambda c: c.is_archived,
+    ConversationsApi.set_archived,
     gate="archive",
-    moderator_only=False,
     personal=True,
 )
-FAVORITE = Setting(
-    name="favorite",
-    key="favorite",
-    metavar="on|off",
-    help="Mark as favorite (on) or not (off).",
-    parse=parse_on_off("favorite"),
-    parse_file=file_bool,
-    read=lambda c: c.is_favorite,
-    show=on_off,
-    to_file=lambda value: value,
-    send=lambda api, token, value: api.set_favorite(token, value),
+FAVORITE = on_off_setting(
+    "favorite",
+    "Mark as favorite (on) or not (off).",
+    lambda c: c.is_favorite,
+    ConversationsApi.set_favorite,
     gate="favorite",
-    moderator_only=False,
     personal=True,
 )
 NOTIFY_SETTING = Setting(

@@ -9,7 +9,6 @@ import typer
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
-from talkctl.cli.completion import complete_conversation_or
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -20,7 +19,8 @@ from talkctl.cli.options import (
 )
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
-from talkctl.cli.room.change import run_setting, split_last
+from talkctl.cli.room.change import run_parsed
+from talkctl.cli.room.setting_options import OnOffArguments
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import READ_ONLY, check_password_rule
@@ -103,14 +103,7 @@ def unpublish(
 
 def read_only(
     ctx: typer.Context,
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            help="CONV... on|off",
-            metavar="CONV... on|off",
-            autocompletion=complete_conversation_or("on", "off"),
-        ),
-    ],
+    args: OnOffArguments,
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -124,11 +117,9 @@ def read_only(
 
     Example: talkctl room read-only "Announcements" on
     """
-    convs, state = split_last(args, "the state (on or off)", stdin)
-    value = READ_ONLY.parse(state)
     explain = {(400, None): "{label} cannot be read-only (only group and public conversations can)"}
     options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, READ_ONLY, convs, value, options, explain=explain)
+    run_parsed(ctx, READ_ONLY, args, "the state (on or off)", options, explain=explain)
 
 
 def password(

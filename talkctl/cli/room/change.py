@@ -13,7 +13,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
-from talkctl.cli.completion import complete_conversation, complete_conversation_or
+from talkctl.cli.completion import complete_conversation
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -22,6 +22,7 @@ from talkctl.cli.options import (
     factory_of,
 )
 from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.room.setting_options import NotifyArguments
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FAVORITE, NOTIFY_SETTING, Setting
@@ -79,6 +80,20 @@ def run_setting(
         require_capability(ctx, setting.gate)
     change = setting_change(setting, value, **extra)
     run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+
+
+def run_parsed(
+    ctx: typer.Context,
+    setting: Setting,
+    args: list[str],
+    what: str,
+    options: tuple[bool, bool, int, bool, str | None],
+    **extra: Any,
+) -> None:
+    """``CONV... VALUE``: the last argument (``what``, when missing) parsed by ``setting``,
+    then run_setting on the conversations before it."""
+    convs, text = split_last(args, what, options[0])
+    run_setting(ctx, setting, convs, setting.parse(text), options, **extra)
 
 
 def rename_change(name_for: Callable[[Target], str]) -> Change:
@@ -180,14 +195,7 @@ def unfavorite(
 
 def notify(
     ctx: typer.Context,
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            help="CONV... LEVEL",
-            metavar="CONV... default|always|mention|never",
-            autocompletion=complete_conversation_or("default", "always", "mention", "never"),
-        ),
-    ],
+    args: NotifyArguments,
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -201,8 +209,6 @@ def notify(
 
     Example: talkctl room notify "Team chat" mention
     """
-    convs, value = split_last(args, "LEVEL", stdin)
-    level = NOTIFY_SETTING.parse(value)
     explain = {(400, "level"): "the server refused that notification level for {label}"}
     options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, NOTIFY_SETTING, convs, level, options, explain=explain)
+    run_parsed(ctx, NOTIFY_SETTING, args, "LEVEL", options, explain=explain)

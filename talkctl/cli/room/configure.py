@@ -8,10 +8,15 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.completion import complete_conversation, complete_conversation_or
+from talkctl.cli.completion import complete_conversation
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, StdinOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room.change import run_setting, split_last
+from talkctl.cli.room.change import run_parsed, run_setting, split_last
+from talkctl.cli.room.setting_options import (
+    ExpirationArguments,
+    ListableArguments,
+    OnOffArguments,
+)
 from talkctl.errors import UsageError
 from talkctl.settings import (
     ARCHIVED,
@@ -83,14 +88,7 @@ def describe(
 
 def listable(
     ctx: typer.Context,
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            help="CONV... SCOPE",
-            metavar="CONV... none|users|everyone",
-            autocompletion=complete_conversation_or("none", "users", "everyone"),
-        ),
-    ],
+    args: ListableArguments,
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -104,22 +102,13 @@ def listable(
 
     Example: talkctl room listable "Open office" users
     """
-    convs, value = split_last(args, "SCOPE", stdin)
-    scope = LISTABLE_SETTING.parse(value)
     options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, LISTABLE_SETTING, convs, scope, options, explain=BAD_VALUE | BAD_TYPE)
+    run_parsed(ctx, LISTABLE_SETTING, args, "SCOPE", options, explain=BAD_VALUE | BAD_TYPE)
 
 
 def lobby(
     ctx: typer.Context,
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            help="CONV... on|off",
-            metavar="CONV... on|off",
-            autocompletion=complete_conversation_or("on", "off"),
-        ),
-    ],
+    args: OnOffArguments,
     until: Annotated[
         str | None,
         typer.Option(
@@ -158,14 +147,7 @@ def lobby(
 
 def message_expiration(
     ctx: typer.Context,
-    args: Annotated[
-        list[str],
-        typer.Argument(
-            help="CONV... DURATION",
-            metavar="CONV... DURATION|off",
-            autocompletion=complete_conversation_or("off", "1h", "1d", "1w", "4w"),
-        ),
-    ],
+    args: ExpirationArguments,
     stdin: StdinOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 4,
@@ -179,10 +161,8 @@ def message_expiration(
 
     Example: talkctl room message-expiration "Team chat" 4w
     """
-    convs, value = split_last(args, "DURATION", stdin)
-    seconds = MESSAGE_EXPIRATION.parse(value)
     options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, MESSAGE_EXPIRATION, convs, seconds, options, explain=BAD_VALUE | BAD_TYPE)
+    run_parsed(ctx, MESSAGE_EXPIRATION, args, "DURATION", options, explain=BAD_VALUE | BAD_TYPE)
 
 
 def archive(

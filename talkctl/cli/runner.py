@@ -80,6 +80,11 @@ class Job:
             self.record, ok=False, error="interrupted before it was sent", exit_code=code
         )
 
+    def unfinished(self, code: int) -> Record:
+        return dataclasses.replace(
+            self.record, ok=False, error="interrupted (may have been sent)", exit_code=code
+        )
+
     def run(self) -> Record:
         if self.send is None:
             return self.record
@@ -92,20 +97,33 @@ class Job:
 def run_jobs(
     env: Environment, jobs: list[Job], *, workers: int, description: str
 ) -> tuple[list[Record], int | None]:
-    """Run every job; returns the records in input order and the interrupting exit code."""
+    """Run every job; returns the records in input order and the interrupting exit code.
+
+    Each job writes its own record as it finishes (in its worker thread), so a signal at any
+    moment — even while jobs are still being handed to the pool — loses no record of a job
+    that ran: the ones that never started are "not sent", one that started but could not
+    finish (a second signal) "may have been sent".
+    """
     results: list[Record | None] = [job.record if job.send is None else None for job in jobs]
-    pending = {i: job for i, job in enumerate(jobs) if job.send is not None}
+    started = [False] * len(jobs)
     interrupted: int | None = None
-    futures: dict[Future[Record], int] = {}
+
+    def run_one(index: int) -> None:
+        started[index] = True
+        results[index] = jobs[index].run()
+
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         with (
             signals_stop_the_run(),
-            ProgressReporter(env, len(pending), description) as progress,
+            ProgressReporter(env, sum(1 for job in jobs if job.send), description) as progress,
         ):
-            futures = {pool.submit(job.run): i for i, job in pending.items()}
+            futures: list[Future[None]] = []
+            for index, job in enumerate(jobs):
+                if job.send is not None:
+                    futures.append(pool.submit(run_one, index))
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                future.result()
                 progress.advance()
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: stop sending
         interrupted = interrupt_code(exc)
@@ -115,9 +133,13 @@ def run_jobs(
                 pool.shutdown(wait=True, cancel_futures=True)
             except KeyboardInterrupt as exc:  # pragma: no cover - a second Ctrl-C
                 interrupted = interrupted or interrupt_code(exc)
-    for future, index in futures.items():
-        if results[index] is None and future.done() and not future.cancelled():
-            results[index] = future.result()
     code = interrupted or int(ExitStatus.INTERRUPTED)
-    final = [r if r is not None else jobs[i].not_sent(code) for i, r in enumerate(results)]
+    final = [
+        record
+        if record is not None
+        else jobs[i].unfinished(code)
+        if started[i]
+        else jobs[i].not_sent(code)
+        for i, record in enumerate(results)
+    ]
     return final, interrupted

@@ -15,7 +15,7 @@ import dataclasses
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from types import FrameType
 
@@ -52,6 +52,40 @@ def signals_stop_the_run() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP that come during the block take effect as it ends.
+
+    Handing jobs to the pool starts threads; a signal that interrupted that half-way
+    (``Thread.start`` waits for the new thread) could leave a job running in a thread the
+    pool does not wait for, its record lost. In the main thread only (where Python runs
+    signal handlers; elsewhere the block is not held).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        came.append(signum)
+
+    wanted = [signal.SIGINT, signal.SIGTERM] + (
+        [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
+    )
+    previous = {signum: signal.signal(signum, hold) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(came):  # now, as it would have then
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
 
 
 def interrupt_code(exc: KeyboardInterrupt) -> int:
@@ -118,10 +152,8 @@ def run_jobs(
             signals_stop_the_run(),
             ProgressReporter(env, sum(1 for job in jobs if job.send), description) as progress,
         ):
-            futures: list[Future[None]] = []
-            for index, job in enumerate(jobs):
-                if job.send is not None:
-                    futures.append(pool.submit(run_one, index))
+            with signals_held():
+                futures = [pool.submit(run_one, i) for i, job in enumerate(jobs) if job.send]
             for future in as_completed(futures):
                 future.result()
                 progress.advance()

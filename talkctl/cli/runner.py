@@ -80,12 +80,12 @@ def signals_held() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        for signum in dict.fromkeys(came):  # now, as it would have then
-            handler = previous[signum]
-            if callable(handler):
-                handler(signum, None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(signum)
+        for number in dict.fromkeys(came):  # now, as it would have then
+            then = previous[signal.Signals(number)]
+            if callable(then):
+                then(number, None)
+            elif then == signal.SIG_DFL:
+                signal.raise_signal(number)
 
 
 def interrupt_code(exc: KeyboardInterrupt) -> int:

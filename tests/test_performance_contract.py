@@ -25,6 +25,7 @@ from clirunner import TalkctlRunner
 from keyring_memory import subprocess_env
 
 from talkctl.cache import account_key
+from talkctl.cli.lazy import LAZY_GROUPS
 from talkctl.sandbox import FakeTalkServer, RequestRecord
 
 HEAVY = ("requests", "urllib3", "keyring", "rich", "pydantic")
@@ -132,6 +133,12 @@ def test_version_and_help_import_no_http_keyring_or_rich(imports: Imports, args:
 def test_version_and_help_import_no_command_module(imports: Imports, args: list[str]) -> None:
     modules = imports(*args)
     assert not any(name.startswith(("talkctl.cli.room", "talkctl.api")) for name in modules)
+    # nor any other group's package (the summaries are read from their source), nor the
+    # fake server behind `sandbox`: that alone once doubled the time of --help
+    groups = {target.split(":")[0] for target in LAZY_GROUPS.values()}
+    assert "talkctl.cli.sandbox" in groups
+    assert modules & groups == set()
+    assert not any(name.startswith("talkctl.sandbox") for name in modules)
 
 
 def test_room_list_imports_its_own_verb_module_only(imports: Imports) -> None:

@@ -31,13 +31,12 @@ def group_summary(target: str) -> str:
     imports no command module): ``NAME = typer.Typer(help="...")``, else the docstring of the
     function ``NAME``."""
     import ast
-    import importlib.util
 
     module_name, attribute = target.split(":")
-    spec = importlib.util.find_spec(module_name)
-    if spec is None or spec.origin is None:
+    origin = source_file(module_name)
+    if origin is None:
         return ""
-    with open(spec.origin, encoding="utf-8") as source:
+    with open(origin, encoding="utf-8") as source:
         tree = ast.parse(source.read())
     text: str | None = None
     for node in tree.body:
@@ -57,6 +56,22 @@ def group_summary(target: str) -> str:
         elif isinstance(node, ast.FunctionDef) and node.name == attribute:
             text = ast.get_docstring(node)
     return (text or "").strip().split("\n")[0]
+
+
+def source_file(module_name: str) -> str | None:
+    """The file of ``module_name``, found without importing it or its packages
+    (``importlib.util.find_spec`` imports the parents: ``talkctl.cli.sandbox`` would start
+    the whole fake server's imports for ``talkctl --help``)."""
+    import importlib.machinery
+    import importlib.util
+
+    top, *parts = module_name.split(".")
+    spec = importlib.util.find_spec(top)  # talkctl itself: imported already
+    for part in parts:
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(part, spec.submodule_search_locations)
+    return spec.origin if spec is not None else None
 
 
 def evaluate_annotations(callback: Any) -> None:

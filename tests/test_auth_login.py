@@ -184,6 +184,21 @@ def test_poll_endpoint_on_another_host_is_refused(
     assert account.nothing_stored()
 
 
+def test_a_server_without_login_flow_is_told_to_use_an_app_password(
+    fake_talk: FakeTalkServer, account: Account
+) -> None:
+    # the api layer states the fact (no Login Flow v2); the cli words the option to use
+    fake_talk.inject("POST", "/index.php/login/v2", status=404, body="<html>not here</html>")
+    result = account.run("auth", "login", fake_talk.url)
+    assert result.code == 4, result
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"talkctl: error: login not completed: {fake_talk.url} does not offer Login Flow v2 "
+        "(Nextcloud 16 or later): create an app password in the web interface and use "
+        "--app-password-stdin"
+    )
+    assert account.nothing_stored()
+
+
 # --- headless: no secure keyring -----------------------------------------------------------
 
 

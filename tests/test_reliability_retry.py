@@ -21,6 +21,7 @@ from talkctl.api.errors import ApiError, TransportError
 from talkctl.api.http import RepeatableRouter, Transport
 from talkctl.api.retry import RetryPolicy, retry_after_seconds
 from talkctl.api.transport_errors import classify, describe_failure
+from talkctl.cli.errors import error_line
 from talkctl.sandbox import FakeTalkServer
 
 FAST = RetryPolicy(retries=2, backoff=0.001)
@@ -223,5 +224,7 @@ def test_failures_are_classified(exc: BaseException, kind: str) -> None:
 
 def test_a_timed_out_change_may_have_happened() -> None:
     exc = requests.exceptions.ReadTimeout("Read timed out")
-    text = str(describe_failure(exc, server="https://h", timeout=3, attempts=1, changed_maybe=True))
+    text = error_line(
+        describe_failure(exc, server="https://h", timeout=3, attempts=1, changed_maybe=True)
+    )
     assert "within 3 s" in text and "may have been made anyway" in text

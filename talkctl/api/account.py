@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from talkctl.api.envelope import api_error
 from talkctl.api.errors import ApiError, InvalidResponseError, TalkApiError
+from talkctl.api.errors import LoginFlowError as LoginFlowError  # where callers found it
 from talkctl.api.http import Transport
 
 LOGIN_START_PATH = "/index.php/login/v2"
@@ -20,10 +21,6 @@ CLOUD_USER_PATH = "/ocs/v2.php/cloud/user"
 GET_APP_PASSWORD_PATH = "/ocs/v2.php/core/getapppassword"
 APP_PASSWORD_PATH = "/ocs/v2.php/core/apppassword"
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-class LoginFlowError(TalkApiError):
-    """The login flow answered something talkctl must not (or cannot) use."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +122,8 @@ def start_login_flow(transport: Transport) -> LoginFlow:
     if response.status_code != 200:
         if response.status_code == 404:
             raise LoginFlowError(
-                f"{transport.server} does not offer Login Flow v2 (Nextcloud 16 or later): "
-                "create an app password in the web interface and use --app-password-stdin"
+                f"{transport.server} does not offer Login Flow v2 (Nextcloud 16 or later)",
+                "unavailable",
             )
         raise _unexpected(response, "POST", LOGIN_START_PATH, "starting the login")
     data = _json_body(transport, response)

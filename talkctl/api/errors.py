@@ -10,11 +10,32 @@ class TalkApiError(TalkctlError):
 
 
 class TransportError(TalkApiError):
-    """The request did not get an HTTP answer: connection, DNS, TLS, timeout, redirect."""
+    """The request did not get an HTTP answer: connection, DNS, TLS, timeout.
 
-    def __init__(self, message: str, kind: str) -> None:
+    ``kind`` is one of "tls" (verification or handshake failed), "ca-bundle" (the CA file
+    could not be used), "dns", "refused", "timeout", "dropped" (closed without an answer) or
+    "connection". ``plain_http``: a TLS handshake with an https ``server`` that answered in
+    plain http. ``attempts`` is how many times the request was sent; ``changed_maybe`` that
+    a change may have arrived although no answer did. The message states the failure alone:
+    the cli words the advice (an option to use) and adds attempts and the warning.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        kind: str,
+        *,
+        server: str = "",
+        attempts: int = 1,
+        changed_maybe: bool = False,
+        plain_http: bool = False,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
+        self.server = server
+        self.attempts = attempts
+        self.changed_maybe = changed_maybe
+        self.plain_http = plain_http
 
 
 class InvalidResponseError(TalkApiError):
@@ -67,6 +88,17 @@ class ApiError(TalkApiError):
         self.error = error
         self.server_message = server_message
         self.headers = headers or {}
+
+
+class LoginFlowError(TalkApiError):
+    """The login flow answered something talkctl must not (or cannot) use.
+
+    ``reason`` "unavailable": the server offers no Login Flow v2 at all.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class InvalidToken(TalkApiError):

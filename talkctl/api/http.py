@@ -231,9 +231,7 @@ class Transport:
                 if size > self.max_body:
                     shown = redact_url(response.url)
                     raise InvalidResponseError(
-                        f"the answer from {shown} is larger than {_size(self.max_body)}: "
-                        "not read (raise the limit with --max-response-size or "
-                        "TALKCTL_MAX_RESPONSE_SIZE if it is right)",
+                        f"the answer from {shown} is larger than {_size(self.max_body)}: not read",
                         shown,
                         response.status_code,
                         "too-large",

@@ -99,10 +99,6 @@ def _plain_http_answer(reason: str) -> bool:
     return any(marker in upper for marker in _PLAIN_HTTP_MARKERS)
 
 
-def _as_http(server: str) -> str:
-    return "http://" + server.removeprefix("https://")
-
-
 def describe_failure(
     exc: BaseException,
     *,
@@ -113,33 +109,35 @@ def describe_failure(
     timed_out: bool = False,
 ) -> TransportError:
     """The TransportError for ``exc``; ``changed_maybe`` for a change that may have arrived;
-    ``timed_out`` when the request's deadline ended it (whatever the socket then said)."""
+    ``timed_out`` when the request's deadline ended it (whatever the socket then said).
+    Facts only: what to do about it is the cli's to say (``talkctl.cli.errors``)."""
     kind = "deadline" if timed_out else classify(exc)
     host = urlsplit(server).hostname or server
+    plain_http = False
     if kind == "tls":
         reason = tls_reason(exc)
-        message = f"TLS failure talking to {server}: {reason} " + (
-            f"(does the server speak plain http? then use {_as_http(server)})"
-            if _plain_http_answer(reason) and server.startswith("https://")
-            else "(for a private CA use --ca-bundle FILE)"
-        )
+        message = f"TLS failure talking to {server}: {reason}"
+        plain_http = _plain_http_answer(reason) and server.startswith("https://")
     elif kind == "ca-bundle":
-        message = f"cannot use the CA bundle: {exc} (check --ca-bundle / TALKCTL_CA_BUNDLE)"
+        message = f"cannot use the CA bundle: {exc}"
     elif kind == "dns":
         message = f"cannot resolve host {host}: check the server address"
     elif kind == "refused":
         message = f"connection refused by {server}: is the server running and the address right?"
     elif kind in ("timeout", "deadline"):
         kind = "timeout"
-        message = f"no answer from {server} within {timeout:g} s (see --timeout)"
+        message = f"no answer from {server} within {timeout:g} s"
     elif kind == "dropped":
         message = f"{server} closed the connection without an answer"
     else:
         innermost = list(causes(exc))[-1]
         detail = " ".join(str(innermost).split())[:120] or type(innermost).__name__
         message = f"cannot connect to {server}: {detail}"
-    if attempts > 1:
-        message += f" (after {attempts} attempts)"
-    if changed_maybe and kind in ("timeout", "dropped"):
-        message += "; the change may have been made anyway: check before repeating it"
-    return TransportError(message, kind)
+    return TransportError(
+        message,
+        kind,
+        server=server,
+        attempts=attempts,
+        changed_maybe=changed_maybe and kind in ("timeout", "dropped"),
+        plain_http=plain_http,
+    )

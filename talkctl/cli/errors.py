@@ -121,9 +121,34 @@ def _step_failed(exc: StepFailed) -> str:
     )
 
 
+def advice(exc: BaseException) -> str:
+    """What the user can do about ``exc`` with talkctl's options, to follow its message: the
+    api layer states the failure, only the cli knows its options."""
+    from talkctl.api.errors import InvalidResponseError, LoginFlowError, TransportError
+
+    if isinstance(exc, TransportError):
+        if exc.kind == "tls" and exc.plain_http:
+            plain = "http://" + exc.server.removeprefix("https://")
+            return f" (does the server speak plain http? then use {plain})"
+        if exc.kind == "tls":
+            return " (for a private CA use --ca-bundle FILE)"
+        if exc.kind == "ca-bundle":
+            return " (check --ca-bundle / TALKCTL_CA_BUNDLE)"
+        if exc.kind == "timeout":
+            return " (see --timeout)"
+    if isinstance(exc, InvalidResponseError) and exc.kind == "too-large":
+        return (
+            " (raise the limit with --max-response-size or TALKCTL_MAX_RESPONSE_SIZE if it is"
+            " right)"
+        )
+    if isinstance(exc, LoginFlowError) and exc.reason == "unavailable":
+        return ": create an app password in the web interface and use --app-password-stdin"
+    return ""
+
+
 def error_line(exc: BaseException) -> str:
     """The one line a user sees for ``exc`` (no traceback)."""
-    from talkctl.api.errors import ApiError, StepFailed
+    from talkctl.api.errors import ApiError, StepFailed, TransportError
     from talkctl.cli.text import one_line
 
     if isinstance(exc, KeyboardInterrupt):
@@ -133,9 +158,11 @@ def error_line(exc: BaseException) -> str:
     if isinstance(exc, StdoutClosed):
         return exc.strerror or "stdout is closed"
     if isinstance(exc, TalkctlError):
-        line = one_line(str(exc))
-        if isinstance(exc, ApiError) and exc.attempts > 1:
+        line = one_line(str(exc)) + advice(exc)
+        if isinstance(exc, ApiError | TransportError) and exc.attempts > 1:
             line += f" (after {exc.attempts} attempts)"
+        if isinstance(exc, TransportError) and exc.changed_maybe:
+            line += "; the change may have been made anyway: check before repeating it"
         return line
     return one_line(
         f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"

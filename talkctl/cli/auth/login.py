@@ -223,12 +223,14 @@ def _login_in_browser(
 
 def _login_flow_step(step: Callable[[], T]) -> T:
     """Run a login flow step; a login flow refusal is 'login not completed' (exit 4)."""
-    from talkctl.api.account import LoginFlowError
+    from talkctl.api.errors import LoginFlowError
 
     try:
         return step()
     except LoginFlowError as exc:
-        raise CredentialsError(f"login not completed: {exc}") from None
+        from talkctl.cli.errors import error_line
+
+        raise CredentialsError(f"login not completed: {error_line(exc)}") from None
 
 
 def _server_from_answer(factory: Factory, given: str, answered: str) -> str:

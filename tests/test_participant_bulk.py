@@ -182,7 +182,7 @@ def test_a_signal_mid_run_reports_the_rest_not_sent(
     run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str, signum: int, code: int
 ) -> None:
     """The signal goes out the moment the first promote reaches the server, which holds it:
-    that one finishes, every later ID is reported "not sent" (no polling, no race)."""
+    that one finishes, and every record says truly whether its ID was sent (no polling)."""
     started, signalled = threading.Event(), threading.Event()
     pid: list[int] = []
     take = fake_talk.faults.take
@@ -216,15 +216,24 @@ def test_a_signal_mid_run_reports_the_rest_not_sent(
     assert "Traceback" not in stderr
     got = json.loads(stdout)
     assert [r["input"] for r in got] == USERS  # every ID, in input order
-    assert got[0]["ok"] and got[0]["action"] == "promote"
-    never = got[1:]
-    assert {(r["ok"], r["error"], r["exit_code"]) for r in never} == {
-        (False, "interrupted before it was sent", code)
+    # every record is true to what the server saw: the first promote (signal and all) was
+    # sent and finished; each later one was either sent before the signal took effect (a
+    # loaded machine may take a moment: each is held 1 s, so never all) or "not sent"
+    moderators = {p for p, t in fake_talk.room(crowd)["participants"].items() if t == 2}
+    sent = [r for r in got if r["ok"]]
+    never = [r for r in got if not r["ok"]]
+    assert got[0]["ok"] and got[0]["action"] == "promote", stderr
+    assert {r["input"] for r in sent} <= moderators
+    assert not {r["input"] for r in never} & moderators
+    assert never and got[: len(sent)] == sent  # in input order: sent first, then the rest
+    assert {(r["error"], r["exit_code"]) for r in never} == {
+        ("interrupted before it was sent", code)
     }
-    assert stderr.splitlines()[-1] == f"1 promoted, {len(never)} not sent (interrupted)"
-    assert fake_talk.count("POST", "/moderators") == 1
+    promoted = f"{len(sent)} promoted, " if sent else ""
+    assert stderr.splitlines()[-1] == f"{promoted}{len(never)} not sent (interrupted)"
+    assert fake_talk.count("POST", "/moderators") == len(sent)
     roles = fake_talk.room(crowd)["participants"]
-    assert [roles[user] for user in USERS] == [2] + [3] * len(never)
+    assert [roles[user] for user in USERS] == [2] * len(sent) + [3] * len(never)
 
 
 def test_remove_asks_only_when_something_would_be_sent(

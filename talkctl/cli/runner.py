@@ -15,7 +15,7 @@ import dataclasses
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from types import FrameType
 
@@ -54,6 +54,40 @@ def signals_stop_the_run() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP that come during the block take effect as it ends.
+
+    Handing jobs to the pool starts threads; a signal that interrupted that half-way
+    (``Thread.start`` waits for the new thread) could leave a job running in a thread the
+    pool does not wait for, its record lost. In the main thread only (where Python runs
+    signal handlers; elsewhere the block is not held).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        came.append(signum)
+
+    wanted = [signal.SIGINT, signal.SIGTERM] + (
+        [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
+    )
+    previous = {signum: signal.signal(signum, hold) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for number in dict.fromkeys(came):  # now, as it would have then
+            then = previous[signal.Signals(number)]
+            if callable(then):
+                then(number, None)
+            elif then == signal.SIG_DFL:
+                signal.raise_signal(number)
+
+
 def interrupt_code(exc: KeyboardInterrupt) -> int:
     return exc.code if isinstance(exc, Interrupted) else int(ExitStatus.INTERRUPTED)
 
@@ -80,6 +114,11 @@ class Job:
             self.record, ok=False, error="interrupted before it was sent", exit_code=code
         )
 
+    def unfinished(self, code: int) -> Record:
+        return dataclasses.replace(
+            self.record, ok=False, error="interrupted (may have been sent)", exit_code=code
+        )
+
     def run(self) -> Record:
         if self.send is None:
             return self.record
@@ -92,20 +131,31 @@ class Job:
 def run_jobs(
     env: Environment, jobs: list[Job], *, workers: int, description: str
 ) -> tuple[list[Record], int | None]:
-    """Run every job; returns the records in input order and the interrupting exit code."""
+    """Run every job; returns the records in input order and the interrupting exit code.
+
+    Each job writes its own record as it finishes (in its worker thread), so a signal at any
+    moment — even while jobs are still being handed to the pool — loses no record of a job
+    that ran: the ones that never started are "not sent", one that started but could not
+    finish (a second signal) "may have been sent".
+    """
     results: list[Record | None] = [job.record if job.send is None else None for job in jobs]
-    pending = {i: job for i, job in enumerate(jobs) if job.send is not None}
+    started = [False] * len(jobs)
     interrupted: int | None = None
-    futures: dict[Future[Record], int] = {}
+
+    def run_one(index: int) -> None:
+        started[index] = True
+        results[index] = jobs[index].run()
+
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
         with (
             signals_stop_the_run(),
-            ProgressReporter(env, len(pending), description) as progress,
+            ProgressReporter(env, sum(1 for job in jobs if job.send), description) as progress,
         ):
-            futures = {pool.submit(job.run): i for i, job in pending.items()}
+            with signals_held():
+                futures = [pool.submit(run_one, i) for i, job in enumerate(jobs) if job.send]
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                future.result()
                 progress.advance()
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: stop sending
         interrupted = interrupt_code(exc)
@@ -115,9 +165,13 @@ def run_jobs(
                 pool.shutdown(wait=True, cancel_futures=True)
             except KeyboardInterrupt as exc:  # pragma: no cover - a second Ctrl-C
                 interrupted = interrupted or interrupt_code(exc)
-    for future, index in futures.items():
-        if results[index] is None and future.done() and not future.cancelled():
-            results[index] = future.result()
     code = interrupted or int(ExitStatus.INTERRUPTED)
-    final = [r if r is not None else jobs[i].not_sent(code) for i, r in enumerate(results)]
+    final = [
+        record
+        if record is not None
+        else jobs[i].unfinished(code)
+        if started[i]
+        else jobs[i].not_sent(code)
+        for i, record in enumerate(results)
+    ]
     return final, interrupted

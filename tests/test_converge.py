@@ -31,7 +31,8 @@ def room(name: str, **raw: Any) -> Conversation:
 
 
 def test_missing_conversation_is_created_with_its_settings() -> None:
-    plan = plan_for(Wanted("New", description="d", favorite=True, notify=3), [room("Other")])
+    wanted = Wanted("New", settings={"description": "d", "favorite": True, "notify": 3})
+    plan = plan_for(wanted, [room("Other")])
     assert plan.action == "create" and plan.token is None
     assert plan.changes == [
         FieldChange("type", None, "group"),  # None: nothing to read, it is created
@@ -43,20 +44,34 @@ def test_missing_conversation_is_created_with_its_settings() -> None:
 
 def test_only_what_differs_is_planned() -> None:
     current = room("Team", description="same", readOnly=1, isFavorite=True)
-    wanted = Wanted("Team", type=GROUP, description="same", read_only=False, favorite=True)
+    wanted = Wanted(
+        "Team",
+        type=GROUP,
+        settings={"description": "same", "read_only": False, "favorite": True},
+    )
     plan = plan_for(wanted, [current])
     assert plan.action == "update"
     assert plan.changes == [FieldChange("read-only", "on", "off")]
     assert plan.requirements() == ["read-only"]
-    assert plan_for(Wanted("Team", description="same"), [current]).action == "unchanged"
+    same = Wanted("Team", settings={"description": "same"})
+    assert plan_for(same, [current]).action == "unchanged"
 
 
 def test_notify_default_and_level_zero_are_the_types_default() -> None:
-    assert plan_for(Wanted("Team", notify=0), [room("Team")]).action == "unchanged"
-    assert plan_for(Wanted("Team", notify=2), [room("Team", notificationLevel=0)]).changes == []
-    assert plan_for(Wanted("Team", notify=1), [room("Team")]).changes == [
+    assert plan_for(Wanted("Team", settings={"notify": 0}), [room("Team")]).action == "unchanged"
+    mention = Wanted("Team", settings={"notify": 2})
+    assert plan_for(mention, [room("Team", notificationLevel=0)]).changes == []
+    assert plan_for(Wanted("Team", settings={"notify": 1}), [room("Team")]).changes == [
         FieldChange("notify", "mention", "always")
     ]
+
+
+def test_wanted_takes_settings_by_their_table_key_only() -> None:
+    assert Wanted("Team", settings={"read_only": True}).settings == {"read_only": True}
+    with pytest.raises(TypeError):
+        Wanted("Team", read_only=True)  # type: ignore[call-arg]  # the old keyword is gone
+    with pytest.raises(ValueError, match="unknown settings: readOnly"):
+        Wanted("Team", settings={"readOnly": True})
 
 
 def test_password_set_when_none_and_only_rotated_on_request() -> None:

@@ -200,8 +200,8 @@ def test_plan_is_a_rich_table_on_a_terminal() -> None:
         {"token": "tok1", "type": 2, "name": "Team", "displayName": "Team", "description": "a"}
     )
     plans = [
-        plan_for(Wanted("Team", description="b"), [current]),
-        plan_for(Wanted("New", favorite=True), [current]),
+        plan_for(Wanted("Team", settings={"description": "b"}), [current]),
+        plan_for(Wanted("New", settings={"favorite": True}), [current]),
         plan_for(Wanted("Team"), [current]),
     ]
     records = [planned(plan, dry_run=True) for plan in plans]

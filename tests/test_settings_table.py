@@ -11,6 +11,7 @@ import pytest
 
 from talkctl.api.conversations import GATES
 from talkctl.api.models import Conversation
+from talkctl.declarative.export import settings_of
 from talkctl.errors import UsageError
 from talkctl.settings import (
     BY_KEY,
@@ -33,7 +34,7 @@ def test_every_setting_is_complete() -> None:
         assert setting.key == setting.name.replace("-", "_")
         assert setting.gate is None or setting.gate in GATES
         assert setting.personal == (setting.create_field is None)
-        assert setting.help and setting.metavar
+        assert setting.help and setting.metavar and setting.reported_as
 
 
 @pytest.mark.parametrize(
@@ -95,6 +96,7 @@ def test_an_on_off_setting_is_one_call() -> None:
     setting = on_off_setting(
         "new-thing",
         "on: new; off: old.",
+        "newThing",
         lambda c: bool(c.raw.get("newThing")),
         lambda api, token, value: sent.append((token, value)),  # type: ignore[func-returns-value]
         gate="favorite",
@@ -108,13 +110,24 @@ def test_an_on_off_setting_is_one_call() -> None:
     assert setting.read(conv(newThing=True)) is True and setting.differs(False, conv(newThing=1))
     setting.send(None, "t", True)  # type: ignore[arg-type]
     assert sent == [("t", True)]
-    assert setting.moderator_only and not setting.personal
+    assert setting.moderator_only and not setting.personal and setting.reported_as == "newThing"
     mine = on_off_setting(
-        "mine", "h", lambda c: False, lambda a, t, v: None, "archive", personal=True
+        "mine", "h", "mine", lambda c: False, lambda a, t, v: None, "archive", personal=True
     )
     assert mine.personal and not mine.moderator_only
     for name in ("read-only", "archived", "favorite"):
         assert (BY_NAME[name].metavar, BY_NAME[name].show(False)) == ("on|off", "off")
+
+
+def test_export_writes_a_setting_exactly_when_the_server_reports_it() -> None:
+    sample = {"description": "d", "readOnly": 1, "listable": 1, "lobbyState": 0}
+    sample |= {"messageExpiration": 60, "isArchived": True, "isFavorite": True}
+    sample |= {"notificationLevel": 1}
+    assert settings_of(conv()) == {}
+    assert list(settings_of(conv(**sample))) == [s.key for s in SETTINGS]
+    for setting in SETTINGS:
+        alone = conv(**{setting.reported_as: sample[setting.reported_as]})
+        assert list(settings_of(alone)) == [setting.key], setting.name
 
 
 def test_shortest_duration() -> None:

@@ -150,20 +150,7 @@ class LazyVerbGroup(TyperGroup):
     verbs: dict[str, str]  # verb -> "module:function", in help order
 
     def _build(self, verb: str) -> None:
-        target = self.verbs[verb]
-        if ":" in target:
-            self.commands[verb] = build_command(verb, target, self.typer_app)
-            return
-        # not yet moved to the one list: a module whose decorators register its verbs
-        importlib.import_module(target)
-        for info in self.typer_app.registered_commands:
-            if info.name == verb:
-                evaluate_annotations(info.callback)
-                self.commands[verb] = typer.main.get_command_from_info(
-                    info,
-                    pretty_exceptions_short=self.typer_app.pretty_exceptions_short,
-                    rich_markup_mode=self.typer_app.rich_markup_mode,
-                )
+        self.commands[verb] = build_command(verb, self.verbs[verb], self.typer_app)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in self.verbs:

@@ -33,8 +33,6 @@ from talkctl.settings import (
 
 CONVERGEABLE_TYPES = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
 NOTIFY_LEVELS: dict[str, int] = {k: v for k, v in NOTIFY.items() if not k.isdigit()}
-_LEGACY = {"description": "description", "read_only": "read_only"}
-_LEGACY |= {"favorite": "favorite", "notify": "notify"}
 
 
 def parse_notify(value: str | int) -> int:
@@ -55,8 +53,7 @@ class Wanted:
     """What a conversation should look like; a setting not in ``settings`` stays as it is.
 
     ``settings`` maps a setting's ``key`` (talkctl/settings.py, the apply-file key) to the
-    value its ``parse`` / ``parse_file`` gives. ``description``, ``read_only``,
-    ``favorite`` and ``notify`` are accepted as keywords too (folded into ``settings``).
+    value its ``parse`` / ``parse_file`` gives.
     """
 
     name: str
@@ -64,23 +61,12 @@ class Wanted:
     password: str | None = field(default=None, repr=False)
     rotate_password: bool = False
     settings: Mapping[str, Any] = field(default_factory=dict)
-    description: str | None = None
-    read_only: bool | None = None
-    favorite: bool | None = None
-    notify: int | None = None
 
     def __post_init__(self) -> None:
-        merged = dict(self.settings)
-        for attribute, key in _LEGACY.items():
-            value = getattr(self, attribute)
-            if value is not None:
-                merged.setdefault(key, value)
-        unknown = [key for key in merged if key not in BY_KEY]
+        unknown = [key for key in self.settings if key not in BY_KEY]
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(unknown)}")
-        object.__setattr__(self, "settings", merged)
-        for attribute, key in _LEGACY.items():
-            object.__setattr__(self, attribute, merged.get(key))
+        object.__setattr__(self, "settings", dict(self.settings))
 
     def wanted(self) -> list[tuple[Setting, Any]]:
         """The settings it names, in the table's order."""

@@ -51,27 +51,13 @@ def skip_reason(conversation: Conversation, *, moderated_only: bool) -> str | No
     return None
 
 
-# setting key → the field of the server's object that reports it (not reported: not written)
-REPORTED = {
-    "description": "description",
-    "read_only": "readOnly",
-    "listable": "listable",
-    "lobby": "lobbyState",
-    "message_expiration": "messageExpiration",
-    "archived": "isArchived",
-    "favorite": "isFavorite",
-    "notify": "notificationLevel",
-}
-
-
 def settings_of(conversation: Conversation) -> dict[str, Any]:
-    """Every setting the server reports, as an apply file writes it (the one table's
-    ``read`` and ``to_file``)."""
-    raw = conversation.raw
+    """Every setting the server reports (the one table's ``reported_as``; one it does not
+    report is not written), as an apply file writes it (its ``read`` and ``to_file``)."""
     return {
         setting.key: setting.to_file(setting.read(conversation))
         for setting in SETTINGS
-        if REPORTED.get(setting.key, setting.key) in raw
+        if setting.reported_as in conversation.raw
     }
 
 

@@ -8,6 +8,8 @@ Each ``Setting`` says everything talkctl knows about one setting of a conversati
 - ``metavar`` / ``help``: the one shape it takes on the command line (``on|off``);
 - ``parse(text)``: command-line text → value (``UsageError`` naming the value);
 - ``parse_file(value)``: a TOML value → value (``ValueError`` saying what is expected);
+- ``reported_as``: the field of the server's conversation object that reports it (export
+  writes only what the server reports);
 - ``read(conversation)``: the conversation's effective value (notify ``default`` resolved);
 - ``effective(value, room_type)``: the value a wish means for a conversation of that type;
 - ``show(value)``: the value as text (plans, messages, the ``from``/``to`` of a change);
@@ -85,6 +87,7 @@ class Setting:
     show: Callable[[Value], str]
     to_file: Callable[[Value], Any]
     send: Callable[[ConversationsApi, str, Value], Conversation | None]
+    reported_as: str
     gate: str | None = None
     create_field: Callable[[Value], dict[str, Any]] | None = None
     moderator_only: bool = True
@@ -103,6 +106,7 @@ class Setting:
 def on_off_setting(
     name: str,
     help: str,
+    reported_as: str,
     read: Callable[[Conversation], bool],
     send: Callable[[ConversationsApi, str, bool], Conversation | None],
     gate: str,
@@ -123,6 +127,7 @@ def on_off_setting(
         show=on_off,
         to_file=lambda value: value,
         send=send,
+        reported_as=reported_as,
         gate=gate,
         create_field=create_field,
         moderator_only=not personal,
@@ -143,12 +148,14 @@ DESCRIPTION = Setting(
     show=lambda value: value,
     to_file=lambda value: value,
     send=lambda api, token, value: api.set_description(token, value),
+    reported_as="description",
     gate="description",
     create_field=lambda value: {"description": value},
 )
 READ_ONLY = on_off_setting(
     "read-only",
     "on: nobody can post; off: writable.",
+    "readOnly",
     lambda c: c.read_only,
     ConversationsApi.set_read_only,
     gate="read-only",
@@ -165,6 +172,7 @@ LISTABLE_SETTING = Setting(
     show=listable_name,
     to_file=listable_name,
     send=lambda api, token, value: api.set_listable(token, value),
+    reported_as="listable",
     gate="listable",
     create_field=lambda value: {"listable": value},
 )
@@ -179,6 +187,7 @@ LOBBY = Setting(
     show=show_lobby,
     to_file=lobby_to_file,
     send=send_lobby,
+    reported_as="lobbyState",
     gate="lobby",
     create_field=lobby_field,
 )
@@ -193,12 +202,14 @@ MESSAGE_EXPIRATION = Setting(
     show=shortest_duration,
     to_file=shortest_duration,
     send=lambda api, token, value: api.set_message_expiration(token, value),
+    reported_as="messageExpiration",
     gate="message-expiration",
     create_field=lambda value: {"messageExpiration": value},
 )
 ARCHIVED = on_off_setting(
     "archived",
     "on: archived (out of your main list); off: not archived.",
+    "isArchived",
     lambda c: c.is_archived,
     ConversationsApi.set_archived,
     gate="archive",
@@ -207,6 +218,7 @@ ARCHIVED = on_off_setting(
 FAVORITE = on_off_setting(
     "favorite",
     "Mark as favorite (on) or not (off).",
+    "isFavorite",
     lambda c: c.is_favorite,
     ConversationsApi.set_favorite,
     gate="favorite",
@@ -223,6 +235,7 @@ NOTIFY_SETTING = Setting(
     show=level_name,
     to_file=level_name,
     send=lambda api, token, value: api.set_notification_level(token, value),
+    reported_as="notificationLevel",
     gate="notify",
     moderator_only=False,
     personal=True,

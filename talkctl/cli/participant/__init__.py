@@ -1,7 +1,8 @@
 """``talkctl participant``: who is in a conversation, and changing that.
 
-One module per group of verbs, one small function per verb, imported only when one of its
-verbs runs (``participant list`` imports ``listing.py`` alone).
+One module per group of verbs, one small function per verb (no decorator; its docstring is
+its help), imported only when one of its verbs runs (``participant list`` imports
+``listing.py`` alone). ``VERBS`` is the one place a verb is named.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from talkctl.cli.lazy import lazy_verbs
 
 _CHANGE = "talkctl.cli.participant.change"
 
-# verb -> module that registers it on participant_app (the order of --help)
+# verb -> "module:function" of the command (the order of --help)
 VERBS: dict[str, str] = {
-    "list": "talkctl.cli.participant.listing",
-    "add": _CHANGE,
-    "remove": _CHANGE,
-    "promote": _CHANGE,
-    "demote": _CHANGE,
+    "list": "talkctl.cli.participant.listing:list_",
+    "add": f"{_CHANGE}:add",
+    "remove": f"{_CHANGE}:remove",
+    "promote": f"{_CHANGE}:promote",
+    "demote": f"{_CHANGE}:demote",
 }
 
 participant_app = typer.Typer(

@@ -9,7 +9,6 @@ import typer
 from talkctl.api.models import ConversationType
 from talkctl.cli.options import DryRunOption, JobsOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.participant import participant_app
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.plans import PLANS
@@ -109,7 +108,6 @@ def _run(
     finish(send_all(run, planned, verb, bulk=bulk, fmt=output, workers=jobs))
 
 
-@participant_app.command("add")
 def add(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -139,7 +137,6 @@ def add(
     _run(ctx, "add", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
 
 
-@participant_app.command("remove")
 def remove(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -168,7 +165,6 @@ def remove(
     _run(ctx, "remove", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
 
 
-@participant_app.command("promote")
 def promote(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -194,7 +190,6 @@ def promote(
     _run(ctx, "promote", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt))
 
 
-@participant_app.command("demote")
 def demote(
     ctx: typer.Context,
     conv: ConvArgument,

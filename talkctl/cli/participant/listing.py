@@ -11,7 +11,6 @@ from talkctl.cli.completion import complete_choices, complete_conversation
 from talkctl.cli.fields import Column, Noun
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
-from talkctl.cli.participant import participant_app
 from talkctl.errors import UsageError
 
 ROLES = ("owner", "moderator", "user", "guest")
@@ -72,7 +71,6 @@ def parse_roles(roles: list[str]) -> set[str]:
     return set(roles)
 
 
-@participant_app.command("list")
 def list_(
     ctx: typer.Context,
     conv: ConvArgument,

@@ -164,3 +164,30 @@ def test_conversation_changes_need_a_moderator(
         assert resp.status_code == status, (user, resp.text)
     assert fake_talk.room(token) == before
     assert call(fake_talk, method, f"/room/{token}{suffix}", data=form).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("suffix", "form", "kind"),
+    [
+        ("/description", {"description": "d"}, "description_set"),
+        ("/description", {"description": ""}, "description_removed"),
+        ("/read-only", {"state": 1}, "read_only"),
+        ("/read-only", {"state": 0}, "read_only_off"),
+        ("/webinar/lobby", {"state": 1}, "lobby_non_moderators"),
+        ("/webinar/lobby", {"state": 0}, "lobby_none"),
+    ],
+)
+def test_each_change_posts_its_system_message(
+    fake_talk: FakeTalkServer, suffix: str, form: dict[str, Any], kind: str
+) -> None:
+    """Each change posts the system message Talk posts; an unchanged state posts none."""
+    token = fake_talk.add_room(owner="admin", type=3, name="Room")
+    room = fake_talk.state.rooms[token]
+    opposite = {key: (1 - value if isinstance(value, int) else "x" if not value else "")
+                for key, value in form.items()}  # fmt: skip
+    assert call(fake_talk, "PUT", f"/room/{token}{suffix}", data=opposite).status_code == 200
+    assert call(fake_talk, "PUT", f"/room/{token}{suffix}", data=form).status_code == 200
+    assert room.last_message is not None and room.last_message.system_message == kind
+    posted = room.last_message.id
+    assert call(fake_talk, "PUT", f"/room/{token}{suffix}", data=form).status_code == 200
+    assert room.last_message.id == posted

@@ -16,6 +16,7 @@ from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
 from talkctl.api.models import Conversation, ConversationType
 
 Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
+NOT_RETURNED = "the server created a conversation but did not return it"
 
 # operation → (capability it needs, what to call it in "... not supported by this server")
 GATES: dict[str, tuple[str, str]] = {
@@ -94,18 +95,20 @@ class ConversationsApi:
         response = self.client.spreed("GET", "/room", params=params)
         return [Conversation(item) for item in response.listing() if isinstance(item, dict)]
 
-    def get(self, token: str) -> Conversation:
-        response = self.client.spreed("GET", room_path(token))
+    def _returned(self, response: OcsResponse, path: str, missing: str) -> Conversation:
+        """The conversation ``response`` holds; InvalidResponseError (``missing``) if none."""
         conversation = conversation_or_none(response)
         if conversation is None:
             from talkctl.api.errors import InvalidResponseError
 
-            raise InvalidResponseError(
-                f"the answer for conversation {token} holds no conversation",
-                self.client.transport.url(room_path(token)),
-                response.status,
-            )
+            url = self.client.transport.url(path)
+            raise InvalidResponseError(missing, url, response.status)
         return conversation
+
+    def get(self, token: str) -> Conversation:
+        response = self.client.spreed("GET", room_path(token))
+        missing = f"the answer for conversation {token} holds no conversation"
+        return self._returned(response, room_path(token), missing)
 
     def create(
         self,
@@ -130,16 +133,7 @@ class ConversationsApi:
             self.require("creation-password")
             form["password"] = password
         response = self.client.spreed("POST", "/room", data=form)
-        conversation = conversation_or_none(response)
-        if conversation is None:
-            from talkctl.api.errors import InvalidResponseError
-
-            raise InvalidResponseError(
-                "the server created a conversation but did not return it",
-                self.client.transport.url("/room"),
-                response.status,
-            )
-        return conversation, response.status == 201
+        return self._returned(response, "/room", NOT_RETURNED), response.status == 201
 
     def create_with_settings(
         self,
@@ -164,15 +158,7 @@ class ConversationsApi:
         if password is not None and room_type == ConversationType.PUBLIC:
             body["password"] = password
         response = self.client.spreed("POST", "/room", json_body=body)
-        conversation = conversation_or_none(response)
-        if conversation is None:
-            from talkctl.api.errors import InvalidResponseError
-
-            raise InvalidResponseError(
-                "the server created a conversation but did not return it",
-                self.client.transport.url("/room"),
-                response.status,
-            )
+        conversation = self._returned(response, "/room", NOT_RETURNED)
         invalid = conversation.raw.get("invalidParticipants")
         found: dict[str, Ids] = {}
         if isinstance(invalid, dict):

@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from types import FrameType
+from typing import Any
 
 from talkctl.cli.context import Environment
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.progress import ProgressReporter
 from talkctl.cli.results import Record
 from talkctl.exit_codes import ExitStatus
+
+HANGUP = [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
+Handler = Callable[[int, FrameType | None], Any]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -45,13 +49,19 @@ def signals_stop_the_run() -> Iterator[None]:
         code = ExitStatus.TERMINATED if signum == signal.SIGTERM else ExitStatus.HANGUP
         raise Interrupted(int(code))
 
-    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    previous = {signum: signal.signal(signum, stop) for signum in wanted}
-    try:
+    with _handled_by(stop, [signal.SIGTERM, *HANGUP]):
         yield
+
+
+@contextlib.contextmanager
+def _handled_by(handler: Handler, signums: list[signal.Signals]) -> Iterator[dict[int, Any]]:
+    """``handler`` for ``signums`` during the block; yields the handlers it replaced."""
+    previous: dict[int, Any] = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield previous
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 @contextlib.contextmanager
@@ -71,21 +81,14 @@ def signals_held() -> Iterator[None]:
     def hold(signum: int, frame: FrameType | None) -> None:
         came.append(signum)
 
-    wanted = [signal.SIGINT, signal.SIGTERM] + (
-        [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
-    )
-    previous = {signum: signal.signal(signum, hold) for signum in wanted}
-    try:
+    with _handled_by(hold, [signal.SIGINT, signal.SIGTERM, *HANGUP]) as previous:
         yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for number in dict.fromkeys(came):  # now, as it would have then
-            then = previous[signal.Signals(number)]
-            if callable(then):
-                then(number, None)
-            elif then == signal.SIG_DFL:
-                signal.raise_signal(number)
+    for number in dict.fromkeys(came):  # now, as it would have then
+        then = previous[number]
+        if callable(then):
+            then(number, None)
+        elif then == signal.SIG_DFL:
+            signal.raise_signal(number)
 
 
 def interrupt_code(exc: KeyboardInterrupt) -> int:

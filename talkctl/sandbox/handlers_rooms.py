@@ -78,6 +78,21 @@ def listed_rooms(ctx: Ctx) -> Ocs:
 
 
 # -- moderator settings ---------------------------------------------------------
+# the system message (its kind and text) each change posts, by the new state
+DESCRIPTION_MESSAGES = {
+    True: ("description_set", "{actor} set the description"),
+    False: ("description_removed", "{actor} removed the description"),
+}
+READ_ONLY_MESSAGES = {
+    1: ("read_only", "{actor} locked the conversation"),
+    0: ("read_only_off", "{actor} unlocked the conversation"),
+}
+LOBBY_MESSAGES = {
+    1: ("lobby_non_moderators", "{actor} restricted the conversation to moderators"),
+    0: ("lobby_none", "{actor} opened the conversation to everyone"),
+}
+
+
 @moderated
 def rename(ctx: Ctx, room: Room) -> Ocs:
     name = ctx.str_param("roomName").strip()
@@ -112,10 +127,7 @@ def set_description(ctx: Ctx, room: Room) -> Ocs:
         return ctx.error(400, "value")
     if description != room.description:
         room.description = description
-        if description:
-            ctx.say(room, "description_set", "{actor} set the description")
-        else:
-            ctx.say(room, "description_removed", "{actor} removed the description")
+        ctx.say(room, *DESCRIPTION_MESSAGES[description != ""])
     return ctx.changed(room)
 
 
@@ -162,10 +174,7 @@ def set_read_only(ctx: Ctx, room: Room) -> Ocs:
         return ctx.error(400, "type")
     if state != room.read_only:
         room.read_only = state
-        if state:
-            ctx.say(room, "read_only", "{actor} locked the conversation")
-        else:
-            ctx.say(room, "read_only_off", "{actor} unlocked the conversation")
+        ctx.say(room, *READ_ONLY_MESSAGES[state])
     return ctx.changed(room)
 
 
@@ -225,12 +234,7 @@ def set_lobby(ctx: Ctx, room: Room) -> Ocs:
     room.lobby_timer = (timer or 0) if state else 0
     if state != room.lobby_state:
         room.lobby_state = state
-        if state:
-            ctx.say(
-                room, "lobby_non_moderators", "{actor} restricted the conversation to moderators"
-            )
-        else:
-            ctx.say(room, "lobby_none", "{actor} opened the conversation to everyone")
+        ctx.say(room, *LOBBY_MESSAGES[state])
     # the lobby endpoint answered the room already before Talk 21 (Talk 18 openapi)
     return ctx.room(room) if ctx.api >= 4 else ok([])
 

@@ -83,26 +83,15 @@ def plan_remove(run: Run, ref: str) -> Job:
             f"{run.target.label}"
         )
     change = FieldChange("participants", member_value(found.kind, found.match_id), None)
-    record = run.record(ref, "remove", found, [change])
-
-    def send() -> Record:
-        run.api.remove(run.target.token, found)
-        return record
-
-    return run.job(record, send, explain(run, "remove", ref, found))
+    return _sent_as_planned(run, ref, found, run.record(ref, "remove", found, [change]))
 
 
 def plan_promote(run: Run, ref: str) -> Job:
     found = run.index.get(ref, run.kind)
     if found.is_moderator:
         return Job(run.record(ref, "unchanged", found, note=f"already {found.role}"))
-    record = run.record(ref, "promote", found, [FieldChange("role", found.role, "moderator")])
-
-    def send() -> Record:
-        run.api.promote(run.target.token, found)
-        return record
-
-    return run.job(record, send, explain(run, "promote", ref, found))
+    change = FieldChange("role", found.role, "moderator")
+    return _sent_as_planned(run, ref, found, run.record(ref, "promote", found, [change]))
 
 
 def plan_demote(run: Run, ref: str) -> Job:
@@ -110,13 +99,21 @@ def plan_demote(run: Run, ref: str) -> Job:
     if not found.is_moderator:
         return Job(run.record(ref, "unchanged", found, note="no moderator"))
     after = "guest" if found.participant_type == GUEST_MODERATOR else "user"
-    record = run.record(ref, "demote", found, [FieldChange("role", found.role, after)])
+    change = FieldChange("role", found.role, after)
+    return _sent_as_planned(run, ref, found, run.record(ref, "demote", found, [change]))
+
+
+def _sent_as_planned(run: Run, ref: str, found: Participant, record: Record) -> Job:
+    """The job of a remove, promote or demote: its answer is ``data: []``, so the planned
+    record is the result once the request succeeded."""
+    verb = record.action or ""
+    calls = {"remove": run.api.remove, "promote": run.api.promote, "demote": run.api.demote}
 
     def send() -> Record:
-        run.api.demote(run.target.token, found)
+        calls[verb](run.target.token, found)
         return record
 
-    return run.job(record, send, explain(run, "demote", ref, found))
+    return run.job(record, send, explain(run, verb, ref, found))
 
 
 PLANS: dict[str, Plan] = {

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import typer
+from typer.core import TyperGroup
 
 from talkctl.cli.app import app
 from talkctl.cli.lazy import LAZY_GROUPS, LazyVerbGroup, command_function, group_summary
@@ -90,3 +91,21 @@ def test_running_one_verb_builds_that_verb_alone(name: str) -> None:
     assert group.get_command(ctx, first).name == first
     assert list(group.commands) == [first]
     assert group.get_command(ctx, "no-such-verb") is None
+
+
+@pytest.mark.parametrize("incomplete", ["", "re", "--"])
+@pytest.mark.parametrize("name", sorted(_verb_groups()))
+def test_a_tab_after_a_group_offers_what_its_built_verbs_would(name: str, incomplete: str) -> None:
+    # the verbs and their summaries come from the sources: no verb module imported or built
+    group, root_ctx = _root_group(name)
+    ctx = group.make_context(name, [], parent=root_ctx, resilient_parsing=True)
+    served = [(item.value, item.help) for item in group.shell_complete(ctx, incomplete)]
+    assert group.commands == {}
+    built = [(item.value, item.help) for item in TyperGroup.shell_complete(group, ctx, incomplete)]
+    assert set(group.commands) == set(_verb_groups()[name][1])  # the control built them all
+    assert served == built
+    if incomplete == "":  # the control: every verb offered, with its summary
+        assert len(served) == len(_verb_groups()[name][1]) > 1
+        assert all(summary for _, summary in served)
+    if incomplete == "--":
+        assert ("--help", "Show this message and exit.") in served

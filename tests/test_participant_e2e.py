@@ -113,6 +113,19 @@ def test_email_on_group_needs_yes_and_turns_public(
     assert again.code == 0, again
 
 
+def test_email_warning_follows_the_servers_type_not_the_cache(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    """The cache saw it public; it is a group conversation again on the server by now."""
+    token = fake_talk.add_room(owner="admin", name="Was public", type=3)
+    assert run("room", "list").code == 0  # saves the token (as public) in the cache
+    with fake_talk.state.lock:
+        fake_talk.state.rooms[token].type = 2  # made private elsewhere
+    refused = run("participant", "add", token, "guest@example.com", "--email")
+    assert refused.code == 2, refused
+    assert "makes Was public" in refused.stderr and changing(fake_talk) == []
+
+
 @pytest.mark.parametrize(
     ("talk", "args"),
     [

@@ -102,7 +102,10 @@ def _run(
 
         source_for(factory.client.capabilities, kind)  # exit 6 before anything is read
     refs, bulk = read_ids(factory, ids or [], stdin)
-    run = open_run(factory, conv, kind, dry_run)
+    # inviting by e-mail turns a group conversation public: decide that on its type as the
+    # server has it now (one listing), not as the completion cache last saw it
+    by_mail = verb == "add" and kind == "email"
+    run = open_run(factory, conv, kind, dry_run, need_state=by_mail)
     planned = plan_all(run, refs, PLANS[verb])
     _confirm(run, verb, planned, yes, stdin)
     finish(send_all(run, planned, verb, bulk=bulk, fmt=output, workers=jobs))

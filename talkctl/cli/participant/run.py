@@ -128,11 +128,19 @@ def read_ids(factory: Factory, ids: Sequence[str], use_stdin: bool) -> tuple[lis
     return refs, use_stdin or len(refs) > 1
 
 
-def open_run(factory: Factory, conv: str, kind: str = "user", dry_run: bool = False) -> Run:
-    """Resolve CONV and read its one participant listing (saved for completion)."""
+def open_run(
+    factory: Factory,
+    conv: str,
+    kind: str = "user",
+    dry_run: bool = False,
+    *,
+    need_state: bool = False,
+) -> Run:
+    """Resolve CONV (``need_state``: through the listing, even for a cached token) and read
+    its one participant listing (saved for completion)."""
     from talkctl.cli.participant.cache import save_participants
 
-    target = factory.resolver.resolve(conv)
+    target = factory.resolver.resolve(conv, need_state=need_state)
     api = ParticipantsApi(factory.client)
     try:
         people = api.list(target.token)

@@ -5,6 +5,7 @@ Tests swap the Environment; commands never touch sys.stdout or os.environ direct
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Mapping
@@ -127,6 +128,13 @@ def _closed(*, quiet: bool = False) -> TextIO:
     return cast(TextIO, _ClosedStream(quiet=quiet))
 
 
+class StdoutClosed(OSError):
+    """stdout was closed before talkctl started (``talkctl room list >&-``)."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.EBADF, "stdout is closed: nowhere to write the output")
+
+
 class _ClosedStream:
     """Stands for a standard stream that was closed before talkctl started."""
 
@@ -136,8 +144,6 @@ class _ClosedStream:
     def write(self, text: str) -> int:
         if self.quiet:
             return len(text)
-        from talkctl.cli.errors import StdoutClosed
-
         raise StdoutClosed()
 
     def read(self, size: int = -1) -> str:

@@ -54,13 +54,6 @@ def _by_class() -> tuple[tuple[type[BaseException], ExitStatus], ...]:
     )
 
 
-class StdoutClosed(OSError):
-    """stdout was closed before talkctl started (``talkctl room list >&-``)."""
-
-    def __init__(self) -> None:
-        super().__init__(errno.EBADF, "stdout is closed: nowhere to write the output")
-
-
 def status_for_http(status: int) -> ExitStatus:
     if status == 401:
         return ExitStatus.AUTH
@@ -155,6 +148,8 @@ def error_line(exc: BaseException) -> str:
         return "interrupted"
     if isinstance(exc, StepFailed):
         return _step_failed(exc)
+    from talkctl.cli.context import StdoutClosed
+
     if isinstance(exc, StdoutClosed):
         return exc.strerror or "stdout is closed"
     if isinstance(exc, TalkctlError):

@@ -26,7 +26,7 @@ VERBS: dict[str, str] = {
     "browse": f"{_LISTING}:browse",
     "create": "talkctl.cli.room.create:create",
     "ensure": "talkctl.cli.room.ensure:ensure",
-    "rename": f"{_CHANGE}:rename",
+    "rename": "talkctl.cli.room.renaming:rename",
     "publish": f"{_ACCESS}:publish",
     "unpublish": f"{_ACCESS}:unpublish",
     "read-only": f"{_ACCESS}:read_only",

@@ -4,16 +4,12 @@ configure.py describe, listable, lobby, message-expiration, archive, unarchive."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from talkctl.api.conversations import ConversationsApi
-from talkctl.api.errors import ApiError
-from talkctl.api.models import Conversation, ConversationType
+from talkctl.api.models import ConversationType
 from talkctl.cli.changes import Change, run_verb
-from talkctl.cli.completion import complete_conversation
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -94,67 +90,6 @@ def run_parsed(
     then run_setting on the conversations before it."""
     convs, text = split_last(args, what, options[0])
     run_setting(ctx, setting, convs, setting.parse(text), options, **extra)
-
-
-def rename_change(name_for: Callable[[Target], str]) -> Change:
-    """Rename each conversation to ``name_for(target)``."""
-
-    def send(api: ConversationsApi, target: Target) -> Conversation | None:
-        try:
-            return api.rename(target.token, name_for(target))
-        except ApiError as exc:
-            # Talk < 21 gives no reason with its 400: the resolved type tells it
-            if exc.status == 400 and exc.error is None and target.type in ONE_TO_ONE_TYPES:
-                exc.error = "type"
-            raise
-
-    return Change(
-        action="update",
-        field="name",
-        send=send,
-        value=name_for,
-        current=lambda c: c.name,
-        note=lambda after: "already named " + after,
-        description="renaming",
-        explain={
-            (400, "type"): ONE_TO_ONE,
-            (400, "value"): "the server refused the name (too long? at most 255 characters)",
-        },
-    )
-
-
-def rename(
-    ctx: typer.Context,
-    args: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="CONV... NEW_NAME",
-            metavar="CONV... NEW_NAME",
-            autocompletion=complete_conversation,
-            show_default=False,
-        ),
-    ] = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Rename a conversation.
-
-    The new name is the last argument. Several conversations cannot all get one plain name
-    (exit 2): use {name} and {token} in it ("{name} (2026)"), or give --stdin rows of
-    'token<TAB>new name' and no NEW_NAME. An empty name is refused before anything is sent.
-
-    \b
-    Examples:
-      talkctl room rename "Team chat" "Team chat 2027"
-      talkctl room list --name 'Class*' --json | talkctl room rename --stdin "{name} (old)"
-      printf 'a1b2c3d4\\tNew name\\n' | talkctl room rename --stdin
-    """
-    from talkctl.cli.room.renaming import rename_run
-
-    rename_run(ctx, list(args or []), stdin, dry_run, jobs, json_, fmt)
 
 
 def favorite(

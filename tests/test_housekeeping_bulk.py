@@ -254,3 +254,41 @@ def test_ctrl_c_in_a_bulk_run_sends_no_queued_item_and_reports_each(
     assert {item["exit_code"] for item in never} == {130}
     remaining = {room["token"] for room in fake_talk.rooms_of("admin")}
     assert remaining == {item["token"] for item in never}
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry-run"])
+def test_a_conversation_named_twice_is_changed_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, dry_run: bool
+) -> None:
+    """By token and by name, or twice alike: one request, the later input skipped."""
+    token = fake_talk.add_room(name="Twice")
+    other = fake_talk.add_room(name="Other")
+    flags = ["--dry-run"] if dry_run else []
+    result = run("room", "favorite", token, "Twice", other, token, "--json", *flags)
+    assert result.code == 0, result
+    data = items(result)
+    assert [(i["input"], i["action"], i["ok"]) for i in data] == [
+        (token, "update", True),
+        ("Twice", "skip", True),
+        (other, "update", True),
+        (token, "skip", True),
+    ]
+    assert data[1]["skipped"] == f'given twice (as "{token}" before)' and data[1]["changes"] == []
+    sent = [r.path for r in fake_talk.changing_requests()]
+    assert sent == (
+        []
+        if dry_run
+        else [f"/ocs/v2.php/apps/spreed/api/v4/room/{t}/favorite" for t in (token, other)]
+    )
+    summary = "2 to update" if dry_run else "2 updated"
+    assert f"{summary}, 2 skipped (given twice)" in result.stderr.splitlines()[-1]
+
+
+def test_a_conversation_named_twice_is_deleted_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    token = fake_talk.add_room(name="Gone")
+    result = run("room", "delete", token, token, "--yes")
+    assert result.code == 0, result  # not "no such conversation" for the second
+    assert [r.method for r in fake_talk.changing_requests()] == ["DELETE"]
+    assert result.stderr.splitlines()[-1] == "1 deleted, 1 skipped (given twice)"

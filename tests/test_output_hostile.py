@@ -203,3 +203,21 @@ def test_room_show_has_every_setting_and_the_guest_link(admin: Session) -> None:
     assert shown["lobby"] == "off" and shown["message expiration"] == "off"
     assert shown["archived"] == "no"
     assert shown["guest link"] == f"{admin.srv.url}/index.php/call/{token}"
+
+
+def test_participant_names_from_others_are_literal_on_a_terminal(admin: Session) -> None:
+    """Display names are typed by other people too: the participant listing and the lines
+    of a participant change print markup literally and escape control characters."""
+    hostile = "[bold]Mal[/bold] " + ESCAPE_NAME
+    admin.srv.add_user("mallory", display_name=hostile)
+    token = admin.srv.add_room(owner="admin", name="Team", participants={"mallory": 3})
+    code, plain, raw = on_terminal(admin, "participant", "list", token)
+    assert code == 0, plain
+    assert "\x07" not in raw and "\x1b]" not in raw and "\x1b[31m" not in raw
+    assert "[bold]Mal[/bold] x\\x1b]0;pwned\\x07\\x1b[31mRED" in plain
+    code, plain, raw = on_terminal(admin, "participant", "promote", token, "mallory", "mallory")
+    assert code == 0, plain
+    assert "\x07" not in raw and "\x1b]" not in raw and "\x1b[31m" not in raw
+    assert "[bold]Mal[/bold]" in plain and "1 promoted, 1 skipped (given twice)" in plain
+    listed = json.loads(admin.run("participant", "list", token, "--json").stdout)
+    assert hostile in [p["displayName"] for p in listed]  # exact in JSON

@@ -244,3 +244,21 @@ def test_remove_asks_only_when_something_would_be_sent(
     piped = run("participant", "remove", crowd, "--stdin", input="u0\nu1\n")
     assert piped.code == 2 and "refusing to remove without --yes" in piped.stderr, piped
     assert changing(fake_talk) == []
+
+
+def test_a_participant_named_twice_is_changed_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str
+) -> None:
+    """By id and by display name, or an add given twice: one request each, the later input
+    skipped (the server would refuse the second promote, and add the same one twice)."""
+    fake_talk.add_user("carol")
+    promoted = run("participant", "promote", crowd, "u0", "User u0", "--json")
+    assert promoted.code == 0, promoted
+    assert [(r["action"], r["skipped"]) for r in records(promoted)] == [
+        ("promote", None),
+        ("skip", 'given twice (as "u0" before)'),
+    ]
+    added = run("participant", "add", crowd, "carol", "carol")
+    assert added.code == 0, added
+    assert added.stderr.splitlines()[-1] == "1 added, 1 skipped (given twice)"
+    assert [c.split("/")[-1] for c in changing(fake_talk)] == ["moderators", "participants"]

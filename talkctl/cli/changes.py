@@ -27,7 +27,7 @@ from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.options import factory_of, finish
 from talkctl.cli.output import choose_format
 from talkctl.cli.results import Record, ResultRenderer, Results
-from talkctl.cli.runner import Job, run_jobs
+from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
@@ -235,6 +235,7 @@ def run_change(
             planned.append(Job(item))
         else:
             planned.append(job_for(change, item, api, dry_run=dry_run))
+    planned = once_each(planned, lambda record: record.token)
     if change.confirm is not None and not dry_run:
         targets = [t for t, j in zip(resolved, planned, strict=True) if j.send is not None]
         change.confirm([t for t in targets if isinstance(t, Target)])

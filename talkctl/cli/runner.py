@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from types import FrameType
@@ -129,6 +130,27 @@ class Job:
             return self.send()
         except Exception as exc:
             return self.failed(exc)
+
+
+def once_each(jobs: list[Job], key: Callable[[Record], Hashable | None]) -> list[Job]:
+    """The same item named twice in one run is changed once: a later job whose record has
+    the ``key`` of an earlier one (the same conversation, the same participant) is skipped,
+    "given twice", so nothing is sent twice and no record contradicts another. Failed
+    records and those without a key stay as they are."""
+    first: dict[Hashable, str] = {}
+    out: list[Job] = []
+    for job in jobs:
+        record = job.record
+        mark = key(record) if record.ok else None
+        if mark is None or mark not in first:
+            if mark is not None:
+                first[mark] = record.input or ""
+            out.append(job)
+            continue
+        reason = f"given twice (as {json.dumps(first[mark], ensure_ascii=False)} before)"
+        again = dataclasses.replace(record, action="skip", skipped=reason, changes=[], note=None)
+        out.append(Job(again))
+    return out
 
 
 def run_jobs(

@@ -22,7 +22,7 @@ from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
 from talkctl.cli.results import Record, ResultRenderer, Results
-from talkctl.cli.runner import Job, run_jobs
+from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import InContext, TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
@@ -167,7 +167,13 @@ def plan_all(run: Run, refs: list[str], plan: Plan) -> list[Job]:
             record.ok, record.error = False, error_line(exc)
             record.exit_code = int(exit_status_for(exc))
             jobs.append(Job(record))
-    return jobs
+    return once_each(jobs, same_participant)
+
+
+def same_participant(record: Record) -> object:
+    """Who a record is about: the attendee it names in the listing, else (an add) the ID."""
+    found = record.extra.get("participant")
+    return found["attendeeId"] if isinstance(found, dict) else ("new", record.input)
 
 
 def send_all(run: Run, jobs: list[Job], verb: str, *, bulk: bool, fmt: str, workers: int) -> int:

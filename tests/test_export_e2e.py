@@ -99,6 +99,10 @@ def test_export_all_then_apply_dry_run_reports_every_conversation_unchanged(
     exported = run("export", "--all", "-o", str(target))
     assert exported.code == 0, exported
     assert exported.stdout == ""
+    count = (len(tokens["managed"]), len(tokens["skipped"]))
+    assert exported.stderr == (
+        "exported {} conversation(s) to {}; skipped {} (the comments in the output say why)\n"
+    ).format(count[0], target, count[1])
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     text = target.read_text("utf-8")
     assert "exclusive" not in text
@@ -143,7 +147,10 @@ def test_export_named_conversations_without_participants_to_stdout(
     assert "moderators" not in result.stdout
     assert "# The password cannot be read back" in result.stdout
     assert f'# skipped "bob" ({one}): a one-to-one conversation' in result.stdout
-    assert result.stderr == "exported 1 conversation(s), skipped 1\n"
+    assert (
+        result.stderr
+        == "exported 1 conversation(s); skipped 1 (the comments in the output say why)\n"
+    )
     assert not any("/participants" in r.path for r in fake_talk.requests)
 
 

@@ -91,7 +91,8 @@ def export(
             write_private(output, text)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    where = f" to {output}" if output is not None else ""
     factory.environment.message(
-        f"exported {len(exported)} conversation(s), skipped {len(skipped)}"
-        + (f" to {output}" if output is not None else "")
+        f"exported {len(exported)} conversation(s){where}"
+        + (f"; skipped {len(skipped)} (the comments in the output say why)" if skipped else "")
     )

@@ -99,10 +99,11 @@ def test_export_all_then_apply_dry_run_reports_every_conversation_unchanged(
     exported = run("export", "--all", "-o", str(target))
     assert exported.code == 0, exported
     assert exported.stdout == ""
-    count = (len(tokens["managed"]), len(tokens["skipped"]))
+    managed, skipped = len(tokens["managed"]), len(tokens["skipped"])
     assert exported.stderr == (
-        "exported {} conversation(s) to {}; skipped {} (the comments in the output say why)\n"
-    ).format(count[0], target, count[1])
+        f"exported {managed} conversation(s) to {target}; "
+        f"skipped {skipped} (the comments in the output say why)\n"
+    )
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     text = target.read_text("utf-8")
     assert "exclusive" not in text

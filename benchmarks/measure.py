@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # tests/ is on sys.path (run.py puts it there): one talkctl locator for tests and benchmarks
-from clirunner import talkctl_executable  # noqa: F401  (re-exported)
+from clirunner import talkctl_executable as talkctl_executable  # re-exported
 
 
 @dataclass

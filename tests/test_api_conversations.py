@@ -204,7 +204,7 @@ def test_change_succeeds_with_room_or_empty_answer(
     version: int, endpoint: Endpoint, answer: str
 ) -> None:
     """Talk 21+ answers a change with the room; Talk 18-20 and API v1-v3 with data []."""
-    data = {"room": room(TOKEN, name="after"), "empty-list": [], "null": None}[answer]
+    data: object = {"room": room(TOKEN, name="after"), "empty-list": [], "null": None}[answer]
     api = api_for(version)
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         stub(mock, version, endpoint, 200, data)

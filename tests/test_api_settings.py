@@ -95,6 +95,7 @@ def test_setter_sends_the_recorded_request(case: Any, answer: str) -> None:
         mock.add(method, f"{base(version)}/room/{TOKEN}{suffix}", json=ocs_body(data), match=match)
         result = call(api)
         sent = mock.calls[0].request
+    assert sent.url is not None
     assert (sent.method, sent.url.split("/room/")[1]) == (method, TOKEN + suffix)
     if form is None:
         assert not sent.body
@@ -154,6 +155,7 @@ def test_create_with_settings_is_one_json_request() -> None:
         )
         sent = mock.calls[0].request
     assert sent.headers["Content-Type"] == "application/json"
+    assert sent.body is not None
     assert json.loads(sent.body) == {
         "roomType": 2,
         "roomName": "fixture all settings",

@@ -191,7 +191,9 @@ def test_partial_failure_among_ten_conversations(
     tokens = [fake_talk.add_room(name=f"Room {n}") for n in range(10)]
     # admin is a plain participant of room 3 and room 7: the server refuses (403)
     for n in (3, 7):
-        fake_talk.state.rooms[tokens[n]].attendee_of("admin").participant_type = USER
+        attendee = fake_talk.state.rooms[tokens[n]].attendee_of("admin")
+        assert attendee is not None
+        attendee.participant_type = USER
     text = "".join(f'[[conversation]]\nname = "Room {n}"\nread_only = true\n\n' for n in range(10))
     result = run("apply", write(tmp_path, text), "--jobs", "3", "--json")
     assert result.code == 5, result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from clirunner import Result, TalkctlRunner
 
@@ -21,7 +22,7 @@ APPLY_KEYS = sorted(
 )
 
 
-def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, object]]:
+def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, Any]]:
     return [r for r in talk.rooms_of("admin") if r["name"] == name]
 
 

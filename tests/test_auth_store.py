@@ -9,6 +9,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
 from keyring_memory import KEYRING_FILE_ENV, MemoryKeyring
@@ -33,7 +34,7 @@ def memory_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     keyring.set_keyring(previous)
 
 
-def use_backend(backend: object) -> None:
+def use_backend(backend: KeyringBackend) -> None:
     keyring.set_keyring(backend)
 
 
@@ -49,7 +50,7 @@ def use_backend(backend: object) -> None:
     ],
 )
 def test_insecure_backends_are_refused_naming_alternatives(
-    memory_keyring: MemoryKeyring, backend: object, words: str
+    memory_keyring: MemoryKeyring, backend: KeyringBackend, words: str
 ) -> None:
     use_backend(backend)
     with pytest.raises(CredentialsError) as caught:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from talkctl.api.models import Conversation
-from talkctl.declarative.converge import FieldChange, Wanted, parse_notify, plan_for
+from talkctl.declarative.converge import Wanted, parse_notify, plan_for
 from talkctl.errors import Ambiguous, UsageError
+from talkctl.settings import FieldChange
 
 GROUP, PUBLIC = 2, 3
 

@@ -27,7 +27,7 @@ def change(admin: Session, token: str, *args: str, input: str | None = None) -> 
     out = admin.json("room", *args, input=input)
     verb = args[0]
     sent = [m for m, _ in admin.spreed_requests()]
-    state = admin.server_get(f"/room/{token}")
+    state: dict[str, Any] = admin.server_get(f"/room/{token}")
     assert out["ok"] is True and out["token"] == token and out["input"] == token
     assert len(sent) == 1, (verb, sent)
     if admin.srv.talk == "22":

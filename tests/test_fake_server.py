@@ -18,6 +18,9 @@ import requests
 
 from talkctl.sandbox import PROFILES, FakeTalkServer
 
+# the Talk versions in numeric order; sorted outside @parametrize, whose argument type would
+# make mypy infer sorted()'s items as object (and reject key=int)
+TALKS: list[str] = sorted(PROFILES, key=int)
 H = {"Accept": "application/json", "OCS-APIRequest": "true"}
 Factory = Callable[..., FakeTalkServer]
 
@@ -50,7 +53,7 @@ def meta(resp: requests.Response) -> dict[str, Any]:
 
 
 # -- profiles ----------------------------------------------------------------------
-@pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
+@pytest.mark.parametrize("talk", TALKS)
 def test_each_profile_serves_exactly_its_api_versions(
     fake_talk_factory: Factory, talk: str
 ) -> None:
@@ -509,7 +512,7 @@ def test_standalone_module_prints_url_user_and_app_password() -> None:
         proc.wait(timeout=10)
 
 
-@pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
+@pytest.mark.parametrize("talk", TALKS)
 def test_every_endpoint_answers_sanely_on_every_profile(
     fake_talk_factory: Factory, talk: str
 ) -> None:

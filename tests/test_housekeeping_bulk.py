@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from typing import Any
 
 import pytest
 from clirunner import Result, TalkctlRunner
@@ -22,7 +23,7 @@ def rooms(talk: FakeTalkServer, n: int, prefix: str = "Room", **kwargs: object) 
     return [talk.add_room(name=f"{prefix} {i:02d}", **kwargs) for i in range(n)]  # type: ignore[arg-type]
 
 
-def items(result: Result) -> list[dict[str, object]]:
+def items(result: Result) -> list[dict[str, Any]]:
     data = json.loads(result.stdout)
     assert isinstance(data, list)
     for item in data:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from clirunner import TalkctlRunner
@@ -22,7 +23,7 @@ PASSWORD = "Town-hall-pass-2027"
 RESULT_KEYS = sorted(RECORD_KEYS)
 
 
-def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, object]]:
+def rooms_named(talk: FakeTalkServer, name: str) -> list[dict[str, Any]]:
     return [r for r in talk.rooms_of("admin") if r["name"] == name]
 
 

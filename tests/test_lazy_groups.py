@@ -48,6 +48,7 @@ def test_the_groups_of_verbs_are_found() -> None:
 
 def _root_group(name: str) -> Any:
     root = typer.main.get_command(app)
+    assert isinstance(root, TyperGroup)
     ctx = root.make_context("talkctl", [name, "--help"], resilient_parsing=True)
     return root.get_command(ctx, name), ctx
 

@@ -14,6 +14,7 @@ from clirunner import Result, TalkctlRunner, talkctl_executable
 
 from talkctl.cli.results import RECORD_KEYS
 from talkctl.sandbox import FakeTalkServer
+from talkctl.sandbox.faults import Fault
 
 PARTICIPANT_KEYS = [*RECORD_KEYS, "participant"]  # the contract, plus who the ID named
 USERS = [f"u{n}" for n in range(6)]
@@ -179,7 +180,12 @@ def test_jobs_2_gives_the_same_records_in_input_order(
     ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
 )
 def test_a_signal_mid_run_reports_the_rest_not_sent(
-    run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str, signum: int, code: int
+    run: TalkctlRunner,
+    fake_talk: FakeTalkServer,
+    crowd: str,
+    signum: int,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The signal goes out the moment the first promote reaches the server, which holds it:
     that one finishes, and every record says truly whether its ID was sent (no polling)."""
@@ -187,7 +193,7 @@ def test_a_signal_mid_run_reports_the_rest_not_sent(
     pid: list[int] = []
     take = fake_talk.faults.take
 
-    def take_and_signal(method: str, path: str) -> object:
+    def take_and_signal(method: str, path: str) -> Fault | None:
         fault = take(method, path)  # the held promote (delay) is taken here
         if method == "POST" and "/moderators" in path and not signalled.is_set():
             started.wait(30)
@@ -195,7 +201,7 @@ def test_a_signal_mid_run_reports_the_rest_not_sent(
             os.kill(pid[0], signum)
         return fault
 
-    fake_talk.faults.take = take_and_signal  # type: ignore[method-assign]
+    monkeypatch.setattr(fake_talk.faults, "take", take_and_signal)
     fake_talk.inject(method="POST", path="/moderators", delay=1.0, times=len(USERS))
     process = subprocess.Popen(
         [talkctl_executable(), "participant", "promote", crowd, *USERS, "--json"],

@@ -65,12 +65,12 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
 
 
 @pytest.fixture
-def tls_account(certificate: Certificate, talkctl_home: Path) -> Account:
+def tls_account(certificate: Certificate, talkctl_home: Path) -> Iterator[Account]:
     srv = FakeTalkServer(talk="22", tls=certificate.server_context()).start()
     try:
         account = make_account(srv, talkctl_home)
         account.room("Secure")
-        yield account  # type: ignore[misc]
+        yield account
     finally:
         srv.stop()
 

@@ -13,6 +13,8 @@ from http.client import RemoteDisconnected
 import pytest
 import requests
 from reliability_support import SPREED, answer_lost
+from urllib3 import HTTPConnectionPool
+from urllib3.connection import HTTPConnection
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ProtocolError, ReadTimeoutError
 
 from talkctl.api.client import TalkClient
@@ -191,8 +193,12 @@ def test_api_leave_is_not_repeated_after_a_lost_answer(fake_talk: FakeTalkServer
 
 
 # -- classification ----------------------------------------------------------------------------
+# urllib3's errors name the pool (or connection) they came from; these are never connected
+POOL = HTTPConnectionPool("h")
+
+
 def wrapped(reason: Exception) -> requests.exceptions.ConnectionError:
-    return requests.exceptions.ConnectionError(MaxRetryError(None, "/x", reason))  # type: ignore[arg-type]
+    return requests.exceptions.ConnectionError(MaxRetryError(POOL, "/x", reason))
 
 
 @pytest.mark.parametrize(
@@ -200,12 +206,14 @@ def wrapped(reason: Exception) -> requests.exceptions.ConnectionError:
     [
         (
             wrapped(
-                NameResolutionError("h", None, socket.gaierror(-2, "Name or service not known"))
-            ),  # type: ignore[arg-type]
+                NameResolutionError(
+                    "h", HTTPConnection("h"), socket.gaierror(-2, "Name or service not known")
+                )
+            ),
             "dns",
         ),
         (wrapped(ConnectionRefusedError(111, "Connection refused")), "refused"),
-        (wrapped(ReadTimeoutError(None, "/x", "Read timed out.")), "timeout"),  # type: ignore[arg-type]
+        (wrapped(ReadTimeoutError(POOL, "/x", "Read timed out.")), "timeout"),
         (requests.exceptions.ReadTimeout("Read timed out"), "timeout"),
         (wrapped(ProtocolError("Connection aborted.", RemoteDisconnected("closed"))), "dropped"),
         (requests.exceptions.SSLError(ssl.SSLCertVerificationError(1, "verify failed")), "tls"),

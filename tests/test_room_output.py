@@ -92,7 +92,7 @@ def test_terminal_gets_a_table_and_no_colour_with_no_color(
     assert ("TOKEN" in plain) if args[1] == "list" else ("token" in plain)
 
 
-ODD_ROOMS = [
+ODD_ROOMS: list[dict[str, object]] = [
     {
         "token": "t7abcdef",
         "type": 7,

@@ -23,6 +23,10 @@ from clirunner import TalkctlRunner, talkctl_executable
 
 from talkctl.sandbox import PROFILES
 
+# the Talk versions in numeric order; sorted outside @parametrize, whose argument type would
+# make mypy infer sorted()'s items as object (and reject key=int)
+TALKS: list[str] = sorted(PROFILES, key=int)
+
 OCS = {"OCS-APIRequest": "true", "Accept": "application/json"}
 
 # a COMMAND for `sandbox run`: prints its pid and "ready", exits 40 + the signal it gets
@@ -61,7 +65,7 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
 
 def read_json_object(process: subprocess.Popen[str]) -> Any:
     assert process.stdout is not None
-    lines = []
+    lines: list[str] = []
     while not lines or lines[-1] != "}\n":
         line = process.stdout.readline()
         assert line, "serve --json ended before printing its object"
@@ -283,7 +287,7 @@ def test_a_file_that_is_no_state_exits_2(runner: TalkctlRunner, tmp_path: Path) 
 
 
 # -- profiles ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("talk", sorted(PROFILES, key=int))
+@pytest.mark.parametrize("talk", TALKS)
 def test_each_talk_profile_answers_room_list(runner: TalkctlRunner, talk: str) -> None:
     result = runner("sandbox", "run", "--talk", talk, "--", "talkctl", "room", "list", "--json")
     assert result.code == 0, result

@@ -6,10 +6,15 @@ no changing request) and the rollback of a failed multi-step create."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from clirunner import talkctl_executable
 from e2e_support import Factory, Session, start
 
 
@@ -221,3 +226,54 @@ def test_ensure_with_the_new_flags(admin: Session) -> None:
         {"field": "listable", "from": "users", "to": "everyone"},
         {"field": "archived", "from": "on", "to": "off"},
     ]
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_during_a_step_by_step_create_deletes_the_half_made_conversation(
+    fake_talk_factory: Factory, talkctl_home: Path, signum: int, code: int
+) -> None:
+    """SIGTERM (a service stopping, `timeout`) undoes a half-made conversation as Ctrl-C
+    does: the signal goes out when the first setting step reaches the server (Talk 18
+    creates first, then sets each setting)."""
+    admin = start(fake_talk_factory, talkctl_home, "18")
+    pid: list[int] = []
+    started = threading.Event()
+    take = admin.srv.faults.take
+
+    def take_and_signal(method: str, path: str) -> object:
+        fault = take(method, path)
+        if method == "PUT" and path.endswith("/description") and not pid[1:]:
+            started.wait(30)
+            pid.append(0)  # once
+            os.kill(pid[0], signum)
+        return fault
+
+    admin.srv.faults.take = take_and_signal  # type: ignore[method-assign]
+    admin.srv.inject(method="PUT", path="/description", delay=3.0)  # ample time to act
+    process = subprocess.Popen(
+        [
+            talkctl_executable(),
+            "room",
+            "create",
+            "Half",
+            "--description",
+            "d",
+            "--listable",
+            "users",
+        ],
+        env=admin.run.env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid.append(process.pid)
+    started.set()
+    try:
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, stderr
+    assert "nothing was created" in stderr and "Traceback" not in stderr
+    assert admin.srv.rooms_of("admin") == []  # no leftover in the fake's state

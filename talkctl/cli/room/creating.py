@@ -10,6 +10,7 @@ from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.prompts import confirm, password_from_stdin
 from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.runner import signals_stop_the_run
 from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
 from talkctl.errors import InContext, UsageError
 from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
@@ -146,7 +147,8 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
         renderer.render(Results([record], single=True, dry_run=True))
         return 0
     try:
-        made = create(api, creation)
+        with signals_stop_the_run():  # SIGTERM / SIGHUP undo a half-made one like Ctrl-C
+            made = create(api, creation)
     except ApiError as exc:
         if exc.status == 400 and exc.error:
             reason = f": {exc.server_message}" if exc.server_message else ""

@@ -17,6 +17,8 @@ import pytest
 from clirunner import talkctl_executable
 from e2e_support import Factory, Session, start
 
+from talkctl.sandbox.faults import Fault
+
 
 @pytest.fixture
 def admin(fake_talk_factory: Factory, talkctl_home: Path) -> Session:
@@ -230,7 +232,11 @@ def test_ensure_with_the_new_flags(admin: Session) -> None:
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_during_a_step_by_step_create_deletes_the_half_made_conversation(
-    fake_talk_factory: Factory, talkctl_home: Path, signum: int, code: int
+    fake_talk_factory: Factory,
+    talkctl_home: Path,
+    signum: int,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """SIGTERM (a service stopping, `timeout`) undoes a half-made conversation as Ctrl-C
     does: the signal goes out when the first setting step reaches the server (Talk 18
@@ -240,7 +246,7 @@ def test_a_signal_during_a_step_by_step_create_deletes_the_half_made_conversatio
     started = threading.Event()
     take = admin.srv.faults.take
 
-    def take_and_signal(method: str, path: str) -> object:
+    def take_and_signal(method: str, path: str) -> Fault | None:
         fault = take(method, path)
         if method == "PUT" and path.endswith("/description") and not pid[1:]:
             started.wait(30)
@@ -248,7 +254,7 @@ def test_a_signal_during_a_step_by_step_create_deletes_the_half_made_conversatio
             os.kill(pid[0], signum)
         return fault
 
-    admin.srv.faults.take = take_and_signal  # type: ignore[method-assign]
+    monkeypatch.setattr(admin.srv.faults, "take", take_and_signal)
     admin.srv.inject(method="PUT", path="/description", delay=3.0)  # ample time to act
     process = subprocess.Popen(
         [

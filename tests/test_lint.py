@@ -11,7 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 CHECKS = {
-    "ruff check": ["-m", "ruff", "check", "talkctl", "tests"],
+    "ruff check": ["-m", "ruff", "check", "talkctl", "tests", "benchmarks"],
     "ruff format": ["-m", "ruff", "format", "--check", "talkctl", "tests", "benchmarks"],
     "mypy": ["-m", "mypy"],  # files and strictness come from pyproject.toml
 }

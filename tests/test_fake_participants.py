@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import requests
-from test_fake_server import Factory, call, data, meta
+from fake_http import Factory, call, data, meta
 
 from talkctl.sandbox import FakeTalkServer
 

@@ -136,3 +136,54 @@ def stop_a_bulk_delete(run: TalkctlRunner, srv: FakeTalkServer, signum: int, roo
         if process.poll() is None:
             process.kill()
     return Stopped(tokens, process.returncode, stdout, stderr, signals)
+
+
+def signal_on_request(
+    srv: FakeTalkServer,
+    monkeypatch: Any,
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    signum: int,
+    method: str,
+    path_part: str,
+    hold: float,
+    times: int = 1,
+) -> Result:
+    """Run ``talkctl ARGV``; the moment the first ``method`` request whose path contains
+    ``path_part`` reaches the fake, ``signum`` goes to talkctl, and the fake holds that
+    request (and the next ``times - 1`` like it) ``hold`` seconds: the signal lands while
+    the request is under way, with no polling."""
+    import os
+    import threading
+
+    started, signalled = threading.Event(), threading.Event()
+    pid: list[int] = []
+    take = srv.faults.take
+
+    def take_and_signal(verb: str, path: str) -> Any:
+        fault = take(verb, path)  # the held request's delay is taken here
+        if verb == method and path_part in path and not signalled.is_set():
+            started.wait(30)
+            signalled.set()
+            os.kill(pid[0], signum)
+        return fault
+
+    monkeypatch.setattr(srv.faults, "take", take_and_signal)
+    srv.inject(method=method, path=path_part, delay=hold, times=times)
+    process = subprocess.Popen(
+        [talkctl_executable(), *argv],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid.append(process.pid)
+    started.set()
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return Result(process.returncode, stdout, stderr)

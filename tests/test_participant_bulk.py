@@ -4,17 +4,14 @@ item 4): the record's keys and changes, the summary wording, --jobs, signals, en
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import threading
 
 import pytest
-from clirunner import Result, TalkctlRunner, talkctl_executable
+from clirunner import Result, TalkctlRunner
+from e2e_support import signal_on_request
 
 from talkctl.cli.results import RECORD_KEYS
 from talkctl.sandbox import FakeTalkServer
-from talkctl.sandbox.faults import Fault
 
 PARTICIPANT_KEYS = [*RECORD_KEYS, "participant"]  # the contract, plus who the ID named
 USERS = [f"u{n}" for n in range(6)]
@@ -189,36 +186,19 @@ def test_a_signal_mid_run_reports_the_rest_not_sent(
 ) -> None:
     """The signal goes out the moment the first promote reaches the server, which holds it:
     that one finishes, and every record says truly whether its ID was sent (no polling)."""
-    started, signalled = threading.Event(), threading.Event()
-    pid: list[int] = []
-    take = fake_talk.faults.take
-
-    def take_and_signal(method: str, path: str) -> Fault | None:
-        fault = take(method, path)  # the held promote (delay) is taken here
-        if method == "POST" and "/moderators" in path and not signalled.is_set():
-            started.wait(30)
-            signalled.set()
-            os.kill(pid[0], signum)
-        return fault
-
-    monkeypatch.setattr(fake_talk.faults, "take", take_and_signal)
-    fake_talk.inject(method="POST", path="/moderators", delay=1.0, times=len(USERS))
-    process = subprocess.Popen(
-        [talkctl_executable(), "participant", "promote", crowd, *USERS, "--json"],
-        env=run.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    result = signal_on_request(
+        fake_talk,
+        monkeypatch,
+        ["participant", "promote", crowd, *USERS, "--json"],
+        run.env,
+        signum=signum,
+        method="POST",
+        path_part="/moderators",
+        hold=1.0,
+        times=len(USERS),
     )
-    pid.append(process.pid)
-    started.set()
-    try:
-        stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == code, stderr
+    stdout, stderr = result.stdout, result.stderr
+    assert result.code == code, stderr
     assert "Traceback" not in stderr
     got = json.loads(stdout)
     assert [r["input"] for r in got] == USERS  # every ID, in input order

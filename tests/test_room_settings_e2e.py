@@ -6,18 +6,12 @@ no changing request) and the rollback of a failed multi-step create."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from clirunner import talkctl_executable
-from e2e_support import Factory, Session, start
-
-from talkctl.sandbox.faults import Fault
+from e2e_support import Factory, Session, signal_on_request, start
 
 
 @pytest.fixture
@@ -242,44 +236,17 @@ def test_a_signal_during_a_step_by_step_create_deletes_the_half_made_conversatio
     does: the signal goes out when the first setting step reaches the server (Talk 18
     creates first, then sets each setting)."""
     admin = start(fake_talk_factory, talkctl_home, "18")
-    pid: list[int] = []
-    started = threading.Event()
-    take = admin.srv.faults.take
-
-    def take_and_signal(method: str, path: str) -> Fault | None:
-        fault = take(method, path)
-        if method == "PUT" and path.endswith("/description") and not pid[1:]:
-            started.wait(30)
-            pid.append(0)  # once
-            os.kill(pid[0], signum)
-        return fault
-
-    monkeypatch.setattr(admin.srv.faults, "take", take_and_signal)
-    admin.srv.inject(method="PUT", path="/description", delay=3.0)  # ample time to act
-    process = subprocess.Popen(
-        [
-            talkctl_executable(),
-            "room",
-            "create",
-            "Half",
-            "--description",
-            "d",
-            "--listable",
-            "users",
-        ],
-        env=admin.run.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    result = signal_on_request(
+        admin.srv,
+        monkeypatch,
+        ["room", "create", "Half", "--description", "d", "--listable", "users"],
+        admin.run.env,
+        signum=signum,
+        method="PUT",
+        path_part="/description",
+        hold=3.0,  # ample time to act
     )
-    pid.append(process.pid)
-    started.set()
-    try:
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == code, stderr
+    stderr = result.stderr
+    assert result.code == code, stderr
     assert "nothing was created" in stderr and "Traceback" not in stderr
     assert admin.srv.rooms_of("admin") == []  # no leftover in the fake's state

@@ -134,21 +134,8 @@ def _attempt(conn: Any, fresh: bool) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
-    talkctl_socket: socket.socket | None = None
-    talkctl_deadline: Deadline | None = None
+    """A connection that reports each attempt to the watchdog, plain or (below) TLS."""
 
-    def _new_conn(self) -> socket.socket:
-        _attempt(self, True)
-        sock = super()._new_conn()
-        self.talkctl_socket = sock
-        return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        _attempt(self, False)
-        super().request(*args, **kwargs)
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
     talkctl_socket: socket.socket | None = None
     talkctl_deadline: Deadline | None = None
 
@@ -161,6 +148,10 @@ class _WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         _attempt(self, False)
         super().request(*args, **kwargs)
+
+
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The watched connection, with TLS (its methods come first in the order)."""
 
 
 class _WatchedHTTPConnectionPool(HTTPConnectionPool):

@@ -76,6 +76,16 @@ def make_account(srv: FakeTalkServer, home: Path, **env: str) -> Account:
     return Account(srv, runner, password)
 
 
+def warm_account(srv: FakeTalkServer, home: Path) -> Account:
+    """alice's account with a conversation "Team", its capabilities cache warmed by one
+    listing, and the fake's request log cleared: a test sees only its own requests."""
+    account = make_account(srv, home)
+    account.room("Team")
+    assert account("room", "list").code == 0
+    srv.clear_log()
+    return account
+
+
 def assert_no_secret(result: Result, secrets: list[str]) -> None:
     for secret in secrets:
         assert secret not in result.stdout, "secret leaked to stdout"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from clirunner import TalkctlRunner
-from reliability_support import FAST_BACKOFF, SPREED, Account, make_account, one_error
+from reliability_support import FAST_BACKOFF, SPREED, Account, one_error, warm_account
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -28,11 +28,7 @@ LIST = rf"{SPREED}/room$"
 
 @pytest.fixture
 def acct(fake_talk: FakeTalkServer, talkctl_home: Path) -> Account:
-    account = make_account(fake_talk, talkctl_home)
-    account.room("Team")
-    assert account("room", "list").code == 0  # warms the capabilities cache
-    fake_talk.clear_log()
-    return account
+    return warm_account(fake_talk, talkctl_home)
 
 
 def ocs(data: object, status: int = 200) -> dict[str, object]:

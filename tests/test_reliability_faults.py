@@ -10,7 +10,7 @@ from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-from reliability_support import SPREED, Account, answer_lost, make_account, one_error
+from reliability_support import SPREED, Account, answer_lost, make_account, one_error, warm_account
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -20,11 +20,7 @@ CREATE = rf"{SPREED}/room$"
 
 @pytest.fixture
 def acct(fake_talk: FakeTalkServer, talkctl_home: Path) -> Account:
-    account = make_account(fake_talk, talkctl_home)
-    account.room("Team")
-    assert account("room", "list").code == 0  # warms the capabilities cache
-    fake_talk.clear_log()
-    return account
+    return warm_account(fake_talk, talkctl_home)
 
 
 def ocs_failure(status: int, message: str = "") -> dict[str, object]:

@@ -48,6 +48,17 @@ def seeded(talk_server: FakeTalkServer, talkctl_home: Path) -> tuple[FakeTalkSer
     return fake_talk, runner
 
 
+def two_profiles(runner: TalkctlRunner, fake: FakeTalkServer, second: str) -> None:
+    """A config with the default profile "work" (alice) and ``second`` (bob), both on fake."""
+    runner.config_dir.mkdir(parents=True, exist_ok=True)
+    (runner.config_dir / "config.toml").write_text(
+        'default = "work"\n'
+        f'[profiles.work]\nserver = "{fake.url}"\nuser = "alice"\nstore = "keyring"\n'
+        f'[profiles.{second}]\nserver = "{fake.url}"\nuser = "bob"\nstore = "keyring"\n',
+        "utf-8",
+    )
+
+
 def completion_env(runner: TalkctlRunner, **overrides: str | None) -> dict[str, str]:
     env = dict(runner.env)
     env["PATH"] = f"{Path(talkctl_executable()).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -176,13 +187,7 @@ def test_bash_completion_uses_the_default_profile_without_its_secret(
     seeded: tuple[FakeTalkServer, TalkctlRunner],
 ) -> None:
     fake, runner = seeded
-    runner.config_dir.mkdir(parents=True, exist_ok=True)
-    (runner.config_dir / "config.toml").write_text(
-        'default = "work"\n'
-        f'[profiles.work]\nserver = "{fake.url}"\nuser = "alice"\nstore = "keyring"\n'
-        f'[profiles.other]\nserver = "{fake.url}"\nuser = "bob"\nstore = "keyring"\n',
-        "utf-8",
-    )
+    two_profiles(runner, fake, "other")
     env = completion_env(runner, TALKCTL_SERVER=None, TALKCTL_USER=None)
     assert bash_complete(["talkctl", "room", "show", "Team"], env)[0] == ["'Team chat'"]
     # bob's cache is empty: --profile and TALKCTL_PROFILE pick his account
@@ -299,13 +304,7 @@ def test_bash_completes_profiles_from_the_config(
     seeded: tuple[FakeTalkServer, TalkctlRunner],
 ) -> None:
     fake, runner = seeded
-    runner.config_dir.mkdir(parents=True, exist_ok=True)
-    (runner.config_dir / "config.toml").write_text(
-        'default = "work"\n'
-        f'[profiles.work]\nserver = "{fake.url}"\nuser = "alice"\nstore = "keyring"\n'
-        f'[profiles.home]\nserver = "{fake.url}"\nuser = "bob"\nstore = "keyring"\n',
-        "utf-8",
-    )
+    two_profiles(runner, fake, "home")
     env = completion_env(runner)
     assert bash_complete(["talkctl", "--profile", ""], env)[0] == ["home", "work"]
     assert bash_complete(["talkctl", "auth", "switch", "h"], env)[0] == ["home"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import signal
 import threading
 from collections.abc import Callable, Hashable, Iterator
@@ -24,7 +23,7 @@ from typing import Any
 from talkctl.cli.context import Environment
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.progress import ProgressReporter
-from talkctl.cli.results import Record
+from talkctl.cli.results import Record, json_text
 from talkctl.exit_codes import ExitStatus
 
 HANGUP = [signal.SIGHUP] if hasattr(signal, "SIGHUP") else []
@@ -113,15 +112,10 @@ class Job:
             exit_code=int(exit_status_for(exc)),
         )
 
-    def not_sent(self, code: int) -> Record:
-        return dataclasses.replace(
-            self.record, ok=False, error="interrupted before it was sent", exit_code=code
-        )
-
-    def unfinished(self, code: int) -> Record:
-        return dataclasses.replace(
-            self.record, ok=False, error="interrupted (may have been sent)", exit_code=code
-        )
+    def interrupted(self, code: int, *, started: bool) -> Record:
+        """The record of a job a signal stopped: never started, or cut off while sending."""
+        error = "interrupted (may have been sent)" if started else "interrupted before it was sent"
+        return dataclasses.replace(self.record, ok=False, error=error, exit_code=code)
 
     def run(self) -> Record:
         if self.send is None:
@@ -147,7 +141,7 @@ def once_each(jobs: list[Job], key: Callable[[Record], Hashable | None]) -> list
                 first[mark] = record.input or ""
             out.append(job)
             continue
-        reason = f"given twice (as {json.dumps(first[mark], ensure_ascii=False)} before)"
+        reason = f"given twice (as {json_text(first[mark])} before)"
         again = dataclasses.replace(record, action="skip", skipped=reason, changes=[], note=None)
         out.append(Job(again))
     return out
@@ -192,11 +186,7 @@ def run_jobs(
                 interrupted = interrupted or interrupt_code(exc)
     code = interrupted or int(ExitStatus.INTERRUPTED)
     final = [
-        record
-        if record is not None
-        else jobs[i].unfinished(code)
-        if started[i]
-        else jobs[i].not_sent(code)
+        record if record is not None else jobs[i].interrupted(code, started=started[i])
         for i, record in enumerate(results)
     ]
     return final, interrupted

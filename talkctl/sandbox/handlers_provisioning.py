@@ -74,8 +74,7 @@ def delete_group(ctx: Ctx) -> Ocs:
         return _ocs_error(101)
     if group == "admin":
         return _ocs_error(102)
-    del ctx.state.groups[group]
-    ctx.state.subadmins.pop(group, None)
+    ctx.state.delete_group(group, ctx.user or "")  # out of its conversations too
     return ok([])
 
 
@@ -199,9 +198,5 @@ def _change_membership(ctx: Ctx, *, add: bool) -> Ocs:
         return _ocs_error(103)
     if not may_manage(st, ctx.user, group):
         return _ocs_error(104)
-    members = st.groups[group][1]
-    if add:
-        members.add(user)
-    else:
-        members.discard(user)
+    st.change_group(group, user, add=add, by=ctx.user or "")  # conversations follow
     return ok([])

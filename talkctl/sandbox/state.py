@@ -322,6 +322,33 @@ class State:
                 self.remove_attendee(room, att)
             self.rooms.pop(room.token, None)
 
+    # -- membership: users, groups and teams (the rules are in membership.py) ---------
+    def add_member(self, room: Room, actor_type: str, actor_id: str, by: str) -> Attendee | None:
+        """Add a user, group or team (``circles``) as ``by``; None when there is none such."""
+        from . import membership
+
+        with self.lock:
+            return membership.add_member(self, room, actor_type, actor_id, by)
+
+    def remove_member(self, room: Room, att: Attendee, by: str) -> None:
+        from . import membership
+
+        with self.lock:
+            membership.remove_member(self, room, att, by)
+
+    def change_group(self, group: str, user: str, *, add: bool, by: str) -> None:
+        """Add ``user`` to ``group`` or remove them, and follow it in the conversations."""
+        from . import membership
+
+        with self.lock:
+            membership.change_group(self, group, user, add=add, by=by)
+
+    def delete_group(self, group: str, by: str) -> None:
+        from . import membership
+
+        with self.lock:
+            membership.delete_group(self, group, by)
+
     def next_message_id(self) -> int:
         self._message_id += 1
         return self._message_id

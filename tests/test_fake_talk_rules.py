@@ -122,6 +122,30 @@ def test_reopening_a_one_to_one_after_leaving_is_the_same_room(fake_talk: FakeTa
     assert attendees(fake_talk, token, "bob") == {("users", "admin", 1), ("users", "bob", 1)}
 
 
+# -- conversation-5/delete-user.feature ----------------------------------------------
+def test_deleting_a_user_leaves_a_former_one_to_one(fake_talk: FakeTalkServer) -> None:
+    """'delete user who is in a one-to-one room' and '... who left a one-to-one room'."""
+    fake_talk.add_user("carol", display_name="Carol C.")
+    fake_talk.add_user("dave", display_name="Dave D.")
+    stayed = data(one_to_one(fake_talk, "admin", "carol"))["token"]
+    one_to_one(fake_talk, "carol", "admin")
+    left = data(one_to_one(fake_talk, "admin", "dave"))["token"]
+    one_to_one(fake_talk, "dave", "admin")
+    assert call(fake_talk, "DELETE", f"/room/{left}/participants/self", "dave").status_code == 200
+    provisioning(fake_talk, "DELETE", "/users/carol")
+    provisioning(fake_talk, "DELETE", "/users/dave")
+    rooms = {r["token"]: r for r in data(call(fake_talk, "GET", "/room"))}
+    for token, name in ((stayed, "Carol C."), (left, "Dave D.")):
+        seen = rooms[token]
+        assert (seen["type"], seen["readOnly"], seen["name"], seen["displayName"]) == (
+            5,
+            1,
+            name,
+            name,
+        )
+    assert attendees(fake_talk, stayed) == {("users", "admin", 1)}
+
+
 # -- group-participants.feature ---------------------------------------------------------
 def test_adding_a_group_adds_its_members_and_says_group_added(fake_talk: FakeTalkServer) -> None:
     """'Owner invites a group'; the system messages as recorded (g-chat-after-group-add)."""

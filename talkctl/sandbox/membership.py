@@ -13,7 +13,10 @@ and its recorded answers (``talk22-moderation/g-*``):
   a user came in, so one who had also been added by name goes too (recorded:
   ``g-remove-alice-from-group-200.json``);
 - removing a group from a conversation (or deleting the group) removes those of its members
-  the same rule lets go.
+  the same rule lets go;
+- deleting a user turns their one-to-ones into former one-to-ones (type 5), read-only and
+  named after them, even those they had left (conversation-5/delete-user.feature); a
+  conversation goes with its last user.
 
 Teams (circles) follow the same rules with ``circle_added``/``circle_removed``: a guess in the
 recorded shape, nothing recorded for them.
@@ -21,7 +24,16 @@ recorded shape, nothing recorded for them.
 
 from __future__ import annotations
 
-from .state import MODERATOR_TYPES, USER, USER_SELF_JOINED, Attendee, Room, State
+from .state import (
+    FORMER_ONE_TO_ONE,
+    MODERATOR_TYPES,
+    ONE_TO_ONE,
+    USER,
+    USER_SELF_JOINED,
+    Attendee,
+    Room,
+    State,
+)
 
 ADDED = {"groups": "group_added", "circles": "circle_added"}
 REMOVED = {"groups": "group_removed", "circles": "circle_removed"}
@@ -173,3 +185,23 @@ def delete_group(state: State, group: str, by: str) -> None:
             remove_member(state, room, att, by)
     state.groups.pop(group, None)
     state.subadmins.pop(group, None)
+
+
+def delete_user(state: State, user: str) -> None:
+    name = state.display_name(user)
+    for _name, members in list(state.groups.values()) + list(state.teams.values()):
+        members.discard(user)
+    for admins in state.subadmins.values():
+        admins.discard(user)
+    for room in list(state.rooms.values()):
+        if room.type == ONE_TO_ONE and user in room.name.split("\n"):
+            room.type, room.read_only, room.name = FORMER_ONE_TO_ONE, 1, name
+    for room in state.rooms_of(user):
+        att = room.attendee_of(user)
+        if att is not None:
+            state.remove_attendee(room, att)
+        if not room.user_ids():
+            state.delete_room(room)
+    state.app_passwords = {k: v for k, v in state.app_passwords.items() if v != user}
+    state.users.pop(user, None)
+    state.user_rooms.pop(user, None)

@@ -210,21 +210,11 @@ class State:
         return user is not None and admins is not None and user in admins[1]
 
     def delete_user(self, user: str) -> None:
-        """The user leaves every group and conversation (deleted with the last user)."""
+        """The user leaves every group and conversation (rules: membership.delete_user)."""
+        from . import membership
+
         with self.lock:
-            for _name, members in list(self.groups.values()) + list(self.teams.values()):
-                members.discard(user)
-            for admins in self.subadmins.values():
-                admins.discard(user)
-            for room in self.rooms_of(user):
-                att = room.attendee_of(user)
-                if att is not None:
-                    self.remove_attendee(room, att)
-                if not room.user_ids():
-                    self.delete_room(room)
-            self.app_passwords = {k: v for k, v in self.app_passwords.items() if v != user}
-            self.users.pop(user, None)
-            self.user_rooms.pop(user, None)
+            membership.delete_user(self, user)
 
     def groups_of(self, user: str) -> list[str]:
         return sorted(g for g, (_, members) in self.groups.items() if user in members)

@@ -183,6 +183,15 @@ def test_a_user_added_to_a_member_group_joins(fake_talk: FakeTalkServer) -> None
     assert ("users", "bob", 3) in attendees(fake_talk, token)
 
 
+def test_a_new_user_created_into_a_member_group_joins(fake_talk: FakeTalkServer) -> None:
+    """The same rule when the provisioning API creates the user with their groups."""
+    fake_talk.add_group("group1", ["alice"])
+    token = group_room(fake_talk, "group1")
+    new = {"userid": "erin", "password": "a-long-enough-secret", "groups": ["group1"]}
+    provisioning(fake_talk, "POST", "/users", json=new)
+    assert ("users", "erin", 3) in attendees(fake_talk, token)
+
+
 def test_a_user_removed_from_a_member_group_leaves(fake_talk: FakeTalkServer) -> None:
     """'User is removed from a group which is a member of a chat'; '... but has a second
     group'; 'Moderator is removed from a group ... but stays in the chat'."""

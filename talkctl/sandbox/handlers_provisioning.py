@@ -150,7 +150,7 @@ def create_user(ctx: Ctx) -> Ocs:
     groups = ctx.params.get("groups")
     for group in groups if isinstance(groups, list) else []:
         if str(group) in ctx.state.groups:
-            ctx.state.groups[str(group)][1].add(user)
+            ctx.state.change_group(str(group), user, add=True, by=ctx.user or "")
     return ok({"id": user})
 
 

@@ -60,7 +60,7 @@ def test_index_lists_every_recording() -> None:
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" in left_out
 
 
-def _open_one_to_one(srv: FakeTalkServer, replayer: Replayer) -> None:
+def _open_one_to_one(srv: FakeTalkServer) -> None:
     user, form = BRIDGE
     resp = requests.post(
         srv.url + "/ocs/v2.php/apps/spreed/api/v4/room",
@@ -82,7 +82,7 @@ def replay() -> Iterator[dict[str, Step]]:
         for name in ORDER:
             steps[name] = replayer.send(name)
             if name == BRIDGE_AFTER:
-                _open_one_to_one(srv, replayer)
+                _open_one_to_one(srv)
         yield steps
 
 

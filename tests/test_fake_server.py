@@ -107,6 +107,9 @@ def test_one_to_one_is_seen_by_each_side_as_the_other_user(fake_talk: FakeTalkSe
     assert created.status_code == 201
     room = data(created)
     assert (room["name"], room["canDeleteConversation"]) == ("bob", False)
+    # bob is in once he opens the one-to-one himself (one-to-one.feature)
+    opened = call(fake_talk, "POST", "/room", data={"roomType": 1, "invite": "admin"}, user="bob")
+    assert opened.status_code == 200 and data(opened)["token"] == room["token"]
     bobs = data(call(fake_talk, "GET", f"/room/{room['token']}", user="bob"))
     assert (bobs["name"], bobs["displayName"]) == ("admin", "admin")
     again = call(fake_talk, "POST", "/room", data={"roomType": 1, "invite": "bob"})

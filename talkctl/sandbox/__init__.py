@@ -10,8 +10,10 @@ Users admin, alice, bob (password "<user>-password"); groups "admin" {admin} and
 "staff" {admin, alice, bob}; ``add_team`` and ``add_subadmin`` add teams (circles) and group
 sub-admins.  Besides Talk it answers the provisioning API for users and groups
 (handlers_provisioning.py) and creates with settings and participants in one request
-(handlers_create_all.py).  Answers follow the recorded Talk 22 answers in
-talkctl/sandbox/recordings/talk22 and the Talk docs for older profiles.  Only the standard
+(handlers_create_all.py).  Who is in a conversation through which group, and who is in a
+one-to-one when, follow Talk's own rules (membership.py); the password policy and the name
+limits are in limits.py.  Answers follow the recorded Talk 22 answers in
+talkctl/sandbox/recordings/ and the Talk docs for older profiles.  Only the standard
 library is used.
 """
 

@@ -1,50 +1,12 @@
-"""Creating conversations (POST /room) and the password policy it shares."""
+"""Creating conversations (POST /room)."""
 
 from __future__ import annotations
 
 from . import handlers_create_all as create_all
 from .context import Ctx
+from .limits import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail
 from .state import GROUP, ONE_TO_ONE, OWNER, PUBLIC, USER
-
-COMMON_PASSWORDS = {
-    "abc",
-    "abc123",
-    "123456",
-    "1234567",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "password",
-    "password1",
-    "qwerty",
-    "qwertyuiop",
-    "letmein",
-    "admin",
-    "secret",
-    "welcome",
-    "iloveyou",
-    "monkey",
-    "dragon",
-    "111111",
-    "000000",
-    "abcdef",
-    "abcdefgh",
-    "football",
-    "sunshine",
-    "changeme",
-}
-NAME_LIMIT = 255
-
-
-def password_policy(password: str) -> str | None:
-    """Nextcloud's default password_policy: not among the most common, >= 10 chars."""
-    problems = []
-    if password.lower() in COMMON_PASSWORDS:
-        problems.append("Password is among the 1,000,000 most common ones. Please make it unique.")
-    if len(password) < 10:
-        problems.append("Password needs to be at least 10 characters long.")
-    return " ".join(problems) or None
 
 
 # -- create -----------------------------------------------------------------------
@@ -128,6 +90,7 @@ def _create_one_to_one(ctx: Ctx, invite: str) -> Ocs:
     if room is not None:
         ctx.state.add_attendee(room, ctx.user, OWNER)  # re-add after leaving
         return ctx.room(room, 200)
+    # the invitee is no attendee until a first message or call, or until they create the
+    # same one-to-one (one-to-one.feature; recorded: talk22-moderation/o2o-*)
     room = ctx.state.create_room(ONE_TO_ONE, "\n".join(sorted([ctx.user, invite])), ctx.user)
-    ctx.state.add_attendee(room, invite, OWNER)
     return ctx.room(room, 201)

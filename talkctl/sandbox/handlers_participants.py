@@ -104,17 +104,9 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
     ``federated_users`` named by the cloud id, no invitation sent) and phones (501, no SIP
     dial-out configured) follow openapi-talk22.json: guesses, nothing recorded.
     """
-    if kind == "users":
-        if new not in ctx.state.users:
+    if kind in ("users", "groups", "circles"):  # the rules: membership.py
+        if ctx.state.add_member(room, kind, new, ctx.user or "") is None:
             return ctx.error(404, "new-participant")
-        _add_user(ctx, room, new)
-    elif kind in ("groups", "circles"):
-        found = (ctx.state.groups if kind == "groups" else ctx.state.teams).get(new)
-        if found is None:
-            return ctx.error(404, "new-participant")
-        ctx.state.add_attendee(room, new, USER, actor_type=kind)
-        for member in sorted(found[1]):
-            _add_user(ctx, room, member)
     elif kind == "emails":
         if not EMAIL.fullmatch(new):
             return ctx.error(400, "new-participant")
@@ -128,15 +120,6 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
     else:
         return ctx.error(501, "sip")
     return None
-
-
-def _add_user(ctx: Ctx, room: Room, user: str) -> None:
-    if room.attendee_of(user) is not None:
-        return
-    ctx.state.add_attendee(room, user, USER)
-    ctx.state.system_message(
-        room, ctx.user or "", "user_added", "{actor} added {user}", {"user": _user_param(ctx, user)}
-    )
 
 
 def _user_param(ctx: Ctx, user: str) -> dict[str, str]:
@@ -188,6 +171,8 @@ def promote(ctx: Ctx) -> Ocs:
     target = _target(ctx, room)
     if target is None:
         return _null_or_empty(ctx, 404)
+    if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
+        return _null_or_empty(ctx, 400)  # recorded: talk22-moderation/o2o-promote-bob-400
     if target.participant_type == OWNER:
         return _null_or_empty(ctx, 403)
     if target.actor_type in ("groups", "circles"):
@@ -215,6 +200,8 @@ def demote(ctx: Ctx) -> Ocs:
     target = _target(ctx, room)
     if target is None:
         return _null_or_empty(ctx, 404)
+    if room.type in (ONE_TO_ONE, FORMER_ONE_TO_ONE):
+        return _null_or_empty(ctx, 400)  # recorded: talk22-moderation/o2o-demote-bob-400
     if target is me or target.participant_type == OWNER:
         return _null_or_empty(ctx, 403)
     if target.actor_type in ("groups", "circles"):
@@ -236,7 +223,7 @@ def demote(ctx: Ctx) -> Ocs:
 def remove_attendee(ctx: Ctx) -> Ocs:
     """DELETE .../attendees (v3+, recorded) or .../participants with ``participant`` (v1/v2, a
     guess). The owner 403 ``owner``, yourself as last moderator 400 ``last-moderator``, as in
-    openapi-talk22.json; removing a group leaves its members in (as Talk does)."""
+    openapi-talk22.json; a group takes the members only it kept in along (membership.py)."""
     found = ctx.lookup(moderator=True)
     if isinstance(found, Ocs):
         return found
@@ -250,13 +237,5 @@ def remove_attendee(ctx: Ctx) -> Ocs:
         return ctx.error(403, "owner")
     if target is me and not _can_leave(room, me):
         return ctx.error(400, "last-moderator")
-    _remove(ctx, room, target)
-    if target.actor_type == "users" and room.token in ctx.state.rooms:
-        ctx.state.system_message(
-            room,
-            ctx.user or "",
-            "user_removed",
-            "{actor} removed {user}",
-            {"user": _user_param(ctx, target.actor_id)},
-        )
+    ctx.state.remove_member(room, target, ctx.user or "")
     return ctx.done()

@@ -74,8 +74,7 @@ def delete_group(ctx: Ctx) -> Ocs:
         return _ocs_error(101)
     if group == "admin":
         return _ocs_error(102)
-    del ctx.state.groups[group]
-    ctx.state.subadmins.pop(group, None)
+    ctx.state.delete_group(group, ctx.user or "")  # out of its conversations too
     return ok([])
 
 
@@ -151,7 +150,7 @@ def create_user(ctx: Ctx) -> Ocs:
     groups = ctx.params.get("groups")
     for group in groups if isinstance(groups, list) else []:
         if str(group) in ctx.state.groups:
-            ctx.state.groups[str(group)][1].add(user)
+            ctx.state.change_group(str(group), user, add=True, by=ctx.user or "")
     return ok({"id": user})
 
 
@@ -199,9 +198,5 @@ def _change_membership(ctx: Ctx, *, add: bool) -> Ocs:
         return _ocs_error(103)
     if not may_manage(st, ctx.user, group):
         return _ocs_error(104)
-    members = st.groups[group][1]
-    if add:
-        members.add(user)
-    else:
-        members.discard(user)
+    st.change_group(group, user, add=add, by=ctx.user or "")  # conversations follow
     return ok([])

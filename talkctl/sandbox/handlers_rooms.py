@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .context import Ctx, moderated
-from .handlers_create import NAME_LIMIT, password_policy
+from .limits import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail, fail_null, ok
 from .state import (
     AVATAR_VERSIONS,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import limits
+
 Version = tuple[int, int]
 
 # (introduced in, features) -- docs/capabilities.md, superseded ones left out
@@ -245,7 +247,7 @@ class Profile:
 
     @property
     def description_limit(self) -> int:
-        return 2000 if self.talk >= (21, 0) else 500
+        return limits.description_limit(self.talk)
 
     @property
     def supports_include_last_message(self) -> bool:

@@ -210,21 +210,11 @@ class State:
         return user is not None and admins is not None and user in admins[1]
 
     def delete_user(self, user: str) -> None:
-        """The user leaves every group and conversation (deleted with the last user)."""
+        """The user leaves every group and conversation (rules: membership.delete_user)."""
+        from . import membership
+
         with self.lock:
-            for _name, members in list(self.groups.values()) + list(self.teams.values()):
-                members.discard(user)
-            for admins in self.subadmins.values():
-                admins.discard(user)
-            for room in self.rooms_of(user):
-                att = room.attendee_of(user)
-                if att is not None:
-                    self.remove_attendee(room, att)
-                if not room.user_ids():
-                    self.delete_room(room)
-            self.app_passwords = {k: v for k, v in self.app_passwords.items() if v != user}
-            self.users.pop(user, None)
-            self.user_rooms.pop(user, None)
+            membership.delete_user(self, user)
 
     def groups_of(self, user: str) -> list[str]:
         return sorted(g for g, (_, members) in self.groups.items() if user in members)
@@ -321,6 +311,33 @@ class State:
             for att in list(room.attendees.values()):
                 self.remove_attendee(room, att)
             self.rooms.pop(room.token, None)
+
+    # -- membership: users, groups and teams (the rules are in membership.py) ---------
+    def add_member(self, room: Room, actor_type: str, actor_id: str, by: str) -> Attendee | None:
+        """Add a user, group or team (``circles``) as ``by``; None when there is none such."""
+        from . import membership
+
+        with self.lock:
+            return membership.add_member(self, room, actor_type, actor_id, by)
+
+    def remove_member(self, room: Room, att: Attendee, by: str) -> None:
+        from . import membership
+
+        with self.lock:
+            membership.remove_member(self, room, att, by)
+
+    def change_group(self, group: str, user: str, *, add: bool, by: str) -> None:
+        """Add ``user`` to ``group`` or remove them, and follow it in the conversations."""
+        from . import membership
+
+        with self.lock:
+            membership.change_group(self, group, user, add=add, by=by)
+
+    def delete_group(self, group: str, by: str) -> None:
+        from . import membership
+
+        with self.lock:
+            membership.delete_group(self, group, by)
 
     def next_message_id(self) -> int:
         self._message_id += 1

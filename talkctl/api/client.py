@@ -11,9 +11,9 @@ from talkctl.api.capabilities import (
     CapabilitiesStore,
     parse_capabilities,
 )
-from talkctl.api.envelope import OcsResponse
 from talkctl.api.errors import ApiError
-from talkctl.api.http import Transport
+from talkctl.api.transport.envelope import OcsResponse
+from talkctl.api.transport.http import Transport
 
 TALK_HASH_HEADER = "X-Nextcloud-Talk-Hash"
 UNKNOWN_PATH_STATUS = 998

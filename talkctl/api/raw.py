@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkctl.api.client import TalkClient
-from talkctl.api.envelope import OcsResponse
 from talkctl.api.errors import ApiError, InvalidResponseError
+from talkctl.api.transport.envelope import OcsResponse
 from talkctl.errors import UsageError
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -82,7 +82,7 @@ class RawApi:
         )
         if method == "HEAD":
             if response.status_code >= 400:
-                from talkctl.api.envelope import api_error
+                from talkctl.api.transport.envelope import api_error
 
                 raise api_error(response.status_code, method, full, response.headers, None, None)
             return RawResponse(response.status_code, None)

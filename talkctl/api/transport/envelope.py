@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.errors import ApiError, InvalidResponseError
-from talkctl.api.retry import (
+from talkctl.api.transport.retry import (
     BRUTEFORCE_HEADER,
     header,
     is_maintenance,

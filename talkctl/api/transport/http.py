@@ -283,12 +283,13 @@ class Transport:
         )
 
     def unwrap(self, response: requests.Response, method: str, path: str) -> OcsResponse:
-        """The OCS answer; an HTML or broken body of a 5xx/429 is still that HTTP error."""
+        """The OCS answer; an HTML or broken body of a 5xx/429 is still that HTTP error, and so
+        is a proxy's page for 405 or 413 (a body too large for nginx is its HTML page)."""
         status = response.status_code
         try:
             payload = self.json(response)
         except InvalidResponseError as exc:
-            if status == 429 or status >= 500:
+            if status in (405, 413, 429) or status >= 500:
                 raise api_error(
                     status, method, path, response.headers, None, None, note=exc.kind
                 ) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from talkctl.api.errors import TalkNotEnabledError, UnsupportedError
+from talkctl.api.families import api_base, family_of
 
 CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities"
 MAX_AGE_SECONDS = 24 * 3600
@@ -42,7 +43,18 @@ class Capabilities:
 
     @property
     def base_path(self) -> str:
-        return f"/ocs/v2.php/apps/spreed/api/v{self.api_version}"
+        """The conversation API's base (``room``, ``listed-room``, ``call``)."""
+        return api_base("room", self.api_version)
+
+    def base_for(self, path: str) -> str:
+        """The base ``path`` goes under: by its API family (talkctl.api.families)."""
+        return api_base(path, self.api_version)
+
+    def require_family(self, path: str) -> None:
+        """Raise UnsupportedError (send nothing) when the server lacks ``path``'s API family."""
+        family = family_of(path)
+        if family.feature is not None:
+            self.require(family.feature, f"the {family.name} API")
 
     def has(self, feature: str) -> bool:
         return feature in self.features

@@ -78,7 +78,7 @@ def api(
     path: Annotated[
         str,
         typer.Argument(
-            help="A path: '/...' on the server, else under the Talk API base (e.g. room).",
+            help="A path: '/...' on the server, else under its Talk API's base (room, chat/T).",
             metavar="PATH",
         ),
     ],
@@ -107,16 +107,19 @@ def api(
     """Send an authenticated OCS request: the way out for anything else.
 
     PATH is never a URL: one starting with '/' is relative to the server
-    (/ocs/v2.php/cloud/user), anything else to the negotiated Talk API base ('room' is
-    .../apps/spreed/api/v4/room on today's servers). Fields go in the query string for GET
-    and HEAD, else in a JSON body. Prints the OCS data as JSON (--raw: the whole envelope)
-    and exits with the mapped code (404 -> 3, 403 -> 5, ...). Only GET and HEAD are retried.
+    (/ocs/v2.php/cloud/user), anything else to the base of its Talk API family ('room' is
+    .../apps/spreed/api/v4/room on today's servers; chat, bots, bans, breakout rooms, polls,
+    reactions, recording and room/TOKEN/avatar are .../api/v1). Fields go in the query
+    string for GET and HEAD, else in a JSON body. Prints the OCS data as JSON (--raw: the
+    whole envelope) and exits with the mapped code (404 -> 3, 403 -> 5, ...). Only GET and
+    HEAD are retried.
 
     \b
     Example: talkctl api GET room
     Example: talkctl api GET /ocs/v2.php/cloud/user
     Example: talkctl api POST room -F roomType=2 -f roomName="Team chat"
     Example: talkctl api GET room/TOKEN/participants --raw
+    Example: talkctl api GET chat/TOKEN -F limit=20
     """
     from talkctl.api.raw import RawApi, check_method, check_path
     from talkctl.cli.jsonout import write_json

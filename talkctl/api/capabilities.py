@@ -76,14 +76,23 @@ class Capabilities:
     def force_passwords(self) -> bool:
         return bool(self.conversations_config().get("force-passwords", False))
 
+    @property
+    def derived_talk_major(self) -> int | None:
+        """The Talk major the Nextcloud major ships with (Talk 8 with Nextcloud 18), for a
+        server that does not say its Talk version; None when that cannot be told either."""
+        major = _major(self.nextcloud_version)
+        if major is not None and major >= NEXTCLOUD_TALK_OFFSET + 3:
+            return major - NEXTCLOUD_TALK_OFFSET
+        return None
+
     def describe_server(self) -> str:
         """``Talk 22.0.0``; servers before Talk 15 do not say their Talk version, but each
         Talk major ships with one Nextcloud major (Talk 8 with Nextcloud 18): derive it."""
         if self.talk_version:
             return f"Talk {self.talk_version}"
-        major = _major(self.nextcloud_version)
-        if major is not None and major >= NEXTCLOUD_TALK_OFFSET + 3:
-            return f"Talk {major - NEXTCLOUD_TALK_OFFSET} (Nextcloud {self.nextcloud_version})"
+        derived = self.derived_talk_major
+        if derived is not None:
+            return f"Talk {derived} (Nextcloud {self.nextcloud_version})"
         if self.nextcloud_version:
             return f"Nextcloud {self.nextcloud_version}"
         return "an older Talk"

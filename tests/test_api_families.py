@@ -227,3 +227,13 @@ def test_api_command_404_names_the_base(run: TalkctlRunner, fake_talk: FakeTalkS
     assert f"{SPREED_API}/v4/room/nosuchroom" in result.stderr
     assert "conversation API" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_raw_404_line_redacts_a_secret_in_the_path() -> None:
+    client = make_client(MemoryStore(cached(VERSION_FEATURES[4])))
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        mock.get(f"{SERVER}{SPREED_API}/v4/room/x", json=ocs_body(None, 404), status=404)
+        answer = RawApi(client).request("GET", "room/x?password=Hunter2-secret", {})
+    assert answer.error is not None
+    line = error_line(answer.error)
+    assert "Hunter2-secret" not in line and "room/x" in line

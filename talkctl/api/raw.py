@@ -17,6 +17,7 @@ from talkctl.api.client import TalkClient
 from talkctl.api.errors import ApiError, InvalidResponseError
 from talkctl.api.families import family_of
 from talkctl.api.transport.envelope import OcsResponse
+from talkctl.api.transport.redact import redact_url
 from talkctl.errors import UsageError
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -105,7 +106,7 @@ def _saying_base(exc: ApiError, path: str, full: str) -> ApiError:
     """The 404 of a relative path, saying which base it went to (a path of another API family
     under the wrong version is a 404 too)."""
     family = family_of(path)
-    where = f"{path} was sent to {full} (the {family.name} API"
+    where = f"{redact_url(path)} was sent to {redact_url(full)} (the {family.name} API"
     where += ")" if family.version is not None else ", negotiated)"
     return ApiError(
         f"{exc} ({where}; a path starting with '/' is taken as it is)",

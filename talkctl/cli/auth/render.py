@@ -60,7 +60,6 @@ class StatusReport:
             ("credentials work", working),
         ]
 
-
     def talk_text(self) -> str:
         """The Talk version, or what is known of it: servers before Talk 21 may not say."""
         if self.talk_enabled is False:

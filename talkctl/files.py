@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,15 +31,28 @@ def cache_dir(env: Mapping[str, str]) -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
-def write_private(path: Path, content: str | bytes, *, sync: bool = True) -> None:
+def write_private(
+    path: Path, content: str | bytes, *, sync: bool = True, make_parents: bool = True
+) -> None:
     """Write ``path`` atomically (temp file + rename) with mode 0600 from the first byte.
 
+    Only a regular file (or a new one) is replaced atomically; what is not a regular file is
+    written into as it is, like a shell's ``>`` would: a FIFO (its reader gets the text), a
+    character device (``/dev/null`` stays a device), ``/dev/fd/N`` and ``/dev/stdout`` (``-o
+    >(wc -c)``). A symbolic link to a regular file keeps the link and replaces its target.
     ``sync=False`` skips the fsync: for caches, which every listing rewrites and which are
     simply rebuilt when a crash leaves them unreadable (no command waits for the disk).
+    ``make_parents=False``: a missing directory is an error, not created.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    target = replaceable(path)
+    if target is None:
+        _write_into(path, data)
+        return
+    if make_parents:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
@@ -45,8 +60,38 @@ def write_private(path: Path, content: str | bytes, *, sync: bool = True) -> Non
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# directories whose entries name open files or devices, never files to replace
+_SPECIAL_DIRS = ("/dev", "/proc")
+
+
+def replaceable(path: Path) -> Path | None:
+    """The regular file to replace atomically for ``path`` (``path`` itself, a link's target,
+    or a new file); None when ``path`` is no regular file and must be written into."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None if _in_special_dir(path) else path
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(info.st_mode) or _in_special_dir(path):
+        return None  # a FIFO, a device, a socket; /dev/stdout or /dev/fd/N onto a file
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def _in_special_dir(path: Path) -> bool:
+    parent = os.path.realpath(path.parent if str(path.parent) else ".")
+    return any(parent == d or parent.startswith(d + "/") for d in _SPECIAL_DIRS)
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into what is not a regular file: no temp file, no rename, no chmod, no fsync."""
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)

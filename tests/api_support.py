@@ -8,7 +8,7 @@ from typing import Any
 
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import ConversationsApi
-from talkctl.api.http import Transport
+from talkctl.api.transport.http import Transport
 
 SERVER = "https://cloud.example.com"
 CAPABILITIES_URL = f"{SERVER}/ocs/v2.php/cloud/capabilities"

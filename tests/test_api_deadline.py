@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from talkctl.api import deadline as deadline_module
 from talkctl.api.errors import TransportError
-from talkctl.api.http import Transport
+from talkctl.api.transport import deadline as deadline_module
+from talkctl.api.transport.http import Transport
 
 BODY = b'{"ocs":{"meta":{"status":"ok","statuscode":200,"message":"OK"},"data":[]}}'
 FRAMINGS = {

@@ -10,7 +10,7 @@ import responses
 from api_support import SERVER, ocs_body
 
 from talkctl.api.errors import ApiError, InvalidResponseError
-from talkctl.api.http import Transport
+from talkctl.api.transport.http import Transport
 from talkctl.cli.errors import exit_status_for
 
 PATH = "/ocs/v2.php/apps/spreed/api/v4/room"

@@ -20,8 +20,8 @@ from responses import matchers
 
 from talkctl.api.errors import ApiError, UnsupportedError
 from talkctl.api.groups import GroupsApi, group_members
-from talkctl.api.http import Transport
 from talkctl.api.participants import Participant, ParticipantsApi, source_for, talk_release
+from talkctl.api.transport.http import Transport
 from talkctl.cli.errors import exit_status_for
 
 TOKEN = "abc123"

@@ -13,7 +13,7 @@ import responses
 from talkctl.api import account
 from talkctl.api.account import LoginFlow, LoginFlowError, checked_poll_endpoint
 from talkctl.api.errors import ApiError, InvalidResponseError
-from talkctl.api.http import USER_AGENT, Transport
+from talkctl.api.transport.http import USER_AGENT, Transport
 
 SERVER = "https://cloud.example.com"
 FIXTURES = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox" / "recordings" / "talk22"

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from talkctl.api.conversations import room_path
-from talkctl.api.envelope import api_error, decode_json, unwrap
 from talkctl.api.errors import ApiError, InvalidResponseError, InvalidToken
 from talkctl.api.models import Conversation
-from talkctl.api.redact import REDACTED, redact_form, redact_url
+from talkctl.api.transport.envelope import api_error, decode_json, unwrap
+from talkctl.api.transport.redact import REDACTED, redact_form, redact_url
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.errors import Ambiguous, NotFound
 from talkctl.exit_codes import ExitStatus

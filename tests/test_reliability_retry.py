@@ -20,9 +20,9 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, ProtocolError
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError, TransportError
-from talkctl.api.http import RepeatableRouter, Transport
-from talkctl.api.retry import RetryPolicy, retry_after_seconds
-from talkctl.api.transport_errors import classify, describe_failure
+from talkctl.api.transport.failures import classify, describe_failure
+from talkctl.api.transport.http import RepeatableRouter, Transport
+from talkctl.api.transport.retry import RetryPolicy, retry_after_seconds
 from talkctl.cli.errors import error_line
 from talkctl.sandbox import FakeTalkServer
 

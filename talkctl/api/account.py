@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from talkctl.api.envelope import api_error
 from talkctl.api.errors import ApiError, InvalidResponseError, TalkApiError
 from talkctl.api.errors import LoginFlowError as LoginFlowError  # where callers found it
-from talkctl.api.http import Transport
+from talkctl.api.transport.envelope import api_error
+from talkctl.api.transport.http import Transport
 
 LOGIN_START_PATH = "/index.php/login/v2"
 CLOUD_USER_PATH = "/ocs/v2.php/cloud/user"

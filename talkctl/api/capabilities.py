@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from talkctl.api.errors import TalkNotEnabledError, UnsupportedError
+from talkctl.api.families import api_base, family_of
 
 CAPABILITIES_PATH = "/ocs/v2.php/cloud/capabilities"
 MAX_AGE_SECONDS = 24 * 3600
@@ -42,7 +43,18 @@ class Capabilities:
 
     @property
     def base_path(self) -> str:
-        return f"/ocs/v2.php/apps/spreed/api/v{self.api_version}"
+        """The conversation API's base (``room``, ``listed-room``, ``call``)."""
+        return api_base("room", self.api_version)
+
+    def base_for(self, path: str) -> str:
+        """The base ``path`` goes under: by its API family (talkctl.api.families)."""
+        return api_base(path, self.api_version)
+
+    def require_family(self, path: str) -> None:
+        """Raise UnsupportedError (send nothing) when the server lacks ``path``'s API family."""
+        family = family_of(path)
+        if family.feature is not None:
+            self.require(family.feature, f"the {family.name} API")
 
     def has(self, feature: str) -> bool:
         return feature in self.features
@@ -64,14 +76,23 @@ class Capabilities:
     def force_passwords(self) -> bool:
         return bool(self.conversations_config().get("force-passwords", False))
 
+    @property
+    def derived_talk_major(self) -> int | None:
+        """The Talk major the Nextcloud major ships with (Talk 8 with Nextcloud 18), for a
+        server that does not say its Talk version; None when that cannot be told either."""
+        major = _major(self.nextcloud_version)
+        if major is not None and major >= NEXTCLOUD_TALK_OFFSET + 3:
+            return major - NEXTCLOUD_TALK_OFFSET
+        return None
+
     def describe_server(self) -> str:
         """``Talk 22.0.0``; servers before Talk 15 do not say their Talk version, but each
         Talk major ships with one Nextcloud major (Talk 8 with Nextcloud 18): derive it."""
         if self.talk_version:
             return f"Talk {self.talk_version}"
-        major = _major(self.nextcloud_version)
-        if major is not None and major >= NEXTCLOUD_TALK_OFFSET + 3:
-            return f"Talk {major - NEXTCLOUD_TALK_OFFSET} (Nextcloud {self.nextcloud_version})"
+        derived = self.derived_talk_major
+        if derived is not None:
+            return f"Talk {derived} (Nextcloud {self.nextcloud_version})"
         if self.nextcloud_version:
             return f"Nextcloud {self.nextcloud_version}"
         return "an older Talk"

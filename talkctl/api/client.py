@@ -11,9 +11,9 @@ from talkctl.api.capabilities import (
     CapabilitiesStore,
     parse_capabilities,
 )
-from talkctl.api.envelope import OcsResponse
 from talkctl.api.errors import ApiError
-from talkctl.api.http import Transport
+from talkctl.api.transport.envelope import OcsResponse
+from talkctl.api.transport.http import Transport
 
 TALK_HASH_HEADER = "X-Nextcloud-Talk-Hash"
 UNKNOWN_PATH_STATUS = 998
@@ -67,17 +67,21 @@ class TalkClient:
         repeatable: bool | None = None,
         json_body: Mapping[str, Any] | None = None,
     ) -> OcsResponse:
-        """Call ``path`` under the negotiated spreed API base (``json_body``: a JSON body).
+        """Call ``path`` under the spreed API base of its family (``json_body``: a JSON body).
 
-        An OCS 998 (unknown path) means the server was upgraded under us: refresh the
-        capabilities and send the request once more under the newly negotiated base.
-        ``repeatable`` (see Transport.send) allows retries: reads and changes that set a state.
+        The base goes by the path (talkctl.api.families): ``/chat/...`` is v1, ``/room/...``
+        the negotiated conversation API; a family the server lacks is refused unsent. An OCS
+        998 (unknown path) means the server was upgraded under us: refresh the capabilities
+        and send the request once more under the newly negotiated base. ``repeatable`` (see
+        Transport.send) allows retries: reads and changes that set a state.
         """
         capabilities = self.capabilities
+        capabilities.require_family(path)
+        base = capabilities.base_for(path)
         try:
             response = self.transport.ocs(
                 method,
-                capabilities.base_path + path,
+                base + path,
                 params=params,
                 data=data,
                 repeatable=repeatable,
@@ -88,11 +92,11 @@ class TalkClient:
                 raise
             self._check_talk_hash(exc.headers)
             refreshed = self.refresh_capabilities()
-            if refreshed.base_path == capabilities.base_path:
+            if refreshed.base_for(path) == base:
                 raise
             response = self.transport.ocs(
                 method,
-                refreshed.base_path + path,
+                refreshed.base_for(path) + path,
                 params=params,
                 data=data,
                 repeatable=repeatable,

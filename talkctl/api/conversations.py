@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
-from talkctl.api.envelope import OcsResponse
 from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
 from talkctl.api.models import Conversation, ConversationType
+from talkctl.api.transport.envelope import OcsResponse
 
 Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
 NOT_RETURNED = "the server created a conversation but did not return it"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from talkctl.api.http import Transport
+from talkctl.api.transport.http import Transport
 
 CLOUD = "/ocs/v2.php/cloud"
 

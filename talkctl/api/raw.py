@@ -1,9 +1,10 @@
 """Any authenticated OCS request (``talkctl api``): the way out for what talkctl does not cover.
 
 A path is never a URL, so the app password only ever goes to the configured server: one
-starting with ``/`` is relative to the server, anything else to the negotiated Talk API base
-(``room`` is ``/ocs/v2.php/apps/spreed/api/v4/room`` on today's servers). Only GET and HEAD
-are retried: anything else may change something.
+starting with ``/`` is relative to the server, anything else to the Talk API base of its
+family (talkctl.api.families: ``room`` is ``/ocs/v2.php/apps/spreed/api/v4/room`` on today's
+servers, ``chat/TOKEN`` is ``.../api/v1/chat/TOKEN``). Only GET and HEAD are retried: anything
+else may change something.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkctl.api.client import TalkClient
-from talkctl.api.envelope import OcsResponse
 from talkctl.api.errors import ApiError, InvalidResponseError
+from talkctl.api.families import family_of
+from talkctl.api.transport.envelope import OcsResponse
+from talkctl.api.transport.redact import redact_url
 from talkctl.errors import UsageError
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
@@ -60,11 +63,11 @@ class RawApi:
         self.client = client
 
     def full_path(self, path: str) -> str:
-        """The path on the server: ``/...`` as given, else under the Talk API base."""
+        """The path on the server: ``/...`` as given, else under its API family's base."""
         check_path(path)
         if path.startswith("/"):
             return path
-        return f"{self.client.capabilities.base_path}/{path}"
+        return f"{self.client.capabilities.base_for(path)}/{path}"
 
     def request(self, method: str, path: str, fields: dict[str, Any]) -> RawResponse:
         """Send it; raises ApiError for an HTTP error status (after decoding the body)."""
@@ -82,7 +85,7 @@ class RawApi:
         )
         if method == "HEAD":
             if response.status_code >= 400:
-                from talkctl.api.envelope import api_error
+                from talkctl.api.transport.envelope import api_error
 
                 raise api_error(response.status_code, method, full, response.headers, None, None)
             return RawResponse(response.status_code, None)
@@ -93,8 +96,30 @@ class RawApi:
         try:
             unwrapped = transport.unwrap(response, method, full)
         except ApiError as exc:
+            if exc.status == 404 and not path.startswith("/"):
+                exc = _saying_base(exc, path, full)
             return RawResponse(response.status_code, payload, error=exc)
         return RawResponse(response.status_code, payload, unwrapped)
+
+
+def _saying_base(exc: ApiError, path: str, full: str) -> ApiError:
+    """The 404 of a relative path, saying which base it went to (a path of another API family
+    under the wrong version is a 404 too)."""
+    family = family_of(path)
+    where = f"{redact_url(path)} was sent to {redact_url(full)} (the {family.name} API"
+    where += ")" if family.version is not None else ", negotiated)"
+    return ApiError(
+        f"{exc} ({where}; a path starting with '/' is taken as it is)",
+        status=exc.status,
+        method=exc.method,
+        path=exc.path,
+        ocs_status=exc.ocs_status,
+        error=exc.error,
+        server_message=exc.server_message,
+        headers=exc.headers,
+        reason=exc.reason,
+        attempts=exc.attempts,
+    )
 
 
 def _query(fields: dict[str, Any] | None) -> dict[str, list[str]] | None:

@@ -7,33 +7,72 @@ from typing import Annotated, Any
 
 import typer
 
+from talkctl.cli.limits import DEFAULT_MAX_RESPONSE_SIZE, response_size
 from talkctl.cli.options import factory_of
 from talkctl.errors import UsageError
 
 KEY = re.compile(r"^(?P<name>[^\[\]=]+)(?P<subs>(\[[^\[\]]*\])*)$")
 INTEGER = re.compile(r"^-?[0-9]+$")
+INT64 = 2**63  # the server's PHP keeps integers in 64 bits: a longer one is not a number to it
 
 
-def typed_value(text: str, stdin: Any) -> Any:
-    """-F: true, false, null, integers, @FILE (its content; @- reads stdin), else text."""
+def typed_value(text: str, stdin: Any, limit: int = DEFAULT_MAX_RESPONSE_SIZE) -> Any:
+    """-F: true, false, null, integers, @FILE (its content; @- reads stdin), else text.
+
+    A file or stdin is read up to ``limit`` bytes (the --max-response-size limit: a request
+    is capped as an answer is); more is a usage error, not an endless read of /dev/zero.
+    """
     if text in ("true", "false"):
         return text == "true"
     if text == "null":
         return None
     if INTEGER.match(text):
+        digits = text.lstrip("-").lstrip("0")
+        if len(digits) > 19 or not -INT64 <= int(text) < INT64:
+            raise UsageError(
+                f"-F {_shown(text)}: an integer beyond 64 bits, which the server cannot keep: "
+                "send it as text with -f"
+            )
         return int(text)
     if text.startswith("@"):
-        name = text[1:]
-        if name == "-":
-            return str(stdin.read())
-        try:
-            with open(name, encoding="utf-8") as fh:
-                return fh.read()
-        except OSError as exc:
-            raise UsageError(f"-F {text}: cannot read {name!r}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"-F {text}: {name!r} is not UTF-8 text") from None
+        return _read_field(text, stdin, limit)
     return text
+
+
+def _read_field(text: str, stdin: Any, limit: int) -> str:
+    """The content of -F key=@FILE or @- (stdin), at most ``limit`` bytes."""
+    name = text[1:]
+    too_large = UsageError(
+        f"-F {text}: more than {_bytes(limit)}: not read (the limit of --max-response-size "
+        "applies to requests too)"
+    )
+    if name == "-":
+        content = str(stdin.read(limit + 1))
+        if len(content) > limit:
+            raise too_large
+        return content
+    try:
+        with open(name, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"-F {text}: cannot read {name!r}: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise too_large
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"-F {text}: {name!r} is not UTF-8 text") from None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
+
+
+def _bytes(number: int) -> str:
+    for unit, factor in (("G", 1024**3), ("M", 1024**2), ("K", 1024)):
+        if number >= factor and number % factor == 0:
+            return f"{number // factor}{unit}"
+    return f"{number} bytes"
 
 
 def add_field(fields: dict[str, Any], spec: str, value_of: Any, flag: str) -> None:
@@ -78,7 +117,7 @@ def api(
     path: Annotated[
         str,
         typer.Argument(
-            help="A path: '/...' on the server, else under the Talk API base (e.g. room).",
+            help="A path: '/...' on the server, else under its Talk API's base (room, chat/T).",
             metavar="PATH",
         ),
     ],
@@ -107,16 +146,19 @@ def api(
     """Send an authenticated OCS request: the way out for anything else.
 
     PATH is never a URL: one starting with '/' is relative to the server
-    (/ocs/v2.php/cloud/user), anything else to the negotiated Talk API base ('room' is
-    .../apps/spreed/api/v4/room on today's servers). Fields go in the query string for GET
-    and HEAD, else in a JSON body. Prints the OCS data as JSON (--raw: the whole envelope)
-    and exits with the mapped code (404 -> 3, 403 -> 5, ...). Only GET and HEAD are retried.
+    (/ocs/v2.php/cloud/user), anything else to the base of its Talk API family ('room' is
+    .../apps/spreed/api/v4/room on today's servers; chat, bots, bans, breakout rooms, polls,
+    reactions, recording and room/TOKEN/avatar are .../api/v1). Fields go in the query
+    string for GET and HEAD, else in a JSON body. Prints the OCS data as JSON (--raw: the
+    whole envelope) and exits with the mapped code (404 -> 3, 403 -> 5, ...). Only GET and
+    HEAD are retried.
 
     \b
     Example: talkctl api GET room
     Example: talkctl api GET /ocs/v2.php/cloud/user
     Example: talkctl api POST room -F roomType=2 -f roomName="Team chat"
     Example: talkctl api GET room/TOKEN/participants --raw
+    Example: talkctl api GET chat/TOKEN -F limit=20
     """
     from talkctl.api.raw import RawApi, check_method, check_path
     from talkctl.cli.jsonout import write_json
@@ -128,8 +170,9 @@ def api(
     fields: dict[str, Any] = {}
     for spec in field or []:
         add_field(fields, spec, str, "-f")
+    limit = response_size(factory.options.max_response_size)
     for spec in typed_field or []:
-        add_field(fields, spec, lambda text: typed_value(text, environment.stdin), "-F")
+        add_field(fields, spec, lambda text: typed_value(text, environment.stdin, limit), "-F")
     answer = RawApi(factory.client).request(verb, path, fields)
     if answer.payload is not None:
         if raw:

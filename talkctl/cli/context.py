@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from talkctl.accounts.credentials import Credentials
     from talkctl.api.client import TalkClient
     from talkctl.api.conversations import ConversationsApi
-    from talkctl.api.http import Transport
-    from talkctl.api.retry import RetryPolicy
+    from talkctl.api.transport.http import Transport
+    from talkctl.api.transport.retry import RetryPolicy
     from talkctl.cache import AccountCache
     from talkctl.resolve import Resolver
 
@@ -251,7 +251,7 @@ class Factory:
     ) -> Transport:
         """A transport to ``server``; pass ``verify`` (see verify_for) when the account is not
         the run's credentials (``auth login``: user and secret None send no credentials)."""
-        from talkctl.api.http import Transport
+        from talkctl.api.transport.http import Transport
         from talkctl.cli.limits import response_size
 
         return Transport(
@@ -269,7 +269,7 @@ class Factory:
 
     def retry_policy(self) -> RetryPolicy:
         """--retries N; TALKCTL_RETRY_BACKOFF (seconds, first wait) tunes the backoff (tests)."""
-        from talkctl.api.retry import RetryPolicy
+        from talkctl.api.transport.retry import RetryPolicy
 
         policy = RetryPolicy(retries=self.retries)
         backoff = self.environment.env.get("TALKCTL_RETRY_BACKOFF", "")

@@ -24,7 +24,7 @@ from talkctl.errors import (
     TalkctlError,
     UsageError,
 )
-from talkctl.exit_codes import ExitStatus
+from talkctl.exit_codes import ExitStatus, exit_for_http
 
 if TYPE_CHECKING:
     from talkctl.api.errors import StepFailed
@@ -55,17 +55,7 @@ def _by_class() -> tuple[tuple[type[BaseException], ExitStatus], ...]:
 
 
 def status_for_http(status: int) -> ExitStatus:
-    if status == 401:
-        return ExitStatus.AUTH
-    if status == 403:
-        return ExitStatus.FORBIDDEN
-    if status == 404:
-        return ExitStatus.NOT_FOUND
-    if status == 429 or status >= 500:
-        return ExitStatus.UNAVAILABLE
-    if 400 <= status < 500:
-        return ExitStatus.REJECTED
-    return ExitStatus.ERROR
+    return exit_for_http(status)  # the one table: talkctl.exit_codes.HTTP_EXIT
 
 
 def exit_status_for(exc: BaseException) -> ExitStatus:

@@ -51,8 +51,9 @@ def export(
       talkctl export "Class 6a" --no-participants
     """
     from talkctl.cli.apply_io import ClientMembershipIO
-    from talkctl.declarative.export import Exported, Skipped, render, skip_reason, write_private
+    from talkctl.declarative.export import Exported, Skipped, render, skip_reason
     from talkctl.errors import UsageError
+    from talkctl.files import write_private
 
     factory = factory_of(ctx)
     refs = list(convs or [])
@@ -88,7 +89,7 @@ def export(
         factory.environment.stdout.flush()
     else:
         try:
-            write_private(output, text)
+            write_private(output, text, make_parents=False)  # a FIFO or /dev/fd/N: written into
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     where = f" to {output}" if output is not None else ""

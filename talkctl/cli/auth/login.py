@@ -23,7 +23,7 @@ from talkctl.errors import CredentialsError, UsageError
 
 if TYPE_CHECKING:
     from talkctl.api.account import AccountInfo
-    from talkctl.api.http import Transport
+    from talkctl.api.transport.http import Transport
     from talkctl.cli.context import Factory
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from talkctl.api.redact import redact_url
+from talkctl.api.transport.redact import redact_url
 from talkctl.cli.auth.accounts import requested_profile
 from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.accounts.config import check_profile_name
-from talkctl.api.redact import redact_url
+from talkctl.api.transport.redact import redact_url
 from talkctl.cli.auth.render import ProfileRow, render_profiles
 from talkctl.cli.completion import complete_profile
 from talkctl.cli.options import factory_of

@@ -22,6 +22,7 @@ class StatusReport:
     nextcloud_version: str | None = None
     talk_version: str | None = None
     talk_enabled: bool | None = None  # None: could not tell
+    talk_derived: int | None = None  # the Talk major of the Nextcloud major (no talk_version)
     api_version: int | None = None
     working: bool | None = None  # None: could not tell (server unreachable)
     problem: str | None = None
@@ -36,6 +37,7 @@ class StatusReport:
             "nextcloudVersion": self.nextcloud_version,
             "talkVersion": self.talk_version,
             "talkEnabled": self.talk_enabled,
+            "talkMajor": _major(self.talk_version) or self.talk_derived,
             "apiVersion": self.api_version,
             "secretSource": self.source,
             "credentialsWork": self.working,
@@ -51,17 +53,32 @@ class StatusReport:
             ("server", self.server),
             ("login", self.login),
             ("user", _user_label(self.user_id, self.display_name)),
-            ("nextcloud", self.nextcloud_version or ""),
-            (
-                "talk",
-                "not enabled for this account"
-                if self.talk_enabled is False
-                else self.talk_version or "",
-            ),
-            ("api", f"v{self.api_version}" if self.api_version else ""),
+            ("nextcloud", self.nextcloud_version or "unknown"),
+            ("talk", self.talk_text()),
+            ("api", f"v{self.api_version}" if self.api_version else "unknown"),
             ("secret from", self.source),
             ("credentials work", working),
         ]
+
+    def talk_text(self) -> str:
+        """The Talk version, or what is known of it: servers before Talk 21 may not say."""
+        if self.talk_enabled is False:
+            return "not enabled for this account"
+        if self.talk_version:
+            return self.talk_version
+        if self.talk_enabled is None:
+            return "unknown"
+        if self.talk_derived is not None:
+            return (
+                f"{self.talk_derived} (the server does not say its Talk version; "
+                f"Nextcloud {self.nextcloud_version} ships Talk {self.talk_derived})"
+            )
+        return "unknown (the server does not say its Talk version)"
+
+
+def _major(version: str | None) -> int | None:
+    head = (version or "").split(".", 1)[0]
+    return int(head) if head.isascii() and head.isdigit() else None
 
 
 def _user_label(user_id: str | None, display_name: str | None) -> str:

@@ -44,6 +44,7 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
         capabilities = factory.client.capabilities
         report.nextcloud_version = capabilities.nextcloud_version
         report.talk_version = capabilities.talk_version
+        report.talk_derived = capabilities.derived_talk_major  # for a server that does not say
         report.api_version = capabilities.api_version
         report.talk_enabled = True
     except TalkNotEnabledError:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from talkctl.api.account import LoginFlow, LoginGrant, poll_login_flow
 from talkctl.api.errors import ApiError, TransportError
-from talkctl.api.http import Transport
+from talkctl.api.transport.http import Transport
 from talkctl.cli.context import Environment
 from talkctl.errors import CredentialsError, UsageError
 

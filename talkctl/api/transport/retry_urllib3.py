@@ -1,6 +1,6 @@
 """TalkRetry: urllib3's Retry with talkctl's rules (imported only when a session is built).
 
-This module depends on ``talkctl.api.retry`` (the policy and the header rules), never the
+This module depends on ``talkctl.api.transport.retry`` (the policy and the header rules), never the
 other way round: ``build_retry`` turns a policy into the urllib3 object.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib3.exceptions import MaxRetryError, NameResolutionError, ResponseError
 from urllib3.util.retry import Retry
 
-from talkctl.api.retry import (
+from talkctl.api.transport.retry import (
     BRUTEFORCE_HEADER,
     RETRY_STATUSES,
     RetryPolicy,

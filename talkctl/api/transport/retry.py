@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-RETRY_STATUSES = frozenset({502, 503, 504})
+RETRY_STATUSES = frozenset({502, 503, 504})  # never 405, 413, 501: final answers (exit 6)
 MAINTENANCE_HEADER = "X-Nextcloud-Maintenance-Mode"
 BRUTEFORCE_HEADER = "X-Nextcloud-Bruteforce-Throttled"
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin, urlsplit
 
 from talkctl import __version__
-from talkctl.api.envelope import OcsResponse, api_error, decode_json, unwrap
 from talkctl.api.errors import ApiError, InvalidResponseError
-from talkctl.api.redact import redact_form, redact_headers, redact_url
-from talkctl.api.retry import Notice, RetryPolicy
-from talkctl.api.transport_errors import describe_failure
+from talkctl.api.transport.envelope import OcsResponse, api_error, decode_json, unwrap
+from talkctl.api.transport.failures import describe_failure
+from talkctl.api.transport.redact import redact_form, redact_headers, redact_url
+from talkctl.api.transport.retry import Notice, RetryPolicy
 
 if TYPE_CHECKING:
     import requests
@@ -34,9 +34,9 @@ class Transport:
 
     Keeps the server's session cookies for the run (in memory only), so later requests skip
     the password check; sets the OCS headers; gives every attempt ``timeout`` seconds as a
-    whole (connect, headers and body: see ``talkctl.api.deadline``); reads at most
+    whole (connect, headers and body: see ``transport.deadline``); reads at most
     ``max_body`` bytes of a body (counted after decompression: a gzip bomb stops there too);
-    repeats a request only when the caller marks it repeatable (see ``talkctl.api.retry``).
+    repeats a request only when the caller marks it repeatable (see ``transport.retry``).
     """
 
     def __init__(
@@ -95,8 +95,8 @@ class Transport:
         return self._session
 
     def _adapter(self, repeatable: bool) -> HTTPAdapter:
-        from talkctl.api.deadline import WatchedAdapter
-        from talkctl.api.retry_urllib3 import build_retry
+        from talkctl.api.transport.deadline import WatchedAdapter
+        from talkctl.api.transport.retry_urllib3 import build_retry
 
         policy = RetryPolicy(
             retries=self.retry.retries,
@@ -105,7 +105,7 @@ class Transport:
             retry_after_cap=self.retry.retry_after_cap,
             notice=self._on_retry,
         )
-        return WatchedAdapter(  # every attempt bounded by the timeout (talkctl.api.deadline)
+        return WatchedAdapter(  # every attempt bounded by the timeout (transport.deadline)
             pool_connections=2,
             pool_maxsize=max(self.pool_size, 10),
             max_retries=build_retry(policy, repeatable),
@@ -177,7 +177,7 @@ class Transport:
         self._attempts.count = 1
         with self._lock:
             self.requests_sent += 1
-        from talkctl.api.deadline import bounded
+        from talkctl.api.transport.deadline import bounded
 
         with bounded(self.timeout) as deadline:
             try:
@@ -283,12 +283,13 @@ class Transport:
         )
 
     def unwrap(self, response: requests.Response, method: str, path: str) -> OcsResponse:
-        """The OCS answer; an HTML or broken body of a 5xx/429 is still that HTTP error."""
+        """The OCS answer; an HTML or broken body of a 5xx/429 is still that HTTP error, and so
+        is a proxy's page for 405 or 413 (a body too large for nginx is its HTML page)."""
         status = response.status_code
         try:
             payload = self.json(response)
         except InvalidResponseError as exc:
-            if status == 429 or status >= 500:
+            if status in (405, 413, 429) or status >= 500:
                 raise api_error(
                     status, method, path, response.headers, None, None, note=exc.kind
                 ) from None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.errors import ApiError, InvalidResponseError
-from talkctl.api.retry import (
+from talkctl.api.transport.retry import (
     BRUTEFORCE_HEADER,
     header,
     is_maintenance,
@@ -20,12 +20,15 @@ STATUS_TEXT: dict[int, str] = {
     401: "authentication failed: check the user name and app password",
     403: "forbidden: you lack the permission (moderators and owners only?)",
     404: "not found",
+    405: "the server does not allow this method here (HTTP 405)",
     406: "not supported for federated conversations",
     412: "precondition failed",
+    413: "the request is too large for the server (HTTP 413)",
     422: "the remote server of this federated conversation cannot be reached",
     426: "this talkctl is too old for the server",
     429: "too many requests: this address is throttled",
     500: "the server failed (HTTP 500)",
+    501: "not implemented by the server (HTTP 501)",
     502: "bad gateway (HTTP 502)",
     503: "the server is unavailable (HTTP 503)",
     504: "gateway timeout (HTTP 504)",
@@ -97,7 +100,9 @@ def unwrap(
 ) -> OcsResponse:
     """Unwrap an OCS payload; raise ApiError for HTTP errors, InvalidResponseError for no envelope.
 
-    The HTTP status decides success: ``meta.statuscode`` does not always mirror it.
+    On OCS v2 (``/ocs/v2.php/``) the HTTP status decides success: ``meta.statuscode`` does not
+    always mirror it. OCS v1 (``/ocs/v1.php/``) answers HTTP 200 for failures too, and
+    ``meta.statuscode`` decides (see :func:`ocs_v1_status`).
     """
     ocs = payload.get("ocs") if isinstance(payload, dict) else None
     if not isinstance(ocs, dict):
@@ -115,7 +120,37 @@ def unwrap(
     data = ocs.get("data")
     if status >= 400:
         raise api_error(status, method, path, headers, meta, data)
+    if is_ocs_v1(path) or is_ocs_v1(url):
+        failed = ocs_v1_status(meta.get("statuscode"))
+        if failed is not None:
+            detail = f"OCS v1 status {meta['statuscode']}, HTTP {status}"
+            raise api_error(failed, method, path, headers, meta, data, detail=detail)
     return OcsResponse(status=status, data=data, meta=meta, headers=headers, url=url)
+
+
+OCS_V1_OK = 100
+# OCS v1's own failure codes, as the HTTP status they stand for (lib/private/AppFramework/OCS)
+OCS_V1_CODES = {996: 500, 997: 401, 998: 404}
+
+
+def is_ocs_v1(path: str) -> bool:
+    return "/ocs/v1.php/" in path.split("?", 1)[0]
+
+
+def ocs_v1_status(code: Any) -> int | None:
+    """The HTTP status an OCS v1 ``meta.statuscode`` stands for; None when it says success.
+
+    100 is success (and a 2xx, which v1 never sends, is taken as one too; so is a missing
+    code: nothing says it failed); 404, 997, 998, an app's own 101, 102 ... are failures: a
+    4xx or 5xx stands for itself, 996-998 for 500/401/404, any other code for 400 (rejected).
+    """
+    if isinstance(code, bool) or not isinstance(code, int):
+        return None
+    if code == OCS_V1_OK or 200 <= code < 300:
+        return None
+    if code in OCS_V1_CODES:
+        return OCS_V1_CODES[code]
+    return code if 400 <= code < 600 else 400
 
 
 NOTES = {
@@ -133,12 +168,13 @@ def api_error(
     data: Any,
     *,
     note: str | None = None,
+    detail: str | None = None,
 ) -> ApiError:
     """Build the ApiError for an HTTP error answer, keeping whatever the server explained.
 
     Maintenance mode, brute-force throttling, rate limiting and an outdated client each get
     their own one-line explanation. ``note`` is the kind of a body that was no OCS JSON
-    (a proxy's HTML page for a 502, say).
+    (a proxy's HTML page for a 502, say); ``detail`` a fact to add in parentheses.
     """
     error = None
     server_message = None
@@ -154,6 +190,8 @@ def api_error(
     reason, text = _explain(status, headers, server_message, error)
     if note in NOTES:
         text = f"{text} ({NOTES[note]})"
+    if detail:
+        text = f"{text} ({detail})"
     return ApiError(
         text,
         status=status,

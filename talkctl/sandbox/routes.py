@@ -97,15 +97,20 @@ CORE_ROUTES = [
     _r("GET", "/status.php", core.status, auth=False),
     _r("GET", "/ocs/v2.php/cloud/users", prov.list_users),
     _r("POST", "/ocs/v2.php/cloud/users", prov.create_user),
+    _r("GET", "/ocs/v2.php/cloud/users/[^/]+", prov.get_user),
     _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+", prov.delete_user),
+    _r("GET", "/ocs/v2.php/cloud/users/[^/]+/subadmins", prov.user_subadmin_groups),
     _r("GET", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.user_groups),
     _r("POST", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.add_to_group),
     _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.remove_from_group),
     _r("GET", "/ocs/v2.php/cloud/groups", prov.list_groups),
+    _r("GET", "/ocs/v2.php/cloud/groups/details", prov.groups_details),
     _r("POST", "/ocs/v2.php/cloud/groups", prov.create_group),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+", prov.group_members),
     _r("DELETE", "/ocs/v2.php/cloud/groups/[^/]+", prov.delete_group),
     _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users", prov.group_members),
     _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users/details", prov.group_members_details),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/subadmins", prov.group_subadmins),
 ]
 
 

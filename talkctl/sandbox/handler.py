@@ -44,6 +44,13 @@ class Handler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (WebDAV's PROPFIND, ...) goes to the app too, which says what it
+        does not emulate."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self.do_GET
+        raise AttributeError(name)
+
     def _finish(self, record: RequestRecord, response: Response) -> None:
         record.status = response.status
         self.fake.log(record)

@@ -241,3 +241,11 @@ def test_the_request_log_is_bounded_when_asked(fake_talk_factory: Factory) -> No
 def test_the_fake_server_listens_on_loopback_only(host: str) -> None:
     with pytest.raises(ValueError, match="loopback"):
         FakeTalkServer(host=host)
+
+
+def test_a_sandbox_bounds_its_log_and_the_talk_server_fixture_keeps_all(tmp_path: Path) -> None:
+    from talkctl.sandbox.service import LOG_LIMIT, Sandbox, SandboxOptions
+    from talkctl.testing.server import TalkServer
+
+    assert Sandbox(SandboxOptions(data="empty")).server.log_limit == LOG_LIMIT
+    assert TalkServer(tmp_path, data="empty").fake.log_limit is None

@@ -217,6 +217,13 @@ def test_a_body_over_the_cap_is_413_and_not_handled(fake_talk: FakeTalkServer) -
     assert fake_talk.state.rooms == {}
     small = call(fake_talk, "POST", "/room", data={"roomType": 2, "roomName": "small"})
     assert small.status_code == 201
+    # a client still sending a large body gets the answer, not a reset connection
+    large = call(fake_talk, "POST", "/room", data={"roomType": 2, "roomName": "x" * 8_000_000})
+    assert large.status_code == 413
+    fake_talk.max_body = 16_000_000
+    wrong = call(fake_talk, "POST", "/room", password="wrong", data={"roomName": "x" * 8_000_000})
+    assert wrong.status_code == 401
+    assert [room.name for room in fake_talk.state.rooms.values()] == ["small"]
 
 
 def test_an_idle_connection_is_closed(fake_talk_factory: Factory) -> None:

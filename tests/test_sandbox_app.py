@@ -256,3 +256,14 @@ def test_a_sandbox_bounds_its_log_and_the_talk_server_fixture_keeps_all(tmp_path
 
     assert Sandbox(SandboxOptions(data="empty")).server.log_limit == LOG_LIMIT
     assert TalkServer(tmp_path, data="empty").fake.log_limit is None
+
+
+def test_unknown_tokens_under_v1_count_for_brute_force_protection(
+    fake_talk: FakeTalkServer,
+) -> None:
+    fake_talk.bruteforce = True
+    for _ in range(10):
+        missing = ocs(fake_talk, "GET", "/ocs/v1.php/apps/spreed/api/v4/room/zzzzzzzz")
+        assert (missing.status_code, meta(missing)["statuscode"]) == (200, 404)
+    token = fake_talk.add_room(owner="admin", name="real")
+    assert ocs(fake_talk, "GET", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}").status_code == 500

@@ -215,7 +215,7 @@ def _dispatch(
     )
     with backend.state.lock:
         result = match.route.handler(ctx)
-    response = _encode(result, record, headers) if isinstance(result, Ocs) else result
-    if match.route.has_token and response.status == 404:
+    status = result.status  # before v1 makes a 404 an HTTP 200: it counts all the same
+    if match.route.has_token and status == 404:
         backend.note_failure(address)
-    return response
+    return _encode(result, record, headers) if isinstance(result, Ocs) else result

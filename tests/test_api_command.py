@@ -102,7 +102,7 @@ def test_typed_values_and_files(
         ("GET", "room/zzzzzzzz", 3),
         ("DELETE", "room/TOKEN", 5),
         ("PUT", "room/TOKEN/read-only", 6),
-        ("GET", "/ocs/v2.php/cloud/nothing-here", 3),
+        ("GET", "/ocs/v2.php/apps/spreed/api/v4/nothing-here", 3),  # Talk 22 has no such path
     ],
 )
 def test_error_statuses_map_to_exit_codes(

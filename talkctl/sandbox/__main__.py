@@ -3,7 +3,9 @@
     python -m talkctl.sandbox --talk 22 --port 0 --latency-ms 20 \
         --seed-rooms 5000 --user admin
 
-prints one line ``URL USER APP_PASSWORD`` and serves until killed.
+prints one line ``URL USER APP_PASSWORD`` and serves until killed. It listens on a
+loopback address only (``--host`` 127.0.0.1, ::1 or localhost), and its users' login
+passwords are drawn at random: nobody else can use it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ import ssl
 import sys
 import threading
 
+from .demo import add_users
 from .profiles import PROFILES
-from .server import FakeTalkServer
+from .server import FakeTalkServer, is_loopback
+
+LOG_LIMIT = 1000  # requests kept in memory
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m talkctl.sandbox", description=__doc__)
     parser.add_argument("--talk", default="22", choices=sorted(PROFILES, key=int))
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--seed-rooms", type=int, default=0)
@@ -33,14 +40,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tls-cert", help="PEM certificate (serve HTTPS)")
     parser.add_argument("--tls-key", help="PEM key for --tls-cert")
     args = parser.parse_args(argv)
+    if not is_loopback(args.host):
+        parser.error(f"--host: {args.host!r} is not a loopback address (the sandbox is local)")
 
     tls = None
     if args.tls_cert:
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
-    srv = FakeTalkServer(talk=args.talk, tls=tls, host=args.host, port=args.port)
-    if args.user not in srv.state.users:
-        srv.add_user(args.user)
+    srv = FakeTalkServer(
+        talk=args.talk,
+        tls=tls,
+        host=args.host,
+        port=args.port,
+        default_users=False,
+        log_limit=LOG_LIMIT,
+    )
+    add_users(srv, [args.user, "alice", "bob"])
+    srv.add_group("staff", list(srv.state.users), "staff")
     srv.latency = args.latency_ms / 1000.0
     if args.realistic:
         srv.seed_realistic(args.user)

@@ -5,20 +5,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .backend import Backend
 from .ocs import Ocs, fail, ok
 from .profiles import Profile
 from .state import MODERATOR_TYPES, Attendee, Room, State
 from .views import room_view
 
-if TYPE_CHECKING:
-    from .server import FakeTalkServer
-
 
 @dataclass
 class Ctx:
-    srv: FakeTalkServer
+    srv: Backend
     method: str
     path: str
     params: dict[str, Any]

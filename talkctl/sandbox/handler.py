@@ -1,69 +1,29 @@
-"""The HTTP request handler: parsing, auth, faults, dispatch, logging."""
+"""The HTTP side of the sandbox: parse a request's head, let the app answer, write it out.
+
+Everything a request means is decided in ``app.py``; this module only speaks HTTP/1.1 on a
+socket. An idle connection is closed after the server's ``idle_timeout`` seconds (the
+socket timeout of ``StreamRequestHandler``), so clients that connect and wait cannot hold
+the server's threads and file descriptors.
+"""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
-import time
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
 
-from .context import Ctx
-from .ocs import Ocs, Response, not_logged_in, unauthorised, unknown_route
-from .routes import resolve
+from .app import Request, handle
+from .backend import Backend, RequestRecord
+from .ocs import Response
 
-if TYPE_CHECKING:
-    from .server import FakeTalkServer
-
-
-@dataclass
-class RequestRecord:
-    method: str
-    path: str
-    query: dict[str, str]
-    form: dict[str, str]
-    json: Any
-    user: str | None
-    status: int  # 0 when the connection was dropped
-    headers: dict[str, str]
-    fault: bool = False
-    client_port: int = 0  # tells connections apart (keep-alive reuse)
-    time: float = field(default_factory=time.time)
-
-    @property
-    def is_spreed(self) -> bool:
-        return self.path.startswith("/ocs/v2.php/apps/spreed/")
-
-    @property
-    def params(self) -> dict[str, Any]:
-        merged: dict[str, Any] = {**self.query, **self.form}
-        if isinstance(self.json, dict):
-            merged.update(self.json)
-        return merged
-
-
-def _parse_body(headers: dict[str, str], raw: bytes) -> tuple[dict[str, str], Any]:
-    ctype = headers.get("content-type", "")
-    if not raw:
-        return {}, None
-    if "application/json" in ctype:
-        try:
-            return {}, json.loads(raw)
-        except ValueError:
-            return {}, None
-    if "application/x-www-form-urlencoded" in ctype or not ctype:
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)), None
-    return {}, None
+__all__ = ["Handler", "RequestRecord"]
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Small answers would otherwise wait ~40 ms for the client's delayed ACK (Nagle).
     disable_nagle_algorithm = True
-    fake: FakeTalkServer  # set on the subclass created per server
+    fake: Backend  # set on the subclass created per server (with ``timeout``)
 
     def version_string(self) -> str:
         return "Apache"
@@ -72,121 +32,24 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self._handle()
+        request = Request(
+            self.command,
+            self.path,
+            dict(self.headers.items()),
+            (str(self.client_address[0]), int(self.client_address[1])),
+            self.rfile.read,
+        )
+        record, response = handle(self.fake, request)
+        self._finish(record, response)
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
-    def _handle(self) -> None:
-        srv = self.fake
-        url = urlsplit(self.path)
-        path, query = url.path, dict(parse_qsl(url.query, keep_blank_values=True))
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        length = int(headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        form, body_json = _parse_body(headers, raw)
-        record = RequestRecord(
-            self.command,
-            path,
-            query,
-            form,
-            body_json,
-            None,
-            0,
-            dict(self.headers.items()),
-            client_port=self.client_address[1],
-        )
-        auth = self._authenticate(headers)
-        record.user = auth[0]
-        if srv.latency:
-            time.sleep(srv.latency)
-        fault = srv.faults.take(self.command, self.path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if not fault.delay_only:
-                record.fault = True
-                self._finish(record, fault.response())
-                return
-        try:
-            response = self._dispatch(record, headers, auth)
-        except Exception as exc:  # pragma: no cover - a bug in the fake itself
-            response = Response(
-                500, f"fake_talk error: {exc!r}".encode(), {"Content-Type": "text/plain"}
-            )
-        self._finish(record, response)
-
-    def _authenticate(
-        self, headers: dict[str, str]
-    ) -> tuple[str | None, str | None, str | None, bool]:
-        """(user, auth kind, app password, credentials_were_bad)"""
-        value = headers.get("authorization", "")
-        if not value.lower().startswith("basic "):
-            return None, None, None, False
-        try:
-            login, _, secret = base64.b64decode(value[6:]).decode().partition(":")
-        except ValueError:
-            return None, None, None, True
-        st = self.fake.state
-        with st.lock:
-            user = st.users.get(login)
-            if user is not None and secret == user.password:
-                return login, "password", None, False
-            if st.app_passwords.get(secret) == login:
-                return login, "app", secret, False
-        return None, None, None, True
-
-    def _dispatch(
-        self,
-        record: RequestRecord,
-        headers: dict[str, str],
-        auth_result: tuple[str | None, str | None, str | None, bool],
-    ) -> Response:
-        srv = self.fake
-        path = record.path
-        is_ocs = path.startswith("/ocs/")
-        want_json = record.query.get("format") == "json" or "application/json" in headers.get(
-            "accept", ""
-        )
-        user, auth, app_pw, bad = auth_result
-        match = resolve(srv.profile, self.command, path)
-        if bad and is_ocs:
-            srv.note_failure(self.client_address[0])
-            return unauthorised().encode(want_json)
-        if match is None:
-            if is_ocs:
-                return unknown_route().encode(want_json)
-            return Response(
-                404,
-                b"<!DOCTYPE html><html><body>Page not found</body></html>",
-                {"Content-Type": "text/html; charset=utf-8"},
-            )
-        if match.route.auth and user is None:
-            return not_logged_in().encode(want_json)
-        if match.spreed and user is not None and not srv.state.users[user].talk_enabled:
-            return unknown_route().encode(want_json)
-        if match.route.has_token and srv.bruteforce:
-            throttled = srv.brute_force.check(self.client_address[0])
-            if throttled is not None:
-                return throttled
-        ctx = Ctx(
-            srv,
-            self.command,
-            path,
-            record.params,
-            headers,
-            user,
-            auth,
-            app_pw,
-            match.api,
-            match.token,
-            self.client_address[0],
-        )
-        with srv.state.lock:
-            result = match.route.handler(ctx)
-        response = result.encode(want_json) if isinstance(result, Ocs) else result
-        if match.route.has_token and response.status == 404:
-            srv.note_failure(self.client_address[0])
-        return response
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (WebDAV's PROPFIND, ...) goes to the app too, which says what it
+        does not emulate."""
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self.do_GET
+        raise AttributeError(name)
 
     def _finish(self, record: RequestRecord, response: Response) -> None:
         record.status = response.status
@@ -203,9 +66,12 @@ class Handler(BaseHTTPRequestHandler):
             headers.setdefault(
                 "Set-Cookie",
                 f"nc_session_id={sid}; path=/; "
-                + ("secure; " if self.fake.tls is not None else "")
+                + ("secure; " if self.fake.secure else "")
                 + "HttpOnly; SameSite=Lax",
             )
+        if response.close:
+            headers["Connection"] = "close"
+            self.close_connection = True
         for key, value in headers.items():
             self.send_header(key, value)
         body = b"" if self.command == "HEAD" else response.body

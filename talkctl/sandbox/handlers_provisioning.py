@@ -7,6 +7,7 @@ Nextcloud's provisioning_api: errors are ``OCSException(message, code)``, which 
 with HTTP 400 and ``meta.statuscode`` = that code (100 is success); a caller who is neither an
 admin nor a sub-admin of the group gets 403 with an empty message, as recorded for the member
 list. The user-details object is the recorded one with the user's id, name and groups.
+Under ``/ocs/v1.php`` the same handlers answer with OCS v1's rules (``app.py``).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def delete_group(ctx: Ctx) -> Ocs:
 
 
 def group_members(ctx: Ctx) -> Ocs:
-    """GET /cloud/groups/{id}/users (recorded: 200 admin, 403 plain user, 404 unknown)."""
+    """GET /cloud/groups/{id}/users (recorded: 200 admin, 403 plain user, 404 unknown), and
+    the older GET /cloud/groups/{id} the provisioning docs name (the same answer)."""
     group = _segment(ctx, 1)
     found = ctx.state.groups.get(group)
     if found is None:
@@ -124,7 +126,69 @@ def user_details(state: State, user: str) -> dict[str, Any]:
     return data
 
 
+def group_subadmins(ctx: Ctx) -> Ocs:
+    """GET /cloud/groups/{id}/subadmins (a guess from provisioning_api: admins only, a list of
+    user ids; an unknown group is 101 "Group does not exist")."""
+    if not ctx.state.is_admin(ctx.user):
+        return _forbidden()
+    group = _segment(ctx, 1)
+    if group not in ctx.state.groups:
+        return _ocs_error(101, "Group does not exist")
+    return ok(sorted(ctx.state.subadmins.get(group, set())))
+
+
+def groups_details(ctx: Ctx) -> Ocs:
+    """GET /cloud/groups/details (a guess from provisioning_api: admins and sub-admins, each
+    group's id, display name and member count)."""
+    st = ctx.state
+    if not st.is_admin(ctx.user) and not any(ctx.user in s for s in st.subadmins.values()):
+        return _forbidden()
+    search = ctx.str_param("search").lower()
+    groups = [
+        {
+            "id": gid,
+            "displayname": name,
+            "usercount": len(members),
+            "disabled": 0,
+            "canAdd": st.is_admin(ctx.user),
+            "canRemove": st.is_admin(ctx.user),
+        }
+        for gid, (name, members) in sorted(st.groups.items())
+        if search in gid.lower()
+    ]
+    return ok({"groups": groups})
+
+
 # -- users --------------------------------------------------------------------------
+def get_user(ctx: Ctx) -> Ocs:
+    """GET /cloud/users/{id}: the recorded user-details object (see ``user_details``) for
+    oneself, an admin, or a sub-admin of one of the user's groups. An unknown user is 404
+    "User does not exist"; anyone else gets 404 with statuscode 998 and no message
+    (provisioning_api's ``getUser`` when ``getUserData`` finds no permission; a guess)."""
+    user = _segment(ctx, 1)
+    st = ctx.state
+    if user not in st.users:
+        return fail(404, message="User does not exist")
+    if (
+        ctx.user != user
+        and not st.is_admin(ctx.user)
+        and not any(may_manage(st, ctx.user, g) for g in st.groups_of(user))
+    ):
+        return Ocs(404, [], statuscode=998, message="")
+    return ok(user_details(st, user))
+
+
+def user_subadmin_groups(ctx: Ctx) -> Ocs:
+    """GET /cloud/users/{id}/subadmins (a guess from provisioning_api: admins only, the
+    groups the user is a sub-admin of; an unknown user is 404 "User does not exist")."""
+    if not ctx.state.is_admin(ctx.user):
+        return _forbidden()
+    user = _segment(ctx, 1)
+    if user not in ctx.state.users:
+        return fail(404, message="User does not exist")
+    return ok(sorted(g for g, users in ctx.state.subadmins.items() if user in users))
+
+
 def list_users(ctx: Ctx) -> Ocs:
     """GET /cloud/users (a guess: ``{"users": [...]}``, admins only)."""
     if not ctx.state.is_admin(ctx.user):

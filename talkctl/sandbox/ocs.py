@@ -8,6 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 JSON_TYPE = "application/json; charset=utf-8"
+NOT_EMULATED = 501
 INVALID_QUERY = (
     "Invalid query, please check the syntax. API specifications are here: "
     "http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.\n"
@@ -20,6 +21,7 @@ class Response:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop: bool = False  # close the connection without answering
+    close: bool = False  # close the connection after answering (a body left unread)
 
 
 @dataclass
@@ -32,27 +34,40 @@ class Ocs:
     message: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
-    def envelope(self) -> dict[str, Any]:
-        ok = 200 <= self.status < 300
-        return {
-            "ocs": {
-                "meta": {
-                    "status": "ok" if ok else "failure",
-                    "statuscode": self.statuscode if self.statuscode is not None else self.status,
-                    "message": self.message if self.message is not None else ("OK" if ok else ""),
-                },
-                "data": self.data,
-            }
+    def envelope(self, v1: bool = False) -> dict[str, Any]:
+        """The OCS v2 envelope, or with ``v1`` v1's (``V1Response``): statuscode 100 for
+        success, the status otherwise, and ``totalitems``/``itemsperpage``."""
+        code = self.statuscode if self.statuscode is not None else self.status
+        if v1:
+            code = 100 if code == 200 else code
+            ok = code == 100
+        else:
+            ok = 200 <= self.status < 300
+        meta: dict[str, Any] = {
+            "status": "ok" if ok else "failure",
+            "statuscode": code,
+            "message": self.message if self.message is not None else ("OK" if ok else ""),
         }
+        if v1:
+            meta.update(totalitems="", itemsperpage="")
+        return {"ocs": {"meta": meta, "data": self.data}}
 
-    def encode(self, want_json: bool) -> Response:
+    def http_status(self, v1: bool = False) -> int:
+        """The HTTP status: OCS v1 answers 200 whatever happened, except 401 (and the
+        sandbox's own 501, which no real server sends)."""
+        if v1 and self.status not in (401, NOT_EMULATED):
+            return 200
+        return self.status
+
+    def encode(self, want_json: bool, v1: bool = False) -> Response:
+        envelope = self.envelope(v1)
         if want_json:
-            body = json.dumps(self.envelope(), separators=(",", ":")).encode()
+            body = json.dumps(envelope, separators=(",", ":")).encode()
             ctype = JSON_TYPE
         else:
-            body = to_xml(self.envelope()).encode()
+            body = to_xml(envelope).encode()
             ctype = "application/xml; charset=utf-8"
-        return Response(self.status, body, {"Content-Type": ctype, **self.headers})
+        return Response(self.http_status(v1), body, {"Content-Type": ctype, **self.headers})
 
 
 def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Ocs:
@@ -83,6 +98,12 @@ def unauthorised() -> Ocs:
 
 def unknown_route() -> Ocs:
     return Ocs(404, [], statuscode=998, message=INVALID_QUERY)
+
+
+def not_emulated(method: str, path: str) -> Ocs:
+    """What the sandbox answers where it does not emulate the real server: 501, saying so,
+    never a real-looking 404 (an OCS envelope, also for paths outside OCS)."""
+    return Ocs(NOT_EMULATED, [], message=f"not emulated by the sandbox: {method} {path}")
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> Response:

@@ -4,12 +4,18 @@ The file holds everything a restarted sandbox needs to answer as before: users a
 passwords and app passwords, groups, conversations with their participants and last messages,
 the id counters and the random generator, so the tokens drawn after a restart continue the
 same sequence. It holds throwaway loopback credentials: it is written owner-only (0600),
-atomically.
+atomically, to the target of a symbolic link at its path (the link stays).
+
+One sandbox at a time uses a state file: ``StateLock`` holds an advisory lock on a file
+beside it (``.NAME.lock``, holding the process id), so a second one is refused and told which
+process has it instead of overwriting the first one's changes when it exits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import json
 import os
 import tempfile
@@ -22,7 +28,79 @@ FORMAT = 1
 
 
 class StateFileError(ValueError):
-    """The state file is not one this sandbox wrote."""
+    """The state file is not one this sandbox wrote, or cannot be used."""
+
+
+# what a state file holds at its top level, and the JSON type of each
+SHAPE: dict[str, type] = {
+    "users": list,
+    "groups": dict,
+    "teams": dict,
+    "subadmins": dict,
+    "appPasswords": dict,
+    "rooms": list,
+    "counters": dict,
+    "random": list,
+}
+
+
+def target_of(path: Path) -> Path:
+    """Where the state of ``path`` is read and written: through symbolic links."""
+    return Path(os.path.realpath(path.expanduser()))
+
+
+def check_writable(path: Path) -> None:
+    """StateFileError unless a new state file can be written beside ``path`` (its target)."""
+    directory = target_of(path).parent
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".talkctl-write-test.", dir=directory)
+    except OSError as exc:
+        raise StateFileError(f"cannot write in {directory}: {exc.strerror or exc}") from None
+    os.close(fd)
+    Path(probe).unlink(missing_ok=True)
+
+
+class StateLock:
+    """An exclusive lock on a state file for the life of one sandbox (``release()``)."""
+
+    def __init__(self, path: Path) -> None:
+        target = target_of(path)
+        self.path = target.with_name(f".{target.name}.lock")
+        self._fd: int | None = None
+        while self._fd is None:
+            self._fd = self._try_lock()
+
+    def _try_lock(self) -> int | None:
+        """The locked file's descriptor; None when the lock file was replaced meanwhile."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StateFileError(f"cannot lock {self.path}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StateFileError(
+                f"in use by another sandbox (process {holder}); stop it or use another file"
+            ) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+        except FileNotFoundError:  # its holder removed it between our open and our lock
+            same = False
+        if not same:
+            os.close(fd)
+            return None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # before unlocking: a waiter re-checks the inode
+            os.close(fd)
 
 
 def dump_state(state: State) -> dict[str, Any]:
@@ -64,6 +142,12 @@ def load_state(data: Any, state: State) -> None:
     """Replace the contents of ``state`` by ``data`` (as :func:`dump_state` made it)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StateFileError("not a talkctl sandbox state file (format 1)")
+    for key, kind in SHAPE.items():
+        if key not in data:
+            raise StateFileError(f"not a talkctl sandbox state file: {key!r} is missing")
+        if not isinstance(data[key], kind):
+            shown = "an array" if kind is list else "an object"
+            raise StateFileError(f"not a talkctl sandbox state file: {key!r} is not {shown}")
     try:
         with state.lock:
             state.users = {u["id"]: User(**u) for u in data["users"]}
@@ -89,8 +173,10 @@ def load_state(data: Any, state: State) -> None:
             state._message_id = int(counters["message"])
             version, internal, gauss = data["random"]
             state.rng.setstate((version, tuple(internal), gauss))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StateFileError(f"not a talkctl sandbox state file: {exc!r}") from None
+    except KeyError as exc:
+        raise StateFileError(f"not a talkctl sandbox state file: {exc} is missing") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise StateFileError(f"not a talkctl sandbox state file: {exc}") from None
 
 
 def _load_room(raw: dict[str, Any]) -> Room:
@@ -106,8 +192,8 @@ def _load_room(raw: dict[str, Any]) -> Room:
 def save_state_file(state: State, path: Path) -> None:
     """Write the state to ``path`` owner-only (0600), replacing it atomically."""
     text = json.dumps(dump_state(state), indent=1, sort_keys=True)
-    path = path.expanduser()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    path = target_of(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -121,7 +207,12 @@ def save_state_file(state: State, path: Path) -> None:
 def load_state_file(path: Path, state: State) -> None:
     """Load ``path`` into ``state``; StateFileError when it is no state file of ours."""
     try:
-        data = json.loads(path.expanduser().read_text("utf-8"))
+        data = json.loads(target_of(path).read_text("utf-8"))
     except ValueError as exc:
         raise StateFileError(f"not a talkctl sandbox state file: {exc}") from None
-    load_state(data, state)
+    except RecursionError:
+        raise StateFileError("not a talkctl sandbox state file: nested too deeply") from None
+    try:
+        load_state(data, state)
+    except RecursionError:
+        raise StateFileError("not a talkctl sandbox state file: nested too deeply") from None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from . import handlers_core as core
 from . import handlers_create as create
@@ -18,6 +21,7 @@ from .profiles import Profile
 Handler = Callable[[Ctx], "Ocs | Response"]
 SPREED = re.compile(r"^/ocs/v2\.php/apps/spreed/api/v(?P<api>\d+)/(?P<rest>.*)$")
 TOKEN = r"(?P<token>[a-z0-9]{4,30})"
+TALK22_ROUTES = Path(__file__).resolve().parent / "recordings" / "talk22-routes" / "routes.json"
 
 
 @dataclass(frozen=True)
@@ -93,15 +97,20 @@ CORE_ROUTES = [
     _r("GET", "/status.php", core.status, auth=False),
     _r("GET", "/ocs/v2.php/cloud/users", prov.list_users),
     _r("POST", "/ocs/v2.php/cloud/users", prov.create_user),
+    _r("GET", "/ocs/v2.php/cloud/users/[^/]+", prov.get_user),
     _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+", prov.delete_user),
+    _r("GET", "/ocs/v2.php/cloud/users/[^/]+/subadmins", prov.user_subadmin_groups),
     _r("GET", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.user_groups),
     _r("POST", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.add_to_group),
     _r("DELETE", "/ocs/v2.php/cloud/users/[^/]+/groups", prov.remove_from_group),
     _r("GET", "/ocs/v2.php/cloud/groups", prov.list_groups),
+    _r("GET", "/ocs/v2.php/cloud/groups/details", prov.groups_details),
     _r("POST", "/ocs/v2.php/cloud/groups", prov.create_group),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+", prov.group_members),
     _r("DELETE", "/ocs/v2.php/cloud/groups/[^/]+", prov.delete_group),
     _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users", prov.group_members),
     _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/users/details", prov.group_members_details),
+    _r("GET", "/ocs/v2.php/cloud/groups/[^/]+/subadmins", prov.group_subadmins),
 ]
 
 
@@ -137,3 +146,43 @@ def resolve(profile: Profile, method: str, path: str) -> Match | None:
         if route.method == method and route.pattern.match(path):
             return Match(route)
     return None
+
+
+@cache
+def _talk22_operations() -> tuple[tuple[str, frozenset[int], re.Pattern[str]], ...]:
+    """Every operation Talk 22 has (its OpenAPI files): method, API versions, path."""
+    with open(TALK22_ROUTES, encoding="utf-8") as fh:
+        listed = json.load(fh)["routes"]
+    operations = []
+    for method, versions, template in listed:
+        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", re.escape(template))
+        if "apiVersion" in template:  # the first placeholder
+            pattern = pattern.replace("[^/]+", r"v(?P<api>\d+)", 1)
+        operations.append((method, frozenset(versions), re.compile(f"^{pattern}$")))
+    return tuple(operations)
+
+
+def on_talk22(method: str, path: str) -> bool:
+    """Talk 22 answers ``method path`` (on the API versions it offers for it)."""
+    for op_method, versions, pattern in _talk22_operations():
+        m = pattern.match(path)
+        if m and op_method == method:
+            api = m.groupdict().get("api")
+            if api is None or int(api) in versions:
+                return True
+    return False
+
+
+def is_absent(profile: Profile, method: str, path: str) -> bool:
+    """An OCS request the sandbox knows the real server has no route for (answered 404 with
+    statuscode 998, as Nextcloud does): a Talk endpoint the sandbox serves elsewhere (another
+    API version, a release with the feature), or a Talk path Talk 22 does not have. Anything
+    else it does not serve (other apps, Talk endpoints it does not emulate) is not absent:
+    the sandbox cannot tell and answers 501."""
+    m = SPREED.match(path)
+    if m is None:
+        return False
+    rest = m.group("rest")
+    if any(r.method == method and r.pattern.match(rest) for r in SPREED_ROUTES):
+        return True
+    return not on_talk22(method, path)

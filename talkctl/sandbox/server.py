@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import socketserver
 import ssl
@@ -13,9 +14,10 @@ from types import TracebackType
 from typing import Any
 
 from . import seeding
+from .backend import RequestRecord
 from .faults import BruteForce, Fault, FaultScript
-from .handler import Handler, RequestRecord
-from .handlers_core import LoginFlows
+from .handler import Handler
+from .login_flows import LoginFlows
 from .profiles import get_profile
 from .state import Room, State
 
@@ -35,8 +37,27 @@ class _HTTPServer(ThreadingHTTPServer):
         """Quiet: clients hanging up or failing TLS are part of the tests."""
 
 
+MAX_BODY = 16 * 1024 * 1024  # larger request bodies are answered 413 without being read
+IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent before the server closes it
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class FakeTalkServer:
-    """A fake Nextcloud + Talk server; see the ``fake_talk`` package docstring."""
+    """A fake Nextcloud + Talk server; see the ``fake_talk`` package docstring.
+
+    It listens on a loopback address only: its users' passwords are known (``<user>-password``
+    by default) and its sandboxes print theirs. ``log_limit`` bounds the request log (the
+    oldest records go first; None keeps them all, as tests need), ``idle_timeout`` closes
+    connections that stay silent that long and ``max_body`` caps request bodies (413)."""
 
     def __init__(
         self,
@@ -47,7 +68,11 @@ class FakeTalkServer:
         port: int = 0,
         seed: int | None = None,
         default_users: bool = True,
+        log_limit: int | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"the fake server listens on a loopback address only, not {host!r}")
         self.profile = get_profile(talk)
         self.talk = self.profile.name
         self.state = State(seed)
@@ -63,6 +88,9 @@ class FakeTalkServer:
         self.faults = FaultScript()
         self.talk_hash_epoch = 0
         self.requests: list[RequestRecord] = []
+        self.log_limit = log_limit
+        self.idle_timeout = idle_timeout
+        self.max_body = MAX_BODY
         self._log_lock = threading.Lock()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -74,7 +102,7 @@ class FakeTalkServer:
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self) -> FakeTalkServer:
-        handler = type("BoundHandler", (Handler,), {"fake": self})
+        handler = type("BoundHandler", (Handler,), {"fake": self, "timeout": self.idle_timeout})
         self._httpd = _HTTPServer((self.host, self._port), handler)
         if self.tls is not None:
             self._httpd.socket = self.tls.wrap_socket(
@@ -120,8 +148,12 @@ class FakeTalkServer:
         return int(self._httpd.server_address[1])
 
     @property
+    def secure(self) -> bool:
+        return self.tls is not None
+
+    @property
     def url(self) -> str:
-        scheme = "https" if self.tls is not None else "http"
+        scheme = "https" if self.secure else "http"
         return f"{scheme}://{self.host}:{self.port}"
 
     # -- users -------------------------------------------------------------------
@@ -302,6 +334,9 @@ class FakeTalkServer:
     def log(self, record: RequestRecord) -> None:
         with self._log_lock:
             self.requests.append(record)
+            limit = self.log_limit
+            if limit is not None and len(self.requests) > 2 * limit:
+                del self.requests[:-limit]  # amortised: at most 2 * limit records are kept
 
     def count(self, method: str | None = None, path_contains: str | None = None) -> int:
         with self._log_lock:

@@ -18,13 +18,18 @@ from types import TracebackType
 from typing import Any
 
 from .demo import add_users, seed_demo
-from .persist import load_state_file, save_state_file
+from .persist import StateLock, check_writable, load_state_file, save_state_file
 from .server import FakeTalkServer
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_USERS = ("admin", "alice", "bob", "carol")
 DATA_SETS = ("demo", "empty")
 NULL_KEYRING = "keyring.backends.null.Keyring"
+LOG_LIMIT = 1000  # requests a sandbox keeps in memory (the talk_server fixture keeps all)
+
+
+class StateSaveError(OSError):
+    """The state could not be saved when the sandbox stopped (its changes are lost)."""
 
 
 @dataclass
@@ -35,6 +40,7 @@ class SandboxOptions:
     seed: int | None = None
     state_file: Path | None = None
     port: int = 0
+    log_limit: int | None = LOG_LIMIT
 
 
 @dataclass
@@ -44,27 +50,49 @@ class Sandbox:
     options: SandboxOptions = field(default_factory=SandboxOptions)
     server: FakeTalkServer = field(init=False)
     credentials: dict[str, str] = field(init=False)  # user -> app password
+    lock: StateLock | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
+        """The configured server; with a state file, that file locked (released by ``stop()``
+        or ``release()``), checked to be writable and loaded when it exists. ValueError
+        (StateFileError) or OSError when it cannot be used."""
         opts = self.options
         if opts.data not in DATA_SETS:
             raise ValueError(f"unknown data set {opts.data!r}; known: {', '.join(DATA_SETS)}")
         if not opts.users:
             raise ValueError("at least one user is needed")
         self.server = FakeTalkServer(
-            talk=opts.talk, host=LOOPBACK, port=opts.port, seed=opts.seed, default_users=False
+            talk=opts.talk,
+            host=LOOPBACK,
+            port=opts.port,
+            seed=opts.seed,
+            default_users=False,
+            log_limit=opts.log_limit,
         )
         state_file = opts.state_file
-        if state_file is not None and state_file.expanduser().exists():
-            load_state_file(state_file, self.server.state)
-            if self.user not in self.server.state.users:
-                raise ValueError(f"user {self.user!r} is not in the state file {state_file}")
-            self.credentials = self._known_credentials()
-            return
+        if state_file is not None:
+            check_writable(state_file)
+            self.lock = StateLock(state_file)
+            try:
+                if self._load(state_file):
+                    return
+            except BaseException:
+                self.release()
+                raise
         add_users(self.server, list(opts.users))
         if opts.data == "demo":
             seed_demo(self.server, self.user)
         self.credentials = {u: self.server.new_app_password(u) for u in self.server.state.users}
+
+    def _load(self, state_file: Path) -> bool:
+        """Load the state file if there is one (True), with its users' credentials."""
+        if not state_file.expanduser().exists():
+            return False
+        load_state_file(state_file, self.server.state)
+        if self.user not in self.server.state.users:
+            raise ValueError(f"user {self.user!r} is not in the state file {state_file}")
+        self.credentials = self._known_credentials()
+        return True
 
     def _known_credentials(self) -> dict[str, str]:
         """Each user's first app password of a loaded state (a new one if it has none)."""
@@ -92,10 +120,22 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving; save the state when a state file was given."""
+        """Stop serving; save the state when a state file was given (StateSaveError when
+        that fails), and release it."""
         self.server.stop()
-        if self.options.state_file is not None:
-            save_state_file(self.server.state, self.options.state_file)
+        try:
+            if self.options.state_file is not None:
+                save_state_file(self.server.state, self.options.state_file)
+        except OSError as exc:
+            raise StateSaveError(exc.errno, exc.strerror or str(exc)) from None
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Let other sandboxes use the state file (``stop()`` does it)."""
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.release()
 
     def __enter__(self) -> Sandbox:
         return self.start()

@@ -31,7 +31,9 @@ class TalkServer:
         users: Iterable[str] = DEFAULT_USERS,
         seed: int | None = None,
     ) -> None:
-        options = SandboxOptions(talk=str(talk), data=data, users=tuple(users), seed=seed)
+        options = SandboxOptions(
+            talk=str(talk), data=data, users=tuple(users), seed=seed, log_limit=None
+        )
         self.sandbox = Sandbox(options)
         self.home = home
         self.env: dict[str, str] = {}
@@ -93,8 +95,8 @@ class TalkServer:
     # -- what the server saw -----------------------------------------------------------
     @property
     def requests(self) -> list[RequestRecord]:
-        """The requests received so far: ``method``, ``path``, ``query``, ``form``, ``json``,
-        ``user``, ``status``."""
+        """The requests received so far (all of them, unlike a sandbox's bounded log):
+        ``method``, ``path``, ``query``, ``form``, ``json``, ``user``, ``status``."""
         with self.fake._log_lock:
             return list(self.fake.requests)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -17,8 +16,10 @@ import typer
 
 from talkctl.cli.sandbox.lifecycle import (
     CommandNotStarted,
+    clean_leftovers,
     run_forwarding_signals,
     stop_signals,
+    temporary_home,
     wait,
 )
 from talkctl.cli.sandbox.options import (
@@ -31,6 +32,7 @@ from talkctl.cli.sandbox.options import (
     Users,
     build_sandbox,
     start_sandbox,
+    stop_sandbox,
 )
 from talkctl.sandbox.service import command_environment
 
@@ -84,7 +86,8 @@ def serve(
             sys.stderr.flush()
             wait(stop)
     finally:
-        sandbox.stop()
+        code = stop_sandbox(sandbox, 0)
+    raise typer.Exit(code)
 
 
 @sandbox_app.command(
@@ -108,8 +111,9 @@ def run(
     COMMAND gets TALKCTL_SERVER, TALKCTL_USER and TALKCTL_APP_PASSWORD of the main user,
     talkctl's config and cache directories in a temporary place and keyring's null backend
     (your profiles, cache and keyring are never touched), and the directory of this talkctl
-    first on PATH. SIGINT and SIGTERM are passed on to COMMAND. Exit 127 when COMMAND is not
-    found, 126 when it cannot be run, 128+N when signal N ended it.
+    first on PATH. SIGINT and SIGTERM are passed on to COMMAND; if the sandbox dies, COMMAND
+    gets SIGTERM, and what a killed run left behind is removed by the next one. Exit 127
+    when COMMAND is not found, 126 when it cannot be run, 128+N when signal N ended it.
 
     \b
     Example: talkctl sandbox run -- talkctl room list
@@ -119,8 +123,10 @@ def run(
         port=port, talk=talk, data=data, users=users, seed=random_seed, state=state
     )
     start_sandbox(sandbox)
+    code = 1
     try:
-        with tempfile.TemporaryDirectory(prefix="talkctl-sandbox-") as home:
+        clean_leftovers()
+        with temporary_home() as home:
             env = command_environment(os.environ, sandbox.environment(), Path(home))
             try:
                 code = run_forwarding_signals(command, env)
@@ -130,5 +136,5 @@ def run(
                 current_environment().error(exc.message)
                 code = exc.code
     finally:
-        sandbox.stop()
+        code = stop_sandbox(sandbox, code)
     raise typer.Exit(code)

@@ -3,16 +3,79 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
+import re
+import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 Handler = Callable[[int, FrameType | None], Any]
+TEMP_PREFIX = "talkctl-sandbox-"
+TEMP_NAME = re.compile(rf"^{TEMP_PREFIX}(?P<pid>\d+)-")
+PR_SET_PDEATHSIG = 1
+
+
+def temporary_home() -> tempfile.TemporaryDirectory[str]:
+    """The command's temporary directory, named after this process so that a later run can
+    tell it is a leftover (``clean_leftovers``) when this one was killed with SIGKILL."""
+    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(directory: Path | None = None) -> list[Path]:
+    """Remove the temporary directories of earlier runs whose process is gone (killed with
+    SIGKILL, nothing could clean up); only this user's. Returns what it removed."""
+    base = Path(directory or tempfile.gettempdir())
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in base.iterdir():
+            found = TEMP_NAME.match(entry.name)
+            if found is None or int(found["pid"]) == os.getpid() or _alive(int(found["pid"])):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and not entry.is_symlink() and entry.stat().st_uid == os.getuid():
+                    shutil.rmtree(entry, ignore_errors=True)
+                    removed.append(entry)
+    return removed
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn that makes the child get SIGTERM when this process dies, even by SIGKILL
+    (Linux's PR_SET_PDEATHSIG); None where there is no prctl."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+    term = int(signal.SIGTERM)
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, term, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody will tell us
+            os.kill(os.getpid(), term)
+
+    return preexec
 
 
 @contextlib.contextmanager
@@ -57,9 +120,10 @@ def _terminal_sent_it_too() -> bool:
 
 def run_forwarding_signals(command: list[str], env: Mapping[str, str]) -> int:
     """Run COMMAND, forward SIGINT/SIGTERM/SIGHUP to it, return its exit code the way a
-    shell reports it (128 + N when a signal N ended it; 127 not found, 126 not executable)."""
+    shell reports it (128 + N when a signal N ended it; 127 not found, 126 not executable).
+    COMMAND gets SIGTERM when this process dies, even by SIGKILL (Linux)."""
     try:
-        process = subprocess.Popen(command, env=dict(env))
+        process = subprocess.Popen(command, env=dict(env), preexec_fn=_die_with_parent())
     except FileNotFoundError:
         raise CommandNotStarted(127, f"{command[0]}: command not found") from None
     except PermissionError:

@@ -9,11 +9,19 @@ from typing import Annotated
 import typer
 
 from talkctl.errors import ConfigError, UsageError
+from talkctl.exit_codes import ExitStatus
 from talkctl.sandbox.profiles import PROFILES
-from talkctl.sandbox.service import DATA_SETS, DEFAULT_USERS, Sandbox, SandboxOptions
+from talkctl.sandbox.service import (
+    DATA_SETS,
+    DEFAULT_USERS,
+    Sandbox,
+    SandboxOptions,
+    StateSaveError,
+)
 
 USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 TALK_VERSIONS = ", ".join(sorted(PROFILES, key=int))
+EXPIRING = [v for v in sorted(PROFILES, key=int) if PROFILES[v].has("message-expiration")]
 
 Port = Annotated[
     int,
@@ -30,7 +38,9 @@ Talk = Annotated[
     typer.Option(
         "--talk",
         metavar="VERSION",
-        help=f"Talk release to behave like: {TALK_VERSIONS} (22 runs background jobs by cron).",
+        help=f"Talk release to behave like: {TALK_VERSIONS}. Message expiration is offered "
+        f"by {EXPIRING[0]} and later ({', '.join(EXPIRING)}; 22 as a server whose background "
+        "jobs run by cron).",
     ),
 ]
 Data = Annotated[
@@ -101,7 +111,24 @@ def start_sandbox(sandbox: Sandbox) -> None:
     try:
         sandbox.start()
     except OSError as exc:
+        sandbox.release()
         port = sandbox.options.port
         raise UsageError(
             f"--port: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"
         ) from None
+
+
+def stop_sandbox(sandbox: Sandbox, code: int) -> int:
+    """Stop ``sandbox``; the exit code: ``code``, or 1 when it was 0 and the state could not
+    be saved (reported on stderr: the run's changes are lost)."""
+    try:
+        sandbox.stop()
+    except StateSaveError as exc:
+        from talkctl.cli.context import current_environment
+
+        current_environment().error(
+            f"--state: could not save the sandbox's state to {sandbox.options.state_file}: "
+            f"{exc.strerror or exc} (the changes of this run are lost)"
+        )
+        return code or int(ExitStatus.ERROR)
+    return code

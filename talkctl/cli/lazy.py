@@ -76,7 +76,8 @@ def source_file(module_name: str) -> str | None:
 
 
 def function_doc(target: str) -> str:
-    """The docstring of the function ``"module:function"``, read from its module's source."""
+    """The docstring of the function ``"module:function"``, read from its module's source
+    (imported only for a function the source does not define)."""
     import ast
 
     module_name, name = target.split(":")
@@ -86,7 +87,10 @@ def function_doc(target: str) -> str:
     for node in _parsed(origin).body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return ast.get_docstring(node) or ""
-    return ""
+    # a function the module builds (a setting's verb, from its table entry): import it
+    import inspect
+
+    return inspect.getdoc(command_function(target)) or ""
 
 
 @functools.cache

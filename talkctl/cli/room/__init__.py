@@ -2,7 +2,8 @@
 
 A new verb: write its function (a typer command function, no decorator; its docstring is
 its help) in the module of its kind, and add it to ``VERBS`` below, the one place a verb is
-named (the order here is the order of ``room --help``). Verb modules are imported only when
+named (the order here is the order of ``room --help``). A setting's own verb is its entry in
+talkctl/settings (``verb=True``), not a line here. Verb modules are imported only when
 one of their verbs runs (``room list`` imports ``listing.py`` alone); ``room --help`` imports
 them all.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import typer
 
 from talkctl.cli.lazy import lazy_verbs
+from talkctl.settings import VERB_SETTINGS
 
 _LISTING = "talkctl.cli.room.listing"
 _CHANGE = "talkctl.cli.room.change"
@@ -29,15 +31,13 @@ VERBS: dict[str, str] = {
     "rename": "talkctl.cli.room.renaming:rename",
     "publish": f"{_ACCESS}:publish",
     "unpublish": f"{_ACCESS}:unpublish",
-    "read-only": f"{_ACCESS}:read_only",
     "password": f"{_ACCESS}:password",
     "favorite": f"{_CHANGE}:favorite",
     "unfavorite": f"{_CHANGE}:unfavorite",
-    "notify": f"{_CHANGE}:notify",
     "describe": f"{_CONFIGURE}:describe",
-    "listable": f"{_CONFIGURE}:listable",
+    # the generic verb of each setting whose entry says so (talkctl/settings)
+    **{setting.name: f"{_CONFIGURE}:{setting.key}" for setting in VERB_SETTINGS},
     "lobby": f"{_CONFIGURE}:lobby",
-    "message-expiration": f"{_CONFIGURE}:message_expiration",
     "archive": f"{_CONFIGURE}:archive",
     "unarchive": f"{_CONFIGURE}:unarchive",
     "delete": f"{_REMOVE}:delete",

@@ -24,6 +24,7 @@ from talkctl.settings import (
     DESCRIPTION,
     LISTABLE_SETTING,
     LOBBY,
+    MENTION_PERMISSIONS_SETTING,
     MESSAGE_EXPIRATION,
     Lobby,
 )
@@ -36,6 +37,7 @@ ALL = (
     "message-expiration",
     "archived-conversations-v2",
     "conversation-creation-all",
+    "mention-permissions",
 )
 Call = Callable[[ConversationsApi], Any]
 
@@ -88,6 +90,14 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         "/message-expiration",
         lambda a: MESSAGE_EXPIRATION.send(a, TOKEN, 3600),
         {"seconds": "3600"},
+    ),
+    (
+        "mention-permissions",
+        (4,),
+        "PUT",
+        "/mention-permissions",
+        lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1),
+        {"mentionPermissions": "1"},
     ),
     ("archive", (4,), "POST", "/archive", lambda a: ARCHIVED.send(a, TOKEN, True), None),
     ("unarchive", (4,), "DELETE", "/archive", lambda a: ARCHIVED.send(a, TOKEN, False), None),
@@ -142,6 +152,7 @@ def test_setter_errors_map_to_exit_codes(case: Any, status: int) -> None:
         (lambda a: LOBBY.send(a, TOKEN, Lobby(True)), "webinary-lobby"),
         (lambda a: MESSAGE_EXPIRATION.send(a, TOKEN, 60), "message-expiration"),
         (lambda a: ARCHIVED.send(a, TOKEN, True), "archived-conversations-v2"),
+        (lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1), "mention-permissions"),
         (lambda a: a.create_with_settings(2, "x", {}), "conversation-creation-all"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",

@@ -27,6 +27,7 @@ from talkctl.settings.setting import (
 from talkctl.settings.values import (
     DURATION_UNITS,
     LISTABLE,
+    MENTION_PERMISSIONS,
     NOTIFY,
     Lobby,
     Stamp,
@@ -42,6 +43,7 @@ from talkctl.settings.values import (
     lobby_form,
     lobby_rows,
     lobby_to_file,
+    mention_permissions_name,
     notify_effective,
     parse_duration,
     parse_lobby,
@@ -177,6 +179,32 @@ MESSAGE_EXPIRATION = Setting(
     """,
     refusals={**BAD_VALUE, **BAD_TYPE},
 )
+MENTION_PERMISSIONS_SETTING = Setting(
+    name="mention-permissions",
+    kind="choice",
+    help="Who may mention @all: everyone or moderators.",
+    values=(("everyone", "every participant"), ("moderators", "only moderators")),
+    parse=choice("mention-permissions", MENTION_PERMISSIONS),
+    parse_file=file_choice(MENTION_PERMISSIONS, '"everyone" or "moderators"'),
+    read=lambda c: int_field(c, "mentionPermissions"),
+    show=mention_permissions_name,
+    to_file=mention_permissions_name,
+    reported_as="mentionPermissions",
+    label="mention permissions",
+    path="/mention-permissions",
+    field="mentionPermissions",
+    gate=("mention-permissions", "mention permissions (Talk 20 and later)"),
+    verb=True,
+    value_name="WHO",
+    verb_help="""Set who may mention @all in a conversation: everyone or moderators.
+
+    Needs Talk 20 or later (the mention-permissions capability): elsewhere it exits 6 and
+    sends nothing. Only moderators may change it.
+
+    Example: talkctl room mention-permissions "Town hall" moderators
+    """,
+    refusals={**BAD_VALUE, **BAD_TYPE},
+)
 ARCHIVED = on_off_setting(
     "archived",
     "on: archived (out of your main list); off: not archived.",
@@ -246,6 +274,7 @@ SETTINGS: tuple[Setting, ...] = (
     LISTABLE_SETTING,
     LOBBY,
     MESSAGE_EXPIRATION,
+    MENTION_PERMISSIONS_SETTING,
     ARCHIVED,
     FAVORITE,
     NOTIFY_SETTING,

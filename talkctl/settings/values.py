@@ -19,6 +19,7 @@ _DURATION = re.compile(r"^(\d+)([smhdw])$")
 _SPACED_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")  # a filter's age: "90 d"
 LISTABLE = {"none": 0, "users": 1, "everyone": 2}
 LISTABLE_NAMES = {scope: name for name, scope in LISTABLE.items()}
+MENTION_PERMISSIONS = {"everyone": 0, "moderators": 1}  # who may mention @all
 NOTIFY = {name: level for level, name in NOTIFICATION_LEVEL_NAMES.items()}
 NOTIFY |= {"1": 1, "2": 2, "3": 3}
 
@@ -216,6 +217,11 @@ def on_off(value: bool) -> str:
 
 def listable_name(scope: int) -> str:
     return LISTABLE_NAMES.get(scope, f"unknown({scope})")
+
+
+def mention_permissions_name(value: int) -> str:
+    names = {number: name for name, number in MENTION_PERMISSIONS.items()}
+    return names.get(value, f"unknown({value})")
 
 
 def notify_effective(level: int, room_type: int) -> int:

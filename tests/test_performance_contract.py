@@ -169,6 +169,14 @@ def test_commands_on_a_pipe_import_neither_rich_nor_keyring(
     assert "rich" not in modules and "keyring" not in modules
 
 
+def test_room_list_does_not_import_the_settings_table(
+    imports: Imports, srv: FakeTalkServer
+) -> None:
+    # the settings' verbs, show rows and values are looked up when a command needs them
+    assert not any(name.startswith("talkctl.settings") for name in imports("room", "list"))
+    assert "talkctl.settings" in imports("room", "show", tokens(srv)[0])  # the control
+
+
 def test_input_rejected_before_any_request_imports_no_http(imports: Imports) -> None:
     modules = imports("room", "notify", "sometoken", "sometimes", code=2)
     assert heavy(modules) == set()

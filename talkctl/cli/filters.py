@@ -13,7 +13,6 @@ from fnmatch import fnmatchcase
 
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
 from talkctl.errors import UsageError
-from talkctl.settings.values import parse_duration
 
 SORT_KEYS = ("activity", "name")
 
@@ -21,6 +20,8 @@ SORT_KEYS = ("activity", "name")
 def parse_age(text: str, option: str = "duration") -> int:
     """``90d``, ``12h``, ``2w``, ``30m``, ``45s`` → seconds (the one duration parser, without
     ``off``)."""
+    from talkctl.settings.values import parse_duration  # only for --inactive / --active
+
     return parse_duration(text, option, off=False)
 
 

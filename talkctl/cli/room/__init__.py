@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from talkctl.cli.lazy import lazy_verbs
-from talkctl.settings import VERB_SETTINGS
+from talkctl.cli.lazy import VerbMap, lazy_verbs
 
 _LISTING = "talkctl.cli.room.listing"
 _CHANGE = "talkctl.cli.room.change"
@@ -21,28 +20,38 @@ _ACCESS = "talkctl.cli.room.access"
 _REMOVE = "talkctl.cli.room.remove"
 _CONFIGURE = "talkctl.cli.room.configure"
 
-# verb -> "module:function" of the command
-VERBS: dict[str, str] = {
-    "list": f"{_LISTING}:list_",
-    "show": f"{_LISTING}:show",
-    "browse": f"{_LISTING}:browse",
-    "create": "talkctl.cli.room.create:create",
-    "ensure": "talkctl.cli.room.ensure:ensure",
-    "rename": "talkctl.cli.room.renaming:rename",
-    "publish": f"{_ACCESS}:publish",
-    "unpublish": f"{_ACCESS}:unpublish",
-    "password": f"{_ACCESS}:password",
-    "favorite": f"{_CHANGE}:favorite",
-    "unfavorite": f"{_CHANGE}:unfavorite",
-    "describe": f"{_CONFIGURE}:describe",
-    # the generic verb of each setting whose entry says so (talkctl/settings)
-    **{setting.name: f"{_CONFIGURE}:{setting.key}" for setting in VERB_SETTINGS},
-    "lobby": f"{_CONFIGURE}:lobby",
-    "archive": f"{_CONFIGURE}:archive",
-    "unarchive": f"{_CONFIGURE}:unarchive",
-    "delete": f"{_REMOVE}:delete",
-    "leave": f"{_REMOVE}:leave",
-}
+
+def setting_verbs() -> dict[str, str]:
+    """The generic verb of each setting whose entry says so (talkctl/settings)."""
+    from talkctl.settings import VERB_SETTINGS
+
+    return {setting.name: f"{_CONFIGURE}:{setting.key}" for setting in VERB_SETTINGS}
+
+
+# verb -> "module:function" of the command; the settings' verbs follow "describe"
+VERBS = VerbMap(
+    {
+        "list": f"{_LISTING}:list_",
+        "show": f"{_LISTING}:show",
+        "browse": f"{_LISTING}:browse",
+        "create": "talkctl.cli.room.create:create",
+        "ensure": "talkctl.cli.room.ensure:ensure",
+        "rename": "talkctl.cli.room.renaming:rename",
+        "publish": f"{_ACCESS}:publish",
+        "unpublish": f"{_ACCESS}:unpublish",
+        "password": f"{_ACCESS}:password",
+        "favorite": f"{_CHANGE}:favorite",
+        "unfavorite": f"{_CHANGE}:unfavorite",
+        "describe": f"{_CONFIGURE}:describe",
+        "lobby": f"{_CONFIGURE}:lobby",
+        "archive": f"{_CONFIGURE}:archive",
+        "unarchive": f"{_CONFIGURE}:unarchive",
+        "delete": f"{_REMOVE}:delete",
+        "leave": f"{_REMOVE}:leave",
+    },
+    more=setting_verbs,
+    after="describe",
+)
 
 room_app = typer.Typer(
     help="List, show, create and change conversations.",

@@ -7,8 +7,6 @@ from typing import Any
 
 from talkctl.api.models import Conversation
 from talkctl.cli.fields import Column, Noun, Time
-from talkctl.settings import Stamp, show_rows
-from talkctl.settings.values import LISTABLE_NAMES
 
 # The documented fields (conversation.md) and those of the recorded Talk 22 room objects.
 CONVERSATION_FIELDS: frozenset[str] = frozenset(
@@ -98,6 +96,12 @@ def _int(c: Conversation, key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _listable(c: Conversation) -> str:
+    from talkctl.settings.values import LISTABLE_NAMES  # room browse only
+
+    return LISTABLE_NAMES.get(_int(c, "listable"), "")
+
+
 def guest_link(server: str, token: str) -> str:
     """The link guests open to join a public conversation."""
     return f"{server.rstrip('/')}/index.php/call/{token}"
@@ -111,6 +115,8 @@ def conversation_details(c: Conversation, server: str | None = None) -> list[tup
         ("type", c.type_name),
         ("password", "yes" if c.has_password else "no"),
     ]
+    from talkctl.settings import Stamp, show_rows  # room show only: not room list's import
+
     # the settings' rows come from their table (a time there prints as one)
     rows += [(label, Time(v) if isinstance(v, Stamp) else v) for label, v in show_rows(c)]
     rows += [
@@ -146,7 +152,7 @@ LISTED: Noun[Conversation] = Noun(
         Column("token", "TOKEN", lambda c: c.token),
         Column("type", "TYPE", lambda c: c.type_name),
         Column("displayName", "NAME", lambda c: c.display_name),
-        Column("listable", "LISTABLE", lambda c: LISTABLE_NAMES.get(_int(c, "listable"), "")),
+        Column("listable", "LISTABLE", lambda c: _listable(c)),
         Column("description", "DESCRIPTION", lambda c: c.description),
     ],
     raw=lambda c: c.raw,

@@ -23,7 +23,7 @@ NAMES = [
     "a-mention-permissions-bad-400.json",
     "a-mention-permissions-as-alice-403.json",
 ]
-MODERATOR, USER = 2, 3
+USER = 3  # participantType of a plain user (constants.md)
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,22 @@ def test_apply_then_export_then_apply_round_trip(admin: Session, tmp_path: Path)
     assert plan.code == 0, plan
     assert [r["action"] for r in json.loads(plan.stdout)] == ["unchanged"]
     assert admin.srv.changing_requests() == []
+
+
+def test_a_breakout_room_refusal_says_so(admin: Session) -> None:
+    token = admin.srv.add_room(name="Group 1", object_type="room", object_id="parent")
+    result = admin.run("room", "mention-permissions", token, "moderators")
+    assert result.code == 6, result  # a 400 the server explains
+    assert "is a breakout room" in result.stderr
+    assert admin.srv.room(token)["mentionPermissions"] == 0
+
+
+def test_a_dry_run_as_a_participant_says_it_would_be_refused(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    alice = start(fake_talk_factory, talkctl_home, "22", user="alice")
+    token = alice.srv.add_room(name="Theirs", participants={"alice": USER})
+    result = alice.run("room", "mention-permissions", token, "moderators", "--dry-run")
+    assert result.code == 5, result
+    assert "would be refused: only moderators can change" in result.stderr
+    assert alice.srv.changing_requests() == []

@@ -203,7 +203,11 @@ MENTION_PERMISSIONS_SETTING = Setting(
 
     Example: talkctl room mention-permissions "Town hall" moderators
     """,
-    refusals={**BAD_VALUE, **BAD_TYPE},
+    refusals={
+        **BAD_VALUE,
+        (400, "breakout-room"): "{label} is a breakout room: its parent conversation decides",
+        **BAD_TYPE,
+    },
 )
 ARCHIVED = on_off_setting(
     "archived",

@@ -9,6 +9,7 @@ import typer
 
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.settings import SETTINGS
 
 
 def apply(
@@ -25,8 +26,7 @@ def apply(
 
     A [defaults] table gives settings for every conversation. Each [[conversation]] takes:
     name, token (matched before the name), type ("group" | "public"), every setting
-    (description, read_only, listable, lobby, message_expiration, archived, favorite,
-    notify), password_env (the NAME of an environment variable holding the password),
+    ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
     moderators and exclusive (remove participants the file does not declare).
     Conversations missing from the file are never touched. The whole file is checked
@@ -57,3 +57,8 @@ def apply(
     results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
     render(factory.environment, output, results)
     finish(results.exit_code)
+
+
+# the keys of the settings table, as an apply file writes them (str.replace: the rest of the
+# help holds braces of its own)
+apply.__doc__ = (apply.__doc__ or "").replace("{settings}", ", ".join(s.key for s in SETTINGS))

@@ -24,8 +24,7 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
-from talkctl.cli.options import factory_of, finish
-from talkctl.cli.output import choose_format
+from talkctl.cli.options import ChangeOptions, factory_of, finish
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import TalkctlError, UsageError
@@ -260,18 +259,17 @@ def _forget(factory: Factory, tokens: list[str]) -> None:
     )
 
 
-def run_verb(
-    ctx: typer.Context,
-    convs: list[str],
-    change: Change,
-    json_: bool,
-    fmt: str | None,
-    stdin: bool,
-    dry_run: bool,
-    jobs: int,
-) -> None:
+def run_verb(ctx: typer.Context, convs: list[str], change: Change, options: ChangeOptions) -> None:
     """A verb's whole run: resolve, apply (or plan), render, exit with the code."""
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
-    refs, bulk = collect_refs(factory, convs, stdin)
-    finish(run_change(factory, refs, change, fmt=output, bulk=bulk, dry_run=dry_run, jobs=jobs))
+    refs, bulk = collect_refs(factory, convs, options.stdin)
+    code = run_change(
+        factory,
+        refs,
+        change,
+        fmt=options.output,
+        bulk=bulk,
+        dry_run=options.dry_run,
+        jobs=options.jobs,
+    )
+    finish(code)

@@ -27,6 +27,7 @@ from talkctl.settings import (
     NOTIFY_SETTING,
     SETTINGS,
     FieldChange,
+    Gate,
     Setting,
     check_password_rule,
 )
@@ -111,8 +112,8 @@ class Plan:
     def token(self) -> str | None:
         return self.current.token if self.current is not None else None
 
-    def requirements(self) -> list[str]:
-        """The gated operations (ConversationsApi.GATES) this plan needs, from the table."""
+    def requirements(self) -> list[Gate]:
+        """The capabilities (the settings' gates) this plan needs, from the table."""
         gates = [s.gate for s, _ in self.wanted.wanted() if s.gate and s.name in self.fields]
         return list(dict.fromkeys(gates))
 

@@ -225,6 +225,27 @@ def set_listable(ctx: Ctx, room: Room) -> Ocs:
 
 
 @moderated
+def set_mention_permissions(ctx: Ctx, room: Room) -> Ocs:
+    """``PUT room/{token}/mention-permissions`` (v4, Talk 20+): who may mention @all.
+
+    As recorded (recordings/talk22-moderation/): 200 with the room and no
+    system message; 400 ``{"error": "value"}`` for a value other than 0 or 1; 403 with
+    ``data: []`` for a non-moderator (``moderated``). The 400 ``type`` and ``breakout-room``
+    reasons are the spec's (openapi-talk22.json); that they are checked before the value is
+    a guess, and so is the room in Talk 20's answer (only Talk 22's is recorded).
+    """
+    value = ctx.int_param("mentionPermissions", -1)
+    if room.type not in (GROUP, PUBLIC):
+        return ctx.error(400, "type")
+    if room.object_type == "room":
+        return ctx.error(400, "breakout-room")
+    if value not in (0, 1):
+        return ctx.error(400, "value")
+    room.mention_permissions = value
+    return ctx.room(room)
+
+
+@moderated
 def set_lobby(ctx: Ctx, room: Room) -> Ocs:
     state, timer = ctx.int_param("state", -1), ctx.opt_int_param("timer")
     if state not in (0, 1) or (timer is not None and timer < 0):

@@ -75,6 +75,13 @@ SPREED_ROUTES = [
         rooms.set_message_expiration,
         feature="message-expiration",
     ),
+    _r(
+        "PUT",
+        "room/{T}/mention-permissions",
+        rooms.set_mention_permissions,
+        (4,),
+        "mention-permissions",
+    ),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("GET", "room/{T}/participants", parts.list_participants),

@@ -138,6 +138,7 @@ class Room:
             "lobbyState": self.lobby_state,
             "lobbyTimer": self.lobby_timer,
             "messageExpiration": self.message_expiration,
+            "mentionPermissions": self.mention_permissions,
             "objectType": self.object_type,
             "objectId": self.object_id,
             "lastActivity": self.last_activity,

@@ -1,4 +1,5 @@
-"""Verbs that decide who may join and post: publish, unpublish, read-only, password."""
+"""Verbs that decide who may join: publish, unpublish, password (read-only is a verb of the
+settings table, configure.py)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,16 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import (
+    ChangeOptions,
     ConvsArgument,
-    DryRunOption,
-    JobsOption,
     PasswordStdinOption,
-    StdinOption,
+    change_verb,
     factory_of,
 )
-from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
-from talkctl.cli.room.change import run_parsed
-from talkctl.cli.room.setting_options import OnOffArguments
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
-from talkctl.settings import READ_ONLY, check_password_rule
+from talkctl.settings import check_password_rule
 
 
 def _publish(password: str | None) -> Change:
@@ -47,15 +44,13 @@ def _publish(password: str | None) -> Change:
     )
 
 
+@change_verb
 def publish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     password_stdin: PasswordStdinOption = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Allow guests: turn a group conversation into a public one.
 
@@ -64,23 +59,21 @@ def publish(
     Example: talkctl room publish "Town hall"
     """
     factory = factory_of(ctx)
-    if password_stdin and stdin:
+    if password_stdin and options.stdin:
         raise UsageError("--password-stdin and --stdin both want stdin: use one")
     password = password_from_stdin(factory.environment) if password_stdin else None
-    if not dry_run:
+    if not options.dry_run:
         force = factory.client.capabilities.force_passwords
         check_password_rule(ConversationType.PUBLIC, password, force_passwords=force)
-    run_verb(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], _publish(password), options)
 
 
+@change_verb
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Disallow guests: turn a public conversation into a group one.
 
@@ -98,40 +91,17 @@ def unpublish(
         description="unpublishing",
         explain={(400, None): "{label} is not a public conversation"},
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)
 
 
-def read_only(
-    ctx: typer.Context,
-    args: OnOffArguments,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Make a conversation read-only (on) or writable again (off).
-
-    The state is the last argument. In a read-only conversation nobody can post; its
-    history stays. Needs a server with the read-only-rooms capability.
-
-    Example: talkctl room read-only "Announcements" on
-    """
-    explain = {(400, None): "{label} cannot be read-only (only group and public conversations can)"}
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_parsed(ctx, READ_ONLY, args, "the state (on or off)", options, explain=explain)
-
-
+@change_verb
 def password(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     password_stdin: PasswordStdinOption = False,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the password.")] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Set or remove the password of a public conversation.
 
@@ -142,13 +112,13 @@ def password(
     factory = factory_of(ctx)
     if clear and password_stdin:
         raise UsageError("--clear and --password-stdin are exclusive")
-    if password_stdin and stdin:
+    if password_stdin and options.stdin:
         raise UsageError("--password-stdin and --stdin both want stdin: use one")
     if clear:
         value = ""
     elif password_stdin:
         value = password_from_stdin(factory.environment)
-    elif dry_run:
+    elif options.dry_run:
         value = "<new>"
     else:
         value = password_interactive(factory.environment)
@@ -167,4 +137,4 @@ def password(
             (403, None): "only moderators of public conversations can set a password on {label}",
         },
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)

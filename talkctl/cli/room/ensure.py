@@ -9,18 +9,11 @@ import typer
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.room.setting_options import (
-    ArchivedOption,
-    DescriptionOption,
-    ListableOption,
-    LobbyOption,
-    MessageExpirationOption,
-    NotifyOption,
-    ReadOnlyOption,
-)
+from talkctl.cli.room.setting_options import SettingTexts, setting_flags
 from talkctl.errors import UsageError
 
 
+@setting_flags("ensure")
 def ensure(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The conversation's exact name.")],
@@ -33,12 +26,7 @@ def ensure(
             autocompletion=complete_choices("group", "public"),
         ),
     ] = None,
-    description: DescriptionOption = None,
-    read_only: ReadOnlyOption = None,
-    listable: ListableOption = None,
-    lobby: LobbyOption = None,
-    message_expiration: MessageExpirationOption = None,
-    archived: ArchivedOption = None,
+    flags: SettingTexts = None,  # one flag per setting of the table
     password_stdin: PasswordStdinOption = False,
     rotate_password: Annotated[
         bool,
@@ -52,7 +40,6 @@ def ensure(
             "--favorite/--no-favorite", help="Mark or unmark as favorite.", show_default=False
         ),
     ] = None,
-    notify: NotifyOption = None,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
@@ -81,18 +68,8 @@ def ensure(
     output = choose_format(json_, fmt)
     if type_ is not None and type_ not in CONVERGEABLE_TYPES:
         raise UsageError(f"--type must be group or public, not {type_!r}")
-    settings = parse_flags(
-        {
-            "description": description,
-            "read-only": read_only,
-            "listable": listable,
-            "lobby": lobby,
-            "message-expiration": message_expiration,
-            "archived": archived,
-            "favorite": None if favorite is None else ("on" if favorite else "off"),
-            "notify": notify,
-        }
-    )
+    favorite_text = None if favorite is None else ("on" if favorite else "off")
+    settings = parse_flags({**(flags or {}), "favorite": favorite_text})
     if rotate_password and not password_stdin:
         raise UsageError("--rotate-password needs --password-stdin")
     if password_stdin and type_ == "group":

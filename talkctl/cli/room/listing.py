@@ -127,7 +127,7 @@ def list_(
     """
     import time
 
-    from talkctl.cli.filters import Selection, parse_duration, parse_types
+    from talkctl.cli.filters import Selection, parse_age, parse_types
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
@@ -141,8 +141,8 @@ def list_(
         public=public,
         has_password=has_password,
         read_only=read_only,
-        inactive_for=parse_duration(inactive, "--inactive") if inactive is not None else None,
-        active_within=parse_duration(active, "--active") if active is not None else None,
+        inactive_for=parse_age(inactive, "--inactive") if inactive is not None else None,
+        active_within=parse_age(active, "--active") if active is not None else None,
         archived=archived,
         object_types=frozenset(object_types or []),
         sort=sort,

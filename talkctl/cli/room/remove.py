@@ -9,15 +9,7 @@ import typer
 
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.context import Environment
-from talkctl.cli.options import (
-    ConvsArgument,
-    DryRunOption,
-    JobsOption,
-    StdinOption,
-    YesOption,
-    factory_of,
-)
-from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
 from talkctl.cli.prompts import confirm
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
@@ -33,12 +25,12 @@ OBJECTS = {
 }
 
 
-def _may_ask(ctx: typer.Context, stdin: bool, yes: bool, dry_run: bool, verb: str) -> bool:
+def _may_ask(ctx: typer.Context, options: ChangeOptions, yes: bool, verb: str) -> bool:
     """Refuse without --yes when nobody can answer (before anything is sent)."""
-    if yes or dry_run:
+    if yes or options.dry_run:
         return False
     environment = factory_of(ctx).environment
-    if stdin or not environment.stdin_isatty:
+    if options.stdin or not environment.stdin_isatty:
         raise UsageError(f"refusing to {verb} without --yes (stdin is not a terminal)")
     return True
 
@@ -70,6 +62,7 @@ def bound_to(kind: str, object_id: object) -> str:
     return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
 
 
+@change_verb
 def delete(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -82,11 +75,8 @@ def delete(
             "a share's password request, a breakout room...) in bulk.",
         ),
     ] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Delete a conversation for everyone (moderators only).
 
@@ -96,8 +86,8 @@ def delete(
 
     Example: talkctl room delete "Old project" --yes
     """
-    ask = _may_ask(ctx, stdin, yes, dry_run, "delete")
-    bulk = stdin or len(convs or []) > 1
+    ask = _may_ask(ctx, options, yes, "delete")
+    bulk = options.stdin or len(convs or []) > 1
 
     def guard(target: Target) -> str | None:
         state = target.conversation
@@ -117,18 +107,16 @@ def delete(
             (403, None): "only moderators can delete {label}",
         },
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)
 
 
+@change_verb
 def leave(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     yes: YesOption = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Remove yourself from a conversation (the way out of a one-to-one).
 
@@ -137,7 +125,7 @@ def leave(
 
     Example: talkctl room leave alice --yes
     """
-    ask = _may_ask(ctx, stdin, yes, dry_run, "leave")
+    ask = _may_ask(ctx, options, yes, "leave")
     change = Change(
         action="leave",
         send=lambda api, t: api.leave(t.token),
@@ -146,4 +134,4 @@ def leave(
         description="leaving",
         explain={(400, None): "you cannot leave {label}: you are its last moderator"},
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)

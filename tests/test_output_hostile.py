@@ -22,8 +22,8 @@ from e2e_support import Factory, Session, start
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import planned
-from talkctl.cli.output import tsv_unescape
-from talkctl.cli.results import ResultRenderer, Results
+from talkctl.cli.output import Renderer, tsv_unescape
+from talkctl.cli.results import Results
 from talkctl.declarative.converge import Wanted, plan_for
 
 ESCAPE_NAME = "x\x1b]0;pwned\x07\x1b[31mRED"
@@ -108,7 +108,7 @@ def test_ensure_dry_run_table_prints_names_literally() -> None:
     out = io.StringIO()
     env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
     record = planned(plan_for(Wanted("rel-bob [/] [b]"), []), dry_run=True)
-    ResultRenderer(env, "table").render(Results([record], dry_run=True))
+    Renderer(env, "table").results(Results([record], dry_run=True))
     assert "rel-bob [/] [b]" in out.getvalue()
 
 

@@ -25,8 +25,8 @@ from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.options import factory_of, finish
-from talkctl.cli.output import choose_format
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.output import Renderer, choose_format
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
@@ -245,7 +245,7 @@ def run_change(
     if change.action in ("delete", "leave"):
         _forget(factory, [r.token for r in records if r.ok and r.token and not r.dry_run])
     results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    ResultRenderer(factory.environment, fmt).render(results)
+    Renderer(factory.environment, fmt).results(results)
     return results.exit_code
 
 

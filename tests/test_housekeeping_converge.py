@@ -44,7 +44,7 @@ def test_ensure_twice_second_run_is_unchanged_and_sends_nothing(
     (created,) = rooms_named(fake_talk, "Team")
     token = created["token"]
     assert first.stderr.startswith(f"Created group conversation Team ({token}): ")
-    assert first.stdout == ""
+    assert first.stdout.startswith(f"{token}\tTeam\tcreated: type group, ")  # the row of a pipe
     assert created["description"] == "Daily sync" and created["readOnly"] == 1
     assert created["favorite"] == ["admin"] and created["notificationLevel"]["admin"] == 3
 

@@ -135,7 +135,9 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     creation = Creation(room_type, request.name, password, effective, participants)
     _warn_if_named(factory, request.name, dry_run=dry_run)
     _emails_ok(factory, creation, request)
-    changes = [FieldChange("type", None, request.type_)]
+    # the type the server makes: inviting an e-mail address makes a group one public
+    kind_made = "public" if is_group_turned_public(creation) else request.type_
+    changes = [FieldChange("type", None, kind_made)]
     changes += [FieldChange(BY_KEY[k].name, None, BY_KEY[k].show(v)) for k, v in effective.items()]
     if password is not None:
         changes.append(FieldChange("password", None, "set"))
@@ -163,6 +165,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     factory.cache.remember_room(conversation)
     record.token, record.name = conversation.token, conversation.display_name
     record.conversation = conversation
+    record.changes[0] = FieldChange("type", None, conversation.type_name)  # as the server made it
     record.extra["invalidParticipants"] = made.invalid
     problems = [f"could not add {k} {', '.join(ids)}" for k, ids in made.invalid.items()]
     code = 3 if made.invalid else 0

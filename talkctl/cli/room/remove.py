@@ -66,8 +66,13 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
 
 
 def bound_to(kind: str, object_id: object) -> str:
-    what = OBJECTS.get(kind, f"an object ({kind})")
-    return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
+    """Why a bulk delete leaves a conversation bound to an object alone, as a person says it
+    (the summary counts the words before the first parenthesis)."""
+    advice = "--include-object-rooms deletes it"
+    if kind == "note_to_self":
+        return f"your note-to-self conversation: {advice}"
+    what = OBJECTS.get(kind, "an object")
+    return f"bound to {what} ({kind} {object_id}): {advice}"
 
 
 def delete(

@@ -25,10 +25,13 @@ from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import planned
 from talkctl.cli.output import Renderer, tsv_unescape
-from talkctl.cli.results import Results
+from talkctl.cli.results import Record, Results
+from talkctl.cli.room.remove import asker
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.applying import ConversationPlan
 from talkctl.declarative.converge import Wanted, plan_for
+from talkctl.errors import UsageError
+from talkctl.resolve import Target
 
 ESCAPE_NAME = "x\x1b]0;pwned\x07\x1b[31mRED"
 LONG_NAME = "A very long conversation name that goes on and on " * 3
@@ -290,3 +293,24 @@ def test_apply_result_lines_never_forge_a_line(tty: bool) -> None:
     assert "x\\ntalkctl: error: fake\\u202e: created" in err.getvalue()
     if not tty:  # a real run prints the rows a dry run prints, escaped as TSV
         assert out.getvalue() == "x\\ntalkctl: error: fake\u202e\t\tcreate\ttype group\n"
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_name_never_forges_a_line_in_a_confirmation(count: int) -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO("n\n"), {}, False, True, True)
+    targets = [Target(FORGED, f"tok{n}", FORGED + "\u202e", 2) for n in range(count)]
+    with pytest.raises(UsageError, match="not confirmed"):
+        asker(env, "delete")(targets)
+    assert forged_lines(err.getvalue()) == [] and "\u202e" not in err.getvalue()
+    assert "x\\ntalkctl: error: fake\\u202e (tok0)" in err.getvalue()
+
+
+def test_a_refused_dry_run_of_one_item_stays_one_error_line() -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO(), {})
+    record = Record(FORGED, "tok", FORGED, "delete", ok=False, dry_run=True, exit_code=5)
+    record.error = f"would be refused: only moderators can delete {FORGED} (tok)"
+    Renderer(env, "table").results(Results([record], single=True, dry_run=True))
+    assert forged_lines(err.getvalue()) == []
+    assert len(err.getvalue().splitlines()) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from talkctl.cli.output.formats import terminal
 from talkctl.cli.results import ACTIONS, RECORD_KEYS, Record, Results, change_text, words_of
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def render(out: Renderer, results: Results) -> None:
     if results.single:
         first = records[0] if records else None
         if first is not None and not first.ok:
-            env.error(first.error or "failed")  # the one error line (cli/errors.py words it)
+            # the one error line (cli/errors.py words it); a name in it never breaks the line
+            env.error(terminal(first.error or "failed"))
         elif first is not None and results.dry_run:
             env.message(summary(results))
         elif first is not None and out.fmt == "table":

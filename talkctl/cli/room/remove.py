@@ -19,6 +19,7 @@ from talkctl.cli.options import (
 )
 from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import confirm
+from talkctl.cli.text import escape_controls
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
@@ -50,9 +51,9 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
         if not targets:
             return
         if len(targets) == 1:
-            question = f"{verb.capitalize()} {targets[0].label}?"
+            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
         else:
-            lines = [f"  {t.label}" for t in targets[:SHOWN]]
+            lines = [f"  {escape_controls(t.label)}" for t in targets[:SHOWN]]
             if len(targets) > SHOWN:
                 lines.append(f"  and {len(targets) - SHOWN} more")
             environment.message("\n".join(lines))

@@ -14,6 +14,7 @@ from clirunner import TalkctlRunner
 from talkctl.cli.context import Environment
 from talkctl.cli.output import Renderer
 from talkctl.cli.results import Record, Results
+from talkctl.cli.room.remove import bound_to
 from talkctl.sandbox import FakeTalkServer
 from talkctl.settings import FieldChange
 
@@ -136,3 +137,11 @@ def test_note_to_self_is_worded_as_a_person_would(
     assert skipped == "your note-to-self conversation: --include-object-rooms deletes it"
     assert "(your note-to-self conversation)" in result.stderr
     assert "note_to_self" not in result.stderr
+
+
+def test_every_object_kind_is_worded_without_doubled_parentheses() -> None:
+    assert bound_to("file", 42) == "bound to a file (file 42): --include-object-rooms deletes it"
+    assert bound_to("room", "abc").startswith("a breakout room (of conversation abc):")
+    assert bound_to("instant_meeting", "x").startswith("bound to an object (instant_meeting x):")
+    for kind in ("note_to_self", "sample", "phone", "event", "share:password", "other"):
+        assert ") (" not in bound_to(kind, "id")

@@ -24,13 +24,16 @@ from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
 SHOWN = 20  # conversations listed by name in a confirmation
+# objectType (constants.md, and the recorded Talk 22 answers) → why a bulk delete leaves
+# such a conversation alone, in words; {id} is its objectId
 OBJECTS = {
-    "file": "a file",
-    "share:password": "a share's password request",
-    "room": "a breakout room",
-    "event": "an event",
-    "phone": "a phone call",
-    "sample": "a sample",
+    "file": "bound to a file (file {id})",
+    "share:password": "bound to a share's password request (share {id})",
+    "room": "a breakout room (of conversation {id})",
+    "event": "bound to a calendar event (event {id})",
+    "phone": "bound to a phone call",
+    "sample": "a sample conversation",
+    "note_to_self": "your note-to-self conversation",
 }
 
 
@@ -69,11 +72,8 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
 def bound_to(kind: str, object_id: object) -> str:
     """Why a bulk delete leaves a conversation bound to an object alone, as a person says it
     (the summary counts the words before the first parenthesis)."""
-    advice = "--include-object-rooms deletes it"
-    if kind == "note_to_self":
-        return f"your note-to-self conversation: {advice}"
-    what = OBJECTS.get(kind, "an object")
-    return f"bound to {what} ({kind} {object_id}): {advice}"
+    what = OBJECTS.get(kind, "bound to an object ({kind} {id})")
+    return f"{what.format(kind=kind, id=object_id)}: --include-object-rooms deletes it"
 
 
 def delete(

@@ -314,3 +314,15 @@ def test_a_refused_dry_run_of_one_item_stays_one_error_line() -> None:
     Renderer(env, "table").results(Results([record], single=True, dry_run=True))
     assert forged_lines(err.getvalue()) == []
     assert len(err.getvalue().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_on_a_terminal_shows_format_characters_as_escapes(fmt: str) -> None:
+    out = io.StringIO()
+    env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
+    Renderer(env, fmt).json([{"displayName": RTL_NAME}])
+    assert "\u202e" not in out.getvalue() and "adv-rtl-\\u202egnp.exe" in out.getvalue()
+    assert json.loads(out.getvalue().strip().strip("[]"))["displayName"] == RTL_NAME
+    piped = io.StringIO()
+    Renderer(Environment(piped, io.StringIO(), io.StringIO(), {}), fmt).json([{"n": RTL_NAME}])
+    assert RTL_NAME in piped.getvalue()  # a pipe gets the exact characters

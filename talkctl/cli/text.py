@@ -24,6 +24,7 @@ from typing import Any
 # LRM/RLM), U+2028/U+2029, U+202A-U+202E (embeddings and overrides), U+2060-U+206F (word
 # joiner, invisible operators, U+2066-U+2069 isolates), U+FEFF (BOM) and U+FFF9-U+FFFB.
 _FORMAT = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+FORMAT_CHARS = re.compile(f"[{_FORMAT}]")
 _CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_FORMAT}]")
 _CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")

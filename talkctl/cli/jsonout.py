@@ -2,8 +2,9 @@
 
 A terminal gets indented JSON, with invisible and bidirectional format characters written
 as ``\u202e`` escapes (the same string to any JSON reader, but visible); a pipe gets compact
-JSON (the C encoder: several times faster for thousands of conversations). Arrays are written one item at a time, so a
-listing of 5,000 conversations never exists as one 14 MB string.
+JSON (the C encoder: several times faster for thousands of conversations). Arrays are
+written one item at a time, so a listing of 5,000 conversations never exists as one 14 MB
+string.
 """
 
 from __future__ import annotations

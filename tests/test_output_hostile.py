@@ -326,3 +326,12 @@ def test_json_on_a_terminal_shows_format_characters_as_escapes(fmt: str) -> None
     piped = io.StringIO()
     Renderer(Environment(piped, io.StringIO(), io.StringIO(), {}), fmt).json([{"n": RTL_NAME}])
     assert RTL_NAME in piped.getvalue()  # a pipe gets the exact characters
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_tsv_and_csv_on_a_terminal_cannot_drive_it(admin: Session, fmt: str) -> None:
+    admin.srv.add_room(owner="admin", name=RTL_NAME)
+    code, plain, raw = on_terminal(admin, "room", "list", "--format", fmt)
+    assert code == 0, plain
+    assert "\x1b]" not in raw and "\x07" not in raw and "\u202e" not in raw
+    assert "x\\x1b]0;pwned\\x07\\x1b[31mRED" in plain and "adv-rtl-\\u202egnp.exe" in plain

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from talkctl.cli.context import Environment
 from talkctl.cli.fields import Noun
 from talkctl.cli.jsonout import write_json, write_json_or_lines
-from talkctl.cli.output.formats import cell_text, fit_widths, terminal, tsv_line, write_csv
+from talkctl.cli.output.formats import (
+    cell_text,
+    fit_widths,
+    terminal,
+    tsv_escape,
+    tsv_line,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     from talkctl.cli.results import Results
@@ -106,7 +113,7 @@ class Renderer:
         fmt = self.fmt
         header = list(keys or headers)
         if fmt == "csv":
-            write_csv(self.env.stdout, header, ([self._plain(v) for v in row] for row in rows))
+            write_csv(self.env.stdout, header, ([self._data(v) for v in row] for row in rows))
         elif self.table_on_terminal:
             kept = [key in whole for key in (keys or headers)]
             self._table(headers, rows, kept, wrap=wrap, title=title)
@@ -115,7 +122,7 @@ class Renderer:
             if tsv_header:
                 out.write(tsv_line(header) + "\n")
             for row in rows:
-                out.write(tsv_line(self._plain(value) for value in row) + "\n")
+                out.write(self._tsv(row) + "\n")
         self.env.stdout.flush()
 
     def detail_rows(self, rows: Sequence[tuple[str, Any]]) -> None:
@@ -131,10 +138,10 @@ class Renderer:
                 grid.add_row(self._text(label), self._text(cell_text(value, "table")))
             self.env.console().print(grid)
         elif self.fmt == "csv":
-            write_csv(self.env.stdout, ("field", "value"), ((k, self._plain(v)) for k, v in rows))
+            write_csv(self.env.stdout, ("field", "value"), ((k, self._data(v)) for k, v in rows))
         else:
             for label, value in rows:
-                self.env.stdout.write(tsv_line((label, self._plain(value))) + "\n")
+                self.env.stdout.write(self._tsv((label, value)) + "\n")
         self.env.stdout.flush()
 
     # -- the primitives: stderr --
@@ -157,6 +164,18 @@ class Renderer:
         if isinstance(value, tuple):
             return "; ".join(cell_text(v, self.fmt) for v in value)
         return cell_text(value, self.fmt)
+
+    def _data(self, value: Cell) -> str:
+        """A csv value: exact on a pipe; on a terminal (``--format csv`` read by a person)
+        control and format characters escaped, so a name cannot drive the terminal."""
+        text = self._plain(value)
+        return terminal(text) if self.env.stdout_isatty else text
+
+    def _tsv(self, row: Sequence[Cell]) -> str:
+        """A TSV row; on a terminal what tsv leaves (ESC, U+202E) is escaped as well."""
+        if not self.env.stdout_isatty:
+            return tsv_line(self._plain(value) for value in row)
+        return "\t".join(terminal(tsv_escape(self._plain(value))) for value in row)
 
     def _table(
         self,

@@ -2,7 +2,7 @@
 ``cmdutil`` exporters: the machinery is shared, each noun owns its fields).
 
 A noun (conversations in ``cli/room/columns.py``, accounts in ``cli/auth/render.py``) is
-one :class:`Noun`; ``cli/output.py:Renderer`` prints any noun as a table, tsv, csv, json or
+one :class:`Noun`; ``cli/output/renderer.py:Renderer`` prints any noun as a table, tsv, csv, json or
 jsonl. To add a noun: define its columns and fields, then call ``Renderer.items`` /
 ``Renderer.detail``::
 

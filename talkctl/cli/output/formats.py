@@ -97,15 +97,17 @@ def fit_widths(
     natural: Sequence[int], total: int, *, gap: int, whole: Sequence[bool] = ()
 ) -> list[int]:
     """Column widths that fit ``total`` columns: unchanged when they fit; else the long
-    columns (wider than SHORT_COLUMN) shrink, largest first, down to SHORT_COLUMN/2, then to 3;
-    if that is not enough, every column that may be cut shrinks down to one character. A ``whole``
+    columns (wider than SHORT_COLUMN) shrink, largest first, down to SHORT_COLUMN/2; if that
+    is not enough, every column that may be cut shrinks, largest first, down to SHORT_COLUMN/2,
+    then 3, then one character. A ``whole``
     column (a token, an id) keeps its width: the table may then be wider than ``total``."""
     widths = list(natural)
     keep = list(whole) + [False] * (len(widths) - len(whole))
     excess = sum(widths) + gap * (len(widths) - 1) - total
     long = [i for i, width in enumerate(natural) if width > SHORT_COLUMN and not keep[i]]
     every = [i for i in range(len(widths)) if not keep[i]]
-    for floor, cuttable in ((SHORT_COLUMN // 2, long), (3, long), (1, every)):
+    half = SHORT_COLUMN // 2
+    for floor, cuttable in ((half, long), (half, every), (3, every), (1, every)):
         while excess > 0 and cuttable:
             widest = max(cuttable, key=lambda i: widths[i])
             if widths[widest] <= floor:

@@ -25,6 +25,7 @@ from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import planned
 from talkctl.cli.output import Renderer, tsv_unescape
+from talkctl.cli.prompts import confirm
 from talkctl.cli.results import Record, Results
 from talkctl.cli.room.remove import asker
 from talkctl.declarative.applyfile import Entry
@@ -337,3 +338,10 @@ def test_tsv_and_csv_on_a_terminal_cannot_drive_it(admin: Session, fmt: str) -> 
     assert code == 0, plain
     assert "\x1b]" not in raw and "\x07" not in raw and "\u202e" not in raw
     assert "x\\x1b]0;pwned\\x07\\x1b[31mRED" in plain and "adv-rtl-\\u202egnp.exe" in plain
+
+
+def test_a_confirmation_question_is_one_line_whatever_it_names() -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO("y\n"), {}, False, True, True)
+    assert confirm(env, f"Remove {FORGED}\u202e from Team?")
+    assert err.getvalue() == "Remove x\\ntalkctl: error: fake\\u202e from Team? [y/N] "

@@ -252,8 +252,14 @@ def test_bidi_and_invisible_characters_are_escaped_in_tables(admin: Session) -> 
 
 @pytest.mark.parametrize("columns", [60, 40])
 def test_tokens_are_never_cut_on_a_narrow_terminal_names_are(admin: Session, columns: int) -> None:
-    flagged = {"favorite_for": ["admin"], "archived_for": ["admin"], "read_only": 1}
-    admin.srv.add_room(owner="admin", name="Flags", password="Pw-123456789", **flagged)
+    admin.srv.add_room(
+        owner="admin",
+        name="Flags",
+        password="Pw-123456789",
+        favorite_for=["admin"],
+        archived_for=["admin"],
+        read_only=1,
+    )
     code, plain, _ = on_terminal(admin, "room", "list", columns=columns)
     assert code == 0, plain
     for token in [room["token"] for room in admin.json("room", "list")]:

@@ -108,12 +108,12 @@ def test_human_output_goes_to_stderr_and_data_to_stdout(admin: Session) -> None:
     assert result.stderr.startswith("Created group conversation Plain (")
     token = result.stderr.strip().rsplit("(", 1)[1].rstrip(")")
     renamed = admin.run("room", "rename", token, "Plainer")
-    assert (renamed.code, renamed.stdout) == (0, "")
+    assert renamed.code == 0 and renamed.stdout.startswith(f"{token}\t"), renamed
     # resolved from the cache: the old name is not named (this run did not read it)
     if admin.srv.talk == "22":  # the answer holds the room: its name after the change
         assert renamed.stderr == f'Plainer ({token}): updated: name "Plainer"\n'
     if admin.srv.talk != "22":  # data []: nothing but the token is known for sure
         assert renamed.stderr == f'{token}: updated: name "Plainer"\n'
     deleted = admin.run("room", "delete", token, "--yes")
-    assert (deleted.code, deleted.stdout) == (0, "")
+    assert deleted.code == 0 and deleted.stdout.startswith(f"{token}\t"), deleted
     assert deleted.stderr.startswith("Deleted ")

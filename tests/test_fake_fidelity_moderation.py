@@ -3,14 +3,15 @@
 talkctl/sandbox/recordings/talk22-moderation/ holds the steps of ``../shared/fixtures/
 talk22-moderation/`` that concern what talkctl does today, in their INDEX.md order: one-to-ones
 (who is in when, what they refuse), room settings and participants (fx-moderation, the ban,
-chat and breakout rooms' set-up), the password policy and unpublishing (fx-unpublish), the
-lobby, mention permissions, a federated invite with federation disabled (501), unknown groups and sources, an e-mail
-invitee that is no address, a group's members coming and going through the provisioning API,
-HEAD on the listing and the clean-up. They are replayed once against a sandbox seeded like the
-recording's server (admin, alice and bob with their changelog, note to self and sample
-conversation; groups admin and staff; federation off, no SIP bridge, no recording server),
-mapping recorded tokens and attendee ids to the sandbox's, and each step is compared as
-test_fake_fidelity does: status, OCS envelope, error, data keys, room and participant values.
+chat and breakout rooms' set-up), mention permissions, the password policy and unpublishing
+(fx-unpublish), the lobby, a federated invite with federation disabled (501), unknown groups
+and sources, an e-mail invitee that is no address, a group's members coming and going through
+the provisioning API, HEAD on the listing and the clean-up. They are replayed once against a
+sandbox seeded like the recording's server (admin, alice and bob with their changelog, note to
+self and sample conversation; groups admin and staff; federation off, no SIP bridge, no
+recording server), mapping recorded tokens and attendee ids to the sandbox's, and each step is
+compared as test_fake_fidelity does: status, OCS envelope, error, data keys, room and
+participant values.
 
 One step is bridged: bob becomes a participant of the one-to-one by the recording's first
 message (``o2o-post-201``, chat); the sandbox has no chat yet, so bob opens the same one-to-one

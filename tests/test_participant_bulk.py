@@ -128,7 +128,7 @@ def attendee(srv: FakeTalkServer, token: str, user: str) -> int:
 def test_one_id_is_one_sentence(run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str) -> None:
     u0 = attendee(fake_talk, crowd, "u0")
     promoted = run("participant", "promote", crowd, "u0")
-    assert promoted.code == 0 and promoted.stdout == ""
+    assert promoted.code == 0 and promoted.stdout.startswith(f"{crowd}\tCrowd\tpromoted user u0")
     assert promoted.stderr == (
         f"Promoted user u0 'User u0' (attendee:{u0}) in Crowd ({crowd}), role user → moderator\n"
     )

@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from talkctl.cli.context import Factory
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.output import Renderer
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, run_jobs
 from talkctl.declarative.converge import Plan, Wanted, execute, plan_for
 
@@ -73,5 +74,5 @@ def converge(
         factory.environment, work, workers=jobs, description="converging"
     )
     results = Results(records, single=single, dry_run=dry_run, interrupted=interrupted)
-    ResultRenderer(factory.environment, fmt).render(results)
+    Renderer(factory.environment, fmt).results(results)
     return results.exit_code

@@ -20,8 +20,9 @@ from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.output import Renderer
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import InContext, TalkctlError, UsageError
 from talkctl.resolve import Target
@@ -183,5 +184,5 @@ def send_all(run: Run, jobs: list[Job], verb: str, *, bulk: bool, fmt: str, work
         environment, jobs, workers=workers, description=f"{DOING[verb]} participants"
     )
     results = Results(records, single=not bulk, dry_run=run.dry_run, interrupted=interrupted)
-    ResultRenderer(environment, fmt).render(results)
+    Renderer(environment, fmt).results(results)
     return results.exit_code

@@ -8,8 +8,9 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.output import Renderer
 from talkctl.cli.prompts import confirm, password_from_stdin
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import signals_stop_the_run
 from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
 from talkctl.errors import InContext, UsageError
@@ -134,17 +135,19 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     creation = Creation(room_type, request.name, password, effective, participants)
     _warn_if_named(factory, request.name, dry_run=dry_run)
     _emails_ok(factory, creation, request)
-    changes = [FieldChange("type", None, request.type_)]
+    # the type the server makes: inviting an e-mail address makes a group one public
+    kind_made = "public" if is_group_turned_public(creation) else request.type_
+    changes = [FieldChange("type", None, kind_made)]
     changes += [FieldChange(BY_KEY[k].name, None, BY_KEY[k].show(v)) for k, v in effective.items()]
     if password is not None:
         changes.append(FieldChange("password", None, "set"))
     changes += [FieldChange("invite", None, f"{kind} {i}") for i in request.invite]
     record = Record(request.name, None, request.name, "create", changes=changes, dry_run=dry_run)
-    renderer = ResultRenderer(factory.environment, fmt)
+    renderer = Renderer(factory.environment, fmt)
     if dry_run:
         for step in steps(api, creation):
             factory.environment.message(f"would {step}")
-        renderer.render(Results([record], single=True, dry_run=True))
+        renderer.results(Results([record], single=True, dry_run=True))
         return 0
     try:
         with signals_stop_the_run():  # SIGTERM / SIGHUP undo a half-made one like Ctrl-C
@@ -162,6 +165,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     factory.cache.remember_room(conversation)
     record.token, record.name = conversation.token, conversation.display_name
     record.conversation = conversation
+    record.changes[0] = FieldChange("type", None, conversation.type_name)  # as the server made it
     record.extra["invalidParticipants"] = made.invalid
     problems = [f"could not add {k} {', '.join(ids)}" for k, ids in made.invalid.items()]
     code = 3 if made.invalid else 0
@@ -171,7 +175,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     if problems:
         record.ok, record.exit_code = False, code
         record.error = f"{conversation.token} was created; " + "; ".join(problems)
-    renderer.render(Results([record], single=True))
+    renderer.results(Results([record], single=True))
     return code
 
 
@@ -182,11 +186,11 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
         FieldChange("invite", None, f"users {user}"),
     ]
     record = Record(user, None, None, "create", changes=changes)
-    renderer = ResultRenderer(factory.environment, fmt)
+    renderer = Renderer(factory.environment, fmt)
     if dry_run:
         record.dry_run = True
         factory.environment.message(f"would create a one-to-one conversation with {user}")
-        renderer.render(Results([record], single=True, dry_run=True))
+        renderer.results(Results([record], single=True, dry_run=True))
         return 0
     try:
         conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
@@ -203,5 +207,5 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
             f"a one-to-one conversation with {user} already exists",
         )
         record.changes = []
-    renderer.render(Results([record], single=True))
+    renderer.results(Results([record], single=True))
     return 0

@@ -10,15 +10,7 @@ from talkctl.api.models import CONVERSATION_TYPES_BY_NAME
 from talkctl.cli.completion import complete_choices, complete_conversation
 from talkctl.cli.filters import SORT_KEYS
 from talkctl.cli.options import factory_of
-from talkctl.cli.output import (
-    ConversationDetail,
-    ConversationList,
-    FieldsOption,
-    FormatOption,
-    JsonOption,
-    Renderer,
-    choose_format,
-)
+from talkctl.cli.output import FieldsOption, FormatOption, JsonOption, Renderer, choose_format
 
 
 def parse_fields(fields: str | None) -> list[str] | None:
@@ -153,7 +145,9 @@ def list_(
     conversations = factory.conversations.list(include_last_message=needs_last_message)
     factory.cache.save_rooms(conversations)
     selected = selection.apply(conversations, int(time.time()))
-    Renderer(factory.environment, output).render(ConversationList(selected, chosen))
+    from talkctl.cli.room.columns import CONVERSATION
+
+    Renderer(factory.environment, output).items(CONVERSATION, selected, chosen)
 
 
 def show(
@@ -189,8 +183,10 @@ def show(
             message = f"conversation {target.label} not found (or you are not a participant)"
             raise InContext(message, exc) from exc
         raise
-    server = factory.credentials.server
-    Renderer(factory.environment, output).render(ConversationDetail(conversation, server=server))
+    from talkctl.cli.room.columns import CONVERSATION, conversation_details
+
+    rows = conversation_details(conversation, factory.credentials.server)
+    Renderer(factory.environment, output).detail(CONVERSATION, conversation, rows)
 
 
 def browse(

@@ -11,17 +11,21 @@ from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.context import Environment
 from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
 from talkctl.cli.prompts import confirm
+from talkctl.cli.text import escape_controls
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
 SHOWN = 20  # conversations listed by name in a confirmation
+# objectType (constants.md, and the recorded Talk 22 answers) → why a bulk delete leaves
+# such a conversation alone, in words; {id} is its objectId
 OBJECTS = {
-    "file": "a file",
-    "share:password": "a share's password request",
-    "room": "a breakout room",
-    "event": "an event",
-    "phone": "a phone call",
-    "sample": "a sample",
+    "file": "bound to a file (file {id})",
+    "share:password": "bound to a share's password request (share {id})",
+    "room": "a breakout room (of conversation {id})",
+    "event": "bound to a calendar event (event {id})",
+    "phone": "bound to a phone call",
+    "sample": "a sample conversation",
+    "note_to_self": "your note-to-self conversation",
 }
 
 
@@ -42,9 +46,9 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
         if not targets:
             return
         if len(targets) == 1:
-            question = f"{verb.capitalize()} {targets[0].label}?"
+            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
         else:
-            lines = [f"  {t.label}" for t in targets[:SHOWN]]
+            lines = [f"  {escape_controls(t.label)}" for t in targets[:SHOWN]]
             if len(targets) > SHOWN:
                 lines.append(f"  and {len(targets) - SHOWN} more")
             environment.message("\n".join(lines))
@@ -58,8 +62,10 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
 
 
 def bound_to(kind: str, object_id: object) -> str:
-    what = OBJECTS.get(kind, f"an object ({kind})")
-    return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
+    """Why a bulk delete leaves a conversation bound to an object alone, as a person says it
+    (the summary counts the words before the first parenthesis)."""
+    what = OBJECTS.get(kind, "bound to an object ({kind} {id})")
+    return f"{what.format(kind=kind, id=object_id)}: --include-object-rooms deletes it"
 
 
 @change_verb

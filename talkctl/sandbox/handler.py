@@ -128,11 +128,12 @@ class Handler(BaseHTTPRequestHandler):
             return None, None, None, True
         st = self.fake.state
         with st.lock:
-            user = st.users.get(login)
+            user_id = st.user_of_login(login)  # the login name need not be the user id
+            user = st.users.get(user_id) if user_id is not None else None
             if user is not None and secret == user.password:
-                return login, "password", None, False
-            if st.app_passwords.get(secret) == login:
-                return login, "app", secret, False
+                return user.id, "password", None, False
+            if user is not None and st.app_passwords.get(secret) == user.id:
+                return user.id, "app", secret, False
         return None, None, None, True
 
     def _dispatch(
@@ -198,6 +199,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status)
         headers = dict(response.headers)
+        if record.user is not None and response.status != 401:
+            headers.setdefault("X-User-Id", record.user)  # as Nextcloud: the user id, not login
         if "nc_session_id=" not in self.headers.get("Cookie", ""):
             sid = self.fake.state.session_id()
             headers.setdefault(

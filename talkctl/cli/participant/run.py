@@ -152,7 +152,7 @@ def open_run(
         raise
     save_participants(factory.cache, target.token, people)
     index = ParticipantIndex(people, target.label)
-    return Run(factory, target, api, index, factory.credentials.user, kind, dry_run)
+    return Run(factory, target, api, index, factory.me, kind, dry_run)
 
 
 def plan_all(run: Run, refs: list[str], plan: Plan) -> list[Job]:

@@ -110,3 +110,26 @@ def test_cached_user_id_file_holds_no_secret(tmp_path: Path) -> None:
     saved = json.loads((cache.dir / "user.json").read_text("utf-8"))
     assert saved == {"server": SERVER, "login": "ADMIN", "id": "admin"}
     assert (cache.dir / "user.json").stat().st_mode & 0o077 == 0
+
+
+def test_server_on_the_command_line_never_gets_the_environments_secret(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    with FakeTalkServer(talk="22") as other:
+        run = TalkctlRunner(
+            talkctl_home,
+            server=fake_talk.url,
+            user="admin",
+            app_password=fake_talk.new_app_password("admin"),
+        )
+        elsewhere = run("--server", other.url, "room", "list")
+        assert elsewhere.code == 4, elsewhere
+        assert f"no credentials for {other.url}" in elsewhere.stderr
+        assert f"talkctl auth login {other.url}" in elsewhere.stderr
+        assert other.requests == [] and fake_talk.requests == []
+        another_user = run("--user", "alice", "room", "list")
+        assert another_user.code == 4, another_user
+        assert f"no credentials for alice on {fake_talk.url}" in another_user.stderr
+        assert fake_talk.requests == []
+        same = run("--server", fake_talk.url + "/", "room", "list")  # the same server
+        assert same.code == 0, same

@@ -134,7 +134,7 @@ def test_refused_password_on_publish_makes_it_private_again(
         (("unfavorite", "{t}"), "favorites"),
         (("notify", "{t}", "never"), "notification levels"),
         (("read-only", "{t}", "on"), "read-only conversations"),
-        (("create", "Circle", "--invite", "c1", "--source", "circles"), "inviting a circle"),
+        (("create", "Circle", "--invite", "c1", "--source", "circles"), "adding a team"),
     ],
     ids=lambda v: v if isinstance(v, str) else v[0],
 )

@@ -9,17 +9,12 @@ from typing import Any
 
 from talkctl.api.client import TalkClient
 from talkctl.api.groups import GroupsApi
+from talkctl.api.kinds import BY_KEY
 from talkctl.api.participants import Participant, ParticipantsApi, source_for
-from talkctl.declarative.membership import ACTOR_TYPES
 
 # the apply file's kinds → the api layer's
-KINDS = {
-    "users": "user",
-    "groups": "group",
-    "teams": "team",
-    "federated_users": "federated",
-    "emails": "email",
-}
+KINDS = {key: kind.name for key, kind in BY_KEY.items()}
+ACTOR_TYPES = {key: kind.actor_type for key, kind in BY_KEY.items()}
 
 
 class ClientMembershipIO:

@@ -21,6 +21,7 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import MODERATOR_TYPES
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
@@ -32,7 +33,6 @@ from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
-MODERATORS = (1, 2)  # participantType owner, moderator (constants.md)
 Send = Callable[[ConversationsApi, Target], Conversation | None]
 
 
@@ -144,7 +144,7 @@ def _refusal(change: Change, target: Target) -> str | None:
         return None
     if change.action == "delete" and state.raw.get("canDeleteConversation") is False:
         return f"only moderators can delete {target.label}"
-    moderator = state.participant_type in MODERATORS
+    moderator = state.participant_type in MODERATOR_TYPES
     if change.moderator_only and "participantType" in state.raw and not moderator:
         return f"only moderators can change {target.label}"
     return None

@@ -23,8 +23,6 @@ from talkctl.api.models import Conversation, ConversationType
 from talkctl.errors import TalkctlError
 from talkctl.settings import BY_KEY, SETTINGS
 
-KINDS = ("users", "groups", "emails", "teams", "federated_users")
-
 
 @dataclass
 class Creation:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import KINDS
 from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
@@ -45,7 +46,8 @@ def participant_json(participant: Participant | None) -> dict[str, Any] | None:
 
 def member_value(kind: str, actor_id: str) -> str:
     """A participant as a ``changes`` value, as ``apply`` writes it: ``bob``, ``group staff``."""
-    return actor_id if kind == "user" else f"{kind} {actor_id}"
+    spec = KINDS.get(kind)
+    return (spec.prefix if spec is not None else f"{kind} ") + actor_id
 
 
 @dataclass

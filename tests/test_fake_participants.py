@@ -49,6 +49,9 @@ def test_federated_users_and_remotes(fake_talk_factory: Factory) -> None:
     for talk, source in (("22", "federated_users"), ("18", "remotes")):
         srv = fake_talk_factory(talk=talk)
         token = srv.add_room(owner="admin", name="g")
+        off = add(srv, token, "carol@other.example", source)  # as recorded: federation off
+        assert off.status_code == 501
+        srv.federation = True
         assert add(srv, token, "carol@other.example", source).status_code == 200
         assert ("federated_users", "carol@other.example") in kinds(srv, token)
         assert add(srv, token, "no-cloud-id", source).status_code == 400

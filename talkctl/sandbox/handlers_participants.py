@@ -121,6 +121,8 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
         att = ctx.state.add_attendee(room, email_actor_id(new), GUEST, actor_type="emails")
         att.invited_actor_id, att.display_name = new, ""
     elif kind == "federated_users":
+        if not ctx.srv.federation:  # recorded: a-add-federated-user-501 (federation disabled)
+            return ctx.error(501, "federation")
         user, _, host = new.rpartition("@")
         if not user or not host or host in ctx.srv.url:
             return ctx.error(400, "cloud-id")

@@ -64,8 +64,7 @@ def test_apply_exclusive_never_removes_you_when_the_login_is_not_your_id(
     token = fake_talk.add_room(owner="alice", name="Team", participants={"admin": 2, "bob": 3})
     path = tmp_path / "team.toml"
     path.write_text(
-        '[[conversation]]\nname = "Team"\nparticipants = { users = ["alice"] }\n'
-        "exclusive = true\n",
+        '[[conversation]]\nname = "Team"\nparticipants = { users = ["alice"] }\nexclusive = true\n',
         "utf-8",
     )
     run = shouting(fake_talk, talkctl_home)

@@ -143,9 +143,7 @@ def resolve_credentials(
     return _from_profile(profile, config_dir)
 
 
-def _other_account(
-    env: Mapping[str, str], server: str, user: str
-) -> tuple[str, str | None] | None:
+def _other_account(env: Mapping[str, str], server: str, user: str) -> tuple[str, str | None] | None:
     """(server, user or None) when the command line names another server or user than the
     environment's credentials belong to: that secret never goes there. None when it is the
     environment's account (or the environment names no server to compare with)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import requests
@@ -386,3 +387,53 @@ def test_federated_invite_is_refused_before_sending_when_federation_is_off(
     assert answer.status_code == 501
     assert answer.json()["ocs"]["data"] == {"error": "federation"}
     assert "federated_users/zoe@far.example" not in fake_talk.room(team)["participants"]
+
+
+def test_the_lobby_keeps_a_non_moderator_out_and_talkctl_says_so(
+    fake_talk: FakeTalkServer, talkctl_home: Path, tmp_path: Path
+) -> None:
+    """With the lobby on, a plain participant gets the room but 412 for the participant list
+    (recorded: l-participants-as-bob-412) and 403 for adding (l-add-participant-as-bob-403)."""
+    token = fake_talk.add_room(owner="admin", name="Webinar", participants={"bob": 3})
+    fake_talk.state.rooms[token].lobby_state = 1
+    bob = TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="bob",
+        app_password=fake_talk.new_app_password("bob"),
+    )
+    assert bob("room", "show", "Webinar").code == 0  # the room itself: 200
+    keeps_out = "the lobby keeps non-moderators out of"
+    listed = bob("participant", "list", "Webinar")
+    assert listed.code == 6, listed
+    assert f"{keeps_out} Webinar ({token})" in listed.stderr
+    for args in (("add", "Webinar", "alice"), ("add", "Webinar", "alice", "--dry-run")):
+        result = bob("participant", *args)
+        assert result.code == 6 and keeps_out in result.stderr, result
+    exported = bob("export", token)
+    assert exported.code == 6 and keeps_out in exported.stderr, exported
+    path = tmp_path / "webinar.toml"
+    path.write_text(
+        f'[[conversation]]\nname = "Webinar"\ntoken = "{token}"\n'
+        'participants = { users = ["alice"] }\n',
+        "utf-8",
+    )
+    planned = bob("apply", str(path), "--dry-run")
+    assert planned.code == 6 and keeps_out in planned.stderr + planned.stdout, planned
+    assert fake_talk.changing_requests() == []
+    secret = fake_talk.new_app_password("bob")
+    added = requests.post(
+        f"{fake_talk.url}/ocs/v2.php/apps/spreed/api/v4/room/{token}/participants",
+        data={"newParticipant": "alice", "source": "users"},
+        auth=("bob", secret),
+        headers={"OCS-APIRequest": "true", "Accept": "application/json"},
+        timeout=10,
+    )
+    assert added.status_code == 403 and added.json()["ocs"]["data"] == []
+    admin = TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+    )
+    assert admin("participant", "list", "Webinar").code == 0  # moderators pass the lobby

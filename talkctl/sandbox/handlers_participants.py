@@ -39,6 +39,9 @@ def list_participants(ctx: Ctx) -> Ocs:
     if att.participant_type == GUEST:
         return fail_null(403) if ctx.profile.returns_room_on_change else fail(403)
     is_mod = att.participant_type in MODERATOR_TYPES
+    room.expire_lobby()
+    if room.lobby_state and not is_mod:  # recorded: l-participants-as-bob-412
+        return fail(412)
     return ok(
         [
             participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)

@@ -20,7 +20,7 @@ from talkctl.api.kinds import KINDS
 from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.errors import error_line, exit_status_for, in_lobby
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
@@ -151,6 +151,8 @@ def open_run(
             raise InContext(
                 f"conversation {target.label} not found (or you are not a participant)", exc
             ) from exc
+        if exc.status == 412:
+            raise in_lobby(target.label, exc) from exc
         raise
     save_participants(factory.cache, target.token, people)
     index = ParticipantIndex(people, target.label)

@@ -132,3 +132,30 @@ def test_server_on_the_command_line_never_gets_the_environments_secret(
         assert fake_talk.requests == []
         same = run("--server", fake_talk.url + "/", "room", "list")  # the same server
         assert same.code == 0, same
+
+
+def test_login_and_status_remember_the_user_id_with_the_account(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    from talkctl.cache import account_key
+
+    run = TalkctlRunner(talkctl_home)
+    secret = fake_talk.new_app_password("admin")
+    login = run(
+        "auth",
+        "login",
+        fake_talk.url,
+        "--user",
+        "ADMIN",
+        "--app-password-stdin",
+        "--store",
+        "file",
+        input=secret + "\n",
+    )
+    assert login.code == 0, login
+    assert "(admin)" in login.stderr
+    saved = run.cache_dir / account_key(fake_talk.url, "ADMIN") / "user.json"
+    assert json.loads(saved.read_text("utf-8"))["id"] == "admin"
+    saved.unlink()
+    assert run("auth", "status").code == 0
+    assert json.loads(saved.read_text("utf-8"))["id"] == "admin"

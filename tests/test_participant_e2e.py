@@ -437,3 +437,21 @@ def test_the_lobby_keeps_a_non_moderator_out_and_talkctl_says_so(
         app_password=fake_talk.new_app_password("admin"),
     )
     assert admin("participant", "list", "Webinar").code == 0  # moderators pass the lobby
+
+
+def test_a_501_federation_answer_is_worded(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    """A server that does not say (no config.federation) answers 501 'federation' as
+    recorded (a-add-federated-user-501): the error says federation is disabled."""
+    fake_talk.federation = True  # the capabilities allow it; the answer refuses
+    body = {
+        "ocs": {
+            "meta": {"status": "failure", "statuscode": 501, "message": ""},
+            "data": {"error": "federation"},
+        }
+    }
+    fake_talk.inject("POST", f"/room/{team}/participants", times=5, status=501, body=body)
+    result = run("--retries", "0", "participant", "add", team, "zoe@far.example", "--federated")
+    assert result.code != 0, result
+    assert "federation is disabled on it" in result.stderr

@@ -49,6 +49,8 @@ def explain(
             return "the server refuses: you cannot demote yourself, ask another moderator"
         if status == 403:
             return f"only moderators can change the participants of {conv}"
+        if status == 501 and error == "federation":
+            return "the server refuses federated invites: federation is disabled on it"
         if status == 404 and verb == "add":
             return f"no {KINDS[run.kind].label} {ref!r} exists on the server"
         if status == 404:

@@ -18,24 +18,17 @@ from talkctl.errors import NotFound, UsageError
 from talkctl.resolve import normalized
 
 ATTENDEE_PREFIX = "attendee:"
+DEFAULT_KIND = "user"  # an ID without a kind flag
 MAX_ATTENDEE_DIGITS = 18  # an attendee id is a database id (64 bit): more is no id
 
 
 def kind_of(group: bool, email: bool, team: bool, federated: bool) -> str:
-    """The kind the flags name (at most one of them); user without any."""
-    chosen = [
-        name
-        for name, on in (
-            ("group", group),
-            ("email", email),
-            ("team", team),
-            ("federated", federated),
-        )
-        if on
-    ]
+    """The kind the flags name (at most one of them); the table's default kind without any."""
+    given = {"--group": group, "--email": email, "--team": team, "--federated": federated}
+    chosen = [kind for kind in KINDS.values() if kind.flag is not None and given.get(kind.flag)]
     if len(chosen) > 1:
-        raise UsageError(f"--{chosen[0]} and --{chosen[1]} are exclusive: one kind at a time")
-    return chosen[0] if chosen else "user"
+        raise UsageError(f"{chosen[0].flag} and {chosen[1].flag} are exclusive: one kind at a time")
+    return chosen[0].name if chosen else DEFAULT_KIND
 
 
 def attendee_number(ref: str) -> int | None:

@@ -455,3 +455,13 @@ def test_a_501_federation_answer_is_worded(
     result = run("--retries", "0", "participant", "add", team, "zoe@far.example", "--federated")
     assert result.code != 0, result
     assert "federation is disabled on it" in result.stderr
+
+
+@pytest.mark.parametrize("verb", ["add", "promote"])
+def test_an_empty_id_is_refused_by_every_verb(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, verb: str
+) -> None:
+    result = run("participant", verb, team, " ")
+    assert result.code == 2, result
+    assert "must not be empty" in result.stderr
+    assert changing(fake_talk) == []

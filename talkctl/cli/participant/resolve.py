@@ -122,6 +122,8 @@ class ParticipantIndex:
     def find(self, ref: str, kind: str) -> Participant | None:
         """The participant the id (or attendee:N) names, or None: in ``add`` an ID is the id
         to add, whoever else carries it as a display name."""
+        if not ref.strip():
+            raise UsageError("a participant ID must not be empty")
         if attendee_number(ref) is not None:
             try:
                 return self.get(ref, kind)

@@ -28,3 +28,14 @@ def test_a_kind_is_named_alike_in_changes_plans_and_listings() -> None:
     assert member_value("group", "staff") == "group staff" and member_value("user", "a") == "a"
     assert Participant({"actorType": "guests", "actorId": "g"}).kind == "guest"
     assert Participant({"actorType": "something-new", "actorId": "g"}).kind == "something-new"
+
+
+def test_completion_reads_the_kind_flags_from_the_table() -> None:
+    from talkctl.cli.participant.cache import FLAG_KINDS
+
+    assert FLAG_KINDS == {
+        "group": "group",
+        "team": "team",
+        "federated": "federated",
+        "email": "email",
+    }

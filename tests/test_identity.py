@@ -159,3 +159,32 @@ def test_login_and_status_remember_the_user_id_with_the_account(
     saved.unlink()
     assert run("auth", "status").code == 0
     assert json.loads(saved.read_text("utf-8"))["id"] == "admin"
+
+
+def test_server_on_the_command_line_uses_that_servers_stored_profile(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    with FakeTalkServer(talk="22") as other:
+        stored = TalkctlRunner(talkctl_home)
+        login = stored(
+            "auth",
+            "login",
+            other.url,
+            "--user",
+            "alice",
+            "--app-password-stdin",
+            "--store",
+            "file",
+            input=other.new_app_password("alice") + "\n",
+        )
+        assert login.code == 0, login
+        run = TalkctlRunner(
+            talkctl_home,
+            server=fake_talk.url,
+            user="admin",
+            app_password=fake_talk.new_app_password("admin"),
+        )
+        listed = run("--server", other.url, "room", "list")
+        assert listed.code == 0, listed
+        assert {r.user for r in other.requests} == {"alice"}
+        assert fake_talk.requests == []

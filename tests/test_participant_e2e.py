@@ -465,3 +465,20 @@ def test_an_empty_id_is_refused_by_every_verb(
     assert result.code == 2, result
     assert "must not be empty" in result.stderr
     assert changing(fake_talk) == []
+
+
+def test_apply_and_create_refuse_federated_users_while_federation_is_off(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "fed.toml"
+    path.write_text(
+        '[[conversation]]\nname = "Team chat"\n'
+        'participants = { users = ["alice", "bob"], federated_users = ["zoe@far.example"] }\n',
+        "utf-8",
+    )
+    applied = run("apply", str(path))
+    assert applied.code == 6, applied
+    assert "federation is disabled" in applied.stdout + applied.stderr
+    created = run("room", "create", "Fed", "--invite", "zoe@far.example", "--source", "federated")
+    assert created.code == 6 and "federation is disabled" in created.stderr, created
+    assert changing(fake_talk) == []

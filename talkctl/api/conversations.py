@@ -12,6 +12,7 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
+from talkctl.api.kinds import BY_KEY
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.transport.envelope import OcsResponse
 
@@ -161,7 +162,11 @@ class ConversationsApi:
 
     def invite(self, token: str, actor_id: str, kind: str = "users") -> None:
         """Add a participant (``kind``: users, groups, emails, circles/teams, ...)."""
-        source = {"teams": "circles", "federated_users": "federated_users"}.get(kind, kind)
+        from talkctl.api.participants import talk_release
+
+        spec = BY_KEY.get(kind)
+        modern = (talk_release(self.client.capabilities) or 0) >= 21
+        source = spec.source(modern) if spec is not None else kind
         self.client.spreed(
             "POST",
             room_path(token, "/participants"),

@@ -76,7 +76,7 @@ def apply_entries(
     env = factory.environment
     force = factory.client.capabilities.force_passwords
     listing = factory.resolver.listing()
-    me = factory.credentials.user
+    me = factory.me  # the user id: the login name may differ (ADMIN, an e-mail)
     groups = SharedGroups(io) if io is not None else None
 
     def planning(entry: Entry) -> Job:

@@ -21,6 +21,7 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import MODERATOR_TYPES
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for, status_for_http
@@ -32,7 +33,6 @@ from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
-MODERATORS = (1, 2)  # participantType owner, moderator (constants.md)
 ONE_TO_ONE = (1, 5)  # conversation types one-to-one, former one-to-one (constants.md)
 Send = Callable[[ConversationsApi, Target], Conversation | None]
 
@@ -152,7 +152,7 @@ def _refusal(change: Change, target: Target) -> tuple[int, str] | None:
     state = target.conversation
     if state is None:
         return None
-    moderator = state.participant_type in MODERATORS
+    moderator = state.participant_type in MODERATOR_TYPES
     status: int | None = None
     if change.moderator_only and "participantType" in state.raw and not moderator:
         status = 403

@@ -299,6 +299,14 @@ class Factory:
         return TalkClient(self.transport, self.cache)
 
     @cached_property
+    def me(self) -> str:
+        """The authenticated user's id, which the login name need not be (accounts.identity);
+        ask after a first request of the run: its ``X-User-Id`` spares a request."""
+        from talkctl.accounts.identity import user_id
+
+        return user_id(self.client, self.cache)
+
+    @cached_property
     def conversations(self) -> ConversationsApi:
         from talkctl.api.conversations import ConversationsApi
 

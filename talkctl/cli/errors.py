@@ -129,6 +129,15 @@ def advice(exc: BaseException) -> str:
     return ""
 
 
+def in_lobby(conversation: str, cause: BaseException) -> InContext:
+    """A 412 to reading a conversation's participants: its lobby keeps you out (exit 6)."""
+    return InContext(
+        f"the lobby keeps non-moderators out of {conversation}: only its moderators can read "
+        "its participants until the lobby is turned off or its time has passed",
+        cause,
+    )
+
+
 def error_line(exc: BaseException) -> str:
     """The one line a user sees for ``exc`` (no traceback)."""
     from talkctl.api.errors import ApiError, StepFailed, TransportError

@@ -78,11 +78,12 @@ def authenticate(backend: Backend, headers: dict[str, str]) -> Auth:
         return Auth(bad=True)
     st = backend.state
     with st.lock:
-        user = st.users.get(login)
+        user_id = st.user_of_login(login)  # the login name need not be the user id
+        user = st.users.get(user_id) if user_id is not None else None
         if user is not None and secret == user.password:
-            return Auth(login, "password")
-        if st.app_passwords.get(secret) == login:
-            return Auth(login, "app", secret)
+            return Auth(user.id, "password")
+        if user is not None and st.app_passwords.get(secret) == user.id:
+            return Auth(user.id, "app", secret)
     return Auth(bad=True)
 
 
@@ -142,6 +143,8 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
         response = Response(
             500, f"fake_talk error: {exc!r}".encode(), {"Content-Type": "text/plain"}
         )
+    if auth.user is not None and response.status != 401:
+        response.headers.setdefault("X-User-Id", auth.user)  # as Nextcloud: the id, not login
     return record, response
 
 

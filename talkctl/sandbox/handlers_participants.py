@@ -39,6 +39,9 @@ def list_participants(ctx: Ctx) -> Ocs:
     if att.participant_type == GUEST:
         return fail_null(403) if ctx.profile.returns_room_on_change else fail(403)
     is_mod = att.participant_type in MODERATOR_TYPES
+    room.expire_lobby()
+    if room.lobby_state and not is_mod:  # recorded: l-participants-as-bob-412
+        return fail(412)
     return ok(
         [
             participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)
@@ -113,6 +116,8 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
         att = ctx.state.add_attendee(room, email_actor_id(new), GUEST, actor_type="emails")
         att.invited_actor_id, att.display_name = new, ""
     elif kind == "federated_users":
+        if not ctx.srv.federation:  # recorded: a-add-federated-user-501 (federation disabled)
+            return ctx.error(501, "federation")
         user, _, host = new.rpartition("@")
         if not user or not host or host in ctx.srv.url:
             return ctx.error(400, "cloud-id")

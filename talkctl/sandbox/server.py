@@ -81,6 +81,7 @@ class FakeTalkServer:
         self.latency = 0.0
         self.force_passwords = False
         self.cron = True  # False: Talk 22 without cron, no message-expiration capability
+        self.federation = False  # True: an administrator enabled federation (recorded: off)
         self.bruteforce = False
         self.brute_force = BruteForce()
         self.login_server_override: str | None = None

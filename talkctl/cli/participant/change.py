@@ -20,8 +20,8 @@ from talkctl.errors import UsageError
 IdsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="User ids (group, e-mail, team or federated ids with the kind flag), exact "
-        "display names, or attendee:ID.",
+        help="User ids (group, e-mail, team or federated ids with the kind flag) or "
+        "attendee:ID; display names select nobody.",
         metavar="ID...",
         show_default=False,
         autocompletion=complete_participant,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import BY_KEY as KIND_BY_KEY
+from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.output import Renderer
@@ -17,15 +20,8 @@ from talkctl.errors import InContext, UsageError
 from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
 
 CREATABLE = ("group", "public", "one-to-one")
-# --source → the kind of invitee (``circles`` stays an alias of ``teams``)
-SOURCES = {
-    "users": "users",
-    "groups": "groups",
-    "emails": "emails",
-    "teams": "teams",
-    "circles": "teams",
-    "federated": "federated_users",
-}
+# --source → the kind of invitee (``circles`` stays an alias of ``teams``): the kinds table
+SOURCES = {option: kind.key for option, kind in BY_OPTION.items()}
 
 
 @dataclass
@@ -46,9 +42,8 @@ def _check(factory: Factory, request: CreateRequest) -> tuple[int, str]:
     room_type = CONVERSATION_TYPES_BY_NAME[request.type_]
     source = request.source
     if source is not None and source not in SOURCES:
-        raise UsageError(
-            f"--source must be users, groups, emails, teams or federated, not {source!r}"
-        )
+        names = [kind.option for kind in KINDS_TABLE]
+        raise UsageError(f"--source must be {', '.join(names[:-1])} or {names[-1]}, not {source!r}")
     if source is not None and not request.invite:
         raise UsageError("--source needs --invite")
     if room_type == ConversationType.ONE_TO_ONE:
@@ -121,8 +116,8 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
         return _one_to_one(factory, request.invite[0], dry_run=dry_run, fmt=fmt)
     assert request.name is not None
     api = factory.conversations
-    if kind == "teams" and request.invite:
-        api.require("circles")
+    if kind != "users" and request.invite:  # a kind this server cannot add: exit 6, unsent
+        source_for(factory.client.capabilities, KIND_BY_KEY[kind].name)
     for key in settings:
         gate = BY_KEY[key].gate
         if gate is not None:

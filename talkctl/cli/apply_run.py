@@ -58,7 +58,7 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=list(plan.membership.notes),
+        notes=[*entry.notes, *plan.membership.notes],
         plan=plan,
     )
 

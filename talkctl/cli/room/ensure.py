@@ -74,13 +74,21 @@ def ensure(
     """
     from talkctl.cli.converging import converge
     from talkctl.cli.prompts import password_from_stdin
-    from talkctl.declarative.converge import CONVERGEABLE_TYPES, Wanted
+    from talkctl.declarative.converge import (
+        CONVERGEABLE_TYPES,
+        TRIMS,
+        Wanted,
+        relative_time_problem,
+        stored_name,
+    )
     from talkctl.settings import parse_flags
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     if type_ is not None and type_ not in CONVERGEABLE_TYPES:
         raise UsageError(f"--type must be group or public, not {type_!r}")
+    if (relative := relative_time_problem("lobby", lobby, "on or off")) is not None:
+        raise UsageError(f"--{relative}")
     settings = parse_flags(
         {
             "description": description,
@@ -100,8 +108,10 @@ def ensure(
             "--password-stdin needs --type public (a group conversation cannot have a password)"
         )
     password = password_from_stdin(factory.environment) if password_stdin else None
+    if (stored := stored_name(name)) != name and stored:
+        factory.environment.message(f"note: {name!r} is compared as {stored!r}: {TRIMS}")
     wanted = Wanted(
-        name=name,
+        name=stored,
         type=CONVERGEABLE_TYPES[type_] if type_ is not None else None,
         password=password,
         rotate_password=rotate_password,

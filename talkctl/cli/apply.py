@@ -42,6 +42,7 @@ def apply(
     from talkctl.cli.apply_io import ClientMembershipIO
     from talkctl.cli.apply_render import render
     from talkctl.cli.apply_run import apply_entries
+    from talkctl.cli.converging import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 
     factory = factory_of(ctx)
@@ -54,6 +55,7 @@ def apply(
         raise
     needs_members = any(not entry.membership.empty for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
-    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
+    with creating_lock(factory, dry_run=dry_run):  # two runs at once would create twice
+        results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
     render(factory.environment, output, results)
     finish(results.exit_code)

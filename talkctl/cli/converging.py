@@ -8,13 +8,47 @@ Each plan becomes one job of the engine (runner.py) and one record (results.py).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from talkctl.cli.context import Factory
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.cli.runner import Job, run_jobs
 from talkctl.declarative.converge import Plan, Wanted, execute, plan_for
+
+CREATE_LOCK = "create.lock"  # in the account's cache directory
+
+
+@contextlib.contextmanager
+def creating_lock(factory: Factory, *, dry_run: bool) -> Iterator[None]:
+    """Held by a run that may create conversations (``apply``, ``room create``, ``room
+    ensure``) from before it reads the listing until it is done: a second run for the same
+    account waits (up to 30 s, then exit 2 as a held config lock) and then sees what the
+    first one made. A dry run changes nothing and takes no lock."""
+    from talkctl.errors import TalkctlError
+    from talkctl.locks import held
+
+    if dry_run:
+        yield
+        return
+    try:
+        cache = factory.cache
+    except TalkctlError:  # no credentials: the command says so itself
+        yield
+        return
+    environment = factory.environment
+
+    def waiting(pid: str) -> None:
+        by = f" (process {pid})" if pid else ""
+        environment.message(
+            f"waiting for another talkctl run creating conversations as {cache.user} on "
+            f"{cache.server}{by}"
+        )
+
+    what = f"creating conversations as {cache.user} on {cache.server}"
+    with held(cache.dir / CREATE_LOCK, what, waiting=waiting):
+        yield
 
 
 def plan_all(factory: Factory, wishes: Sequence[Wanted]) -> list[Plan]:
@@ -67,11 +101,12 @@ def converge(
     jobs: int = 1,
 ) -> int:
     """Plan, then print the plan or execute it. Returns the exit code."""
-    plans = plan_all(factory, wishes)
-    work = [job_for(factory, plan, dry_run=dry_run) for plan in plans]
-    records, interrupted = run_jobs(
-        factory.environment, work, workers=jobs, description="converging"
-    )
+    with creating_lock(factory, dry_run=dry_run):
+        plans = plan_all(factory, wishes)
+        work = [job_for(factory, plan, dry_run=dry_run) for plan in plans]
+        records, interrupted = run_jobs(
+            factory.environment, work, workers=jobs, description="converging"
+        )
     results = Results(records, single=single, dry_run=dry_run, interrupted=interrupted)
     ResultRenderer(factory.environment, fmt).render(results)
     return results.exit_code

@@ -84,8 +84,7 @@ name = "Dup "
         load(path, {})
     # the third and fourth both mean "Dup" (the server trims names): the only problem
     assert caught.value.problems == [
-        f'{path}:10: name "Dup" appears twice among conversations without a token '
-        "(first at line 8)"
+        f'{path}:10: name "Dup" appears twice among conversations without a token (first at line 8)'
     ]
 
 
@@ -184,8 +183,9 @@ def test_a_relative_lobby_time_in_an_apply_file_is_refused(tmp_path: Path) -> No
     with pytest.raises(ApplyFileError) as caught:
         load(path, {})
     assert [p.split(": ", 1)[0] for p in caught.value.problems] == [f"{path}:2", f"{path}:5"]
-    assert "lobby '+2h' is relative to each run, so every run would change it: give a " in (
-        caught.value.problems[1]
+    assert (
+        "lobby '+2h' is relative to each run, so every run would change it: give a "
+        in (caught.value.problems[1])
     )
     assert "2026-12-24T18:00:00+01:00" in caught.value.problems[1]
 
@@ -256,5 +256,5 @@ def test_room_ensure_refuses_a_conversation_bound_to_an_object(
 
 def test_an_apply_file_that_starts_with_a_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "talk.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + '[[conversation]]\nname = "Team"\n'.encode())
+    path.write_bytes(b"\xef\xbb\xbf" + b'[[conversation]]\nname = "Team"\n')
     assert [entry.name for entry in load(path, {})] == ["Team"]

@@ -79,7 +79,7 @@ def test_a_second_run_waits_for_the_lock_then_sees_what_the_first_made(
     record = json.loads(out)
     record = record[0] if isinstance(record, list) else record
     if command == "create":  # room create makes another one, warned about (as without a lock)
-        assert "a conversation named \"Class 6a\" exists already" in err
+        assert 'a conversation named "Class 6a" exists already' in err
         assert record["action"] == "create"
     else:
         assert (record["action"], record["token"]) == ("unchanged", made)
@@ -102,10 +102,13 @@ def test_a_dry_run_takes_no_lock(
 def test_a_lock_held_too_long_is_exit_2_naming_its_holder(tmp_path: Path) -> None:
     path = tmp_path / "account" / "create.lock"
     told: list[str] = []
-    with holding(path, pid="777"):
-        with pytest.raises(ConfigError) as caught:
-            with held(path, "creating conversations as admin", wait=0, waiting=told.append):
-                raise AssertionError("the lock was taken twice")  # pragma: no cover
+    what = "creating conversations as admin"
+    with (
+        holding(path, pid="777"),
+        pytest.raises(ConfigError) as caught,
+        held(path, what, wait=0, waiting=told.append),
+    ):
+        raise AssertionError("the lock was taken twice")  # pragma: no cover
     assert told == ["777"]
     assert str(caught.value) == (
         "creating conversations as admin is locked by another talkctl (process 777) for 0 s "

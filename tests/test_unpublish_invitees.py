@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from clirunner import TalkctlRunner
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -103,3 +104,89 @@ def test_sandbox_shows_invitees_to_others_as_recorded(fake_talk: FakeTalkServer)
     )
     assert "invitedActorId" not in real and "invitedActorId" not in invitee
     assert (invitee["actorId"], invitee["displayName"]) == (real["actorId"], real["displayName"])
+
+
+# -- room unpublish ----------------------------------------------------------------------------
+
+
+def test_room_unpublish_names_the_invitees_it_loses_and_needs_yes(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    token = public_with_invitee(fake_talk)
+    fake_talk.clear_log()
+    plan = run("room", "unpublish", token, "--dry-run", "--json")
+    assert plan.code == 0, plan
+    assert json.loads(plan.stdout)["changes"] == [
+        {"field": "type", "from": "public", "to": "group"},
+        {"field": "participants", "from": "email guest@example.com", "to": None},
+    ]
+    refused = run("room", "unpublish", token)
+    assert refused.code == 2, refused
+    assert f'"fx-unpublish" ({token}): "guest@example.com"' in refused.stderr
+    assert "refusing to remove e-mail invitees without --yes" in refused.stderr
+    assert fake_talk.changing_requests() == []
+    assert fake_talk.room(token)["type"] == PUBLIC
+
+    done = run("room", "unpublish", token, "--yes", "--json")
+    assert done.code == 0, done
+    assert json.loads(done.stdout)["changes"][1] == {
+        "field": "participants",
+        "from": "email guest@example.com",
+        "to": None,
+    }
+    assert fake_talk.room(token)["type"] == GROUP
+    assert not any(key.startswith("emails/") for key in kinds(fake_talk, token))
+
+
+def test_room_unpublish_without_invitees_needs_no_yes(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    token = fake_talk.add_room(name="Open", type=PUBLIC, participants={"alice": USER})
+    done = run("room", "unpublish", token, "--json")
+    assert done.code == 0, done
+    assert json.loads(done.stdout)["changes"] == [
+        {"field": "type", "from": "public", "to": "group"}
+    ]
+
+
+# -- apply with type = "group" -----------------------------------------------------------------
+
+
+def test_apply_type_group_names_the_invitees_and_needs_yes(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    token = public_with_invitee(fake_talk)
+    file = tmp_path / "talk.toml"
+    file.write_text(
+        '[[conversation]]\nname = "fx-unpublish"\ntype = "group"\n'
+        'participants = { users = ["admin", "alice"] }\nexclusive = true\n',
+        "utf-8",
+    )
+    fake_talk.clear_log()
+    plan = run("apply", str(file), "--dry-run")
+    assert plan.code == 0, plan
+    assert plan.stdout.splitlines() == [
+        f"fx-unpublish\t{token}\tupdate\ttype public → group",
+        f"fx-unpublish\t{token}\tupdate\t- email guest@example.com "
+        "(the server removes e-mail invitees when unpublishing)",
+    ]
+    refused = run("apply", str(file))
+    assert refused.code == 2, refused
+    assert f'"fx-unpublish" ({token}): "guest@example.com"' in refused.stderr
+    assert "refusing to remove e-mail invitees without --yes" in refused.stderr
+    assert fake_talk.changing_requests() == []
+
+    done = run("apply", str(file), "--yes", "--json")
+    assert done.code == 0, done
+    assert json.loads(done.stdout)[0]["changes"] == [
+        {"field": "type", "from": "public", "to": "group"},
+        {"field": "participants", "from": "email guest@example.com", "to": None},
+    ]
+    # the server removed the invitee: no removal is sent for it (it would be a 404)
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in fake_talk.changing_requests()] == [
+        ("DELETE", "public")
+    ]
+    assert fake_talk.room(token)["type"] == GROUP
+    again = run("apply", str(file), "--json")
+    assert again.code == 0, again
+    assert json.loads(again.stdout)[0]["action"] == "unchanged"

@@ -27,6 +27,7 @@ from talkctl.declarative.applying import (
     plan_entry,
 )
 from talkctl.declarative.membership import MemberChange
+from talkctl.errors import UsageError
 
 
 @dataclass
@@ -63,6 +64,35 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
     )
 
 
+def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
+    """Before anything is sent: a plan that unpublishes a conversation with e-mail invitees
+    (the server removes them) is asked on a terminal and refused without --yes elsewhere."""
+    from talkctl.cli.prompts import confirm
+    from talkctl.cli.results import json_text
+
+    losing = [
+        (f"{json_text(record.name)} ({record.token})", record.plan.membership.of("drop"))
+        for record in records
+        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+        if record.plan.membership.of("drop")
+    ]
+    if not losing:
+        return
+    env = factory.environment
+    lines = [
+        f"  {label}: {', '.join(json_text(c.actor_id) for c in lost)}" for label, lost in losing
+    ]
+    env.message("unpublishing removes the e-mail invitees (the server does that):")
+    env.message("\n".join(lines))
+    if not env.stdin_isatty:
+        raise UsageError(
+            "refusing to remove e-mail invitees without --yes (stdin is not a terminal); "
+            "nothing was changed"
+        )
+    if not confirm(env, "Apply and remove them?"):
+        raise UsageError("not confirmed: nothing was changed")
+
+
 def apply_entries(
     factory: Factory,
     entries: Sequence[Entry],
@@ -70,6 +100,7 @@ def apply_entries(
     *,
     dry_run: bool,
     jobs: int,
+    yes: bool = False,
 ) -> Results:
     """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
     api = factory.conversations
@@ -95,6 +126,8 @@ def apply_entries(
     )
     if dry_run or interrupted:
         return Results(records, dry_run=dry_run, interrupted=interrupted)
+    if not yes:
+        confirm_losses(factory, records)
 
     def carrying_out(record: Record) -> Job:
         plan = record.plan if isinstance(record, ApplyRecord) else None

@@ -23,6 +23,10 @@ LOCK_WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.05
 
 
+class LockUnavailable(ConfigError):
+    """The lock file cannot be created or opened (a read-only directory, ...)."""
+
+
 def holder(path: Path) -> str:
     """The pid written by the process that holds ``path`` ("" when unknown)."""
     try:
@@ -48,7 +52,7 @@ def held(
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        raise ConfigError(f"cannot lock {what} ({path}): {exc.strerror}") from None
+        raise LockUnavailable(f"cannot lock {what} ({path}): {exc.strerror}") from None
     try:
         deadline = time.monotonic() + wait
         told = False

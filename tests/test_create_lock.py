@@ -116,3 +116,16 @@ def test_a_lock_held_too_long_is_exit_2_naming_its_holder(tmp_path: Path) -> Non
     )
     with held(path, "creating conversations as admin", wait=0):  # released: taken at once
         assert path.read_text() == f"{os.getpid()}\n"
+
+
+def test_a_lock_that_cannot_be_made_is_a_warning_not_a_failure(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    blocker = lock_of(run, fake_talk).parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a directory")  # the account's cache directory cannot be made
+    result = run("room", "ensure", "Class 6a")
+    assert result.code == 0, result
+    assert "talkctl: warning: cannot lock creating conversations as admin on" in result.stderr
+    assert "a run at the same time could create the same again" in result.stderr
+    assert len(fake_talk.rooms_of("admin")) == 1

@@ -27,7 +27,7 @@ def creating_lock(factory: Factory, *, dry_run: bool) -> Iterator[None]:
     account waits (up to 30 s, then exit 2 as a held config lock) and then sees what the
     first one made. A dry run changes nothing and takes no lock."""
     from talkctl.errors import TalkctlError
-    from talkctl.locks import held
+    from talkctl.locks import LockUnavailable, held
 
     if dry_run:
         yield
@@ -47,7 +47,11 @@ def creating_lock(factory: Factory, *, dry_run: bool) -> Iterator[None]:
         )
 
     what = f"creating conversations as {cache.user} on {cache.server}"
-    with held(cache.dir / CREATE_LOCK, what, waiting=waiting):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(held(cache.dir / CREATE_LOCK, what, waiting=waiting))
+        except LockUnavailable as exc:  # an unwritable cache: go on, and say what it risks
+            environment.warn(f"{exc}: a run at the same time could create the same again")
         yield
 
 

@@ -190,3 +190,25 @@ def test_apply_type_group_names_the_invitees_and_needs_yes(
     again = run("apply", str(file), "--json")
     assert again.code == 0, again
     assert json.loads(again.stdout)[0]["action"] == "unchanged"
+
+
+def test_room_ensure_type_group_names_the_invitees_and_needs_yes(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    token = public_with_invitee(fake_talk, "notanemail")
+    fake_talk.clear_log()
+    plan = run("room", "ensure", "fx-unpublish", "--type", "group", "--dry-run", "--json")
+    assert plan.code == 0, plan
+    lost = {"field": "participants", "from": "email notanemail", "to": None}
+    assert json.loads(plan.stdout)["changes"] == [
+        {"field": "type", "from": "public", "to": "group"},
+        lost,
+    ]
+    refused = run("room", "ensure", "fx-unpublish", "--type", "group")
+    assert refused.code == 2, refused
+    assert f'"fx-unpublish" ({token}): "notanemail"' in refused.stderr
+    assert fake_talk.changing_requests() == []
+    done = run("room", "ensure", "fx-unpublish", "--type", "group", "--yes", "--json")
+    assert done.code == 0, done
+    assert json.loads(done.stdout)["changes"][1] == lost
+    assert fake_talk.room(token)["type"] == GROUP

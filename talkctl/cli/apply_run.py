@@ -27,7 +27,6 @@ from talkctl.declarative.applying import (
     plan_entry,
 )
 from talkctl.declarative.membership import MemberChange
-from talkctl.errors import UsageError
 
 
 @dataclass
@@ -67,30 +66,16 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
 def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
     """Before anything is sent: a plan that unpublishes a conversation with e-mail invitees
     (the server removes them) is asked on a terminal and refused without --yes elsewhere."""
-    from talkctl.cli.prompts import confirm
-    from talkctl.cli.results import json_text
+    from talkctl.cli.room.unpublishing import Loss
+    from talkctl.cli.room.unpublishing import confirm_losses as confirm
 
-    losing = [
-        (f"{json_text(record.name)} ({record.token})", record.plan.membership.of("drop"))
+    losses = [
+        Loss(record.name or "", record.token or "", [c.actor_id for c in lost])
         for record in records
         if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
-        if record.plan.membership.of("drop")
+        if (lost := record.plan.membership.of("drop"))
     ]
-    if not losing:
-        return
-    env = factory.environment
-    lines = [
-        f"  {label}: {', '.join(json_text(c.actor_id) for c in lost)}" for label, lost in losing
-    ]
-    env.message("unpublishing removes the e-mail invitees (the server does that):")
-    env.message("\n".join(lines))
-    if not env.stdin_isatty:
-        raise UsageError(
-            "refusing to remove e-mail invitees without --yes (stdin is not a terminal); "
-            "nothing was changed"
-        )
-    if not confirm(env, "Apply and remove them?"):
-        raise UsageError("not confirmed: nothing was changed")
+    confirm(factory.environment, losses)
 
 
 def apply_entries(

@@ -16,6 +16,7 @@ from talkctl.cli.context import Factory
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.cli.runner import Job, run_jobs
 from talkctl.declarative.converge import Plan, Wanted, execute, plan_for
+from talkctl.settings import FieldChange
 
 CREATE_LOCK = "create.lock"  # in the account's cache directory
 
@@ -66,21 +67,34 @@ def plan_all(factory: Factory, wishes: Sequence[Wanted]) -> list[Plan]:
     return plans
 
 
-def planned(plan: Plan, *, dry_run: bool) -> Record:
-    """The record of a plan before anything is sent."""
+def lost_invitees(factory: Factory, plan: Plan) -> list[str]:
+    """The e-mail invitees the server removes when ``plan`` unpublishes a conversation (one
+    participant listing, only then)."""
+    from talkctl.api.participants import ParticipantsApi
+    from talkctl.declarative.addresses import email_invitees
+
+    unpublishes = any(c.field == "type" and c.after == "group" for c in plan.changes)
+    if plan.current is None or not unpublishes:
+        return []
+    participants = ParticipantsApi(factory.client).list(plan.current.token)
+    return email_invitees(p.raw for p in participants)
+
+
+def planned(plan: Plan, *, dry_run: bool, lost: Sequence[str] = ()) -> Record:
+    """The record of a plan before anything is sent (``lost``: e-mail invitees it loses)."""
     current = plan.current
     return Record(
         plan.wanted.name,
         plan.token,
         current.display_name if current is not None else plan.wanted.name,
         plan.action,
-        changes=list(plan.changes),
+        changes=[*plan.changes, *(FieldChange("participants", f"email {a}", None) for a in lost)],
         dry_run=dry_run,
     )
 
 
-def job_for(factory: Factory, plan: Plan, *, dry_run: bool) -> Job:
-    record = planned(plan, dry_run=dry_run)
+def job_for(factory: Factory, plan: Plan, *, dry_run: bool, lost: Sequence[str] = ()) -> Job:
+    record = planned(plan, dry_run=dry_run, lost=lost)
     if dry_run or plan.action == "unchanged":
         return Job(record)
 
@@ -103,11 +117,26 @@ def converge(
     fmt: str,
     single: bool,
     jobs: int = 1,
+    yes: bool = False,
 ) -> int:
-    """Plan, then print the plan or execute it. Returns the exit code."""
+    """Plan, then print the plan or execute it (losing e-mail invitees needs ``yes`` or an
+    answer on a terminal). Returns the exit code."""
+    from talkctl.cli.room.unpublishing import Loss, confirm_losses
+
     with creating_lock(factory, dry_run=dry_run):
         plans = plan_all(factory, wishes)
-        work = [job_for(factory, plan, dry_run=dry_run) for plan in plans]
+        lost = [lost_invitees(factory, plan) for plan in plans]
+        if not dry_run and not yes:
+            losses = [
+                Loss(p.current.display_name, p.current.token, addresses)
+                for p, addresses in zip(plans, lost, strict=True)
+                if addresses and p.current is not None
+            ]
+            confirm_losses(factory.environment, losses)
+        work = [
+            job_for(factory, plan, dry_run=dry_run, lost=addresses)
+            for plan, addresses in zip(plans, lost, strict=True)
+        ]
         records, interrupted = run_jobs(
             factory.environment, work, workers=jobs, description="converging"
         )

@@ -7,7 +7,13 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.completion import complete_choices
-from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
+from talkctl.cli.options import (
+    DryRunOption,
+    PasswordStdinOption,
+    YesOption,
+    factory_of,
+    finish,
+)
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room.setting_options import (
     ArchivedOption,
@@ -53,6 +59,7 @@ def ensure(
         ),
     ] = None,
     notify: NotifyOption = None,
+    yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
@@ -63,7 +70,9 @@ def ensure(
     changes only what differs and reports 'created', 'updated' with each field's change, or
     'unchanged'. A second run sends no changing request. A password cannot be read back: it
     is set when the conversation is created or has none, and re-set only with
-    --rotate-password. --json prints one result record.
+    --rotate-password. --json prints one result record. --type group on a public conversation
+    unpublishes it, and the server removes its e-mail invitees: they are named, and losing
+    any needs --yes.
 
     \b
     Examples:
@@ -120,4 +129,4 @@ def ensure(
     problems = wanted.problems()
     if problems:
         raise UsageError("; ".join(problems))
-    finish(converge(factory, [wanted], dry_run=dry_run, fmt=output, single=True))
+    finish(converge(factory, [wanted], dry_run=dry_run, fmt=output, single=True, yes=yes))

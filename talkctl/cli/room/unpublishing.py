@@ -8,8 +8,10 @@ asks on a terminal and otherwise needs --yes (exit 2, nothing sent).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from talkctl.api.models import ConversationType
-from talkctl.cli.context import Factory
+from talkctl.cli.context import Environment, Factory
 from talkctl.cli.errors import error_line
 from talkctl.cli.results import json_text
 from talkctl.errors import TalkctlError, UsageError
@@ -54,28 +56,48 @@ class LostInvitees:
 
     def confirm(self, targets: list[Target]) -> None:
         """Before anything is sent: ask, or refuse without --yes when nobody can answer."""
-        from talkctl.cli.prompts import confirm
-
-        tokens = [t.token for t in targets if t.token in self.lost or t.token in self.unread]
-        if not tokens or self.yes:
-            return
-        labels = {t.token: f"{json_text(t.name)} ({t.token})" for t in targets}
-        lines = [
-            f"  {labels[token]}: {', '.join(map(json_text, self.lost[token]))}"
-            if token in self.lost
-            else f"  {labels[token]}: unknown ({self.unread[token]})"
-            for token in tokens[:SHOWN]
+        losses = [
+            Loss(t.name, t.token, self.lost.get(t.token, []), self.unread.get(t.token))
+            for t in targets
+            if t.token in self.lost or t.token in self.unread
         ]
-        if len(tokens) > SHOWN:
-            lines.append(f"  and {len(tokens) - SHOWN} more conversations")
-        environment = self.factory.environment
-        environment.message(
-            "unpublishing removes the e-mail invitees (the server does that):\n" + "\n".join(lines)
+        if not self.yes:
+            confirm_losses(self.factory.environment, losses, stdin_used=self.stdin)
+
+
+@dataclass
+class Loss:
+    """The e-mail invitees one conversation loses (``unread``: why they are not known)."""
+
+    name: str
+    token: str
+    addresses: list[str]
+    unread: str | None = None
+
+    def line(self) -> str:
+        what = ", ".join(map(json_text, self.addresses))
+        return f"  {json_text(self.name)} ({self.token}): {what or f'unknown ({self.unread})'}"
+
+
+def confirm_losses(
+    environment: Environment, losses: list[Loss], *, stdin_used: bool = False
+) -> None:
+    """Name what is lost, then ask on a terminal; refuse (exit 2, nothing sent) when nobody
+    can answer. Nothing lost: nothing asked. (``room unpublish``, ``apply``, ``room ensure``)"""
+    from talkctl.cli.prompts import confirm
+
+    if not losses:
+        return
+    lines = [loss.line() for loss in losses[:SHOWN]]
+    if len(losses) > SHOWN:
+        lines.append(f"  and {len(losses) - SHOWN} more conversations")
+    environment.message(
+        "unpublishing removes the e-mail invitees (the server does that):\n" + "\n".join(lines)
+    )
+    if stdin_used or not environment.stdin_isatty:
+        why = "stdin held the conversations" if stdin_used else "stdin is not a terminal"
+        raise UsageError(
+            f"refusing to remove e-mail invitees without --yes ({why}); nothing was changed"
         )
-        if self.stdin or not environment.stdin_isatty:
-            why = "stdin held the conversations" if self.stdin else "stdin is not a terminal"
-            raise UsageError(
-                f"refusing to remove e-mail invitees without --yes ({why}); nothing was changed"
-            )
-        if not confirm(environment, "Unpublish and remove them?"):
-            raise UsageError("not confirmed: nothing was changed")
+    if not confirm(environment, "Unpublish and remove them?"):
+        raise UsageError("not confirmed: nothing was changed")

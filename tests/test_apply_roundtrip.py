@@ -258,3 +258,24 @@ def test_an_apply_file_that_starts_with_a_bom_is_read(tmp_path: Path) -> None:
     path = tmp_path / "talk.toml"
     path.write_bytes(b"\xef\xbb\xbf" + b'[[conversation]]\nname = "Team"\n')
     assert [entry.name for entry in load(path, {})] == ["Team"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("guest@example.com", True),
+        ("first.last+tag@sub.example.org", True),
+        ("root@localhost", True),
+        ("notanemail", False),
+        ("Bob <bob@example.com>", False),
+        ("a@@example.com", False),
+        ("a@example..com", False),
+        ("a@.example.com", False),
+        ("a@example.com\nb@example.com", False),
+        ("@example.com", False),
+    ],
+)
+def test_what_counts_as_an_address_to_send(text: str, address: bool) -> None:
+    from talkctl.declarative.addresses import is_address
+
+    assert is_address(text) is address

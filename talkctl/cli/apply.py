@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
+from talkctl.cli.options import DryRunOption, JobsOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.settings import SETTINGS
 
@@ -21,6 +21,7 @@ def apply(
     json_: JsonOption = False,
     fmt: FormatOption = None,
     jobs: JobsOption = 4,
+    yes: YesOption = False,
 ) -> None:
     """Create and update conversations, settings and members to match a TOML file.
 
@@ -29,6 +30,8 @@ def apply(
     ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
     moderators and exclusive (remove participants the file does not declare).
+    type = "group" on a public conversation unpublishes it, and the server then removes its
+    e-mail invitees: the plan names them and a run that loses any needs --yes.
     Conversations missing from the file are never touched. The whole file is checked
     before the first request: every problem is listed with its line, exit 2, nothing
     changed. --dry-run prints the plan (create / update field a -> b, + alice, - bob,
@@ -42,6 +45,7 @@ def apply(
     from talkctl.cli.apply_io import ClientMembershipIO
     from talkctl.cli.apply_render import render
     from talkctl.cli.apply_run import apply_entries
+    from talkctl.cli.converging import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 
     factory = factory_of(ctx)
@@ -52,9 +56,12 @@ def apply(
         for problem in exc.problems:
             factory.environment.message(problem)
         raise
-    needs_members = any(not entry.membership.empty for entry in entries)
+    # participants are read for membership, and to name the e-mail invitees unpublishing
+    # (type = "group") removes
+    needs_members = any(not entry.membership.empty or entry.type == "group" for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
-    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
+    with creating_lock(factory, dry_run=dry_run):  # two runs at once would create twice
+        results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs, yes=yes)
     render(factory.environment, output, results)
     finish(results.exit_code)
 

@@ -58,9 +58,24 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=list(plan.membership.notes),
+        notes=[*entry.notes, *plan.membership.notes],
         plan=plan,
     )
+
+
+def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
+    """Before anything is sent: a plan that unpublishes a conversation with e-mail invitees
+    (the server removes them) is asked on a terminal and refused without --yes elsewhere."""
+    from talkctl.cli.room.unpublishing import Loss
+    from talkctl.cli.room.unpublishing import confirm_losses as confirm
+
+    losses = [
+        Loss(record.name or "", record.token or "", [c.actor_id for c in lost])
+        for record in records
+        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+        if (lost := record.plan.membership.of("drop"))
+    ]
+    confirm(factory.environment, losses)
 
 
 def apply_entries(
@@ -70,6 +85,7 @@ def apply_entries(
     *,
     dry_run: bool,
     jobs: int,
+    yes: bool = False,
 ) -> Results:
     """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
     api = factory.conversations
@@ -95,6 +111,8 @@ def apply_entries(
     )
     if dry_run or interrupted:
         return Results(records, dry_run=dry_run, interrupted=interrupted)
+    if not yes:
+        confirm_losses(factory, records)
 
     def carrying_out(record: Record) -> Job:
         plan = record.plan if isinstance(record, ApplyRecord) else None

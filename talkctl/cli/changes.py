@@ -53,6 +53,7 @@ class Change:
     confirm: Callable[[list[Target]], None] | None = None  # asks before sending anything
     description: str = "changing"  # the progress bar's words
     needs_state: bool = False  # read the listing even for one CONV (e.g. a {name} template)
+    also: Callable[[Target], list[FieldChange]] | None = None  # what the server changes too
 
 
 def read_refs(text: str) -> list[str]:
@@ -188,6 +189,7 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             record.note = change.note(after) if change.note else f"{change.field} {after}"
             return Job(record)
         record.changes = [FieldChange(change.field, before, after)]
+        record.changes += change.also(target) if change.also is not None else []
     if dry_run:
         refusal = _refusal(change, target)
         if refusal is not None:
@@ -202,7 +204,8 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             done.conversation = answer
             done.name = answer.display_name
             if change.field is not None and change.current is not None:
-                done.changes = [FieldChange(change.field, before, change.current(answer))]
+                now = change.current(answer)
+                done.changes = [FieldChange(change.field, before, now), *record.changes[1:]]
         return done
 
     return Job(record, send, lambda exc: explain(change, exc, target, known))

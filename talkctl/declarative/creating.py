@@ -21,6 +21,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError, StepFailed
 from talkctl.api.kinds import BY_KEY as BY_KIND_KEY
 from talkctl.api.models import Conversation, ConversationType
+from talkctl.declarative.addresses import check_addresses
 from talkctl.errors import InContext, TalkctlError
 from talkctl.settings import BY_KEY, SETTINGS
 
@@ -48,6 +49,7 @@ class Created:
 
 def steps(api: ConversationsApi, creation: Creation) -> list[str]:
     """What ``create`` would send, in order (for ``--dry-run``)."""
+    check_addresses("emails", creation.participants.get("emails", ()))
     room = [k for k, _ in creation.room_settings() if not BY_KEY[k].personal]
     invitees = [f"{kind} {', '.join(ids)}" for kind, ids in creation.participants.items() if ids]
     one_go = api.capabilities.has("conversation-creation-all") and bool(room or invitees)
@@ -70,6 +72,7 @@ def steps(api: ConversationsApi, creation: Creation) -> list[str]:
 
 def create(api: ConversationsApi, creation: Creation) -> Created:
     """Create the conversation as described (see the module docstring)."""
+    check_addresses("emails", creation.participants.get("emails", ()))  # before any request
     room = [(BY_KEY[k], v) for k, v in creation.room_settings() if not BY_KEY[k].personal]
     personal = [(BY_KEY[k], v) for k, v in creation.room_settings() if BY_KEY[k].personal]
     extra = bool(room) or any(creation.participants.values())

@@ -92,7 +92,9 @@ class Attendee:
 @dataclass(frozen=True)
 class MemberChange:
     """One membership step: ``add`` / ``remove`` a participant, ``promote`` / ``demote`` a
-    moderator. ``attendee_id`` is None when it is not known yet (someone added this run)."""
+    moderator, or ``drop``: an e-mail invitee the server removes itself when the conversation
+    is unpublished (named in the plan, nothing sent). ``attendee_id`` is None when it is not
+    known yet (someone added this run)."""
 
     op: str
     kind: str

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from .context import Ctx
 from .ocs import Ocs, fail, fail_null, ok
@@ -28,7 +27,6 @@ from .state import (
 from .views import participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def list_participants(ctx: Ctx) -> Ocs:
@@ -111,7 +109,9 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
         if ctx.state.add_member(room, kind, new, ctx.user or "") is None:
             return ctx.error(404, "new-participant")
     elif kind == "emails":
-        if not EMAIL.fullmatch(new):
+        # recorded (talk22-moderation/x-add-email-not-an-email-200.json): any text is
+        # invited, "notanemail" too; an empty one refused is a guess
+        if not new:
             return ctx.error(400, "new-participant")
         att = ctx.state.add_attendee(room, email_actor_id(new), GUEST, actor_type="emails")
         att.invited_actor_id, att.display_name = new, ""

@@ -156,11 +156,16 @@ def make_public(ctx: Ctx, room: Room) -> Ocs:
 
 @moderated
 def make_private(ctx: Ctx, room: Room) -> Ocs:
+    """Recorded (talk22-moderation/u-unpublish-200.json and the answers after it): the
+    e-mail invitees are removed, the password is kept (``hasPassword`` stays true, and
+    setting or clearing it is then refused as on any group conversation)."""
     if room.type == GROUP:
         return ctx.changed(room)
     if room.type != PUBLIC:
         return ctx.error(400, "type")
-    room.type, room.password, room.avatar_version = GROUP, None, AVATAR_VERSIONS[GROUP]
+    for invitee in [a for a in room.attendees.values() if a.actor_type == "emails"]:
+        ctx.state.remove_attendee(room, invitee)
+    room.type, room.avatar_version = GROUP, AVATAR_VERSIONS[GROUP]
     ctx.say(room, "guests_disallowed", "{actor} disallowed guests")
     return ctx.changed(room)
 

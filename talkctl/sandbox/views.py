@@ -239,9 +239,10 @@ def participant_view(
     if not viewer_is_moderator:
         keys = [k for k in keys if k not in ("phoneNumber", "callId")]
     view = {k: full[k] for k in keys}
-    if att.actor_type == "emails" and api >= 3:
+    if att.actor_type == "emails" and api >= 3 and viewer_is_moderator:
         # recorded (talk22-membership/participants-list-with-email-200.json): the address is
-        # in invitedActorId, the actorId is its sha256, the display name empty
+        # in invitedActorId, the actorId is its sha256, the display name empty; others see
+        # no invitedActorId (talk22-moderation/u-participants-as-alice-200.json)
         view["invitedActorId"] = att.invited_actor_id
     return view
 

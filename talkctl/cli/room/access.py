@@ -14,6 +14,7 @@ from talkctl.cli.options import (
     ChangeOptions,
     ConvsArgument,
     PasswordStdinOption,
+    YesOption,
     change_verb,
     factory_of,
 )
@@ -72,15 +73,21 @@ def publish(
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
+    yes: YesOption = False,
     *,
     options: ChangeOptions,
 ) -> None:
     """Disallow guests: turn a public conversation into a group one.
 
-    Its guest link stops working; the participants stay. --dry-run shows what would change.
+    Its guest link stops working. The server removes its e-mail invitees (users, groups and
+    the password stay): the plan, --dry-run and the result name them, and losing any needs
+    --yes (asked on a terminal).
 
     Example: talkctl room unpublish "Town hall"
     """
+    from talkctl.cli.room.unpublishing import LostInvitees
+
+    lost = LostInvitees(factory_of(ctx), yes=yes, stdin=options.stdin)
     change = Change(
         action="update",
         field="type",
@@ -90,6 +97,8 @@ def unpublish(
         note=lambda after: "already a group conversation",
         description="unpublishing",
         explain={(400, None): "{label} is not a public conversation"},
+        also=lost.changes,
+        confirm=lost.confirm,
     )
     run_verb(ctx, convs or [], change, options)
 

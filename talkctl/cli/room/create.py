@@ -73,6 +73,7 @@ def create(
       talkctl room create --type one-to-one --invite alice
       printf '%s\\n' "$PW" | talkctl room create "Town hall" --type public --password-stdin
     """
+    from talkctl.cli.converging import creating_lock
     from talkctl.cli.room.creating import CreateRequest, run_create
 
     request = CreateRequest(
@@ -84,4 +85,7 @@ def create(
         password_stdin=password_stdin,
         yes=yes,
     )
-    finish(run_create(factory_of(ctx), request, dry_run=dry_run, fmt=choose_format(json_, fmt)))
+    factory = factory_of(ctx)
+    with creating_lock(factory, dry_run=dry_run):  # one run at a time sees what exists
+        code = run_create(factory, request, dry_run=dry_run, fmt=choose_format(json_, fmt))
+    finish(code)

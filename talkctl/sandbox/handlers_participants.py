@@ -24,7 +24,7 @@ from .state import (
     Attendee,
     Room,
 )
-from .views import participant_view
+from .views import in_lobby, participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)
 
@@ -37,8 +37,7 @@ def list_participants(ctx: Ctx) -> Ocs:
     if att.participant_type == GUEST:
         return fail_null(403) if ctx.profile.returns_room_on_change else fail(403)
     is_mod = att.participant_type in MODERATOR_TYPES
-    room.expire_lobby()
-    if room.lobby_state and not is_mod:  # recorded: l-participants-as-bob-412
+    if in_lobby(room, att):  # recorded: l-participants-as-bob-412
         return fail(412)
     return ok(
         [
@@ -91,9 +90,15 @@ def add_participant(ctx: Ctx) -> Ocs:
     problem = add_member(ctx, room, kind, new)
     if problem is not None:
         return problem
-    if kind == "emails" and room.type == GROUP:
-        room.type = PUBLIC  # recorded: talk22-membership/participant-add-email-200.json
-        return ok({"type": PUBLIC})
+    if kind == "emails":
+        # recorded: an invitee makes a group conversation public, saying so in the chat
+        # (talk22-membership/participant-add-email-200.json, talk22-moderation/x-room-after-
+        # not-an-email-200.json), and the answer names the type, public already or not
+        # (talk22-moderation/u-add-email-200.json)
+        if room.type == GROUP:
+            room.type = PUBLIC
+            ctx.say(room, "guests_allowed", "{actor} allowed guests")
+        return ok({"type": room.type})
     return ok([])
 
 

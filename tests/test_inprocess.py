@@ -1,0 +1,145 @@
+"""The in-process runner (tests/inprocess.py) gives what the installed talkctl gives, and no
+run leaves anything behind for the next: environment, streams, file descriptors, working
+directory, signal handlers, the keyring backend, threads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import inprocess
+import pytest
+from clirunner import TalkctlRunner
+from keyring_memory import subprocess_env
+
+from talkctl.sandbox import FakeTalkServer
+
+SAME_ANSWERS = [
+    pytest.param([], id="no-arguments"),
+    pytest.param(["--version"], id="version"),
+    pytest.param(["--help"], id="help"),
+    pytest.param(["room", "--help"], id="group-help"),
+    pytest.param(["room", "list", "--json"], id="list-json"),
+    pytest.param(["room", "list", "--format", "tsv", "--fields", "token,name"], id="list-tsv"),
+    pytest.param(["room", "show", "No such room"], id="not-found"),
+    pytest.param(["room", "list", "--bogus"], id="unknown-option"),
+    pytest.param(["room", "show"], id="missing-argument"),
+    pytest.param(["--timeout", "soon", "room", "list"], id="bad-global-value"),
+    pytest.param(["room", "list", "--profile", "work"], id="global-option-misplaced"),
+    pytest.param(["room", "rename", "--stdin", "--dry-run", "Renamed"], id="stdin"),
+    pytest.param(["api", "get", "/nope/\r\x1b[31m"], id="controls-in-an-error"),
+]
+
+
+def pair(srv: FakeTalkServer, home: Path) -> tuple[TalkctlRunner, TalkctlRunner]:
+    """The same account twice, in-process and as a subprocess, each with its own home."""
+
+    def runner(name: str, *, subprocess: bool) -> TalkctlRunner:
+        (home / name).mkdir()
+        return TalkctlRunner(
+            home / name,
+            server=srv.url,
+            user="admin",
+            app_password=srv.new_app_password("admin"),
+            subprocess=subprocess,
+        )
+
+    return runner("in", subprocess=False), runner("out", subprocess=True)
+
+
+@pytest.mark.parametrize("args", SAME_ANSWERS)
+def test_exit_code_stdout_and_stderr_are_the_installed_commands(
+    fake_talk: FakeTalkServer, talkctl_home: Path, args: list[str]
+) -> None:
+    fake_talk.add_room(owner="admin", name="Team chat")
+    fake_talk.add_room(owner="admin", name="Line\rbreak \x1b[31m[bold]x[/bold]")
+    here, there = pair(fake_talk, talkctl_home)
+    assert not here.subprocess and there.subprocess
+    stdin = "Team chat\n"
+    assert here(*args, input=stdin) == there(*args, input=stdin)
+
+
+def test_the_subprocess_switch_makes_every_runner_start_talkctl(
+    monkeypatch: pytest.MonkeyPatch, talkctl_home: Path
+) -> None:
+    assert not TalkctlRunner(talkctl_home).subprocess
+    monkeypatch.setenv("TALKCTL_TEST_SUBPROCESS", "1")
+    assert TalkctlRunner(talkctl_home).subprocess
+
+
+def test_the_keyring_backend_is_chosen_again_for_every_run(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    """A process picks its backend from PYTHON_KEYRING_BACKEND: so does every in-process run."""
+    stored = TalkctlRunner(talkctl_home, extra_env=subprocess_env(talkctl_home))
+    login = ("auth", "login", fake_talk.url, "--user", "admin", "--app-password-stdin")
+    password = fake_talk.new_app_password("admin") + "\n"
+    assert stored(*login, "--store", "keyring", input=password).code == 0
+    failing = subprocess_env(talkctl_home, "keyring.backends.fail.Keyring")
+    refused = TalkctlRunner(talkctl_home / "other", extra_env=failing)(
+        *login, "--store", "keyring", input=password
+    )
+    assert refused.code == 4, refused
+    assert "no secure place to store the app password" in refused.stderr
+    listed = stored("room", "list", "--json")  # the memory backend again
+    assert listed.code == 0, listed
+
+
+def test_a_run_leaves_the_process_as_it_found_it(tmp_path: Path) -> None:
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise AssertionError("not to be called")
+
+    before_environ = dict(os.environ)
+    before_streams = (sys.stdin, sys.stdout, sys.stderr)
+    before_fds = [os.fstat(fd).st_ino for fd in range(3)]
+    before_handler = signal.getsignal(signal.SIGTERM)
+    before_cwd = os.getcwd()
+    before_argv = sys.argv
+    finished: list[bool] = []
+
+    def worker() -> None:
+        threading.Event().wait(0.2)
+        finished.append(True)
+
+    with inprocess._standard_files("input\n") as (files, streams):
+        with inprocess._isolated({"ONLY": "this"}, ["room", "list"], streams[:3]):  # type: ignore[arg-type]
+            assert dict(os.environ) == {"ONLY": "this"}
+            assert sys.argv == ["talkctl", "room", "list"]
+            assert sys.stdin.read() == "input\n"
+            print("to the run's stdout")
+            os.write(2, b"to fd 2\n")
+            signal.signal(signal.SIGTERM, on_term)
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+            os.chdir(tmp_path)
+            threading.Thread(target=worker).start()  # not daemon: the run waits for it
+        assert finished == [True]
+        assert inprocess._read(files[1]) == b"to the run's stdout\n"
+        assert inprocess._read(files[2]) == b"to fd 2\n"
+    assert dict(os.environ) == before_environ
+    assert (sys.stdin, sys.stdout, sys.stderr) == before_streams
+    assert [os.fstat(fd).st_ino for fd in range(3)] == before_fds
+    assert signal.getsignal(signal.SIGTERM) == before_handler
+    assert signal.SIGUSR1 not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert os.getcwd() == before_cwd
+    assert sys.argv is before_argv
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "printed"),
+    [(None, 0, ""), (0, 0, ""), (3, 3, ""), (256, 0, ""), (-1, 255, ""), ("bye", 1, "bye\n")],
+)
+def test_sys_exit_gives_the_interpreters_exit_status(
+    code: object, status: int, printed: str, tmp_path: Path
+) -> None:
+    with (tmp_path / "stderr").open("w+") as stderr:
+        assert inprocess._exit_code(code, stderr) == status
+        stderr.seek(0)
+        assert stderr.read() == printed
+
+
+def test_output_is_decoded_as_subprocess_text_mode_decodes_it() -> None:
+    assert inprocess.decoded(b"a\r\nb\rc\n\xc3\xa9") == "a\nb\nc\n\u00e9"

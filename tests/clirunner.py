@@ -26,10 +26,25 @@ import pytest
 
 # "1": every TalkctlRunner starts the installed talkctl, as before the in-process runner
 SUBPROCESS_ENV = "TALKCTL_TEST_SUBPROCESS"
+# a file: each talkctl run appends a line, "in-process" or "process" (benchmarks/suite.py)
+RUN_LOG_ENV = "TALKCTL_TEST_RUN_LOG"
+
+
+def log_run(kind: str) -> None:
+    """Count a talkctl run of the suite (when RUN_LOG_ENV names a file)."""
+    path = os.environ.get(RUN_LOG_ENV)
+    if path:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, f"{kind}\n".encode())  # one short write: whole lines from any worker
+        finally:
+            os.close(fd)
 
 
 def talkctl_executable() -> str:
-    """The ``talkctl`` console script installed beside this Python (the venv's)."""
+    """The ``talkctl`` console script installed beside this Python (the venv's); asking for
+    it counts as a process started (every caller starts one)."""
+    log_run("process")
     candidate = Path(sys.executable).with_name("talkctl")
     if candidate.exists():
         return str(candidate)
@@ -109,6 +124,7 @@ class TalkctlRunner:
         if not self.subprocess:
             from inprocess import run_in_process
 
+            log_run("in-process")
             code, stdout, stderr = run_in_process(list(args), run_env, input or "")
             return Result(code, stdout, stderr)
         completed = subprocess.run(

@@ -13,10 +13,17 @@ from types import FrameType
 
 import inprocess
 import pytest
-from clirunner import TalkctlRunner
+from clirunner import SUBPROCESS_ENV, TalkctlRunner
 from keyring_memory import subprocess_env
 
 from talkctl.sandbox import FakeTalkServer
+
+
+@pytest.fixture(autouse=True)
+def in_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the in-process runner: also when the suite forces processes."""
+    monkeypatch.delenv(SUBPROCESS_ENV, raising=False)
+
 
 SAME_ANSWERS = [
     pytest.param([], id="no-arguments"),
@@ -67,7 +74,7 @@ def test_the_subprocess_switch_makes_every_runner_start_talkctl(
     monkeypatch: pytest.MonkeyPatch, talkctl_home: Path
 ) -> None:
     assert not TalkctlRunner(talkctl_home).subprocess
-    monkeypatch.setenv("TALKCTL_TEST_SUBPROCESS", "1")
+    monkeypatch.setenv(SUBPROCESS_ENV, "1")
     assert TalkctlRunner(talkctl_home).subprocess
 
 

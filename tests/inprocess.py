@@ -12,6 +12,8 @@ sees another's state:
   ``subprocess.run(text=True)`` decodes it (universal newlines);
 - the exit code is the ``SystemExit`` of ``talkctl.__main__.main``; an exception that escapes
   it is a traceback on stderr and exit 1, as the interpreter would;
+- warnings: the filters of a talkctl process (a fresh interpreter's and those its libraries
+  add on import, as found once from a process), printed on stderr (pytest records them);
 - reset: the current Environment (talkctl.cli.context), the keyring backend keyring chose and
   its list of usable backends, every signal handler and the signal mask, the working
   directory, the root logger's handlers and level, click's context stack;
@@ -24,13 +26,18 @@ Run in the main thread only (signal handlers); pytest-xdist workers each are a p
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
+import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator
 from typing import IO, Any, TextIO, cast
 
@@ -131,6 +138,8 @@ def _isolated(
     root = logging.getLogger()
     saved_logging = (list(root.handlers), root.level, logging.root.manager.disable)
     threads_before = set(threading.enumerate())
+    stack = contextlib.ExitStack()
+    stack.enter_context(_fresh_warnings())
     _reset_process_state()
     os.environ.clear()
     os.environ.update(env)
@@ -140,6 +149,7 @@ def _isolated(
         yield
         _wait_for_threads(threads_before)
     finally:
+        stack.close()
         sys.stdin, sys.stdout, sys.stderr = saved_streams
         sys.argv = saved_argv
         os.environ.clear()
@@ -153,6 +163,76 @@ def _isolated(
         root.setLevel(saved_logging[1])
         logging.disable(saved_logging[2])
         _reset_process_state()
+
+
+@contextlib.contextmanager
+def _fresh_warnings() -> Iterator[None]:
+    """The warning filters of a talkctl process (see _process_filters), shown on stderr as
+    such a process shows them (pytest would record them), with no memory of what an earlier
+    run showed once."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for action, message, category, module, lineno in _process_filters():
+            warnings.filterwarnings(
+                action,  # type: ignore[arg-type]
+                message,
+                _warning_class(category),
+                module,
+                lineno,
+                append=True,
+            )
+        warnings.showwarning = _show_warning
+        yield
+
+
+# The filters of a fresh interpreter plus those the libraries a run imports add on import
+# (urllib3: "always" for its SecurityWarnings; requests: ...): found once, from a process.
+FILTERS_PROBE = """
+import json, warnings
+import keyring, requests, rich.console, typer, urllib3
+import talkctl.__main__, talkctl.cli.app
+def pattern(regex):  # a compiled pattern, a plain string (the built-in filters) or None
+    return getattr(regex, "pattern", regex) or ""
+print(json.dumps([
+    [action, pattern(message), f"{category.__module__}:{category.__qualname__}",
+     pattern(module), lineno]
+    for action, message, category, module, lineno in warnings.filters
+]))
+"""
+
+
+@functools.cache
+def _process_filters() -> list[tuple[str, str, str, str, int]]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    done = subprocess.run(
+        [sys.executable, "-c", FILTERS_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return [tuple(entry) for entry in json.loads(done.stdout)]  # type: ignore[misc]
+
+
+def _warning_class(name: str) -> type[Warning]:
+    module_name, qualname = name.split(":")
+    found: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return cast(type[Warning], found)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    stream = file if file is not None else sys.stderr
+    with contextlib.suppress(OSError):
+        stream.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _signal_handlers() -> dict[int, Any]:

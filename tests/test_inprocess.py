@@ -150,3 +150,21 @@ def test_sys_exit_gives_the_interpreters_exit_status(
 
 def test_output_is_decoded_as_subprocess_text_mode_decodes_it() -> None:
     assert inprocess.decoded(b"a\r\nb\rc\n\xc3\xa9") == "a\nb\nc\n\u00e9"
+
+
+def test_warnings_reach_stderr_as_in_a_fresh_interpreter(
+    tmp_path: Path, talkctl_home: Path
+) -> None:
+    """urllib3's warning about an unverified HTTPS request (--insecure) is printed on stderr
+    by a talkctl process on every run, not recorded by pytest or remembered from a run
+    before."""
+    from tls_helper import self_signed
+
+    certificate = self_signed(tmp_path / "tls")
+    with FakeTalkServer(talk="22", tls=certificate.server_context()) as srv:
+        srv.add_room(owner="admin", name="Secure")
+        here, there = pair(srv, talkctl_home)
+        for _ in range(2):
+            ours, theirs = here("--insecure", "room", "list"), there("--insecure", "room", "list")
+            assert ours == theirs
+            assert "InsecureRequestWarning" in ours.stderr

@@ -145,6 +145,10 @@ def _isolated(
     os.environ.update(env)
     sys.argv = ["talkctl", *args]
     sys.stdin, sys.stdout, sys.stderr = (cast(TextIO, stream) for stream in streams)
+    # no handler on the root logger, as in a process: what a library logs at WARNING and up
+    # with no handler of its own reaches stderr (logging.lastResort), not pytest's capture
+    root.handlers[:] = []
+    root.setLevel(logging.WARNING)
     try:
         yield
         _wait_for_threads(threads_before)

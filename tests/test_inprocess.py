@@ -168,3 +168,16 @@ def test_warnings_reach_stderr_as_in_a_fresh_interpreter(
             ours, theirs = here("--insecure", "room", "list"), there("--insecure", "room", "list")
             assert ours == theirs
             assert "InsecureRequestWarning" in ours.stderr
+
+
+def test_a_library_warning_logged_without_a_handler_reaches_stderr() -> None:
+    """As in a process (logging.lastResort), not in pytest's log capture."""
+    import logging
+
+    handlers = list(logging.getLogger().handlers)
+    with inprocess._standard_files("") as (files, streams):
+        with inprocess._isolated({}, [], streams[:3]):  # type: ignore[arg-type]
+            logging.getLogger("some.library").warning("the keyring is locked")
+            logging.getLogger("some.library").info("not shown")
+        assert inprocess._read(files[2]) == b"the keyring is locked\n"
+    assert logging.getLogger().handlers == handlers

@@ -14,6 +14,7 @@ sees another's state:
   it is a traceback on stderr and exit 1, as the interpreter would;
 - warnings: the filters of a talkctl process (a fresh interpreter's and those its libraries
   add on import, as found once from a process), printed on stderr (pytest records them);
+- the time zone follows the run's TZ; an exception in a thread is printed on stderr;
 - reset: the current Environment (talkctl.cli.context), the keyring backend keyring chose and
   its list of usable backends, every signal handler and the signal mask, the working
   directory, the root logger's handlers and level, click's context stack;
@@ -36,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Iterator
@@ -132,6 +134,8 @@ def _isolated(
     saved_environ = dict(os.environ)
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
     saved_argv = sys.argv
+    saved_path = list(sys.path)
+    saved_hooks = (threading.excepthook, sys.unraisablehook)
     saved_cwd = os.getcwd()
     saved_signals = _signal_handlers()
     saved_mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
@@ -143,7 +147,11 @@ def _isolated(
     _reset_process_state()
     os.environ.clear()
     os.environ.update(env)
+    _timezone_from(saved_environ)
     sys.argv = ["talkctl", *args]
+    # an exception in a thread, or one nobody can raise, is printed on stderr (pytest's hooks
+    # would collect it)
+    threading.excepthook, sys.unraisablehook = threading.__excepthook__, sys.__unraisablehook__
     sys.stdin, sys.stdout, sys.stderr = (cast(TextIO, stream) for stream in streams)
     # no handler on the root logger, as in a process: what a library logs at WARNING and up
     # with no handler of its own reaches stderr (logging.lastResort), not pytest's capture
@@ -156,8 +164,11 @@ def _isolated(
         stack.close()
         sys.stdin, sys.stdout, sys.stderr = saved_streams
         sys.argv = saved_argv
+        sys.path[:] = saved_path
+        threading.excepthook, sys.unraisablehook = saved_hooks
         os.environ.clear()
         os.environ.update(saved_environ)
+        _timezone_from(env)
         os.chdir(saved_cwd)
         for signum, handler in saved_signals.items():
             if signal.getsignal(signum) is not handler:
@@ -237,6 +248,12 @@ def _show_warning(
     stream = file if file is not None else sys.stderr
     with contextlib.suppress(OSError):
         stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _timezone_from(before: dict[str, str]) -> None:
+    """A process reads TZ as it starts: apply a TZ that is not the one ``before``'s."""
+    if os.environ.get("TZ") != before.get("TZ"):
+        time.tzset()
 
 
 def _signal_handlers() -> dict[int, Any]:

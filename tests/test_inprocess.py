@@ -4,10 +4,12 @@ directory, signal handlers, the keyring backend, threads."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -40,6 +42,19 @@ SAME_ANSWERS = [
     pytest.param(["room", "rename", "--stdin", "--dry-run", "Renamed"], id="stdin"),
     pytest.param(["api", "get", "/nope/\r\x1b[31m"], id="controls-in-an-error"),
 ]
+
+
+@contextlib.contextmanager
+def isolated(
+    env: dict[str, str], args: list[str] | None = None, stdin: str = ""
+) -> Iterator[dict[str, bytes]]:
+    """The block as the inside of an in-process run; afterwards the dict holds what it wrote
+    on fds 1 and 2."""
+    written: dict[str, bytes] = {}
+    with inprocess._standard_files(stdin) as (files, streams):
+        with inprocess._isolated(env, args or [], (streams[0], streams[1], streams[2])):
+            yield written
+        written.update(stdout=inprocess._read(files[1]), stderr=inprocess._read(files[2]))
 
 
 def pair(srv: FakeTalkServer, home: Path) -> tuple[TalkctlRunner, TalkctlRunner]:
@@ -112,20 +127,18 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path: Path) -> None:
         threading.Event().wait(0.2)
         finished.append(True)
 
-    with inprocess._standard_files("input\n") as (files, streams):
-        with inprocess._isolated({"ONLY": "this"}, ["room", "list"], streams[:3]):  # type: ignore[arg-type]
-            assert dict(os.environ) == {"ONLY": "this"}
-            assert sys.argv == ["talkctl", "room", "list"]
-            assert sys.stdin.read() == "input\n"
-            print("to the run's stdout")
-            os.write(2, b"to fd 2\n")
-            signal.signal(signal.SIGTERM, on_term)
-            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
-            os.chdir(tmp_path)
-            threading.Thread(target=worker).start()  # not daemon: the run waits for it
-        assert finished == [True]
-        assert inprocess._read(files[1]) == b"to the run's stdout\n"
-        assert inprocess._read(files[2]) == b"to fd 2\n"
+    with isolated({"ONLY": "this"}, ["room", "list"], stdin="input\n") as files:
+        assert dict(os.environ) == {"ONLY": "this"}
+        assert sys.argv == ["talkctl", "room", "list"]
+        assert sys.stdin.read() == "input\n"
+        print("to the run's stdout")
+        os.write(2, b"to fd 2\n")
+        signal.signal(signal.SIGTERM, on_term)
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+        os.chdir(tmp_path)
+        threading.Thread(target=worker).start()  # not daemon: the run waits for it
+    assert finished == [True]
+    assert files == {"stdout": b"to the run's stdout\n", "stderr": b"to fd 2\n"}
     assert dict(os.environ) == before_environ
     assert (sys.stdin, sys.stdout, sys.stderr) == before_streams
     assert [os.fstat(fd).st_ino for fd in range(3)] == before_fds
@@ -175,9 +188,32 @@ def test_a_library_warning_logged_without_a_handler_reaches_stderr() -> None:
     import logging
 
     handlers = list(logging.getLogger().handlers)
-    with inprocess._standard_files("") as (files, streams):
-        with inprocess._isolated({}, [], streams[:3]):  # type: ignore[arg-type]
-            logging.getLogger("some.library").warning("the keyring is locked")
-            logging.getLogger("some.library").info("not shown")
-        assert inprocess._read(files[2]) == b"the keyring is locked\n"
+    with isolated({}) as files:
+        logging.getLogger("some.library").warning("the keyring is locked")
+        logging.getLogger("some.library").info("not shown")
+    assert files["stderr"] == b"the keyring is locked\n"
     assert logging.getLogger().handlers == handlers
+
+
+def test_the_runs_time_zone_applies_during_the_run_only() -> None:
+    import time
+
+    before = time.strftime("%z", time.localtime(0))
+    zone = "XYZ-05:30" if before != "+0530" else "XYZ+03:00"
+    with isolated({"TZ": zone}):
+        during = time.strftime("%z", time.localtime(0))
+    assert during == ("+0530" if zone == "XYZ-05:30" else "-0300")
+    assert time.strftime("%z", time.localtime(0)) == before
+
+
+def test_an_exception_in_a_thread_of_the_run_is_printed_on_its_stderr() -> None:
+    def fail() -> None:
+        raise RuntimeError("worker failed")
+
+    with isolated({}) as files:
+        worker = threading.Thread(target=fail, name="worker")
+        worker.start()
+        worker.join()
+    printed = files["stderr"].decode()
+    assert printed.startswith("Exception in thread worker:\n")
+    assert printed.endswith("RuntimeError: worker failed\n")

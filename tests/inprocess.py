@@ -19,7 +19,8 @@ sees another's state:
   its list of usable backends, every signal handler and the signal mask, the working
   directory, the root logger's handlers and level, click's context stack;
 - threads the run started and did not end are waited for (an interpreter waits for them at
-  exit), and the run's connections are closed (the factory closes its transports).
+  exit), and the connections of its HTTP sessions closed (as a process's are at exit: the
+  fake server's handler threads do not wait on them).
 
 Run in the main thread only (signal handlers); pytest-xdist workers each are a process.
 """
@@ -144,6 +145,7 @@ def _isolated(
     threads_before = set(threading.enumerate())
     stack = contextlib.ExitStack()
     stack.enter_context(_fresh_warnings())
+    stack.enter_context(_sessions_closed())
     _reset_process_state()
     os.environ.clear()
     os.environ.update(env)
@@ -248,6 +250,29 @@ def _show_warning(
     stream = file if file is not None else sys.stderr
     with contextlib.suppress(OSError):
         stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+@contextlib.contextmanager
+def _sessions_closed() -> Iterator[None]:
+    """Every requests.Session made in the block is closed at its end."""
+    import requests.sessions
+
+    cls = requests.sessions.Session
+    made: list[requests.sessions.Session] = []
+    original = cls.__init__
+
+    def init(self: requests.sessions.Session) -> None:
+        original(self)
+        made.append(self)
+
+    cls.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        cls.__init__ = original  # type: ignore[method-assign]
+        for session in made:
+            with contextlib.suppress(Exception):
+                session.close()
 
 
 def _timezone_from(before: dict[str, str]) -> None:

@@ -217,3 +217,17 @@ def test_an_exception_in_a_thread_of_the_run_is_printed_on_its_stderr() -> None:
     printed = files["stderr"].decode()
     assert printed.startswith("Exception in thread worker:\n")
     assert printed.endswith("RuntimeError: worker failed\n")
+
+
+def test_the_connections_of_a_run_are_closed_when_it_ends(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    """As a process's are at exit: the fake server's keep-alive handler threads end."""
+    fake_talk.add_room(owner="admin", name="Team chat")
+    here, _there = pair(fake_talk, talkctl_home)
+    before = {thread for thread in threading.enumerate() if thread.daemon}
+    assert here("room", "list", "--json").code == 0
+    for thread in threading.enumerate():
+        if thread.daemon and thread not in before and thread.name != "talkctl-deadlines":
+            thread.join(10)  # a handler whose client went away ends at once; else it waits
+            assert not thread.is_alive(), thread.name

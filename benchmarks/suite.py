@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -49,12 +49,13 @@ class SuiteRun:
 def run_suite(mode: str, workers: str) -> SuiteRun:
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "runs.log"
+        log, junit = Path(tmp) / "runs.log", Path(tmp) / "junit.xml"
         env = dict(os.environ, **MODES[mode], TALKCTL_TEST_RUN_LOG=str(log))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
+        command = [sys.executable, "-m", "pytest", "-n", workers, "-q", "-p", "no:randomly"]
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-n", workers, "-q", "-p", "no:randomly"],
+            [*command, "--junitxml", str(junit)],
             cwd=HERE.parent,
             env=env,
             capture_output=True,
@@ -64,11 +65,18 @@ def run_suite(mode: str, workers: str) -> SuiteRun:
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         runs = Counter(log.read_text().split()) if log.exists() else Counter()
+        outcome = _outcome(junit) if junit.exists() else f"exit {done.returncode}"
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    found = re.findall(r"^=*\s*(\d+ (?:passed|failed).*?)\s*=*$", done.stdout, re.MULTILINE)
-    lines = done.stdout.strip().splitlines()
-    outcome = found[-1] if found else (lines[-1] if lines else f"exit {done.returncode}")
     return SuiteRun(mode, wall, cpu, outcome, runs, load)
+
+
+def _outcome(junit: Path) -> str:
+    """'N passed, N failed, N skipped' from pytest's JUnit report."""
+    suite = ElementTree.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite[0]
+    tests, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+    failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+    return f"{tests - skipped - failed} passed, {failed} failed, {skipped} skipped"
 
 
 def table(results: list[SuiteRun]) -> str:

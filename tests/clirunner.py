@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,7 +122,9 @@ class TalkctlRunner:
                 run_env.pop(key, None)
             else:
                 run_env[key] = value
-        if not self.subprocess:
+        # an in-process run swaps process-wide state (os.environ, fds 0-2, signal handlers):
+        # only the main thread runs one; from any other thread the run is a process
+        if not self.subprocess and threading.current_thread() is threading.main_thread():
             from inprocess import run_in_process
 
             log_run("in-process")

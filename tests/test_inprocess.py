@@ -15,9 +15,10 @@ from types import FrameType
 
 import inprocess
 import pytest
-from clirunner import SUBPROCESS_ENV, TalkctlRunner
+from clirunner import RUN_LOG_ENV, SUBPROCESS_ENV, Result, TalkctlRunner
 from keyring_memory import subprocess_env
 
+from talkctl import __version__
 from talkctl.sandbox import FakeTalkServer
 
 
@@ -231,3 +232,19 @@ def test_the_connections_of_a_run_are_closed_when_it_ends(
         if thread.daemon and thread not in before and thread.name != "talkctl-deadlines":
             thread.join(10)  # a handler whose client went away ends at once; else it waits
             assert not thread.is_alive(), thread.name
+
+
+def test_a_run_from_another_thread_is_a_process(
+    fake_talk: FakeTalkServer, talkctl_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-process runs swap process-wide state: two at once (threads) would mix them."""
+    log = tmp_path / "runs.log"
+    monkeypatch.setenv(RUN_LOG_ENV, str(log))
+    here, _there = pair(fake_talk, talkctl_home)
+    results: list[Result] = []
+    worker = threading.Thread(target=lambda: results.append(here("--version")))
+    worker.start()
+    worker.join()
+    results.append(here("--version"))
+    assert [r.stdout for r in results] == [f"talkctl {__version__}\n"] * 2
+    assert log.read_text().split() == ["process", "in-process"]

@@ -154,13 +154,6 @@ class LazyGroup(TyperGroup):
             self.commands[cmd_name] = command
         return command
 
-    def invoke(self, ctx: Any) -> Any:
-        """The whole run (the root callback, then the command) under the one error handler."""
-        from talkctl.cli.errors import guard
-
-        with guard():
-            return super().invoke(ctx)
-
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] in LAZY_GROUPS:
             self.get_command(ctx, args[0])

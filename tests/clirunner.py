@@ -116,6 +116,9 @@ class TalkctlRunner:
         env: Mapping[str, str | None] | None = None,
         timeout: float = 60,
     ) -> Result:
+        """``talkctl ARGS`` with ``input`` on stdin and ``env`` over the runner's environment
+        (None removes a variable). ``timeout`` bounds a process only: an in-process run that
+        hangs hangs the test."""
         run_env = dict(self.env)
         for key, value in (env or {}).items():
             if value is None:

@@ -11,7 +11,8 @@ sees another's state:
   (``sandbox run -- CMD``) inherits them; the output is decoded as
   ``subprocess.run(text=True)`` decodes it (universal newlines);
 - the exit code is the ``SystemExit`` of ``talkctl.__main__.main``; an exception that escapes
-  it is a traceback on stderr and exit 1, as the interpreter would;
+  it is a traceback on stderr and exit 1, as the interpreter would; a run longer than its
+  timeout is stopped (SIGALRM) and raises ``subprocess.TimeoutExpired``;
 - warnings: the filters of a talkctl process (a fresh interpreter's and those its libraries
   add on import, as found once from a process), printed on stderr (pytest records them);
 - the time zone follows the run's TZ; an exception in a thread is printed on stderr;

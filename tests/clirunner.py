@@ -116,6 +116,9 @@ class TalkctlRunner:
         env: Mapping[str, str | None] | None = None,
         timeout: float = 60,
     ) -> Result:
+        """``talkctl ARGS`` with ``input`` on stdin and ``env`` over the runner's environment
+        (None removes a variable). A run longer than ``timeout`` seconds is stopped and raises
+        ``subprocess.TimeoutExpired``."""
         run_env = dict(self.env)
         for key, value in (env or {}).items():
             if value is None:
@@ -128,7 +131,7 @@ class TalkctlRunner:
             from inprocess import run_in_process
 
             log_run("in-process")
-            code, stdout, stderr = run_in_process(list(args), run_env, input or "")
+            code, stdout, stderr = run_in_process(list(args), run_env, input or "", timeout)
             return Result(code, stdout, stderr)
         completed = subprocess.run(
             [talkctl_executable(), *args],

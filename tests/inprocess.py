@@ -11,7 +11,8 @@ sees another's state:
   (``sandbox run -- CMD``) inherits them; the output is decoded as
   ``subprocess.run(text=True)`` decodes it (universal newlines);
 - the exit code is the ``SystemExit`` of ``talkctl.__main__.main``; an exception that escapes
-  it is a traceback on stderr and exit 1, as the interpreter would;
+  it is a traceback on stderr and exit 1, as the interpreter would; a run longer than its
+  timeout is stopped (SIGALRM) and raises ``subprocess.TimeoutExpired``;
 - warnings: the filters of a talkctl process (a fresh interpreter's and those its libraries
   add on import, as found once from a process), printed on stderr (pytest records them);
 - the time zone follows the run's TZ; an exception in a thread is printed on stderr;
@@ -56,16 +57,50 @@ def decoded(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def run_in_process(args: list[str], env: dict[str, str], stdin: str) -> tuple[int, str, str]:
-    """``talkctl ARGS`` with environment ``env`` and ``stdin``: (exit code, stdout, stderr)."""
+def run_in_process(
+    args: list[str], env: dict[str, str], stdin: str, timeout: float | None = None
+) -> tuple[int, str, str]:
+    """``talkctl ARGS`` with environment ``env`` and ``stdin``: (exit code, stdout, stderr).
+
+    A run still going after ``timeout`` seconds is stopped (SIGALRM) and raises
+    ``subprocess.TimeoutExpired``, as ``subprocess.run`` would: a hang fails its test instead
+    of stopping the whole worker."""
+    timed_out = False
     with _standard_files(stdin) as (files, streams):
-        with _isolated(env, args, (streams[0], streams[1], streams[2])):
-            code = _main(streams[2])
-            for stream in streams[1:]:
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()
+        try:
+            with _isolated(env, args, (streams[0], streams[1], streams[2])):
+                with _alarm(timeout):
+                    code = _main(streams[2])
+                for stream in streams[1:]:
+                    with contextlib.suppress(OSError, ValueError):
+                        stream.flush()
+        except _TimedOut:
+            timed_out = True
         out, err = (_read(file) for file in files[1:])
+    if timed_out:
+        raise subprocess.TimeoutExpired(["talkctl", *args], timeout or 0, out, err)
     return code, decoded(out), decoded(err)
+
+
+class _TimedOut(BaseException):
+    """The run took longer than its timeout (no handler of talkctl's catches this)."""
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float | None) -> Iterator[None]:
+    if not seconds:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TimedOut()
+
+    signal.signal(signal.SIGALRM, stop)  # put back by _isolated
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 @contextlib.contextmanager
@@ -107,6 +142,8 @@ def _main(stderr: IO[str]) -> int:
 
     try:
         main()
+    except _TimedOut:
+        raise
     except SystemExit as exc:
         return _exit_code(exc.code, stderr)
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -248,3 +249,17 @@ def test_a_run_from_another_thread_is_a_process(
     results.append(here("--version"))
     assert [r.stdout for r in results] == [f"talkctl {__version__}\n"] * 2
     assert log.read_text().split() == ["process", "in-process"]
+
+
+def test_a_run_longer_than_its_timeout_raises_timeout_expired(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    """As subprocess.run does: a hang fails its test, the worker goes on."""
+    fake_talk.add_room(owner="admin", name="Team chat")
+    here, _there = pair(fake_talk, talkctl_home)
+    assert here("room", "list", "--json").code == 0  # capabilities cached: one GET /room next
+    fake_talk.inject(method="GET", path="/room", delay=30)  # far beyond both timeouts
+    with pytest.raises(subprocess.TimeoutExpired):
+        here("room", "list", "--json", timeout=0.5)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert here("--version").code == 0

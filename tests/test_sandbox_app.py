@@ -81,6 +81,8 @@ def test_a_path_outside_ocs_is_501_in_plain_text(fake_talk: FakeTalkServer) -> N
         "/ocs/v2.php/apps/spreed/api/v4/chat/{t}",  # chat is v1 on Talk 22
         "/ocs/v2.php/apps/spreed/api/v4/room/{t}/no-such-thing",
         "/ocs/v2.php/apps/spreed/api/v1/room",  # Talk 22 serves rooms under v4 only
+        "/ocs/v2.php/apps/spreed/api/v4/room/..%2F..%2Fx",  # Talk's routes want [a-z0-9]{4,30}
+        "/ocs/v2.php/apps/spreed/api/v1/chat/a%20b",
     ],
 )
 def test_what_the_real_server_does_not_have_stays_its_404(

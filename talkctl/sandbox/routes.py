@@ -152,7 +152,9 @@ def _talk22_operations() -> tuple[tuple[str, frozenset[int], re.Pattern[str]], .
         listed = json.load(fh)["routes"]
     operations = []
     for method, versions, template in listed:
-        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", re.escape(template))
+        # Talk's routes require a token of [a-z0-9]{4,30}; anything else is no route at all
+        escaped = re.escape(template).replace(r"\{token\}", "[a-z0-9]{4,30}")
+        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", escaped)
         if "apiVersion" in template:  # the first placeholder
             pattern = pattern.replace("[^/]+", r"v(?P<api>\d+)", 1)
         operations.append((method, frozenset(versions), re.compile(f"^{pattern}$")))

@@ -8,6 +8,7 @@ generous bound, which only an unfixed server reaches.
 from __future__ import annotations
 
 import ast
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from fake_http import Factory, H, call, data, meta
 
 from talkctl.sandbox import FakeTalkServer
 from talkctl.sandbox.backend import Backend
+from talkctl.sandbox.routes import TALK22_ROUTES
 
 SANDBOX = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox"
 SERVER_MODULES = ("server", "talkctl.sandbox.server")
@@ -269,3 +271,26 @@ def test_unknown_tokens_under_v1_count_for_brute_force_protection(
         assert (missing.status_code, meta(missing)["statuscode"]) == (200, 404)
     token = fake_talk.add_room(owner="admin", name="real")
     assert ocs(fake_talk, "GET", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}").status_code == 500
+
+
+def test_the_talk22_route_table_is_the_openapi_files_operations() -> None:
+    """recordings/talk22-routes/routes.json lists every operation of Talk 22's OpenAPI files
+    (../shared/spec): what the sandbox tells apart from a path Talk does not have."""
+    spec = Path(__file__).resolve().parent.parent.parent / "shared" / "spec"
+    if not spec.is_dir():
+        pytest.skip("../shared/spec is not beside the repository")
+    expected = set()
+    for name in ("openapi-talk22.json", "openapi-bots-talk22.json"):
+        for path, operations in json.loads((spec / name).read_text("utf-8"))["paths"].items():
+            for method, operation in operations.items():
+                if method != "parameters":
+                    versions = [
+                        int(v[1:])
+                        for p in operation.get("parameters", [])
+                        if p["name"] == "apiVersion"
+                        for v in p["schema"]["enum"]
+                    ]
+                    expected.add((method.upper(), tuple(versions), path))
+    listed = json.loads(TALK22_ROUTES.read_text("utf-8"))["routes"]
+    assert expected <= {(m, tuple(v), p) for m, v, p in listed}
+    assert len(listed) == len({(m, p) for m, _v, p in listed})

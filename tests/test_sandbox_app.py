@@ -8,6 +8,7 @@ generous bound, which only an unfixed server reaches.
 from __future__ import annotations
 
 import ast
+import base64
 import json
 import socket
 from pathlib import Path
@@ -212,6 +213,49 @@ def test_credentials_are_checked_before_a_large_body_is_read(fake_talk: FakeTalk
     anonymous = head.replace("Authorization: Basic YWRtaW46d3Jvbmc=\r\n", "")
     assert raw_exchange(fake_talk, anonymous).startswith(b"HTTP/1.1 401 ")
     assert fake_talk.state.rooms == {}
+
+
+@pytest.mark.parametrize(
+    ("authorization", "length", "first"),
+    [
+        ("Basic YWRtaW46d3Jvbmc=", 10_000_000, b"HTTP/1.1 401 "),  # admin:wrong
+        ("", 10_000_000, b"HTTP/1.1 401 "),
+        ("", 100_000_000, b"HTTP/1.1 413 "),
+    ],
+)
+def test_expect_100_continue_is_not_answered_for_a_body_that_will_not_be_read(
+    fake_talk: FakeTalkServer, authorization: str, length: int, first: bytes
+) -> None:
+    head = (
+        "POST /ocs/v2.php/apps/spreed/api/v4/room HTTP/1.1\r\n"
+        f"Host: {fake_talk.host}\r\nOCS-APIRequest: true\r\nExpect: 100-continue\r\n"
+        + (f"Authorization: {authorization}\r\n" if authorization else "")
+        + f"Content-Length: {length}\r\n\r\n"
+    )
+    assert raw_exchange(fake_talk, head).startswith(first)
+
+
+def test_expect_100_continue_is_answered_for_a_body_that_will_be_read(
+    fake_talk: FakeTalkServer,
+) -> None:
+    auth = base64.b64encode(f"admin:{fake_talk.password_of('admin')}".encode()).decode()
+    body = "roomType=2&roomName=Big&padding=" + "x" * 100_000
+    with socket.create_connection((fake_talk.host, fake_talk.port), timeout=GENEROUS) as sock:
+        sock.sendall(
+            (
+                "POST /ocs/v2.php/apps/spreed/api/v4/room HTTP/1.1\r\n"
+                f"Host: {fake_talk.host}\r\nOCS-APIRequest: true\r\nExpect: 100-continue\r\n"
+                f"Authorization: Basic {auth}\r\nConnection: close\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+        )
+        assert sock.recv(25).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body.encode())
+        rest = b""
+        while chunk := sock.recv(65536):
+            rest += chunk
+    assert b"HTTP/1.1 201 " in rest
 
 
 def test_a_body_over_the_cap_is_413_and_not_handled(fake_talk: FakeTalkServer) -> None:

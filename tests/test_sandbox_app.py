@@ -292,7 +292,7 @@ def test_the_request_log_is_bounded_when_asked(fake_talk_factory: Factory) -> No
     assert len(unbounded.requests) == 10
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "example.org"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "::1", "192.0.2.1", "example.org"])
 def test_the_fake_server_listens_on_loopback_only(host: str) -> None:
     with pytest.raises(ValueError, match="loopback"):
         FakeTalkServer(host=host)

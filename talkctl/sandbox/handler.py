@@ -44,13 +44,13 @@ class Handler(BaseHTTPRequestHandler):
         record, response = handle(self.fake, self._request())
         self._finish(record, response)
 
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
     def handle_expect_100(self) -> bool:
         """``Expect: 100-continue``: no "send it" for a body the answer will not read."""
         if answered_unread(self.fake, self._request()):
             return True
         return super().handle_expect_100()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
     def __getattr__(self, name: str) -> Any:
         """Any other method (WebDAV's PROPFIND, ...) goes to the app too, which says what it

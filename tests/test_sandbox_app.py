@@ -72,6 +72,12 @@ def test_what_is_not_emulated_is_501_saying_so(
     assert meta(resp)["statuscode"] == 501 and meta(resp)["status"] == "failure"
 
 
+def test_head_on_what_is_not_emulated_is_501_too(fake_talk: FakeTalkServer) -> None:
+    token = fake_talk.add_room(owner="admin", name="room")
+    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}/breakout-rooms")
+    assert resp.status_code == 501
+
+
 def test_a_path_outside_ocs_is_501_in_plain_text(fake_talk: FakeTalkServer) -> None:
     resp = ocs(fake_talk, "PROPFIND", "/remote.php/dav/files/admin")
     assert resp.status_code == 501

@@ -181,6 +181,7 @@ def is_absent(profile: Profile, method: str, path: str) -> bool:
     m = SPREED.match(path)
     if m is None:
         return False
+    method = "GET" if method == "HEAD" else method  # routed as GET, as Nextcloud's router does
     rest = m.group("rest")
     if any(r.method == method and r.pattern.match(rest) for r in SPREED_ROUTES):
         return True

@@ -102,10 +102,7 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
         dict(request.headers),
         client_port=request.client[1],
     )
-    try:
-        length = int(headers.get("content-length") or 0)
-    except ValueError:
-        length = -1
+    length = _length(headers)
     if length < 0:
         return record, Response(400, b"Bad Request\n", {"Content-Type": "text/plain"}, close=True)
     if length > backend.max_body:
@@ -146,6 +143,26 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
     if auth.user is not None and response.status != 401:
         response.headers.setdefault("X-User-Id", auth.user)  # as Nextcloud: the id, not login
     return record, response
+
+
+def _length(headers: dict[str, str]) -> int:
+    """The declared body length; -1 when it is no length."""
+    try:
+        return int(headers.get("content-length") or 0)
+    except ValueError:
+        return -1
+
+
+def answered_unread(backend: Backend, request: Request) -> bool:
+    """The request is answered without its body being read (too large, or refused before a
+    large body): a client that asked ``Expect: 100-continue`` is not told to send it."""
+    headers = request.lower_headers
+    length = _length(headers)
+    if length < 0 or length > backend.max_body:
+        return True
+    path = urlsplit(request.target).path
+    refused = _refusal(backend, request.method, path, authenticate(backend, headers))
+    return refused is not None and length > DRAIN_LIMIT
 
 
 def _wants_json(record: RequestRecord, headers: dict[str, str]) -> bool:

@@ -162,7 +162,9 @@ def _talk22_operations() -> tuple[tuple[str, frozenset[int], re.Pattern[str]], .
         listed = json.load(fh)["routes"]
     operations = []
     for method, versions, template in listed:
-        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", re.escape(template))
+        # Talk's routes require a token of [a-z0-9]{4,30}; anything else is no route at all
+        escaped = re.escape(template).replace(r"\{token\}", "[a-z0-9]{4,30}")
+        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", escaped)
         if "apiVersion" in template:  # the first placeholder
             pattern = pattern.replace("[^/]+", r"v(?P<api>\d+)", 1)
         operations.append((method, frozenset(versions), re.compile(f"^{pattern}$")))
@@ -189,6 +191,7 @@ def is_absent(profile: Profile, method: str, path: str) -> bool:
     m = SPREED.match(path)
     if m is None:
         return False
+    method = "GET" if method == "HEAD" else method  # routed as GET, as Nextcloud's router does
     rest = m.group("rest")
     if any(r.method == method and r.pattern.match(rest) for r in SPREED_ROUTES):
         return True

@@ -21,7 +21,7 @@ class Kind:
     actor_type: str  # the attendee's actorType in a listing
     label: str  # how a sentence calls one of them
     option: str  # room create --source NAME
-    flag: str | None  # the participant verbs' option (None: the default kind)
+    flag: str | None  # the participant verbs' option, no dashes (None: the default kind)
     feature: str | None  # the capability that adding one needs
     sources: tuple[str, str]  # the ``source`` of an add: (before Talk 21, Talk 21+)
     aliases: tuple[str, ...] = ()  # older names of --source (and of the flag)
@@ -44,7 +44,7 @@ KINDS_TABLE: tuple[Kind, ...] = (
         "groups",
         "group",
         "groups",
-        "--group",
+        "group",
         "invite-groups-and-mails",
         ("groups", "groups"),
     ),
@@ -54,7 +54,7 @@ KINDS_TABLE: tuple[Kind, ...] = (
         "circles",
         "team",
         "teams",
-        "--team",
+        "team",
         "circles-support",
         ("circles", "teams"),
         ("circles",),
@@ -65,7 +65,7 @@ KINDS_TABLE: tuple[Kind, ...] = (
         "federated_users",
         "federated user",
         "federated",
-        "--federated",
+        "federated",
         "federation-v1",
         ("remotes", "federated_users"),
     ),
@@ -75,7 +75,7 @@ KINDS_TABLE: tuple[Kind, ...] = (
         "emails",
         "e-mail invitee",
         "emails",
-        "--email",
+        "email",
         "invite-groups-and-mails",
         ("emails", "emails"),
     ),

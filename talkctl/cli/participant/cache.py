@@ -22,7 +22,7 @@ from talkctl.cache import AccountCache
 
 KEPT = ("attendeeId", "actorType", "actorId", "displayName", "invitedActorId", "userId")
 # the verbs' kind flags (their parameter names) → the kind: from the one kinds table
-FLAG_KINDS = {k.flag.removeprefix("--"): k.name for k in KINDS.values() if k.flag is not None}
+FLAG_KINDS = {k.flag: k.name for k in KINDS.values() if k.flag is not None}
 
 
 def _file(cache: AccountCache, token: str) -> Path:

@@ -24,10 +24,12 @@ MAX_ATTENDEE_DIGITS = 18  # an attendee id is a database id (64 bit): more is no
 
 def kind_of(group: bool, email: bool, team: bool, federated: bool) -> str:
     """The kind the flags name (at most one of them); the table's default kind without any."""
-    given = {"--group": group, "--email": email, "--team": team, "--federated": federated}
+    given = {"group": group, "email": email, "team": team, "federated": federated}
     chosen = [kind for kind in KINDS.values() if kind.flag is not None and given.get(kind.flag)]
     if len(chosen) > 1:
-        raise UsageError(f"{chosen[0].flag} and {chosen[1].flag} are exclusive: one kind at a time")
+        raise UsageError(
+            f"--{chosen[0].flag} and --{chosen[1].flag} are exclusive: one kind at a time"
+        )
     return chosen[0].name if chosen else DEFAULT_KIND
 
 
@@ -64,7 +66,7 @@ class DisplayNameIsNoId(NotFound):
 
 def _address(participant: Participant) -> str:
     flag = KINDS[participant.kind].flag if participant.kind in KINDS else ""
-    by_id = f"{participant.match_id}{' ' + flag if flag else ''}"
+    by_id = f"{participant.match_id}{' --' + flag if flag else ''}"
     return f"{by_id} or {participant.ref}" if participant.attendee_id is not None else by_id
 
 

@@ -25,12 +25,25 @@ LOCK_NAME = ".talkctl-sandbox.lock"
 PR_SET_PDEATHSIG = 1
 
 
+def temp_base() -> str:
+    """The temporary directory as TMPDIR, TEMP or TMP name it now: ``tempfile`` reads them
+    once per process and keeps the answer, which a run in a longer-lived process (the tests'
+    in-process runs) must not inherit."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        candidate = os.environ.get(name)
+        if candidate and os.path.isdir(candidate):
+            return candidate
+    return tempfile.gettempdir()
+
+
 @contextlib.contextmanager
 def temporary_home() -> Iterator[str]:
     """The command's temporary directory, holding a locked file for as long as the run lives:
     a later run that finds it unlocked knows the run was killed (SIGKILL: nothing could clean
     up) and removes it (``clean_leftovers``), whatever the process ids of either."""
-    with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as home:
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=temp_base()
+    ) as home:
         fd, locking = tempfile.mkstemp(prefix=".locking.", dir=home)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -58,7 +71,7 @@ def _abandoned(home: Path) -> bool:
 def clean_leftovers(directory: Path | None = None) -> list[Path]:
     """Remove the temporary directories of earlier runs that were killed (nothing could
     clean up); only this user's. Returns what it removed."""
-    base = Path(directory or tempfile.gettempdir())
+    base = Path(directory or temp_base())
     removed = []
     with contextlib.suppress(OSError):
         for entry in base.iterdir():

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, type_name
-from talkctl.cache import AccountCache
 from talkctl.errors import Ambiguous, Candidate, NotFound, UsageError
 
 T = TypeVar("T")

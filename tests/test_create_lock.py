@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from clirunner import TalkctlRunner, talkctl_executable
 
-from talkctl.cache import account_key
+from talkctl.accounts.cache import account_key
+from talkctl.accounts.locks import held
 from talkctl.errors import ConfigError
-from talkctl.locks import held
 from talkctl.sandbox import FakeTalkServer
 
 

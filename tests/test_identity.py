@@ -16,10 +16,10 @@ import responses
 from api_support import CAPABILITIES_URL, SERVER, capabilities_body, ocs_body
 from clirunner import TalkctlRunner
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.accounts.identity import user_id
 from talkctl.api.client import TalkClient
 from talkctl.api.transport.http import Transport
-from talkctl.cache import AccountCache
 from talkctl.sandbox import FakeTalkServer
 
 
@@ -137,7 +137,7 @@ def test_server_on_the_command_line_never_gets_the_environments_secret(
 def test_login_and_status_remember_the_user_id_with_the_account(
     fake_talk: FakeTalkServer, talkctl_home: Path
 ) -> None:
-    from talkctl.cache import account_key
+    from talkctl.accounts.cache import account_key
 
     run = TalkctlRunner(talkctl_home)
     secret = fake_talk.new_app_password("admin")

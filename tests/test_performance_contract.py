@@ -24,7 +24,7 @@ import pytest
 from clirunner import TalkctlRunner
 from keyring_memory import subprocess_env
 
-from talkctl.cache import account_key
+from talkctl.accounts.cache import account_key
 from talkctl.cli.lazy import LAZY_GROUPS
 from talkctl.sandbox import FakeTalkServer, RequestRecord
 from talkctl.settings import FAVORITE

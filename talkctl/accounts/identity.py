@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from talkctl.accounts.cache import AccountCache
     from talkctl.api.client import TalkClient
-    from talkctl.cache import AccountCache
 
 
 def user_id(client: TalkClient, cache: AccountCache | None) -> str:

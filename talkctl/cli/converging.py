@@ -28,8 +28,8 @@ def creating_lock(factory: Factory, *, dry_run: bool) -> Iterator[None]:
     ensure``) from before it reads the listing until it is done: a second run for the same
     account waits (up to 30 s, then exit 2 as a held config lock) and then sees what the
     first one made. A dry run changes nothing and takes no lock."""
+    from talkctl.accounts.locks import LockUnavailable, held
     from talkctl.errors import TalkctlError
-    from talkctl.locks import LockUnavailable, held
 
     if dry_run:
         yield

@@ -263,7 +263,7 @@ def _revoke_quietly(factory: Factory, server: str, user: str, secret: str) -> No
 
 
 def _report(factory: Factory, saved: SavedAccount, info: AccountInfo) -> None:
-    from talkctl.cache import AccountCache
+    from talkctl.accounts.cache import AccountCache
 
     environment = factory.environment
     profile = saved.profile

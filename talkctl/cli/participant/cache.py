@@ -16,9 +16,9 @@ from typing import Any
 
 import typer
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.api.kinds import KINDS
 from talkctl.api.participants import Participant
-from talkctl.cache import AccountCache
 
 KEPT = ("attendeeId", "actorType", "actorId", "displayName", "invitedActorId", "userId")
 # the verbs' kind flags (their parameter names) → the kind: from the one kinds table

@@ -207,8 +207,12 @@ class LazyVerbGroup(TyperGroup):
         from typer._click.shell_completion import CompletionItem
         from typer._click.utils import make_default_short_help
 
+        def doc(verb: str, target: str) -> str:
+            made = self.verbs.doc(verb) if isinstance(self.verbs, VerbMap) else None
+            return function_doc(target) if made is None else made
+
         items = [
-            CompletionItem(verb, help=make_default_short_help(function_doc(target), 45).strip())
+            CompletionItem(verb, help=make_default_short_help(doc(verb, target), 45).strip())
             for verb, target in self.verbs.items()
             if verb.startswith(incomplete)
         ]
@@ -240,9 +244,23 @@ class VerbMap(Mapping[str, str]):
     (``more()``, placed after the verb ``after``), which are looked up only when a verb
     not written out is asked for (``room list`` does not import the settings table)."""
 
-    def __init__(self, written: dict[str, str], more: Callable[[], dict[str, str]], after: str):
+    def __init__(
+        self,
+        written: dict[str, str],
+        more: Callable[[], dict[str, str]],
+        after: str,
+        more_doc: Callable[[str], str] | None = None,
+    ):
         self.written, self.more, self.after = written, more, after
+        self.more_doc = more_doc  # a made verb's help, read from its table (TAB builds none)
         self._all: dict[str, str] | None = None
+
+    def doc(self, verb: str) -> str | None:
+        """The help of a verb the table makes, without importing the module that builds it;
+        None for a verb written out (its function's docstring is read from the source)."""
+        if verb in self.written or self.more_doc is None:
+            return None
+        return self.more_doc(verb)
 
     def _every(self) -> dict[str, str]:
         if self._all is None:

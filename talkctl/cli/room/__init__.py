@@ -28,6 +28,16 @@ def setting_verbs() -> dict[str, str]:
     return {setting.name: f"{_CONFIGURE}:{setting.key}" for setting in VERB_SETTINGS}
 
 
+def setting_verb_doc(verb: str) -> str:
+    """The help of a setting's verb, from its entry (a TAB imports no verb module)."""
+    import inspect
+
+    from talkctl.settings import VERB_SETTINGS
+
+    found = [s.verb_help for s in VERB_SETTINGS if s.name == verb]
+    return inspect.cleandoc(found[0]) if found else ""
+
+
 # verb -> "module:function" of the command; the settings' verbs follow "describe"
 VERBS = VerbMap(
     {
@@ -51,6 +61,7 @@ VERBS = VerbMap(
     },
     more=setting_verbs,
     after="describe",
+    more_doc=setting_verb_doc,
 )
 
 room_app = typer.Typer(

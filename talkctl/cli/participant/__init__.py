@@ -24,7 +24,7 @@ VERBS: dict[str, str] = {
 }
 
 participant_app = typer.Typer(
-    help="List, add, remove, promote, demote and hand over the participants of conversations.",
+    help="List, add, remove, promote, demote and hand over participants.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

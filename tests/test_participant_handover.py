@@ -209,3 +209,32 @@ def test_a_signal_reports_the_rest_not_sent(
     assert never and {r["error"] for r in never} == {"interrupted before it was sent"}
     for record in got:
         assert (roles(fake_talk, record["token"])["bob"] == 2) == record["ok"]
+
+
+def test_a_display_name_selects_nobody(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    fake_talk.add_user("dave", display_name="Dave D.")
+    token = fake_talk.add_room(owner="admin", name="Dave's", participants={"dave": 2})
+    result = run(*HAND_OVER, token, "--from", "Dave D.", "--to", "bob")  # a display name
+    assert result.code == 3, result
+    assert "display name" in result.stderr and "user dave" in result.stderr
+    assert changing(fake_talk) == []
+
+
+def test_a_refusal_half_way_says_what_was_done_before(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    fake_talk.inject("POST", f"/room/{team}/moderators", status=403, body={
+        "ocs": {"meta": {"status": "failure", "statuscode": 403, "message": ""}, "data": []}
+    })  # fmt: skip
+    result = run(*HAND_OVER, team, "--from", "alice", "--to", "bob", "--remove", "--json")
+    assert result.code == 5, result
+    record = json.loads(result.stdout)
+    assert record["ok"] is False
+    assert record["error"] == (
+        "only moderators can change the participants of Team chat "
+        f"({team}) (done before: added bob)"
+    )
+    after = roles(fake_talk, team)
+    assert after["bob"] == 3 and after["alice"] == 2  # alice stays: bob is no moderator

@@ -31,7 +31,7 @@ from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for, in_lobby
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
-from talkctl.cli.participant.resolve import ATTENDEE_PREFIX
+from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
 from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import InContext, NotFound, TalkctlError, UsageError
@@ -119,8 +119,14 @@ class Handover:
 
     def plan(self, target: Target, people: list[Participant]) -> Job:
         """The job of one conversation, from its participant listing."""
-        users = {p.actor_id: p for p in people if p.actor_type == "users"}
-        giver, taker = users.get(self.from_), users.get(self.to)
+        index = ParticipantIndex(people, target.label)
+        try:
+            giver: Participant | None = index.get(self.from_, "user")
+        except DisplayNameIsNoId as exc:  # a display name selects nobody (exit 3)
+            return self.failed(target.ref, exc, target)
+        except NotFound:
+            giver = None
+        taker = index.find(self.to, "user")  # the id to add, whoever is called so
         if giver is None or not giver.is_moderator:
             where = "no moderator of it" if giver is not None else "not in it"
             return Job(self.record(target, "skip", skipped=f"{self.from_} is {where}"))

@@ -238,3 +238,31 @@ def test_a_refusal_half_way_says_what_was_done_before(
     )
     after = roles(fake_talk, team)
     assert after["bob"] == 3 and after["alice"] == 2  # alice stays: bob is no moderator
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_planning_ends_the_run_with_nothing_sent(
+    run: TalkctlRunner,
+    fake_talk: FakeTalkServer,
+    signum: int,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tokens = [
+        fake_talk.add_room(owner="admin", name=f"Room {i}", participants={"alice": 2})
+        for i in range(6)
+    ]
+    result = signal_on_request(
+        fake_talk,
+        monkeypatch,
+        [*HAND_OVER, *tokens, "--from", "alice", "--to", "bob"],
+        run.env,
+        signum=signum,
+        method="GET",
+        path_part="/participants",
+        hold=1.0,
+    )
+    assert result.code == code, result.stderr
+    assert result.stderr.strip().endswith("interrupted") and "Traceback" not in result.stderr
+    assert changing(fake_talk) == []
+    assert all("bob" not in roles(fake_talk, t) for t in tokens)

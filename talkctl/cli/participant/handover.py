@@ -33,11 +33,12 @@ from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
 from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, once_each, run_jobs
+from talkctl.cli.runner import Job, once_each, run_jobs, signals_stop_the_run
 from talkctl.errors import InContext, NotFound, TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
+READERS = 4  # participant listings read at a time while planning (--jobs more: that many)
 ACTION = "hand-over"  # its words: one row of cli/results.py:ACTIONS
 UNMANAGED: dict[int, str] = {
     ConversationType.ONE_TO_ONE: "a one-to-one conversation",
@@ -205,7 +206,7 @@ def _targets(factory: Factory, refs: list[str], all_: bool) -> list[Target | Job
 
 def plan_all(run: Handover, items: list[Target | Job], workers: int) -> list[Job]:
     """Every conversation's job before anything is sent: skips from the room listing, then
-    one participant listing per remaining conversation (``workers`` at a time)."""
+    one participant listing per remaining conversation (at least ``READERS`` at a time)."""
     jobs: list[Job | None] = []
     reading: list[tuple[int, Target]] = []
     for item in items:
@@ -226,8 +227,14 @@ def plan_all(run: Handover, items: list[Target | Job], workers: int) -> list[Job
         except TalkctlError as exc:
             return exc
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:  # reads only: Ctrl-C ends it all
-        listed = list(pool.map(read, [target for _, target in reading]))
+    # reads only: Ctrl-C, SIGTERM or SIGHUP end the run here (nothing was sent), dropping
+    # the reads not yet started instead of waiting for them
+    pool = ThreadPoolExecutor(max_workers=max(workers, READERS))
+    try:
+        with signals_stop_the_run():
+            listed = list(pool.map(read, [target for _, target in reading]))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     for (index, target), people in zip(reading, listed, strict=True):
         if isinstance(people, TalkctlError):
             jobs[index] = run.failed(target.ref, people, target)

@@ -145,6 +145,17 @@ def test_jobs_give_the_same_records(
     assert all(roles(fake_talk, t)["bob"] == 2 for t in tokens)
 
 
+def test_a_conversation_given_twice_is_handed_over_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    result = run(*HAND_OVER, team, "Team chat", "--from", "alice", "--to", "bob", "--json")
+    assert result.code == 0, result
+    first, second = json.loads(result.stdout)
+    assert first["action"] == "hand-over"
+    assert (second["action"], second["skipped"]) == ("skip", f'given twice (as "{team}" before)')
+    assert len(changing(fake_talk)) == 2  # one add, one promote
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [

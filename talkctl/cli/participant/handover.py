@@ -267,7 +267,7 @@ def hand_over(
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
-    """Hand over the conversations --from moderates to --to (both user ids).
+    """Hand over what --from moderates to --to (both user ids).
 
     In each conversation (CONV..., or --all of yours) where --from is owner or moderator and
     you moderate: adds --to when missing, promotes them, and with --remove removes --from.

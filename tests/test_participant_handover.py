@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -277,3 +279,19 @@ def test_a_signal_while_planning_ends_the_run_with_nothing_sent(
     assert result.stderr.strip().endswith("interrupted") and "Traceback" not in result.stderr
     assert changing(fake_talk) == []
     assert all("bob" not in roles(fake_talk, t) for t in tokens)
+
+
+@pytest.mark.parametrize("talk", ["10", "18"])
+def test_older_servers_hand_over_too(
+    fake_talk_factory: Callable[..., FakeTalkServer], talkctl_home: Path, talk: str
+) -> None:
+    """API v1/v2 (Talk 10: participants by user id) and Talk 18 (changes answer data: [])."""
+    srv = fake_talk_factory(talk=talk)
+    token = srv.add_room(owner="admin", name="Team chat", participants={"alice": 2})
+    runner = TalkctlRunner(
+        talkctl_home, server=srv.url, user="admin", app_password=srv.new_app_password("admin")
+    )
+    result = runner(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--json")
+    assert result.code == 0, result
+    assert json.loads(result.stdout)["action"] == "hand-over"
+    assert roles(srv, token) == {"admin": 1, "bob": 2}

@@ -166,6 +166,7 @@ def test_a_conversation_given_twice_is_handed_over_once(
         (["Team chat", "--from", "alice", "--to", "alice"], "the same user"),
         (["Team chat", "--from", "attendee:3", "--to", "bob"], "by user id"),
         (["Team chat", "--from", "", "--to", "bob"], "--from must name a user id"),
+        (["Team chat", "--from", "alice", "--to", "b\x1b[2Job"], "no control characters"),
         (["Team chat", "--to", "bob"], "--from"),
         (["Team chat", "--from", "admin", "--to", "bob", "--remove"], "never removes you"),
     ],

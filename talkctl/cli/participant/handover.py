@@ -58,9 +58,11 @@ AllOption = Annotated[
 
 
 def _user_id(option: str, value: str) -> str:
-    """A user id as given (exit 2 for an empty one or attendee:N)."""
+    """A user id as given (exit 2 for an empty one, control characters or attendee:N)."""
     if not value.strip():
         raise UsageError(f"{option} must name a user id")
+    if not value.isprintable():  # Nextcloud user ids are letters, digits and " _.@-'"
+        raise UsageError(f"{option} {value!r}: a user id has no control characters")
     if value.startswith(ATTENDEE_PREFIX):
         raise UsageError(
             f"{option} {value!r}: hand-over names people by user id; an attendee id belongs "

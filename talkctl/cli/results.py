@@ -9,7 +9,8 @@ contract pinned by tests/test_result_contract.py and the README):
     name         the conversation's name (after the change), null when unknown
     ok           false when the item failed (or, in a dry run, would be refused)
     action       create | update | delete | leave | unchanged | skip (conversations), add |
-                 remove | promote | demote | unchanged (participant verbs): what was done (or,
+                 remove | promote | demote | unchanged (participant verbs), hand-over | unchanged
+                 | skip (participant hand-over): what was done (or,
                  with dry_run, what would be done, or what failed); null when unresolved
     dry_run      true when nothing was sent
     changes      [{"field", "from", "to"}]: "from" is null when this run did not read it
@@ -79,6 +80,7 @@ ACTIONS: dict[str, Action] = {
         Action("remove", "removed", "would remove", "to remove", place="from"),
         Action("promote", "promoted", "would promote", "to promote", place="in"),
         Action("demote", "demoted", "would demote", "to demote", place="in"),
+        Action("hand-over", "handed over", "would hand over", "to hand over"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )
@@ -181,7 +183,8 @@ class Record:
         if self.dry_run and self.action == "update":
             return f"{said.would} {words}"  # would set read-only off → on
         head = said.would if self.dry_run else said.done
-        return f"{head}: {words}" if words else head
+        note = f" ({self.note})" if self.note else ""
+        return (f"{head}: {words}" if words else head) + note
 
     def _member_text(self) -> str:
         """``added bob``, ``would promote user bob (attendee:3), role user → moderator``."""

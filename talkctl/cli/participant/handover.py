@@ -1,0 +1,308 @@
+"""``participant hand-over``: when a person leaves, another takes over their conversations.
+
+One result record per conversation, on the one engine (cli/runner.py: ``--jobs``, progress,
+Ctrl-C / SIGTERM / SIGHUP → the rest "not sent"). Every conversation is decided before
+anything is sent, from the room listing (its type, whether it is bound to an object, your
+role) and one participant listing of its own: where --from is owner or moderator and you
+moderate it, --to is added when missing and promoted, and with --remove --from is removed.
+Both are user ids (never display names, never attendee:N — those differ per conversation).
+
+Skipped with a reason (not a failure, exit 0, in a dry run as in the real run): one-to-one,
+note-to-self and changelog conversations, those bound to an object (Talk manages their
+participants), those you do not moderate, and those where --from is no moderator (or not in
+it). Never removes you (exit 2 before anything is read) nor the owner (Talk refuses; the
+record says so): the owner role cannot be moved over the API on Talk 22 — an administrator
+moves it with ``occ talk:user:transfer-ownership``. Since --to is a moderator before --from
+is removed, --from is never the last one. A second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
+
+import typer
+
+from talkctl.api.errors import ApiError
+from talkctl.api.kinds import MODERATOR_TYPES, OWNER
+from talkctl.api.models import Conversation, ConversationType
+from talkctl.api.participants import Participant, ParticipantsApi
+from talkctl.cli.context import Factory
+from talkctl.cli.errors import error_line, exit_status_for, in_lobby
+from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory_of, finish
+from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
+from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
+from talkctl.cli.results import Record, Results
+from talkctl.cli.runner import Job, once_each, run_jobs, signals_stop_the_run
+from talkctl.errors import InContext, NotFound, TalkctlError, UsageError
+from talkctl.resolve import Target
+from talkctl.settings import FieldChange
+
+READERS = 4  # participant listings read at a time while planning (--jobs more: that many)
+ACTION = "hand-over"  # its words: one row of cli/results.py:ACTIONS
+UNMANAGED: dict[int, str] = {
+    ConversationType.ONE_TO_ONE: "a one-to-one conversation",
+    ConversationType.FORMER_ONE_TO_ONE: "a former one-to-one conversation",
+    ConversationType.NOTE_TO_SELF: "a note-to-self conversation",
+    ConversationType.CHANGELOG: "the changelog conversation",
+}
+OWNER_STAYS = (
+    "{who} stays owner: Talk 22's API cannot move the owner role; an administrator can, "
+    "with occ talk:user:transfer-ownership"
+)
+
+AllOption = Annotated[
+    bool,
+    typer.Option("--all", help="Every conversation you are in (those you cannot act in: skipped)."),
+]
+
+
+def _user_id(option: str, value: str) -> str:
+    """A user id as given (exit 2 for an empty one, control characters or attendee:N)."""
+    if not value.strip():
+        raise UsageError(f"{option} must name a user id")
+    if not value.isprintable():  # Nextcloud user ids are letters, digits and " _.@-'"
+        raise UsageError(f"{option} {value!r}: a user id has no control characters")
+    if value.startswith(ATTENDEE_PREFIX):
+        raise UsageError(
+            f"{option} {value!r}: hand-over names people by user id; an attendee id belongs "
+            "to one conversation"
+        )
+    return value
+
+
+def _skip_reason(conversation: Conversation) -> str | None:
+    """Why the room listing alone shows nothing can be handed over here (None: read on)."""
+    if conversation.type in UNMANAGED:
+        return f"{UNMANAGED[conversation.type]} (it has no moderators to hand over)"
+    if conversation.object_type:
+        bound = f"{conversation.object_type} {conversation.raw.get('objectId', '')}".strip()
+        return f"bound to an object ({bound}): Talk manages its participants with it"
+    if conversation.participant_type not in MODERATOR_TYPES:
+        return "you do not moderate it"
+    return None
+
+
+def _read(api: ParticipantsApi, target: Target) -> list[Participant]:
+    """The participants of one conversation; 404 → not found (3), 412 → the lobby (6)."""
+    try:
+        return api.list(target.token)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise InContext(
+                f"conversation {target.label} not found (or you are not a participant)", exc
+            ) from exc
+        if exc.status == 412:
+            raise in_lobby(target.label, exc) from exc
+        raise
+
+
+class Handover:
+    """One run: who hands over to whom, and how; plans one conversation at a time."""
+
+    def __init__(
+        self, factory: Factory, from_: str, to: str, *, remove: bool, dry_run: bool
+    ) -> None:
+        self.factory = factory
+        self.api = ParticipantsApi(factory.client)
+        self.from_, self.to = from_, to
+        self.remove, self.dry_run = remove, dry_run
+
+    def record(self, target: Target, action: str | None, **fields: object) -> Record:
+        record = Record(target.ref, target.token, target.name or None, action, dry_run=self.dry_run)
+        for key, value in fields.items():
+            setattr(record, key, value)
+        return record
+
+    def failed(self, ref: str, exc: TalkctlError, target: Target | None = None) -> Job:
+        record = Record(ref, target.token if target else None, target.name if target else None)
+        record.action, record.ok, record.dry_run = None, False, self.dry_run
+        record.error, record.exit_code = error_line(exc), int(exit_status_for(exc))
+        return Job(record)
+
+    def plan(self, target: Target, people: list[Participant]) -> Job:
+        """The job of one conversation, from its participant listing."""
+        index = ParticipantIndex(people, target.label)
+        try:
+            giver: Participant | None = index.get(self.from_, "user")
+        except DisplayNameIsNoId as exc:  # a display name selects nobody (exit 3)
+            return self.failed(target.ref, exc, target)
+        except NotFound:
+            giver = None
+        taker = index.find(self.to, "user")  # the id to add, whoever is called so
+        if giver is None or not giver.is_moderator:
+            where = "no moderator of it" if giver is not None else "not in it"
+            return Job(self.record(target, "skip", skipped=f"{self.from_} is {where}"))
+        changes: list[FieldChange] = []
+        if taker is None:
+            changes.append(FieldChange("participants", None, self.to))
+        if taker is None or not taker.is_moderator:
+            changes.append(FieldChange("moderators", None, self.to))
+        owner = giver.participant_type == OWNER
+        notes = [OWNER_STAYS.format(who=self.from_)] if owner else []
+        removing = self.remove and not owner
+        if removing:
+            changes.append(FieldChange("participants", self.from_, None))
+        note = "; ".join(notes) or None
+        if not changes:
+            already = f"{self.to} moderates it already"
+            return Job(self.record(target, "unchanged", note="; ".join([already, *notes])))
+        record = self.record(target, ACTION, changes=changes, note=note)
+        if self.dry_run:
+            return Job(record)
+        done: list[str] = []
+
+        def send() -> Record:
+            found = taker
+            if found is None:
+                self.api.add(target.token, self.to, "user")
+                done.append(f"added {self.to}")
+                found = next(
+                    (p for p in self.api.list(target.token) if p.actor_type == "users"
+                     and p.actor_id == self.to),
+                    None,
+                )  # fmt: skip
+                if found is None:
+                    raise NotFound(f"user in {target.label} after adding", self.to)
+            if not found.is_moderator:
+                self.api.promote(target.token, found)
+                done.append(f"promoted {self.to}")
+            if removing and giver is not None:
+                self.api.remove(target.token, giver)
+            return record
+
+        return Job(record, send, lambda exc: self.explain(exc, target, done))
+
+    def explain(self, exc: BaseException, target: Target, done: list[str]) -> str | None:
+        """The server's refusal in words, and what this conversation got before it."""
+        text: str | None = None
+        if isinstance(exc, ApiError):
+            if exc.status == 404 and not done:
+                text = f"no user {self.to!r} exists on the server (or {target.label} is gone)"
+            elif exc.status == 403:
+                text = f"only moderators can change the participants of {target.label}"
+            elif exc.status == 400 and exc.error == "last-moderator":
+                text = f"the server refuses: {self.from_} is the last moderator of {target.label}"
+        if text is None:
+            text = error_line(exc)
+        return f"{text} (done before: {', '.join(done)})" if done else text
+
+
+def _targets(factory: Factory, refs: list[str], all_: bool) -> list[Target | Job]:
+    """The conversations: each CONV (not found: a failed record), or all of yours."""
+    if all_:
+        return [
+            Target(c.token, c.token, c.display_name, c.type, c) for c in factory.resolver.listing()
+        ]
+    factory.resolver.listing()  # a run that cannot list fails as a whole
+    found: list[Target | Job] = []
+    for ref in refs:
+        try:
+            found.append(factory.resolver.resolve(ref, need_state=True))
+        except TalkctlError as exc:
+            record = Record(ref, None, None, None, ok=False)
+            record.error, record.exit_code = error_line(exc), int(exit_status_for(exc))
+            found.append(Job(record))
+    return found
+
+
+def plan_all(run: Handover, items: list[Target | Job], workers: int) -> list[Job]:
+    """Every conversation's job before anything is sent: skips from the room listing, then
+    one participant listing per remaining conversation (at least ``READERS`` at a time)."""
+    jobs: list[Job | None] = []
+    reading: list[tuple[int, Target]] = []
+    for item in items:
+        if isinstance(item, Job):
+            item.record.dry_run = run.dry_run
+            jobs.append(item)
+            continue
+        reason = _skip_reason(item.conversation) if item.conversation is not None else None
+        if reason is not None:
+            jobs.append(Job(run.record(item, "skip", skipped=reason)))
+        else:
+            reading.append((len(jobs), item))
+            jobs.append(None)
+
+    def read(target: Target) -> list[Participant] | TalkctlError:
+        try:
+            return _read(run.api, target)
+        except TalkctlError as exc:
+            return exc
+
+    # reads only: Ctrl-C, SIGTERM or SIGHUP end the run here (nothing was sent), dropping
+    # the reads not yet started instead of waiting for them
+    pool = ThreadPoolExecutor(max_workers=max(workers, READERS))
+    try:
+        with signals_stop_the_run():
+            listed = list(pool.map(read, [target for _, target in reading]))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for (index, target), people in zip(reading, listed, strict=True):
+        if isinstance(people, TalkctlError):
+            jobs[index] = run.failed(target.ref, people, target)
+        else:
+            jobs[index] = run.plan(target, people)
+    return once_each([j for j in jobs if j is not None], lambda record: record.token)
+
+
+def hand_over(
+    ctx: typer.Context,
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from", help="The user id who hands over.", metavar="USER", show_default=False
+        ),
+    ],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="The user id who takes over.", metavar="USER", show_default=False
+        ),
+    ],
+    convs: ConvsArgument = None,
+    all_: AllOption = False,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Remove --from once --to moderates.")
+    ] = False,
+    dry_run: DryRunOption = False,
+    jobs: JobsOption = 1,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Hand over what --from moderates to --to (both user ids).
+
+    In each conversation (CONV..., or --all of yours) where --from is owner or moderator and
+    you moderate: adds --to when missing, promotes them, and with --remove removes --from.
+    Skips, saying why, one-to-one and object-bound conversations, those you do not moderate
+    and those --from does not moderate. Never removes you or the owner: Talk 22 cannot move
+    the owner role over its API (an administrator can: occ talk:user:transfer-ownership).
+    One result record per conversation; a second run changes nothing.
+
+    \b
+    Example: talkctl participant hand-over --all --from alice --to bob --dry-run
+    Example: talkctl participant hand-over "Team chat" --from alice --to bob --remove
+    """
+    factory = factory_of(ctx)
+    output = choose_format(json_, fmt)
+    refs = list(convs or [])
+    if all_ == bool(refs):
+        raise UsageError("give CONV arguments or --all (not both)")
+    giver, taker = _user_id("--from", from_), _user_id("--to", to)
+    if giver == taker:
+        raise UsageError("--from and --to name the same user: nothing to hand over")
+    items = _targets(factory, refs, all_)
+    if remove and giver == factory.me:
+        raise UsageError(
+            f"--from {giver!r} is you: hand-over never removes you; run it without --remove, "
+            "then leave with 'talkctl room leave CONV'"
+        )
+    run = Handover(factory, giver, taker, remove=remove, dry_run=dry_run)
+    planned = plan_all(run, items, jobs)
+    environment = factory.environment
+    records, interrupted = run_jobs(
+        environment, planned, workers=jobs, description="handing over conversations"
+    )
+    bulk = all_ or len(refs) > 1
+    results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
+    Renderer(environment, output).results(results)
+    finish(results.exit_code)

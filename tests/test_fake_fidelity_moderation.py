@@ -4,11 +4,13 @@ talkctl/sandbox/recordings/talk22-moderation/ holds the steps of ``../shared/fix
 talk22-moderation/`` that concern what talkctl does today, in their INDEX.md order: one-to-ones
 (who is in when, what they refuse), room settings and participants (fx-moderation, the ban,
 chat and breakout rooms' set-up), the password policy and unpublishing (fx-unpublish), the
-lobby, a federated invite with federation disabled (501), unknown groups and sources, an e-mail
+lobby, bots (the administrators' list, enabling and disabling one in fx-chat, the refusals), a
+federated invite with federation disabled (501), unknown groups and sources, an e-mail
 invitee that is no address, a group's members coming and going through the provisioning API,
 HEAD on the listing and the clean-up. They are replayed once against a sandbox seeded like the
 recording's server (admin, alice and bob with their changelog, note to self and sample
-conversation; groups admin and staff; federation off, no SIP bridge, no recording server),
+conversation; groups admin and staff; federation off, no SIP bridge, no recording server; the
+recording's bot "Fx Bot", id 5, installed as occ did),
 mapping recorded tokens and attendee ids to the sandbox's, and each step is compared as
 test_fake_fidelity does: status, OCS envelope, error, data keys, room and participant values.
 
@@ -20,7 +22,7 @@ the recorded one only in its last message and unread count.
 Left out until the sandbox emulates them (later issues add their part here, their files are
 listed in the copied INDEX.md): permissions (``permissions/default``,
 ``attendees/permissions``), mention permissions, recording consent, SIP, the important and
-sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bots, breakout
+sensitive flags, chat (messages, history, shares, the lobby's chat refusals), breakout
 rooms, bans, avatars, the e-mail import and resending invitations.
 """
 
@@ -35,6 +37,7 @@ import requests
 from test_fake_fidelity import HEADERS, Replayer, Step, check_step
 
 from talkctl.sandbox import FakeTalkServer
+from talkctl.sandbox.bots import install_bot
 
 FOLDER = (
     Path(__file__).resolve().parent.parent
@@ -48,6 +51,12 @@ ORDER = re.findall(r"^\| `([^`]+\.json)`", (FOLDER / "INDEX.md").read_text(), re
 BRIDGE_AFTER = "o2o-participants-200.json"
 BRIDGE = ("bob", {"roomType": "1", "invite": "admin"})
 # room values that depend on the message the bridge could not send
+# as ``occ talk:bot:install ... -f webhook -f response`` installed it (bot-admin-list-200)
+FX_BOT = {
+    "bot_id": 5,
+    "url": "http://127.0.0.1:9/bot",
+    "description": "Fixture bot (unreachable webhook)",
+}
 IGNORED = {
     "o2o-room-get-as-bob-after-message-200.json": frozenset({"lastMessage", "unreadMessages"}),
 }
@@ -55,7 +64,7 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 80
+    assert len(ORDER) == 93
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" in left_out
 
@@ -77,6 +86,7 @@ def replay() -> Iterator[dict[str, Step]]:
     with FakeTalkServer(talk="22", seed=22) as srv:
         for user in ("admin", "alice", "bob"):
             srv.seed_realistic(user)
+        install_bot(srv.state, "Fx Bot", **FX_BOT)
         replayer = Replayer(srv, FOLDER)
         steps: dict[str, Step] = {}
         for name in ORDER:
@@ -124,3 +134,21 @@ def test_removed_from_the_group_alice_leaves_the_conversation(
         ("users", "admin"),
         ("groups", "fx-group"),
     }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bot-admin-list-200.json",
+        "bot-list-200.json",
+        "bot-enable-201.json",
+        "bot-enable-again-200.json",
+        "bot-list-enabled-200.json",
+        "bot-admin-list-after-webhook-200.json",
+        "bot-disable-200.json",
+    ],
+)
+def test_bots_are_shown_as_recorded(replay: dict[str, Step], name: str) -> None:
+    """Every value of a bot, not only its keys: its state here, its features, its url hash."""
+    step = replay[name]
+    assert step.body["ocs"]["data"] == step.recorded["body"]["ocs"]["data"]

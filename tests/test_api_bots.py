@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import responses
-from api_support import VERSION_FEATURES, MemoryStore, base, cached, make_client, ocs_body
+from api_support import VERSION_FEATURES, MemoryStore, base, cached, make_client
 
 from talkctl.api.bots import BotsApi, bot_path, feature_names, state_name
 from talkctl.api.errors import ApiError, InvalidToken, UnsupportedError
@@ -33,7 +33,7 @@ def api_for(features: tuple[str, ...] = ("bots-v1",), version: int = 4) -> BotsA
 def test_list_is_v1_and_keeps_the_server_fields(version: int) -> None:
     status, body = recorded("bot-list-200.json")
     responses.get(f"{base(1)}/bot/{TOKEN}", json=body, status=status)
-    [bot] = api_for(version=version).list(TOKEN)
+    [bot] = api_for(version=version).in_conversation(TOKEN)
     assert (bot.id, bot.name, bot.state, bot.enabled) == (5, "Fx Bot", 0, False)
     assert bot.raw == body["ocs"]["data"][0]
 
@@ -42,7 +42,7 @@ def test_list_is_v1_and_keeps_the_server_fields(version: int) -> None:
 def test_admin_list_has_features() -> None:
     status, body = recorded("bot-admin-list-200.json")
     responses.get(f"{base(1)}/bot/admin", json=body, status=status)
-    [bot] = api_for().list_installed()
+    [bot] = api_for().installed()
     assert (bot.features, feature_names(bot.features)) == (3, ["webhook", "response"])
 
 
@@ -51,7 +51,7 @@ def test_admin_list_refused_to_a_user_is_exit_5() -> None:
     status, body = recorded("bot-admin-list-as-alice-403.json")
     responses.get(f"{base(1)}/bot/admin", json=body, status=status)
     with pytest.raises(ApiError) as caught:
-        api_for().list_installed()
+        api_for().installed()
     assert caught.value.status == 403 and int(exit_status_for(caught.value)) == 5
 
 
@@ -101,7 +101,7 @@ def test_without_bots_v1_nothing_is_sent() -> None:
         api.require()
     assert "bots-v1" in str(caught.value) and int(exit_status_for(caught.value)) == 6
     with pytest.raises(UnsupportedError):
-        api.list(TOKEN)  # the family gate too
+        api.in_conversation(TOKEN)  # the family gate too
     assert len(responses.calls) == 0
 
 

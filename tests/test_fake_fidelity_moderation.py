@@ -52,11 +52,8 @@ BRIDGE_AFTER = "o2o-participants-200.json"
 BRIDGE = ("bob", {"roomType": "1", "invite": "admin"})
 # room values that depend on the message the bridge could not send
 # as ``occ talk:bot:install ... -f webhook -f response`` installed it (bot-admin-list-200)
-FX_BOT = {
-    "bot_id": 5,
-    "url": "http://127.0.0.1:9/bot",
-    "description": "Fixture bot (unreachable webhook)",
-}
+FX_BOT_ID, FX_BOT_URL = 5, "http://127.0.0.1:9/bot"
+FX_BOT_DESCRIPTION = "Fixture bot (unreachable webhook)"
 IGNORED = {
     "o2o-room-get-as-bob-after-message-200.json": frozenset({"lastMessage", "unreadMessages"}),
 }
@@ -86,7 +83,13 @@ def replay() -> Iterator[dict[str, Step]]:
     with FakeTalkServer(talk="22", seed=22) as srv:
         for user in ("admin", "alice", "bob"):
             srv.seed_realistic(user)
-        install_bot(srv.state, "Fx Bot", **FX_BOT)
+        install_bot(
+            srv.state,
+            "Fx Bot",
+            bot_id=FX_BOT_ID,
+            url=FX_BOT_URL,
+            description=FX_BOT_DESCRIPTION,
+        )
         replayer = Replayer(srv, FOLDER)
         steps: dict[str, Step] = {}
         for name in ORDER:

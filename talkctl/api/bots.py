@@ -103,12 +103,12 @@ class BotsApi:
         """UnsupportedError (nothing sent) when the server has no bots."""
         self.client.capabilities.require(FEATURE, "bots")
 
-    def list(self, token: str) -> list[Bot]:
+    def in_conversation(self, token: str) -> list[Bot]:
         """The bots a moderator may see in the conversation, ``state`` as it is there."""
         response = self.client.spreed("GET", bot_path(token))
         return [Bot(item) for item in response.listing() if isinstance(item, dict)]
 
-    def list_installed(self) -> list[Bot]:
+    def installed(self) -> list[Bot]:
         """Every installed bot with its server-wide state and features (administrators)."""
         response = self.client.spreed("GET", "/bot/admin")
         return [Bot(item) for item in response.listing() if isinstance(item, dict)]

@@ -28,7 +28,8 @@ def apply(
     (description, read_only, listable, lobby, message_expiration, archived, favorite,
     notify), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
-    moderators and exclusive (remove participants the file does not declare).
+    moderators, bots (ids or exact names of the bots enabled there) and exclusive (remove
+    participants, disable bots the file does not declare).
     Conversations missing from the file are never touched. The whole file is checked
     before the first request: every problem is listed with its line, exit 2, nothing
     changed. --dry-run prints the plan (create / update field a -> b, + alice, - bob,
@@ -54,6 +55,11 @@ def apply(
         raise
     needs_members = any(not entry.membership.empty for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
-    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs)
+    bot_io = None
+    if any(entry.bots is not None for entry in entries):
+        from talkctl.api.bots import BotsApi
+
+        bot_io = BotsApi(factory.client)
+    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs, bot_io=bot_io)
     render(factory.environment, output, results)
     finish(results.exit_code)

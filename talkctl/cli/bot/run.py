@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from talkctl.api.bots import NO_SETUP, Bot, BotsApi, state_name
 from talkctl.api.errors import ApiError
-from talkctl.cli.changes import collect_refs, resolve_all
+from talkctl.cli.changes import MODERATORS, collect_refs, resolve_all
 from talkctl.cli.context import Factory
 from talkctl.cli.results import Record, ResultRenderer, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
+from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
 from talkctl.resolve import Index, Target
 from talkctl.settings import FieldChange
@@ -158,3 +159,21 @@ def run_bot_verb(
     results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
     ResultRenderer(factory.environment, fmt).render(results)
     return results.exit_code
+
+
+def exported_bots(factory: Factory, exported: list[Exported], jobs: int) -> None:
+    """``bots = [...]`` of each exported conversation you moderate (one bot list each): the
+    enabled bots by name, by id where another bot has the same name (the file must name one)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    api = BotsApi(factory.client)
+    moderated = [e for e in exported if e.conversation.participant_type in MODERATORS]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: Ctrl-C ends it all
+        listed = pool.map(lambda item: api.in_conversation(item.conversation.token), moderated)
+        for item, bots in zip(moderated, listed, strict=True):
+            names = [b.name for b in bots]
+            item.bots = [
+                b.name if b.name and names.count(b.name) == 1 else str(b.id)
+                for b in bots
+                if b.enabled
+            ]

@@ -4,7 +4,9 @@ talkctl/sandbox/recordings/talk22-moderation/ holds the steps of ``../shared/fix
 talk22-moderation/`` that concern what talkctl does today, in their INDEX.md order: one-to-ones
 (who is in when, what they refuse), room settings and participants (fx-moderation, the ban,
 chat and breakout rooms' set-up), the password policy and unpublishing (fx-unpublish), the
-lobby, bots (the administrators' list, enabling and disabling one in fx-chat, the refusals), a
+lobby, bots (the administrators' list, enabling and disabling one in fx-chat, the refusals),
+breakout rooms (fx-breakout: the refused configurations and the stored mode they leave,
+start, broadcast, stop, removal; a one-to-one refused), a
 federated invite with federation disabled (501), unknown groups and sources, an e-mail
 invitee that is no address, a group's members coming and going through the provisioning API,
 HEAD on the listing and the clean-up. They are replayed once against a sandbox seeded like the
@@ -22,8 +24,7 @@ the recorded one only in its last message and unread count.
 Left out until the sandbox emulates them (later issues add their part here, their files are
 listed in the copied INDEX.md): permissions (``permissions/default``,
 ``attendees/permissions``), mention permissions, recording consent, SIP, the important and
-sensitive flags, chat (messages, history, shares, the lobby's chat refusals), breakout
-rooms, bans, avatars, the e-mail import and resending invitations.
+sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bans, avatars, the e-mail import and resending invitations.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 93
+    assert len(ORDER) == 111
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" in left_out
 
@@ -155,3 +156,28 @@ def test_bots_are_shown_as_recorded(replay: dict[str, Step], name: str) -> None:
     """Every value of a bot, not only its keys: its state here, its features, its url hash."""
     step = replay[name]
     assert step.body["ocs"]["data"] == step.recorded["body"]["ocs"]["data"]
+
+
+def test_a_refused_breakout_configuration_leaves_the_mode_set(replay: dict[str, Step]) -> None:
+    after = replay["br-room-after-bad-amount-200.json"].body["ocs"]["data"]
+    assert (after["breakoutRoomMode"], after["breakoutRoomStatus"]) == (1, 0)
+    assert replay["br-configure-after-failed-400.json"].body["ocs"]["data"] == {"error": "room"}
+    removed = replay["br-remove-after-failed-200.json"].body["ocs"]["data"]
+    assert removed["breakoutRoomMode"] == 0
+
+
+def test_breakout_rooms_are_the_parents_with_its_people(replay: dict[str, Step]) -> None:
+    rooms = replay["br-configure-200.json"].body["ocs"]["data"]
+    parent = rooms[-1]["token"]
+    assert [(r["name"], r["objectType"], r["objectId"], r["lobbyState"]) for r in rooms[:-1]] == [
+        ("Room 1", "room", parent, 1),
+        ("Room 2", "room", parent, 1),
+    ]
+    started = replay["br-start-200.json"].body["ocs"]["data"]
+    assert [r["lobbyState"] for r in started[:-1]] == [0, 0]
+    assert started[-1]["breakoutRoomStatus"] == 1
+    people = replay["br-participants-200.json"].body["ocs"]["data"]
+    where = {(p["actorId"], p["roomToken"]) for p in people}
+    recorded = replay["br-participants-200.json"].recorded["body"]["ocs"]["data"]
+    assert len(where) == len(recorded)  # admin in every room, alice and bob in one each
+    assert {a for a, t in where if t != parent} == {"admin", "alice", "bob"}

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from . import handlers_bots as bots
+from . import handlers_breakout as breakout
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
@@ -22,6 +23,7 @@ from .profiles import Profile
 Handler = Callable[[Ctx], "Ocs | Response"]
 SPREED = re.compile(r"^/ocs/v2\.php/apps/spreed/api/v(?P<api>\d+)/(?P<rest>.*)$")
 TOKEN = r"(?P<token>[a-z0-9]{4,30})"
+BREAKOUT = "breakout-rooms-v1"
 TALK22_ROUTES = Path(__file__).resolve().parent / "recordings" / "talk22-routes" / "routes.json"
 
 
@@ -92,6 +94,14 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/moderators", parts.promote),
     _r("DELETE", "room/{T}/moderators", parts.demote),
     _r("DELETE", "room/{T}/attendees", parts.remove_attendee, (3, 4)),
+    _r("GET", "room/{T}/breakout-rooms", breakout.list_breakout_rooms, (4,), BREAKOUT),
+    _r("GET", "room/{T}/breakout-rooms/participants", breakout.list_participants, (4,), BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}", breakout.configure, BREAKOUT),
+    _v1("DELETE", "breakout-rooms/{T}", breakout.remove, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/rooms", breakout.start, BREAKOUT),
+    _v1("DELETE", "breakout-rooms/{T}/rooms", breakout.stop, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/broadcast", breakout.broadcast, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/attendees", breakout.move, BREAKOUT),
     _v1("GET", "bot/admin", bots.admin_list, "bots-v1"),
     _v1("GET", "bot/{T}", bots.list_bots, "bots-v1"),
     _v1("POST", "bot/{T}/[0-9]+", bots.enable_bot, "bots-v1"),

@@ -106,6 +106,8 @@ class Room:
     is_custom_avatar: bool = False
     mention_permissions: int = 0
     bots: list[int] = field(default_factory=list)  # ids of the bots enabled here
+    breakout_mode: int = 0  # 0 none, 1 automatic, 2 manual, 3 free (handlers_breakout.py)
+    breakout_status: int = 0  # 0 stopped, 1 started
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the

@@ -24,7 +24,8 @@ the recorded one only in its last message and unread count.
 Left out until the sandbox emulates them (later issues add their part here, their files are
 listed in the copied INDEX.md): permissions (``permissions/default``,
 ``attendees/permissions``), mention permissions, recording consent, SIP, the important and
-sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bans, avatars, the e-mail import and resending invitations.
+sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bans, avatars,
+the e-mail import and resending invitations.
 """
 
 from __future__ import annotations

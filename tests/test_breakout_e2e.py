@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from clirunner import TalkctlRunner
@@ -19,7 +20,7 @@ def changing(srv: FakeTalkServer) -> list[str]:
     return [f"{r.method} {r.path}" for r in srv.changing_requests()]
 
 
-def children(srv: FakeTalkServer, token: str) -> list[dict[str, object]]:
+def children(srv: FakeTalkServer, token: str) -> list[dict[str, Any]]:
     rooms = [r for r in srv.state.rooms.values() if r.object_id == token]
     return [srv.room(r.token) for r in sorted(rooms, key=lambda r: r.id)]
 

@@ -26,8 +26,7 @@ VERBS: dict[str, str] = {
 }
 
 breakout_app = typer.Typer(
-    help="Breakout rooms of a group conversation: create, list, start, stop, broadcast, "
-    "move, remove.",
+    help="Split a group conversation into breakout rooms, start, stop and remove them.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

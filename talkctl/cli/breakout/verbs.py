@@ -90,6 +90,9 @@ def start(
 ) -> None:
     """Start the breakout rooms: participants can join them (their lobby opens).
 
+    Starting rooms that are started already changes nothing. Non-moderators can list the
+    rooms only while they are started.
+
     Example: talkctl breakout start "Team chat"
     """
     _status(ctx, conv, True, json_, fmt)
@@ -99,6 +102,9 @@ def stop(
     ctx: typer.Context, conv: ConvArgument, json_: JsonOption = False, fmt: FormatOption = None
 ) -> None:
     """Stop the breakout rooms: everybody goes back to the main conversation.
+
+    The rooms stay (with their chats and who is in which) until 'breakout remove'; start
+    them again with 'breakout start'.
 
     Example: talkctl breakout stop "Team chat"
     """
@@ -113,6 +119,9 @@ def broadcast(
     fmt: FormatOption = None,
 ) -> None:
     """Post a message into every breakout room of a conversation (moderators).
+
+    The rooms need not be started. The message is sent as you typed it (Markdown as in the
+    chat); an empty one is refused before anything is sent.
 
     Example: talkctl breakout broadcast "Team chat" "Five minutes left"
     """

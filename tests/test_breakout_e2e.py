@@ -177,3 +177,17 @@ def test_servers_without_breakout_rooms_are_6_before_any_request(
     result = runner("breakout", "create", "g")
     assert result.code == 6 and "breakout-rooms-v1" in result.stderr, result
     assert srv.count(path_contains="/room") == 0
+
+
+def test_room_show_of_a_parent_says_it_has_breakout_rooms(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str
+) -> None:
+    before = run("room", "show", "Class", "--format", "tsv")
+    assert "breakout rooms" not in before.stdout
+    assert run("breakout", "create", "Class", "--mode", "free").code == 0
+    assert run("breakout", "start", "Class").code == 0
+    shown = run("room", "show", "Class", "--format", "tsv")
+    assert shown.code == 0, shown
+    assert "breakout rooms\tfree, started" in shown.stdout
+    picked = run("room", "list", "--object-type", "room", "--json")
+    assert sorted(r["displayName"] for r in json.loads(picked.stdout)) == ["Room 1", "Room 2"]

@@ -95,7 +95,7 @@ def test_disable_by_id_and_unchanged(
 ) -> None:
     result = run("bot", "disable", "Project X", "1")
     assert result.code == 0, result
-    assert "Call summary → none" in result.stderr
+    assert 'bots "Call summary" → none' in result.stderr
     assert fake_talk.state.rooms[rooms["other"]].bots == []
     again = run("bot", "disable", "Project X", "1", "--json")
     assert json.loads(again.stdout)["action"] == "unchanged"
@@ -184,3 +184,17 @@ def test_tab_offers_the_bots_last_seen_without_the_network(
     ids, _ = bash_complete(["talkctl", "bot", "disable", rooms["other"], "2"], env)
     assert "2" in ids
     assert len(fake_talk.requests) == seen
+
+
+def test_a_hostile_bot_name_never_breaks_a_line(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, rooms: dict[str, str]
+) -> None:
+    install_bot(fake_talk.state, "Evil\x1b[31m[red]x[/red]\nline", bot_state=NO_SETUP)
+    install_bot(fake_talk.state, "Bad\x1b[2J\nname")
+    refused = run("bot", "enable", "Team chat", "4")
+    assert refused.code == 6, refused
+    assert refused.stderr.count("\n") == 1 and "\x1b" not in refused.stderr
+    done = run("bot", "enable", "Team chat", "5")
+    assert done.code == 0, done
+    assert done.stderr.count("\n") == 1 and "\x1b" not in done.stderr
+    assert '"Bad\\u001b[2J\\nname"' in done.stderr

@@ -69,7 +69,8 @@ DONE = {
 MEMBER_PLACES = {"add": "to", "remove": "from", "promote": "in", "demote": "in"}
 
 
-TEXT_FIELDS = ("name", "description")  # shown quoted in lines: the quotes show the edges
+# shown quoted in lines: the quotes show the edges
+TEXT_FIELDS = ("name", "description", "bots", "broadcast")
 
 
 def change_json(change: FieldChange) -> dict[str, Any]:

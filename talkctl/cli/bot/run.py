@@ -16,7 +16,7 @@ from talkctl.api.bots import NO_SETUP, Bot, BotsApi, state_name
 from talkctl.api.errors import ApiError
 from talkctl.cli.changes import MODERATORS, collect_refs, resolve_all
 from talkctl.cli.context import Factory
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.results import Record, ResultRenderer, Results, json_text
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
@@ -62,7 +62,9 @@ def bot_index(bots: list[Bot]) -> Index[Bot]:
 
 
 def describe(bot: Bot) -> str:
-    return f"{bot.name} ({bot.id})" if bot.name else str(bot.id)
+    """``'Call summary' (1)``: the name quoted and escaped (an administrator typed it: a
+    control character or a newline must not break the one error line)."""
+    return f"{json_text(bot.name)} ({bot.id})" if bot.name else str(bot.id)
 
 
 def plan(

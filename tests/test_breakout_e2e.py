@@ -189,5 +189,6 @@ def test_room_show_of_a_parent_says_it_has_breakout_rooms(
     shown = run("room", "show", "Class", "--format", "tsv")
     assert shown.code == 0, shown
     assert "breakout rooms\tfree, started" in shown.stdout
+    assert f"Class has 2 breakout rooms: talkctl breakout list {klass}" in shown.stderr
     picked = run("room", "list", "--object-type", "room", "--json")
     assert sorted(r["displayName"] for r in json.loads(picked.stdout)) == ["Room 1", "Room 2"]

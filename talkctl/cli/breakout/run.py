@@ -102,3 +102,17 @@ def report(
         extra=extra,
     )
     ResultRenderer(factory.environment, fmt).render(Results([record], single=True))
+
+
+def how_many(factory: Factory, parent: Conversation) -> str:
+    """``has 3 breakout rooms``, counted in your conversation listing (moderators are in
+    every breakout room; a participant counts the rooms they are in)."""
+    rooms = [
+        c
+        for c in factory.resolver.listing()
+        if c.raw.get("objectType") == "room" and c.raw.get("objectId") == parent.token
+    ]
+    moderator = parent.participant_type in (1, 2)
+    count = f"{len(rooms)} breakout room{'' if len(rooms) == 1 else 's'}"
+    where = "" if moderator else " you are in"
+    return f"{parent.display_name} has {count}{where}: talkctl breakout list {parent.token}"

@@ -190,7 +190,13 @@ def show(
             raise InContext(message, exc) from exc
         raise
     server = factory.credentials.server
-    Renderer(factory.environment, output).render(ConversationDetail(conversation, server=server))
+    said = None
+    if conversation.raw.get("breakoutRoomMode"):  # a parent: how many (one more listing)
+        from talkctl.cli.breakout.run import how_many
+
+        said = how_many(factory, conversation)
+    detail = ConversationDetail(conversation, said, server=server)
+    Renderer(factory.environment, output).render(detail)
 
 
 def browse(

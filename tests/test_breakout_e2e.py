@@ -192,3 +192,18 @@ def test_room_show_of_a_parent_says_it_has_breakout_rooms(
     assert f"Class has 2 breakout rooms: talkctl breakout list {klass}" in shown.stderr
     picked = run("room", "list", "--object-type", "room", "--json")
     assert sorted(r["displayName"] for r in json.loads(picked.stdout)) == ["Room 1", "Room 2"]
+
+
+def test_create_dry_run_checks_everything_and_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("alice,1\nbob,3\n", "utf-8")
+    bad = run("breakout", "create", "Class", "--map", str(path), "--dry-run")
+    assert bad.code == 2 and "is not 1 to 2" in bad.stderr, bad
+    planned = run("breakout", "create", "Class", "--rooms", "3", "--dry-run", "--json")
+    assert planned.code == 0, planned
+    record = json.loads(planned.stdout)
+    assert record["dry_run"] is True
+    assert record["changes"] == [{"field": "breakout rooms", "from": None, "to": "3 automatic"}]
+    assert changing(fake_talk) == [] and children(fake_talk, klass) == []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkctl.cli.completion import complete_choices
-from talkctl.cli.options import factory_of
+from talkctl.cli.options import DryRunOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.listing import ConvArgument
 
@@ -63,6 +63,7 @@ def create(
         ),
     ] = None,
     map_file: MapOption = None,
+    dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -95,6 +96,11 @@ def create(
     api, target = open_parent(factory, conv)
     check_can_create(target, rooms)
     mapping = _mapping(factory, target, map_file, rooms) if map_file is not None else None
+    what = f"{rooms} {mode_name(MODES[chosen])}"
+    change = FieldChange("breakout rooms", None, what)
+    if dry_run:  # checked as a real run is; nothing sent
+        report(factory, output, target, change, [], target.conversation, dry_run=True)
+        return
     try:
         made = api.configure(target.token, MODES[chosen], rooms, mapping)
     except ApiError as exc:
@@ -110,8 +116,7 @@ def create(
                 "could not remove it: run talkctl breakout remove CONV before creating again"
             )
         raise InContext(f"{said}; {after}", exc) from exc
-    what = f"{rooms} {mode_name(MODES[chosen])}"
-    report(factory, output, target, FieldChange("breakout rooms", None, what), made)
+    report(factory, output, target, change, made)
 
 
 def move(

@@ -87,6 +87,8 @@ def report(
     change: FieldChange,
     rooms: Sequence[Conversation],
     parent: Conversation | None = None,
+    *,
+    dry_run: bool = False,
 ) -> None:
     """One record: the parent, what changed, ``breakoutRooms`` (the server's objects)."""
     breakout = [r for r in rooms if r.token != target.token]
@@ -100,8 +102,10 @@ def report(
         changes=[change],
         conversation=parent,
         extra=extra,
+        dry_run=dry_run,
     )
-    ResultRenderer(factory.environment, fmt).render(Results([record], single=True))
+    results = Results([record], single=True, dry_run=dry_run)
+    ResultRenderer(factory.environment, fmt).render(results)
 
 
 def how_many(factory: Factory, parent: Conversation) -> str:

@@ -207,3 +207,16 @@ def test_create_dry_run_checks_everything_and_sends_nothing(
     assert record["dry_run"] is True
     assert record["changes"] == [{"field": "breakout rooms", "from": None, "to": "3 automatic"}]
     assert changing(fake_talk) == [] and children(fake_talk, klass) == []
+
+
+def test_tab_completes_the_modes(run: TalkctlRunner, klass: str) -> None:
+    from test_completion import bash_complete, completion_env
+
+    words, _ = bash_complete(
+        ["talkctl", "breakout", "create", klass, "--mode", "m"], completion_env(run)
+    )
+    assert words == ["manual"]
+    every, _ = bash_complete(
+        ["talkctl", "breakout", "create", klass, "--mode", ""], completion_env(run)
+    )
+    assert every == ["automatic", "manual", "free"]

@@ -118,3 +118,19 @@ def test_a_token_stays_one_path_segment() -> None:
     assert bot_path("a/b", 5) == "/bot/a%2Fb/5"
     with pytest.raises(InvalidToken):
         bot_path("..")
+
+
+@pytest.mark.parametrize(
+    ("name", "features"),
+    [("bot-admin-list-200.json", 3), ("bot-admin-list-as-alice-403.json", None)],
+)
+@responses.activate
+def test_with_features_adds_the_admin_lists_features(name: str, features: int | None) -> None:
+    status, body = recorded("bot-list-200.json")
+    responses.get(f"{base(1)}/bot/{TOKEN}", json=body, status=status)
+    status, body = recorded(name)
+    responses.get(f"{base(1)}/bot/admin", json=body, status=status)
+    api = api_for()
+    [bot] = api.with_features(api.in_conversation(TOKEN))
+    assert bot.features == features
+    assert "features" not in bot.raw  # the server's object stays as it was sent

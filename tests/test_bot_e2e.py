@@ -45,10 +45,10 @@ def test_list_of_a_conversation_shows_the_state_there(
     table = run("bot", "list", "Project X")
     assert table.code == 0, table
     rows = [line.split("\t") for line in table.stdout.splitlines()]
-    assert [(r[0], r[1], r[3]) for r in rows] == [
-        ("1", "Call summary", "enabled"),
-        ("2", "Helpdesk", "no-setup"),
-    ]  # the bot disabled server-wide is not listed
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("1", "Call summary", "enabled", "webhook,response"),
+        ("2", "Helpdesk", "no-setup", "webhook,response"),
+    ]  # the bot disabled server-wide is not listed; an administrator sees the features
     listed = json.loads(run("bot", "list", rooms["team"], "--json").stdout)
     assert listed[0] == {"id": 1, "name": "Call summary", "description": "Summaries", "state": 0}
     fields = json.loads(run("bot", "list", "Team chat", "--fields", "id,state", "--json").stdout)
@@ -71,6 +71,12 @@ def test_list_of_every_bot_is_for_administrators(
     assert "only administrators" in alice.stderr
     member = as_user(fake_talk, talkctl_home, "alice")("bot", "list", "Team chat")
     assert member.code == 5 and "only moderators" in member.stderr, member
+    fake_talk.state.rooms[rooms["team"]].attendee_of("alice").participant_type = 2  # type: ignore[union-attr]
+    fake_talk.clear_log()
+    moderator = as_user(fake_talk, talkctl_home, "alice")("bot", "list", "Team chat")
+    assert moderator.code == 0, moderator
+    assert moderator.stdout.splitlines()[0].split("\t")[4] == ""  # no features: no admin
+    assert fake_talk.count(path_contains="/bot/admin") == 0  # not even asked
 
 
 def test_enable_in_several_conversations_says_unchanged_where_it_is(

@@ -18,6 +18,7 @@ from typing import Any
 
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import room_path
+from talkctl.api.errors import ApiError
 
 FEATURE = "bots-v1"
 # a bot's state (constants.md "Bot states"): server-wide, or in one conversation
@@ -54,6 +55,8 @@ class Bot:
     """A bot as the server listed it; ``raw`` keeps every field for --json."""
 
     raw: Mapping[str, Any]
+    # the features ``bot/admin`` lists, for a bot of a conversation's list (which has none)
+    admin_features: int | None = None
 
     def _int(self, key: str) -> int | None:
         value = self.raw.get(key)
@@ -80,7 +83,8 @@ class Bot:
     @property
     def features(self) -> int | None:
         """Only ``bot/admin`` lists them."""
-        return self._int("features")
+        listed = self._int("features")
+        return listed if listed is not None else self.admin_features
 
     @property
     def enabled(self) -> bool:
@@ -112,6 +116,17 @@ class BotsApi:
         """Every installed bot with its server-wide state and features (administrators)."""
         response = self.client.spreed("GET", "/bot/admin")
         return [Bot(item) for item in response.listing() if isinstance(item, dict)]
+
+    def with_features(self, bots: list[Bot]) -> list[Bot]:
+        """``bots`` of a conversation with the features ``bot/admin`` lists (administrators:
+        the caller knows it is one; a refusal leaves them without)."""
+        try:
+            installed = {b.id: b.features for b in self.installed()}
+        except ApiError as exc:
+            if exc.status != 403:
+                raise
+            return bots
+        return [Bot(b.raw, installed.get(b.id)) for b in bots]
 
     def enable(self, token: str, bot_id: int) -> tuple[Bot, bool]:
         """Enable the bot in the conversation: the bot, and whether this changed anything

@@ -10,6 +10,7 @@ import typer
 from talkctl.api.bots import Bot, BotsApi, feature_names, state_name
 from talkctl.api.errors import ApiError
 from talkctl.cli.completion import complete_conversation
+from talkctl.cli.context import Factory
 from talkctl.cli.fields import Column, Noun
 from talkctl.cli.options import factory_of
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
@@ -72,10 +73,11 @@ def list_(
     """List bots: those of a conversation (moderators), or all installed ones (admins).
 
     With CONV: each bot a moderator may see there, and its state in it (enabled, disabled,
-    or no-setup: only an administrator can set it up). Without: every bot installed on the
-    server with its server-wide state and features (webhook, response, event, reaction);
-    the server refuses that to non-administrators (exit 5). The list is saved for TAB
-    completion of bot names.
+    or no-setup: only an administrator can set it up); administrators see the features too
+    (--json prints the conversation's bot objects as the server sent them). Without: every
+    bot installed on the server with its server-wide state and features (webhook,
+    response, event, reaction); the server refuses that to non-administrators (exit 5).
+    The list is saved for TAB completion of bot names.
 
     \b
     Example: talkctl bot list "Team chat"
@@ -103,5 +105,16 @@ def list_(
         from talkctl.cli.bot.run import read_bots
 
         bots = read_bots(api, factory.resolver.resolve(conv))
+        if bots and _is_admin(factory):
+            bots = api.with_features(bots)
     save_bots(factory.cache, bots)
     Renderer(factory.environment, output).items(BOT, bots, chosen)
+
+
+def _is_admin(factory: Factory) -> bool:
+    """Whether the account is in the group ``admin`` (``GET /cloud/user``), so that its
+    ``bot/admin`` request is not refused."""
+    from talkctl.api.account import current_user
+
+    groups = current_user(factory.client.transport).raw.get("groups")
+    return isinstance(groups, list) and "admin" in groups

@@ -14,8 +14,7 @@ def main() -> None:
 
     import typer
 
-    from talkctl.cli.app import app
-    from talkctl.cli.errors import run_main
+    from talkctl.cli.app import app, run_main  # the error boundary: see run_main and guard
 
     sys.exit(run_main(typer.main.get_command(app)))
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, type_name
-from talkctl.cache import AccountCache
 from talkctl.errors import Ambiguous, Candidate, NotFound, UsageError
 
 T = TypeVar("T")
@@ -96,8 +96,9 @@ class Index(Generic[T]):
     A reference that is an item's id wins; else it matches by name (after NFC
     normalization); no match raises NotFound (naming the names that differ only in case:
     "did you mean ..."), several raise Ambiguous with every candidate. Resolving N
-    references against M items costs N + M, not N x M. Participants use it as
-    conversations do: give the ids, the names and how a candidate is listed.
+    references against M items costs N + M, not N x M. Conversations use it (a name is
+    how people know them); people are never matched by display name (anybody can choose
+    theirs): participants resolve by id alone (cli/participant/resolve.py).
     """
 
     def __init__(

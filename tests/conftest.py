@@ -131,7 +131,8 @@ def fake_talk_factory() -> Iterator[Callable[..., FakeTalkServer]]:
 # -- talkctl as admin on the fake server ------------------------------------------------
 @pytest.fixture
 def run(fake_talk: FakeTalkServer, talkctl_home: Path) -> TalkctlRunner:
-    """The installed talkctl, logged in to ``fake_talk`` as admin through the environment."""
+    """talkctl (in-process: see clirunner), logged in to ``fake_talk`` as admin through the
+    environment."""
     return TalkctlRunner(
         talkctl_home,
         server=fake_talk.url,

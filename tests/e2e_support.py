@@ -1,4 +1,5 @@
-"""End-to-end helpers: the installed talkctl against a started fake Talk server."""
+"""End-to-end helpers: talkctl against a started fake Talk server, in-process (TalkctlRunner)
+or, where the process is what is tested (signals), the installed command."""
 
 from __future__ import annotations
 

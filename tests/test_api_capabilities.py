@@ -23,6 +23,7 @@ from talkctl.api.capabilities import MAX_AGE_SECONDS
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError, TalkNotEnabledError, UnsupportedError
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.settings import DESCRIPTION, FAVORITE, NOTIFY_SETTING, READ_ONLY
 
 
 @pytest.mark.parametrize(
@@ -60,11 +61,11 @@ def test_talk_not_enabled_without_spreed(spreed: Any) -> None:
 
 
 GATED: list[tuple[str, Callable[[ConversationsApi], Any]]] = [
-    ("favorites", lambda a: a.set_favorite("abc123", True)),
-    ("favorites", lambda a: a.set_favorite("abc123", False)),
-    ("notification-levels", lambda a: a.set_notification_level("abc123", 2)),
-    ("read-only-rooms", lambda a: a.set_read_only("abc123", True)),
-    ("room-description", lambda a: a.set_description("abc123", "x")),
+    ("favorites", lambda a: FAVORITE.send(a, "abc123", True)),
+    ("favorites", lambda a: FAVORITE.send(a, "abc123", False)),
+    ("notification-levels", lambda a: NOTIFY_SETTING.send(a, "abc123", 2)),
+    ("read-only-rooms", lambda a: READ_ONLY.send(a, "abc123", True)),
+    ("room-description", lambda a: DESCRIPTION.send(a, "abc123", "x")),
     ("conversation-creation-password", lambda a: a.create(3, name="T", password="pw")),
     ("conversation-creation-password", lambda a: a.make_public("abc123", "pw")),
     ("circles-support", lambda a: a.create(2, name="T", invite="c1", source="circles")),
@@ -135,7 +136,7 @@ def test_changed_talk_hash_invalidates_the_cached_capabilities() -> None:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         mock.get(CAPABILITIES_URL, json=capabilities_body(["conversation-v4", "favorites"]))
         mock.post(base(4) + "/room/abc123/favorite", json=ocs_body(room("abc123")))
-        ConversationsApi(make_client(store)).set_favorite("abc123", True)
+        FAVORITE.send(ConversationsApi(make_client(store)), "abc123", True)
     assert "favorites" in store.saved[-1]["features"]
 
 

@@ -15,6 +15,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.errors import exit_status_for
+from talkctl.settings import DESCRIPTION, FAVORITE, NOTIFY_SETTING, READ_ONLY
 
 TOKEN = "abc123"
 VERSIONS = (1, 2, 3, 4)
@@ -66,7 +67,7 @@ ENDPOINTS = [
         "description",
         "PUT",
         f"/room/{TOKEN}/description",
-        lambda a: a.set_description(TOKEN, "About"),
+        lambda a: DESCRIPTION.send(a, TOKEN, "About"),
         {"description": "About"},
         (400, 403, 404),
     ),
@@ -90,7 +91,7 @@ ENDPOINTS = [
         "read-only-on",
         "PUT",
         f"/room/{TOKEN}/read-only",
-        lambda a: a.set_read_only(TOKEN, True),
+        lambda a: READ_ONLY.send(a, TOKEN, True),
         {"state": "1"},
         (400, 403, 404),
     ),
@@ -98,7 +99,7 @@ ENDPOINTS = [
         "read-only-off",
         "PUT",
         f"/room/{TOKEN}/read-only",
-        lambda a: a.set_read_only(TOKEN, False),
+        lambda a: READ_ONLY.send(a, TOKEN, False),
         {"state": "0"},
         (400, 403, 404),
     ),
@@ -122,7 +123,7 @@ ENDPOINTS = [
         "favorite",
         "POST",
         f"/room/{TOKEN}/favorite",
-        lambda a: a.set_favorite(TOKEN, True),
+        lambda a: FAVORITE.send(a, TOKEN, True),
         None,
         (401, 404),
     ),
@@ -130,7 +131,7 @@ ENDPOINTS = [
         "unfavorite",
         "DELETE",
         f"/room/{TOKEN}/favorite",
-        lambda a: a.set_favorite(TOKEN, False),
+        lambda a: FAVORITE.send(a, TOKEN, False),
         None,
         (401, 404),
     ),
@@ -138,7 +139,7 @@ ENDPOINTS = [
         "notify",
         "POST",
         f"/room/{TOKEN}/notify",
-        lambda a: a.set_notification_level(TOKEN, 3),
+        lambda a: NOTIFY_SETTING.send(a, TOKEN, 3),
         {"level": "3"},
         (400, 401, 404),
     ),

@@ -19,6 +19,15 @@ from responses import matchers
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError, StepFailed, TransportError, UnsupportedError
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.settings import (
+    ARCHIVED,
+    DESCRIPTION,
+    LISTABLE_SETTING,
+    LOBBY,
+    MENTION_PERMISSIONS_SETTING,
+    MESSAGE_EXPIRATION,
+    Lobby,
+)
 
 TOKEN = "o9mcivkm"
 ALL = (
@@ -28,6 +37,7 @@ ALL = (
     "message-expiration",
     "archived-conversations-v2",
     "conversation-creation-all",
+    "mention-permissions",
 )
 Call = Callable[[ConversationsApi], Any]
 
@@ -38,16 +48,23 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         (1, 2, 3, 4),
         "PUT",
         "/description",
-        lambda a: a.set_description(TOKEN, "Fixture description"),
+        lambda a: DESCRIPTION.send(a, TOKEN, "Fixture description"),
         {"description": "Fixture description"},
     ),
-    ("listable", (3, 4), "PUT", "/listable", lambda a: a.set_listable(TOKEN, 2), {"scope": "2"}),
+    (
+        "listable",
+        (3, 4),
+        "PUT",
+        "/listable",
+        lambda a: LISTABLE_SETTING.send(a, TOKEN, 2),
+        {"scope": "2"},
+    ),
     (
         "lobby on",
         (1, 2, 3, 4),
         "PUT",
         "/webinar/lobby",
-        lambda a: a.set_lobby(TOKEN, True),
+        lambda a: LOBBY.send(a, TOKEN, Lobby(True)),
         {"state": "1"},
     ),
     (
@@ -55,7 +72,7 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         (1, 2, 3, 4),
         "PUT",
         "/webinar/lobby",
-        lambda a: a.set_lobby(TOKEN, True, 4102444800),
+        lambda a: LOBBY.send(a, TOKEN, Lobby(True, 4102444800)),
         {"state": "1", "timer": "4102444800"},
     ),
     (
@@ -63,7 +80,7 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         (1, 2, 3, 4),
         "PUT",
         "/webinar/lobby",
-        lambda a: a.set_lobby(TOKEN, False),
+        lambda a: LOBBY.send(a, TOKEN, Lobby(False)),
         {"state": "0"},
     ),
     (
@@ -71,11 +88,19 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         (4,),
         "POST",
         "/message-expiration",
-        lambda a: a.set_message_expiration(TOKEN, 3600),
+        lambda a: MESSAGE_EXPIRATION.send(a, TOKEN, 3600),
         {"seconds": "3600"},
     ),
-    ("archive", (4,), "POST", "/archive", lambda a: a.set_archived(TOKEN, True), None),
-    ("unarchive", (4,), "DELETE", "/archive", lambda a: a.set_archived(TOKEN, False), None),
+    (
+        "mention-permissions",
+        (4,),
+        "PUT",
+        "/mention-permissions",
+        lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1),
+        {"mentionPermissions": "1"},
+    ),
+    ("archive", (4,), "POST", "/archive", lambda a: ARCHIVED.send(a, TOKEN, True), None),
+    ("unarchive", (4,), "DELETE", "/archive", lambda a: ARCHIVED.send(a, TOKEN, False), None),
 ]
 CASES = [(s, v) for s in SETTERS for v in s[1]]
 
@@ -123,10 +148,11 @@ def test_setter_errors_map_to_exit_codes(case: Any, status: int) -> None:
 @pytest.mark.parametrize(
     ("call", "feature"),
     [
-        (lambda a: a.set_listable(TOKEN, 1), "listable-rooms"),
-        (lambda a: a.set_lobby(TOKEN, True), "webinary-lobby"),
-        (lambda a: a.set_message_expiration(TOKEN, 60), "message-expiration"),
-        (lambda a: a.set_archived(TOKEN, True), "archived-conversations-v2"),
+        (lambda a: LISTABLE_SETTING.send(a, TOKEN, 1), "listable-rooms"),
+        (lambda a: LOBBY.send(a, TOKEN, Lobby(True)), "webinary-lobby"),
+        (lambda a: MESSAGE_EXPIRATION.send(a, TOKEN, 60), "message-expiration"),
+        (lambda a: ARCHIVED.send(a, TOKEN, True), "archived-conversations-v2"),
+        (lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1), "mention-permissions"),
         (lambda a: a.create_with_settings(2, "x", {}), "conversation-creation-all"),
     ],
     ids=lambda v: v if isinstance(v, str) else "",

@@ -246,6 +246,30 @@ def test_tab_callback_imports_neither_requests_nor_keyring(
         assert done.stdout.strip(), "the probe must have completed something"
 
 
+VERB_PROBE = TAB_PROBE.replace(
+    'heavy = sorted({m.split(".")[0] for m in sys.modules} & {"requests", "urllib3", "keyring"})',
+    'heavy = sorted(m for m in sys.modules if m.startswith("talkctl.cli.room."))',
+)
+
+
+def test_tab_after_a_group_imports_no_verb_module(
+    seeded: tuple[FakeTalkServer, TalkctlRunner],
+) -> None:
+    """The verbs a table makes (``room read-only`` ...) are offered with their help read from
+    the table: the TAB builds no verb, so it imports none of the verb modules."""
+    _fake, runner = seeded
+    env = completion_env(
+        runner, _TALKCTL_COMPLETE="complete_bash", COMP_WORDS="talkctl room ", COMP_CWORD="2"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", VERB_PROBE], capture_output=True, text=True, env=env, timeout=30
+    )
+    assert done.returncode == 0, done
+    offered = done.stdout.split()
+    assert "list" in offered and "read-only" in offered and "mention-permissions" in offered
+    assert "IMPORTED:\n" in done.stderr, done.stderr
+
+
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
 def test_zsh_script_completes_conversations(seeded: tuple[FakeTalkServer, TalkctlRunner]) -> None:
     _fake, runner = seeded

@@ -53,7 +53,7 @@ def test_only_what_differs_is_planned() -> None:
     plan = plan_for(wanted, [current])
     assert plan.action == "update"
     assert plan.changes == [FieldChange("read-only", "on", "off")]
-    assert plan.requirements() == ["read-only"]
+    assert plan.requirements() == [("read-only-rooms", "read-only conversations")]
     same = Wanted("Team", settings={"description": "same"})
     assert plan_for(same, [current]).action == "unchanged"
 

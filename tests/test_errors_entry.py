@@ -17,8 +17,8 @@ from clirunner import talkctl_executable
 from e2e_support import Factory, Session, start
 
 from talkctl.api.errors import ApiError
-from talkctl.cli.errors import error_line, exit_status_for, run_main
-from talkctl.cli.lazy import LazyGroup
+from talkctl.cli.app import RootGroup, run_main
+from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.errors import Ambiguous, Candidate, InContext, NotFound
 from talkctl.exit_codes import ExitStatus
 from talkctl.resolve import Index
@@ -34,7 +34,7 @@ def admin(fake_talk_factory: Factory, talkctl_home: Path) -> Session:
 def test_a_command_without_any_decorator_fails_in_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    app = typer.Typer(cls=LazyGroup, add_completion=False)
+    app = typer.Typer(cls=RootGroup, add_completion=False)
 
     @app.callback()
     def root() -> None:
@@ -168,3 +168,14 @@ def test_names_match_after_nfc_and_a_case_miss_suggests(admin: Session) -> None:
     miss = admin.run("room", "show", "team chat")
     assert miss.code == 3
     assert "did you mean 'Team chat'?" in one_error(miss.stderr)
+
+
+def test_the_error_boundary_lives_in_the_entry_module() -> None:
+    """guard and run_main are the root command's (cli/app.py), beside the entry point; the
+    lazy loader only loads, and cli/errors.py only words errors."""
+    from talkctl.cli import app, errors, lazy
+
+    assert not hasattr(errors, "guard") and not hasattr(errors, "run_main")
+    assert "invoke" not in vars(lazy.LazyGroup)
+    assert app.app.info.cls is RootGroup and "invoke" in vars(RootGroup)
+    assert app.guard.__module__ == app.run_main.__module__ == "talkctl.cli.app"

@@ -38,6 +38,7 @@ def seed_mixed(srv: FakeTalkServer, seed: int = 15) -> dict[str, list[str]]:
     """At least 30 conversations: managed group and public ones with every setting varied,
     and the kinds export skips."""
     rng = random.Random(seed)
+    srv.federation = True  # federated users are invited only where federation is on
     for user in USERS[2:]:
         srv.add_user(user)
     srv.add_group("class-6a", ["alice", "erin"])

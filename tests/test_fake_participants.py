@@ -49,6 +49,9 @@ def test_federated_users_and_remotes(fake_talk_factory: Factory) -> None:
     for talk, source in (("22", "federated_users"), ("18", "remotes")):
         srv = fake_talk_factory(talk=talk)
         token = srv.add_room(owner="admin", name="g")
+        off = add(srv, token, "carol@other.example", source)  # as recorded: federation off
+        assert off.status_code == 501
+        srv.federation = True
         assert add(srv, token, "carol@other.example", source).status_code == 200
         assert ("federated_users", "carol@other.example") in kinds(srv, token)
         assert add(srv, token, "no-cloud-id", source).status_code == 400
@@ -63,7 +66,8 @@ def test_add_to_one_to_one_is_400(fake_talk: FakeTalkServer) -> None:
 def test_email_on_public_keeps_type(fake_talk: FakeTalkServer) -> None:
     token = fake_talk.add_room(owner="admin", type=3, name="p")
     resp = add(fake_talk, token, "x@example.com", "emails")
-    assert resp.status_code == 200 and data(resp) == []
+    # recorded: talk22-moderation/u-add-email-200.json answers the (unchanged) type
+    assert resp.status_code == 200 and data(resp) == {"type": 3}
     assert fake_talk.room(token)["type"] == 3
 
 
@@ -191,3 +195,25 @@ def test_each_change_posts_its_system_message(
     posted = room.last_message.id
     assert call(fake_talk, "PUT", f"/room/{token}{suffix}", data=form).status_code == 200
     assert room.last_message.id == posted
+
+
+def test_create_with_only_an_unknown_group_is_404_and_creates_nothing(
+    fake_talk: FakeTalkServer,
+) -> None:
+    """As recorded (talk22-moderation/x-create-json-unknown-group-only-404.json)."""
+    before = set(fake_talk.state.rooms)
+    response = requests.post(
+        f"{fake_talk.url}/ocs/v2.php/apps/spreed/api/v4/room",
+        json={"roomType": 2, "roomName": "fx", "participants": {"groups": ["nosuchgroup"]}},
+        auth=("admin", fake_talk.password_of("admin")),
+        headers={"OCS-APIRequest": "true", "Accept": "application/json"},
+        timeout=10,
+    )
+    assert response.status_code == 404
+    assert response.json() == {
+        "ocs": {
+            "meta": {"status": "failure", "statuscode": 404, "message": ""},
+            "data": {"error": "invite"},
+        }
+    }
+    assert set(fake_talk.state.rooms) == before

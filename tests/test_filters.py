@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from talkctl.api.models import Conversation
-from talkctl.cli.filters import Selection, parse_duration, parse_types
+from talkctl.cli.filters import Selection, parse_age, parse_types
 from talkctl.cli.room.columns import CONVERSATION, CONVERSATION_FIELDS
 from talkctl.errors import UsageError
 
@@ -36,13 +36,13 @@ def conv(token: str, **raw: Any) -> Conversation:
     [("45s", 45), ("30m", 1800), ("12h", 43200), ("90d", 90 * DAY), ("2w", 14 * DAY), ("0d", 0)],
 )
 def test_durations(text: str, seconds: int) -> None:
-    assert parse_duration(text) == seconds
+    assert parse_age(text) == seconds
 
 
 @pytest.mark.parametrize("text", ["", "90", "d", "1.5d", "-3d", "3y", "3 days", "1h30m"])
 def test_bad_durations_name_the_option(text: str) -> None:
     with pytest.raises(UsageError, match="--inactive"):
-        parse_duration(text, "--inactive")
+        parse_age(text, "--inactive")
 
 
 def test_types_by_name_repeatable_and_comma_separated() -> None:

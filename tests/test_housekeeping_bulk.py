@@ -88,7 +88,10 @@ def test_object_rooms_can_be_filtered_out_before_the_pipe(
     result = run("room", "delete", "--stdin", "--yes", input=listed.stdout)
     assert result.code == 0, result
     assert "2 deleted" in result.stderr
-    assert result.stdout == ""  # without --json, results are messages on stderr
+    # without --json, a pipe gets a row per item (token, name, what was done)
+    assert sorted(result.stdout.splitlines()) == sorted(
+        f"{t}\tStale 0{n}\tdeleted" for n, t in enumerate(stale)
+    )
     assert not any(fake_talk.has_room(t) for t in stale)
 
 
@@ -230,7 +233,7 @@ def test_summary_and_per_item_lines_on_stderr(
     tokens = rooms(fake_talk, 2, "Sum")
     result = run("room", "notify", *tokens, "never")
     assert result.code == 0, result
-    assert result.stdout == ""
+    assert result.stdout.splitlines()[0] == f"{tokens[0]}\tSum 00\tupdated: notify mention → never"
     lines = result.stderr.splitlines()
     assert lines[-1] == "2 updated"
     assert f"ok\tSum 00 ({tokens[0]})\tupdated: notify mention → never" in lines  # whole

@@ -15,7 +15,8 @@ from clirunner import TalkctlRunner
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import planned
-from talkctl.cli.results import RECORD_KEYS, ResultRenderer, Results
+from talkctl.cli.output import Renderer
+from talkctl.cli.results import RECORD_KEYS, Results
 from talkctl.declarative.converge import Wanted, plan_for
 from talkctl.sandbox import FakeTalkServer
 
@@ -43,7 +44,7 @@ def test_ensure_twice_second_run_is_unchanged_and_sends_nothing(
     (created,) = rooms_named(fake_talk, "Team")
     token = created["token"]
     assert first.stderr.startswith(f"Created group conversation Team ({token}): ")
-    assert first.stdout == ""
+    assert first.stdout.startswith(f"{token}\tTeam\tcreated: type group, ")  # the row of a pipe
     assert created["description"] == "Daily sync" and created["readOnly"] == 1
     assert created["favorite"] == ["admin"] and created["notificationLevel"]["admin"] == 3
 
@@ -206,7 +207,7 @@ def test_plan_is_a_rich_table_on_a_terminal() -> None:
         plan_for(Wanted("Team"), [current]),
     ]
     records = [planned(plan, dry_run=True) for plan in plans]
-    ResultRenderer(env, "table").render(Results(records, dry_run=True))
+    Renderer(env, "table").results(Results(records, dry_run=True))
     text = out.getvalue()
     assert "TOKEN" in text and "PLAN" in text
     assert 'would set description "a" → "b"' in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ def test_the_summary_is_the_groups_own_help(name: str) -> None:
     assert group_summary(LAZY_GROUPS[name]).endswith(".")
 
 
-def _verb_groups() -> dict[str, tuple[typer.Typer, dict[str, str]]]:
+def _verb_groups() -> dict[str, tuple[typer.Typer, Mapping[str, str]]]:
     groups = {}
     for name, target in LAZY_GROUPS.items():
         found = command_function(target)

@@ -19,12 +19,20 @@ import pytest
 from clirunner import talkctl_executable
 from e2e_support import Factory, Session, start
 
+from talkctl.cli.apply_render import render as render_apply
+from talkctl.cli.apply_run import planned as apply_planned
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.converging import planned
-from talkctl.cli.output import tsv_unescape
-from talkctl.cli.results import ResultRenderer, Results
+from talkctl.cli.output import Renderer, tsv_unescape
+from talkctl.cli.prompts import confirm
+from talkctl.cli.results import Record, Results
+from talkctl.cli.room.remove import asker
+from talkctl.declarative.applyfile import Entry
+from talkctl.declarative.applying import ConversationPlan
 from talkctl.declarative.converge import Wanted, plan_for
+from talkctl.errors import UsageError
+from talkctl.resolve import Target
 
 ESCAPE_NAME = "x\x1b]0;pwned\x07\x1b[31mRED"
 LONG_NAME = "A very long conversation name that goes on and on " * 3
@@ -108,7 +116,7 @@ def test_ensure_dry_run_table_prints_names_literally() -> None:
     out = io.StringIO()
     env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
     record = planned(plan_for(Wanted("rel-bob [/] [b]"), []), dry_run=True)
-    ResultRenderer(env, "table").render(Results([record], dry_run=True))
+    Renderer(env, "table").results(Results([record], dry_run=True))
     assert "rel-bob [/] [b]" in out.getvalue()
 
 
@@ -221,3 +229,125 @@ def test_participant_names_from_others_are_literal_on_a_terminal(admin: Session)
     assert "[bold]Mal[/bold]" in plain and "1 promoted, 1 skipped (given twice)" in plain
     listed = json.loads(admin.run("participant", "list", token, "--json").stdout)
     assert hostile in [p["displayName"] for p in listed]  # exact in JSON
+
+
+RTL_NAME = "adv-rtl-\u202egnp.exe"
+HIDDEN_NAME = "zero\u200bwidth \u2066isolate\u2069 \ufeffbom \u200fmark"
+
+
+def test_bidi_and_invisible_characters_are_escaped_in_tables(admin: Session) -> None:
+    admin.srv.add_room(owner="admin", name=RTL_NAME)
+    admin.srv.add_room(owner="admin", name=HIDDEN_NAME)
+    code, plain, raw = on_terminal(admin, "room", "list")
+    assert code == 0, plain
+    for char in "\u202e\u200b\u2066\u2069\ufeff\u200f":
+        assert char not in raw
+    assert "adv-rtl-\\u202egnp.exe" in plain
+    assert "zero\\u200bwidth \\u2066isolate\\u2069 \\ufeffbom \\u200fmark" in plain
+    code, plain, raw = on_terminal(admin, "room", "show", RTL_NAME)
+    assert code == 0 and "\u202e" not in raw and "adv-rtl-\\u202egnp.exe" in plain
+    names = [room["displayName"] for room in admin.json("room", "list")]
+    assert RTL_NAME in names and HIDDEN_NAME in names  # data keeps the exact string
+
+
+@pytest.mark.parametrize("columns", [60, 40])
+def test_tokens_are_never_cut_on_a_narrow_terminal_names_are(admin: Session, columns: int) -> None:
+    admin.srv.add_room(
+        owner="admin",
+        name="Flags",
+        password="Pw-123456789",
+        favorite_for=["admin"],
+        archived_for=["admin"],
+        read_only=1,
+    )
+    code, plain, _ = on_terminal(admin, "room", "list", columns=columns)
+    assert code == 0, plain
+    for token in [room["token"] for room in admin.json("room", "list")]:
+        assert token in plain
+    assert LONG_NAME.strip() not in plain and "…" in plain
+
+
+FORGED = "x\ntalkctl: error: fake"
+
+
+def forged_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("talkctl: error: fake")]
+
+
+def test_a_name_never_forges_a_line_in_result_messages(admin: Session) -> None:
+    token = admin.srv.add_room(owner="admin", name="Plain")
+    other = admin.srv.add_room(owner="admin", name="Other")
+    code, plain, _ = on_terminal(admin, "room", "rename", token, FORGED)
+    assert code == 0 and forged_lines(plain) == [] and "x\\ntalkctl: error: fake" in plain
+    code, plain, _ = on_terminal(admin, "room", "delete", token, other, "--dry-run")
+    assert code == 0 and forged_lines(plain) == [], plain
+    piped = admin.run("room", "delete", token, other, "--yes")
+    assert piped.code == 0, piped
+    assert forged_lines(piped.stderr) == [] and forged_lines(piped.stdout) == []
+    assert f"ok\tx\\ntalkctl: error: fake ({token})\tdeleted" in piped.stderr
+
+
+def apply_record(name: str) -> Results:
+    entry = Entry(line=1, name=name)
+    plan = ConversationPlan(entry, plan_for(Wanted(name), []))
+    return Results([apply_planned(entry, plan, dry_run=False)])
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_apply_result_lines_never_forge_a_line(tty: bool) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(out, err, io.StringIO(), {"NO_COLOR": "1"}, tty, tty)
+    render_apply(env, "table", apply_record(FORGED + "\u202e"))
+    assert forged_lines(err.getvalue()) == [] and forged_lines(out.getvalue()) == []
+    assert "x\\ntalkctl: error: fake\\u202e: created" in err.getvalue()
+    if not tty:  # a real run prints the rows a dry run prints, escaped as TSV
+        assert out.getvalue() == "x\\ntalkctl: error: fake\u202e\t\tcreate\ttype group\n"
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_a_name_never_forges_a_line_in_a_confirmation(count: int) -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO("n\n"), {}, False, True, True)
+    targets = [Target(FORGED, f"tok{n}", FORGED + "\u202e", 2) for n in range(count)]
+    with pytest.raises(UsageError, match="not confirmed"):
+        asker(env, "delete")(targets)
+    assert forged_lines(err.getvalue()) == [] and "\u202e" not in err.getvalue()
+    assert "x\\ntalkctl: error: fake\\u202e (tok0)" in err.getvalue()
+
+
+def test_a_refused_dry_run_of_one_item_stays_one_error_line() -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO(), {})
+    record = Record(FORGED, "tok", FORGED, "delete", ok=False, dry_run=True, exit_code=5)
+    record.error = f"would be refused: only moderators can delete {FORGED} (tok)"
+    Renderer(env, "table").results(Results([record], single=True, dry_run=True))
+    assert forged_lines(err.getvalue()) == []
+    assert len(err.getvalue().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_on_a_terminal_shows_format_characters_as_escapes(fmt: str) -> None:
+    out = io.StringIO()
+    env = Environment(out, io.StringIO(), io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
+    Renderer(env, fmt).json([{"displayName": RTL_NAME}])
+    assert "\u202e" not in out.getvalue() and "adv-rtl-\\u202egnp.exe" in out.getvalue()
+    assert json.loads(out.getvalue().strip().strip("[]"))["displayName"] == RTL_NAME
+    piped = io.StringIO()
+    Renderer(Environment(piped, io.StringIO(), io.StringIO(), {}), fmt).json([{"n": RTL_NAME}])
+    assert RTL_NAME in piped.getvalue()  # a pipe gets the exact characters
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_tsv_and_csv_on_a_terminal_cannot_drive_it(admin: Session, fmt: str) -> None:
+    admin.srv.add_room(owner="admin", name=RTL_NAME)
+    code, plain, raw = on_terminal(admin, "room", "list", "--format", fmt)
+    assert code == 0, plain
+    assert "\x1b]" not in raw and "\x07" not in raw and "\u202e" not in raw
+    assert "x\\x1b]0;pwned\\x07\\x1b[31mRED" in plain and "adv-rtl-\\u202egnp.exe" in plain
+
+
+def test_a_confirmation_question_is_one_line_whatever_it_names() -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO("y\n"), {}, False, True, True)
+    assert confirm(env, f"Remove {FORGED}\u202e from Team?")
+    assert err.getvalue() == "Remove x\\ntalkctl: error: fake\\u202e from Team? [y/N] "

@@ -75,8 +75,11 @@ def test_changes_say_what_changed_from_the_listing(
     assert add["changes"] == [{"field": "participants", "from": None, "to": "carol"}]
     group = json.loads(run("participant", "add", crowd, "staff", "--group", "--json").stdout)
     assert group["changes"] == [{"field": "participants", "from": None, "to": "group staff"}]
-    promote = json.loads(run("participant", "promote", crowd, "User u0", "--json").stdout)
-    assert promote["input"] == "User u0" and promote["participant"]["actorId"] == "u0"
+    attendee = fake_talk.room(crowd)["attendeeIds"]["u0"]
+    promote = json.loads(
+        run("participant", "promote", crowd, f"attendee:{attendee}", "--json").stdout
+    )
+    assert promote["input"] == f"attendee:{attendee}" and promote["participant"]["actorId"] == "u0"
     assert promote["changes"] == [{"field": "role", "from": "user", "to": "moderator"}]
     demote = json.loads(run("participant", "demote", crowd, "alice", "--json").stdout)
     assert demote["changes"] == [{"field": "role", "from": "moderator", "to": "user"}]
@@ -128,7 +131,7 @@ def attendee(srv: FakeTalkServer, token: str, user: str) -> int:
 def test_one_id_is_one_sentence(run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str) -> None:
     u0 = attendee(fake_talk, crowd, "u0")
     promoted = run("participant", "promote", crowd, "u0")
-    assert promoted.code == 0 and promoted.stdout == ""
+    assert promoted.code == 0 and promoted.stdout.startswith(f"{crowd}\tCrowd\tpromoted user u0")
     assert promoted.stderr == (
         f"Promoted user u0 'User u0' (attendee:{u0}) in Crowd ({crowd}), role user → moderator\n"
     )
@@ -235,10 +238,11 @@ def test_remove_asks_only_when_something_would_be_sent(
 def test_a_participant_named_twice_is_changed_once(
     run: TalkctlRunner, fake_talk: FakeTalkServer, crowd: str
 ) -> None:
-    """By id and by display name, or an add given twice: one request each, the later input
+    """By id and by attendee id, or an add given twice: one request each, the later input
     skipped (the server would refuse the second promote, and add the same one twice)."""
     fake_talk.add_user("carol")
-    promoted = run("participant", "promote", crowd, "u0", "User u0", "--json")
+    attendee = fake_talk.room(crowd)["attendeeIds"]["u0"]
+    promoted = run("participant", "promote", crowd, "u0", f"attendee:{attendee}", "--json")
     assert promoted.code == 0, promoted
     assert [(r["action"], r["skipped"]) for r in records(promoted)] == [
         ("promote", None),

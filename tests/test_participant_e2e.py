@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import requests
 from clirunner import TalkctlRunner
 
 from talkctl.sandbox import FakeTalkServer
@@ -164,18 +166,19 @@ def test_kind_the_server_cannot_handle_is_6_without_requests(
 def test_teams_and_federated_on_talk22(
     run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
 ) -> None:
+    fake_talk.federation = True  # an administrator enabled it (recorded servers have it off)
     fake_talk.add_team("friends", ["bob"], "Friends")
     assert run("participant", "add", team, "friends", "--team").code == 0
     (post,) = [r for r in fake_talk.requests if r.method == "POST"]
     assert post.form == {"newParticipant": "friends", "source": "teams"}
     assert run("participant", "add", team, "zoe@far.example", "--federated").code == 0
     assert "federated_users/zoe@far.example" in fake_talk.room(team)["participants"]
-    removed = run("participant", "remove", team, "Friends", "--circle", "--yes")
+    removed = run("participant", "remove", team, "friends", "--circle", "--yes")
     assert removed.code == 0, removed
     assert "circles/friends" not in fake_talk.room(team)["participants"]
 
 
-def test_resolution_attendee_display_name_unknown_ambiguous(
+def test_resolution_by_id_or_attendee_never_by_display_name(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:
     fake_talk.add_user("sam1", display_name="Sam")
@@ -185,21 +188,62 @@ def test_resolution_attendee_display_name_unknown_ambiguous(
         owner="admin", name="Crowd", participants={"sam1": 3, "sam2": 3, "dana": 3}
     )
     dana = fake_talk.room(token)["attendeeIds"]["dana"]
-    by_name = run("participant", "promote", token, "Dana Scully", "--json")
-    assert by_name.code == 0, by_name
-    assert json.loads(by_name.stdout)["participant"]["actorId"] == "dana"
+    by_id = run("participant", "promote", token, "dana", "--json")
+    assert by_id.code == 0, by_id
+    assert json.loads(by_id.stdout)["participant"]["actorId"] == "dana"
     by_attendee = run("participant", "demote", token, f"attendee:{dana}")
     assert by_attendee.code == 0, by_attendee
     assert fake_talk.room(token)["participants"]["dana"] == 3
-    ambiguous = run("participant", "promote", token, "Sam")
-    assert ambiguous.code == 8, ambiguous
-    assert "sam1" in ambiguous.stderr and "sam2" in ambiguous.stderr
+    by_name = run("participant", "promote", token, "Dana Scully")
+    assert by_name.code == 3, by_name
+    assert f"display name of user dana 'Dana Scully' (attendee:{dana})" in by_name.stderr
+    assert f"name them by id (dana or attendee:{dana})" in by_name.stderr
+    shared = run("participant", "promote", token, "Sam")  # nobody's id: exit 3, not 8
+    assert shared.code == 3, shared
+    assert "user sam1 'Sam'" in shared.stderr and "user sam2 'Sam'" in shared.stderr
     unknown = run("participant", "promote", token, "nobody")
     assert unknown.code == 3, unknown
     assert run("participant", "promote", token, "attendee:99999").code == 3
     assert run("participant", "promote", token, "attendee:x").code == 2
     moderators = f"/ocs/v2.php/apps/spreed/api/v4/room/{token}/moderators"
     assert changing(fake_talk) == [f"POST {moderators}", f"DELETE {moderators}"]
+
+
+def test_a_display_name_never_selects_another_account(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    """mallory set her display name to 'bob': add bob adds bob, promote bob promotes nobody."""
+    fake_talk.add_user("mallory", display_name="bob")
+    token = fake_talk.add_room(owner="admin", name="Team", participants={"mallory": 3})
+    mallory = fake_talk.room(token)["attendeeIds"]["mallory"]
+    promoted = run("participant", "promote", token, "bob")
+    assert promoted.code == 3, promoted
+    assert f"display name of user mallory 'bob' (attendee:{mallory})" in promoted.stderr
+    assert fake_talk.room(token)["participants"]["mallory"] == 3
+    removed = run("participant", "remove", token, "bob", "--yes")
+    assert removed.code == 3, removed
+    assert changing(fake_talk) == []
+    added = run("participant", "add", token, "bob", "--json")
+    assert added.code == 0, added
+    record = json.loads(added.stdout)
+    assert (record["action"], record["participant"]) == ("add", None)
+    assert fake_talk.room(token)["participants"]["bob"] == 3
+
+
+@pytest.mark.parametrize(
+    "ref", ["attendee:\u00b2", "attendee:\u0661\u0660\u0662", "attendee:" + "9" * 5000]
+)
+def test_attendee_ids_are_ascii_digits(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, ref: str
+) -> None:
+    """attendee:² once crashed (exit 1) and attendee:١٠٢ was taken as attendee 102."""
+    token = fake_talk.add_room(owner="admin", name="Team", participants={"bob": 3})
+    fake_talk.state.rooms[token].attendee_of("bob").id = 102  # type: ignore[union-attr]
+    result = run("participant", "remove", token, ref, "--yes")
+    assert result.code == 2, result
+    assert "ASCII digits" in result.stderr and "unexpected" not in result.stderr
+    assert "bob" in fake_talk.room(token)["participants"]
+    assert changing(fake_talk) == []
 
 
 def test_user_and_group_of_the_same_name(run: TalkctlRunner, fake_talk: FakeTalkServer) -> None:
@@ -321,3 +365,120 @@ def test_hostile_display_names_are_literal(run: TalkctlRunner, fake_talk: FakeTa
     rows = run("participant", "list", token).stdout.splitlines()
     assert all(len(row.split("\t")) == 6 for row in rows)  # a tab never breaks a row
     assert "[bold]Eve[/bold]\\tx" in "".join(rows)  # markup not interpreted, tab escaped
+
+
+def test_federated_invite_is_refused_before_sending_when_federation_is_off(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    """The recorded server (federation off) answers 501 and talkctl retried it, exit 7."""
+    result = run("participant", "add", team, "zoe@far.example", "--federated")
+    assert result.code == 6, result
+    assert "federation is disabled on this server" in result.stderr
+    assert changing(fake_talk) == [] and fake_talk.count("GET", PARTS) == 0
+    # the sandbox answers a federated invite as the recorded server does
+    secret = fake_talk.new_app_password("admin")
+    answer = requests.post(
+        f"{fake_talk.url}/ocs/v2.php/apps/spreed/api/v4/room/{team}/participants",
+        data={"newParticipant": "zoe@far.example", "source": "federated_users"},
+        auth=("admin", secret),
+        headers={"OCS-APIRequest": "true", "Accept": "application/json"},
+        timeout=10,
+    )
+    assert answer.status_code == 501
+    assert answer.json()["ocs"]["data"] == {"error": "federation"}
+    assert "federated_users/zoe@far.example" not in fake_talk.room(team)["participants"]
+
+
+def test_the_lobby_keeps_a_non_moderator_out_and_talkctl_says_so(
+    fake_talk: FakeTalkServer, talkctl_home: Path, tmp_path: Path
+) -> None:
+    """With the lobby on, a plain participant gets the room but 412 for the participant list
+    (recorded: l-participants-as-bob-412) and 403 for adding (l-add-participant-as-bob-403)."""
+    token = fake_talk.add_room(owner="admin", name="Webinar", participants={"bob": 3})
+    fake_talk.state.rooms[token].lobby_state = 1
+    bob = TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="bob",
+        app_password=fake_talk.new_app_password("bob"),
+    )
+    assert bob("room", "show", "Webinar").code == 0  # the room itself: 200
+    keeps_out = "the lobby keeps non-moderators out of"
+    listed = bob("participant", "list", "Webinar")
+    assert listed.code == 6, listed
+    assert f"{keeps_out} Webinar ({token})" in listed.stderr
+    for args in (("add", "Webinar", "alice"), ("add", "Webinar", "alice", "--dry-run")):
+        result = bob("participant", *args)
+        assert result.code == 6 and keeps_out in result.stderr, result
+    exported = bob("export", token)
+    assert exported.code == 6 and keeps_out in exported.stderr, exported
+    path = tmp_path / "webinar.toml"
+    path.write_text(
+        f'[[conversation]]\nname = "Webinar"\ntoken = "{token}"\n'
+        'participants = { users = ["alice"] }\n',
+        "utf-8",
+    )
+    planned = bob("apply", str(path), "--dry-run")
+    assert planned.code == 6 and keeps_out in planned.stderr + planned.stdout, planned
+    assert fake_talk.changing_requests() == []
+    secret = fake_talk.new_app_password("bob")
+    added = requests.post(
+        f"{fake_talk.url}/ocs/v2.php/apps/spreed/api/v4/room/{token}/participants",
+        data={"newParticipant": "alice", "source": "users"},
+        auth=("bob", secret),
+        headers={"OCS-APIRequest": "true", "Accept": "application/json"},
+        timeout=10,
+    )
+    assert added.status_code == 403 and added.json()["ocs"]["data"] == []
+    admin = TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+    )
+    assert admin("participant", "list", "Webinar").code == 0  # moderators pass the lobby
+
+
+def test_a_501_federation_answer_is_worded(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    """A server that does not say (no config.federation) answers 501 'federation' as
+    recorded (a-add-federated-user-501): the error says federation is disabled."""
+    fake_talk.federation = True  # the capabilities allow it; the answer refuses
+    body = {
+        "ocs": {
+            "meta": {"status": "failure", "statuscode": 501, "message": ""},
+            "data": {"error": "federation"},
+        }
+    }
+    fake_talk.inject("POST", f"/room/{team}/participants", times=5, status=501, body=body)
+    result = run("--retries", "0", "participant", "add", team, "zoe@far.example", "--federated")
+    assert result.code != 0, result
+    assert "federation is disabled on it" in result.stderr
+
+
+@pytest.mark.parametrize("verb", ["add", "promote"])
+def test_an_empty_id_is_refused_by_every_verb(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, verb: str
+) -> None:
+    result = run("participant", verb, team, " ")
+    assert result.code == 2, result
+    assert "must not be empty" in result.stderr
+    assert changing(fake_talk) == []
+
+
+def test_apply_and_create_refuse_federated_users_while_federation_is_off(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "fed.toml"
+    path.write_text(
+        '[[conversation]]\nname = "Team chat"\n'
+        'participants = { users = ["alice", "bob"], federated_users = ["zoe@far.example"] }\n',
+        "utf-8",
+    )
+    applied = run("apply", str(path))
+    assert applied.code == 6, applied
+    assert "federation is disabled" in applied.stdout + applied.stderr
+    created = run("room", "create", "Fed", "--invite", "zoe@far.example", "--source", "federated")
+    assert created.code == 6 and "federation is disabled" in created.stderr, created
+    assert changing(fake_talk) == []

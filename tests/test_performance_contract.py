@@ -24,9 +24,10 @@ import pytest
 from clirunner import TalkctlRunner
 from keyring_memory import subprocess_env
 
-from talkctl.cache import account_key
+from talkctl.accounts.cache import account_key
 from talkctl.cli.lazy import LAZY_GROUPS
 from talkctl.sandbox import FakeTalkServer, RequestRecord
+from talkctl.settings import FAVORITE
 
 HEAVY = ("requests", "urllib3", "keyring", "rich", "pydantic")
 CAPABILITIES = "/ocs/v2.php/cloud/capabilities"
@@ -166,6 +167,14 @@ def test_commands_on_a_pipe_import_neither_rich_nor_keyring(
     token = tokens(srv)[0]
     modules = imports(*[arg.format(token=token) for arg in args])
     assert "rich" not in modules and "keyring" not in modules
+
+
+def test_room_list_does_not_import_the_settings_table(
+    imports: Imports, srv: FakeTalkServer
+) -> None:
+    # the settings' verbs, show rows and values are looked up when a command needs them
+    assert not any(name.startswith("talkctl.settings") for name in imports("room", "list"))
+    assert "talkctl.settings" in imports("room", "show", tokens(srv)[0])  # the control
 
 
 def test_input_rejected_before_any_request_imports_no_http(imports: Imports) -> None:
@@ -401,10 +410,10 @@ def test_the_session_pool_holds_a_connection_for_each_of_the_most_jobs(
     assert factory.client.capabilities.api_version == 4  # fetched before the threads start
     fake_talk.latency = 0.05  # every thread holds its connection at the same time
     connections = count_connections(fake_talk)
-    favorite = factory.conversations.set_favorite
+    api = factory.conversations
     with ThreadPoolExecutor(most_jobs) as pool:
         for wave in (room_tokens[:most_jobs], room_tokens[most_jobs:]):
-            list(pool.map(favorite, wave, [True] * len(wave)))
+            list(pool.map(lambda token: FAVORITE.send(api, token, True), wave))
     # between the waves every connection is idle: a pool smaller than the jobs drops some,
     # and the second wave opens new ones
     assert len(fake_talk.requests) == 1 + len(room_tokens)

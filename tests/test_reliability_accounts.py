@@ -25,7 +25,7 @@ import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
 from reliability_support import one_error
 
-from talkctl.cache import account_key
+from talkctl.accounts.cache import account_key
 from talkctl.sandbox import FakeTalkServer
 from talkctl.sandbox.handler import Handler
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from reliability_support import SPREED, Account, make_account, one_error
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.api.models import Conversation
-from talkctl.cache import AccountCache
 from talkctl.sandbox import FakeTalkServer
 
 NAMES = {

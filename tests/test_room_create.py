@@ -134,7 +134,7 @@ def test_refused_password_on_publish_makes_it_private_again(
         (("unfavorite", "{t}"), "favorites"),
         (("notify", "{t}", "never"), "notification levels"),
         (("read-only", "{t}", "on"), "read-only conversations"),
-        (("create", "Circle", "--invite", "c1", "--source", "circles"), "inviting a circle"),
+        (("create", "Circle", "--invite", "c1", "--source", "circles"), "adding a team"),
     ],
     ids=lambda v: v if isinstance(v, str) else v[0],
 )
@@ -204,3 +204,42 @@ def test_create_dry_run_warns_too_and_creates_nothing(
     assert "exists already" in result.stderr and "this would make another" in result.stderr
     assert admin.srv.changing_requests() == []
     assert len(admin.srv.rooms_of("admin")) == 1
+
+
+def test_an_unknown_group_alone_creates_nothing_and_is_named(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    """Talk 22 answers 404 ``invite`` and creates nothing (x-create-json-unknown-group-only);
+    talkctl said "not found (invite)"."""
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    result = admin.run("room", "create", "X", "--invite", "nosuchgroup", "--source", "groups")
+    assert result.code == 3, result
+    assert "group 'nosuchgroup' does not exist on the server: nothing was created" in result.stderr
+    assert [r["name"] for r in admin.srv.rooms_of("admin")] == []
+    both = admin.run(
+        "room",
+        "create",
+        "Y",
+        "--invite",
+        "nosuchgroup",
+        "--invite",
+        "nogroup",
+        "--source",
+        "groups",
+    )
+    assert both.code == 3 and "none of the invitees exists" in both.stderr, both
+    # one valid invitee among them: created, the unknown one listed (recorded: 202)
+    mixed = admin.run(
+        "room",
+        "create",
+        "Z",
+        "--invite",
+        "staff",
+        "--invite",
+        "nosuchgroup",
+        "--source",
+        "groups",
+        "--json",
+    )
+    assert mixed.code == 3, mixed
+    assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Z"]

@@ -8,6 +8,8 @@ generous bound, which only an unfixed server reaches.
 from __future__ import annotations
 
 import ast
+import base64
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from fake_http import Factory, H, call, data, meta
 
 from talkctl.sandbox import FakeTalkServer
 from talkctl.sandbox.backend import Backend
+from talkctl.sandbox.routes import TALK22_ROUTES
 
 SANDBOX = Path(__file__).resolve().parent.parent / "talkctl" / "sandbox"
 SERVER_MODULES = ("server", "talkctl.sandbox.server")
@@ -69,6 +72,12 @@ def test_what_is_not_emulated_is_501_saying_so(
     assert meta(resp)["statuscode"] == 501 and meta(resp)["status"] == "failure"
 
 
+def test_head_on_what_is_not_emulated_is_501_too(fake_talk: FakeTalkServer) -> None:
+    token = fake_talk.add_room(owner="admin", name="room")
+    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v1/ban/{token}")
+    assert resp.status_code == 501
+
+
 def test_a_path_outside_ocs_is_501_in_plain_text(fake_talk: FakeTalkServer) -> None:
     resp = ocs(fake_talk, "PROPFIND", "/remote.php/dav/files/admin")
     assert resp.status_code == 501
@@ -81,6 +90,8 @@ def test_a_path_outside_ocs_is_501_in_plain_text(fake_talk: FakeTalkServer) -> N
         "/ocs/v2.php/apps/spreed/api/v4/chat/{t}",  # chat is v1 on Talk 22
         "/ocs/v2.php/apps/spreed/api/v4/room/{t}/no-such-thing",
         "/ocs/v2.php/apps/spreed/api/v1/room",  # Talk 22 serves rooms under v4 only
+        "/ocs/v2.php/apps/spreed/api/v4/room/..%2F..%2Fx",  # Talk's routes want [a-z0-9]{4,30}
+        "/ocs/v2.php/apps/spreed/api/v1/chat/a%20b",
     ],
 )
 def test_what_the_real_server_does_not_have_stays_its_404(
@@ -210,6 +221,49 @@ def test_credentials_are_checked_before_a_large_body_is_read(fake_talk: FakeTalk
     assert fake_talk.state.rooms == {}
 
 
+@pytest.mark.parametrize(
+    ("authorization", "length", "first"),
+    [
+        ("Basic YWRtaW46d3Jvbmc=", 10_000_000, b"HTTP/1.1 401 "),  # admin:wrong
+        ("", 10_000_000, b"HTTP/1.1 401 "),
+        ("", 100_000_000, b"HTTP/1.1 413 "),
+    ],
+)
+def test_expect_100_continue_is_not_answered_for_a_body_that_will_not_be_read(
+    fake_talk: FakeTalkServer, authorization: str, length: int, first: bytes
+) -> None:
+    head = (
+        "POST /ocs/v2.php/apps/spreed/api/v4/room HTTP/1.1\r\n"
+        f"Host: {fake_talk.host}\r\nOCS-APIRequest: true\r\nExpect: 100-continue\r\n"
+        + (f"Authorization: {authorization}\r\n" if authorization else "")
+        + f"Content-Length: {length}\r\n\r\n"
+    )
+    assert raw_exchange(fake_talk, head).startswith(first)
+
+
+def test_expect_100_continue_is_answered_for_a_body_that_will_be_read(
+    fake_talk: FakeTalkServer,
+) -> None:
+    auth = base64.b64encode(f"admin:{fake_talk.password_of('admin')}".encode()).decode()
+    body = "roomType=2&roomName=Big&padding=" + "x" * 100_000
+    with socket.create_connection((fake_talk.host, fake_talk.port), timeout=GENEROUS) as sock:
+        sock.sendall(
+            (
+                "POST /ocs/v2.php/apps/spreed/api/v4/room HTTP/1.1\r\n"
+                f"Host: {fake_talk.host}\r\nOCS-APIRequest: true\r\nExpect: 100-continue\r\n"
+                f"Authorization: Basic {auth}\r\nConnection: close\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode()
+        )
+        assert sock.recv(25).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body.encode())
+        rest = b""
+        while chunk := sock.recv(65536):
+            rest += chunk
+    assert b"HTTP/1.1 201 " in rest
+
+
 def test_a_body_over_the_cap_is_413_and_not_handled(fake_talk: FakeTalkServer) -> None:
     fake_talk.max_body = 1000
     resp = call(fake_talk, "POST", "/room", data={"roomType": 2, "roomName": "x" * 2000})
@@ -244,7 +298,7 @@ def test_the_request_log_is_bounded_when_asked(fake_talk_factory: Factory) -> No
     assert len(unbounded.requests) == 10
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "example.org"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "::1", "192.0.2.1", "example.org"])
 def test_the_fake_server_listens_on_loopback_only(host: str) -> None:
     with pytest.raises(ValueError, match="loopback"):
         FakeTalkServer(host=host)
@@ -267,3 +321,26 @@ def test_unknown_tokens_under_v1_count_for_brute_force_protection(
         assert (missing.status_code, meta(missing)["statuscode"]) == (200, 404)
     token = fake_talk.add_room(owner="admin", name="real")
     assert ocs(fake_talk, "GET", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}").status_code == 500
+
+
+def test_the_talk22_route_table_is_the_openapi_files_operations() -> None:
+    """recordings/talk22-routes/routes.json lists every operation of Talk 22's OpenAPI files
+    (../shared/spec): what the sandbox tells apart from a path Talk does not have."""
+    spec = Path(__file__).resolve().parent.parent.parent / "shared" / "spec"
+    if not spec.is_dir():
+        pytest.skip("../shared/spec is not beside the repository")
+    expected = set()
+    for name in ("openapi-talk22.json", "openapi-bots-talk22.json"):
+        for path, operations in json.loads((spec / name).read_text("utf-8"))["paths"].items():
+            for method, operation in operations.items():
+                if method != "parameters":
+                    versions = [
+                        int(v[1:])
+                        for p in operation.get("parameters", [])
+                        if p["name"] == "apiVersion"
+                        for v in p["schema"]["enum"]
+                    ]
+                    expected.add((method.upper(), tuple(versions), path))
+    listed = json.loads(TALK22_ROUTES.read_text("utf-8"))["routes"]
+    assert expected <= {(m, tuple(v), p) for m, v, p in listed}
+    assert len(listed) == len({(m, p) for m, _v, p in listed})

@@ -207,6 +207,22 @@ def test_the_next_run_keeps_the_directory_of_a_run_still_going(
         stop(sandbox)
 
 
+def test_leftovers_are_told_by_their_unheld_lock_not_by_a_process_id(
+    runner: TalkctlRunner, tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    stale = temp / f"talkctl-sandbox-{os.getpid()}-abc"  # a live process id (reused, say)
+    stale.mkdir()
+    (stale / ".talkctl-sandbox.lock").touch()
+    unknown = temp / "talkctl-sandbox-1-xyz"  # no lock file: not ours to judge
+    unknown.mkdir()
+    result = runner("sandbox", "run", "--", "true", env={"TMPDIR": str(temp)})
+    assert result.code == 0, result
+    assert not stale.exists()
+    assert unknown.is_dir()
+
+
 # -- python -m talkctl.sandbox ----------------------------------------------------------------
 def test_the_benchmark_entry_point_listens_on_loopback_only() -> None:
     result = subprocess.run(

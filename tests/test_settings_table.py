@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from talkctl.api.conversations import GATES
 from talkctl.api.models import Conversation
 from talkctl.declarative.export import settings_of
 from talkctl.errors import UsageError
@@ -25,6 +24,18 @@ from talkctl.settings import (
 )
 
 
+class Recorder:
+    """Stands in for ConversationsApi: records what ``change`` would send."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[Any, ...]] = []
+
+    def change(
+        self, token: str, method: str, suffix: str, data: Any = None, *, gate: Any = None
+    ) -> None:
+        self.sent.append((token, method, suffix, data, gate))
+
+
 def conv(**raw: Any) -> Conversation:
     return Conversation({"token": "t", "type": 2, **raw})
 
@@ -32,7 +43,7 @@ def conv(**raw: Any) -> Conversation:
 def test_every_setting_is_complete() -> None:
     for setting in SETTINGS:
         assert setting.key == setting.name.replace("-", "_")
-        assert setting.gate is None or setting.gate in GATES
+        assert setting.gate is not None and setting.gate[0] and setting.gate[1]
         assert setting.personal == (setting.create_field is None)
         assert setting.help and setting.metavar and setting.reported_as
 
@@ -92,14 +103,9 @@ def test_apply_file_values() -> None:
 
 def test_an_on_off_setting_is_one_call() -> None:
     """on_off_setting gives the shape every on/off entry has (read-only, archived, favorite)."""
-    sent: list[tuple[str, bool]] = []
+    api = Recorder()
     setting = on_off_setting(
-        "new-thing",
-        "on: new; off: old.",
-        "newThing",
-        lambda c: bool(c.raw.get("newThing")),
-        lambda api, token, value: sent.append((token, value)),  # type: ignore[func-returns-value]
-        gate="favorite",
+        "new-thing", "on: new; off: old.", "newThing", "/new-thing", ("new-thing", "new things")
     )
     assert (setting.key, setting.metavar) == ("new_thing", "on|off")
     assert setting.parse("on") is True and setting.parse("off") is False
@@ -108,13 +114,17 @@ def test_an_on_off_setting_is_one_call() -> None:
     assert setting.parse_file(False) is False and setting.to_file(True) is True
     assert setting.show(True) == "on" and setting.describe(False) == "set new-thing off"
     assert setting.read(conv(newThing=True)) is True and setting.differs(False, conv(newThing=1))
-    setting.send(None, "t", True)  # type: ignore[arg-type]
-    assert sent == [("t", True)]
+    setting.send(api, "t", True)  # type: ignore[arg-type]
+    assert api.sent == [("t", "PUT", "/new-thing", {"state": 1}, ("new-thing", "new things"))]
+    assert setting.create_field is not None and setting.create_field(True) == {"newThing": 1}
     assert setting.moderator_only and not setting.personal and setting.reported_as == "newThing"
     mine = on_off_setting(
-        "mine", "h", "mine", lambda c: False, lambda a, t, v: None, "archive", personal=True
-    )
-    assert mine.personal and not mine.moderator_only
+        "mine", "h", "mine", "/mine", ("m", "m"), field=None, method="POST", method_off="DELETE",
+        personal=True,
+    )  # fmt: skip
+    assert mine.personal and not mine.moderator_only and mine.create_field is None
+    mine.send(api, "t", False)  # type: ignore[arg-type]
+    assert api.sent[-1] == ("t", "DELETE", "/mine", None, ("m", "m"))
     for name in ("read-only", "archived", "favorite"):
         assert (BY_NAME[name].metavar, BY_NAME[name].show(False)) == ("on|off", "off")
 
@@ -122,7 +132,7 @@ def test_an_on_off_setting_is_one_call() -> None:
 def test_export_writes_a_setting_exactly_when_the_server_reports_it() -> None:
     sample = {"description": "d", "readOnly": 1, "listable": 1, "lobbyState": 0}
     sample |= {"messageExpiration": 60, "isArchived": True, "isFavorite": True}
-    sample |= {"notificationLevel": 1}
+    sample |= {"notificationLevel": 1, "mentionPermissions": 1}
     assert settings_of(conv()) == {}
     assert list(settings_of(conv(**sample))) == [s.key for s in SETTINGS]
     for setting in SETTINGS:

@@ -116,6 +116,9 @@ def resolve_credentials(
                 f"{ENV_SECRET if secret else ENV_SECRET_FILE}"
             )
         assert server is not None and user is not None
+        other = _other_account(env, server, user)
+        if other is not None:  # --server/--user name another account than the set's
+            return _stored_for(config, config_dir, *other)
         if secret:
             return Credentials(normalize_server(server), user, secret, "environment")
         assert secret_path is not None
@@ -137,6 +140,36 @@ def resolve_credentials(
         if profile_name:
             raise UsageError(f"no profile named {profile_name!r} in {config.path}")
         raise CredentialsError(NO_CREDENTIALS)
+    return _from_profile(profile, config_dir)
+
+
+def _other_account(env: Mapping[str, str], server: str, user: str) -> tuple[str, str | None] | None:
+    """(server, user or None) when the command line names another server or user than the
+    environment's credentials belong to: that secret never goes there. None when it is the
+    environment's account (or the environment names no server to compare with)."""
+    env_server, env_user = env.get("TALKCTL_SERVER"), env.get("TALKCTL_USER")
+    if not env_server:
+        return None
+    wanted = normalize_server(server)
+    try:
+        theirs = normalize_server(env_server)
+    except UsageError:
+        theirs = None
+    given_user = user if env_user and user != env_user else None
+    if wanted == theirs and given_user is None:
+        return None
+    return wanted, given_user
+
+
+def _stored_for(config: Config, config_dir: Path, server: str, user: str | None) -> Credentials:
+    """The stored profile of ``server`` (and ``user``), else exit 4 before any request."""
+    profile = config.find(server, user)
+    if profile is None:
+        who = f"{user} on {server}" if user else server
+        raise CredentialsError(
+            f"no credentials for {who}: the environment's app password belongs to "
+            f"another account; run 'talkctl auth login {server}'"
+        )
     return _from_profile(profile, config_dir)
 
 

@@ -148,7 +148,7 @@ def remove_account(config_dir: Path, cache_dir: Path, name: str) -> bool:
         removed = False if _in_use(config, slot) else delete_secret(slot, config_dir)
         account_in_use = config.find(profile.server, profile.user) is not None
     if not account_in_use:
-        from talkctl.cache import AccountCache
+        from talkctl.accounts.cache import AccountCache
 
         with contextlib.suppress(OSError):
             cache = AccountCache(cache_dir, profile.server, profile.user)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from talkctl.cache import account_key
+from talkctl.accounts.cache import account_key
 from talkctl.errors import CredentialsError
 from talkctl.files import write_private
 

@@ -16,6 +16,7 @@ from talkctl.api.transport.envelope import OcsResponse
 from talkctl.api.transport.http import Transport
 
 TALK_HASH_HEADER = "X-Nextcloud-Talk-Hash"
+USER_ID_HEADER = "X-User-Id"  # on every authenticated answer: the user id (not the login)
 UNKNOWN_PATH_STATUS = 998
 
 
@@ -26,6 +27,7 @@ class TalkClient:
         self.transport = transport
         self.store = store
         self._capabilities: Capabilities | None = None
+        self.user_id: str | None = None  # as the server's last answer named it
 
     @property
     def capabilities(self) -> Capabilities:
@@ -44,6 +46,7 @@ class TalkClient:
 
     def refresh_capabilities(self) -> Capabilities:
         response = self.transport.ocs("GET", CAPABILITIES_PATH)
+        self._note_user(response.headers)
         capabilities = parse_capabilities(response.data)
         previous = self._capabilities
         capabilities.talk_hash = response.headers.get(TALK_HASH_HEADER) or (
@@ -103,7 +106,15 @@ class TalkClient:
                 json_body=json_body,
             )
         self._check_talk_hash(response.headers)
+        self._note_user(response.headers)
         return response
+
+    def _note_user(self, headers: Mapping[str, str]) -> None:
+        """Remember whom the server authenticated (``X-User-Id``): "me" is that user id, which
+        differs from the login name (``ADMIN``, an e-mail or LDAP login) more often than not."""
+        seen = headers.get(USER_ID_HEADER)
+        if seen:
+            self.user_id = seen
 
     def _check_talk_hash(self, headers: Mapping[str, str]) -> None:
         """A changed X-Nextcloud-Talk-Hash invalidates the cached capabilities."""

@@ -12,27 +12,19 @@ from urllib.parse import quote
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.errors import ApiError, InvalidToken, StepFailed, TalkApiError
+from talkctl.api.kinds import BY_KEY
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.transport.envelope import OcsResponse
 
 Ids = list[str]  # ``list`` is a method's name inside ConversationsApi
 NOT_RETURNED = "the server created a conversation but did not return it"
 
-# operation → (capability it needs, what to call it in "... not supported by this server")
-GATES: dict[str, tuple[str, str]] = {
-    "favorite": ("favorites", "favorites"),
-    "notify": ("notification-levels", "notification levels"),
-    "read-only": ("read-only-rooms", "read-only conversations"),
-    "description": ("room-description", "conversation descriptions"),
+Gate = tuple[str, str]  # (capability it needs, what to call it in "... not supported")
+
+# operation → its Gate; a setting of the table (talkctl/settings) carries its own Gate
+GATES: dict[str, Gate] = {
     "circles": ("circles-support", "inviting a circle"),
     "creation-password": ("conversation-creation-password", "a password with the creation"),
-    "listable": ("listable-rooms", "listable conversations"),
-    "lobby": ("webinary-lobby", "the lobby"),
-    "message-expiration": (
-        "message-expiration",
-        "message expiration (Talk offers it only when the server's background jobs run by cron)",
-    ),
-    "archive": ("archived-conversations-v2", "archiving conversations"),
     "creation-all": ("conversation-creation-all", "settings with the creation"),
     "browse": ("listable-rooms", "listing conversations open to join"),
 }
@@ -66,9 +58,10 @@ class ConversationsApi:
     def capabilities(self) -> Capabilities:
         return self.client.capabilities
 
-    def require(self, operation: str) -> None:
-        """Raise UnsupportedError, sending nothing, when the server lacks ``operation``."""
-        feature, what = GATES[operation]
+    def require(self, operation: str | Gate) -> None:
+        """Raise UnsupportedError, sending nothing, when the server lacks ``operation`` (a
+        name of GATES, or a setting's own Gate)."""
+        feature, what = GATES[operation] if isinstance(operation, str) else operation
         self.client.capabilities.require(feature, what)
 
     def listed(self, search: str | None = None) -> list[Conversation]:
@@ -169,7 +162,11 @@ class ConversationsApi:
 
     def invite(self, token: str, actor_id: str, kind: str = "users") -> None:
         """Add a participant (``kind``: users, groups, emails, circles/teams, ...)."""
-        source = {"teams": "circles", "federated_users": "federated_users"}.get(kind, kind)
+        from talkctl.api.participants import talk_release
+
+        spec = BY_KEY.get(kind)
+        modern = (talk_release(self.client.capabilities) or 0) >= 21
+        source = spec.source(modern) if spec is not None else kind
         self.client.spreed(
             "POST",
             room_path(token, "/participants"),
@@ -232,26 +229,27 @@ class ConversationsApi:
                 exc, token=token, step="password", undo="unpublish", undone=True
             ) from exc
 
-    def _set(
+    def change(
         self,
         token: str,
         method: str,
         suffix: str,
         data: dict[str, Any] | None = None,
         *,
-        operation: str | None = None,
+        gate: Gate | None = None,
     ) -> Conversation | None:
-        """Send one repeatable state change to ``/room/{token}{suffix}``: nothing is sent when
-        the server lacks ``operation`` (see GATES). Returns the conversation when the server
-        sent it back (Talk 21+), else ``None``."""
-        if operation is not None:
-            self.require(operation)
+        """Send one repeatable state change to ``/room/{token}{suffix}`` (a setting of the table
+        says which); nothing is sent when the server lacks ``gate``. The API version follows
+        from the path. Returns the conversation when the server sent it back (Talk 21+), else
+        ``None``."""
+        if gate is not None:
+            self.require(gate)
         return conversation_or_none(
             self.client.spreed(method, room_path(token, suffix), data=data, repeatable=True)
         )
 
     def rename(self, token: str, name: str) -> Conversation | None:
-        return self._set(token, "PUT", "", {"roomName": name})
+        return self.change(token, "PUT", "", {"roomName": name})
 
     def delete(self, token: str) -> None:
         """Delete the conversation. A retried delete that answers 404 has succeeded: an
@@ -272,47 +270,11 @@ class ConversationsApi:
         if password is not None:
             self.require("creation-password")
             form = {"password": password}
-        return self._set(token, "POST", "/public", form)
+        return self.change(token, "POST", "/public", form)
 
     def make_private(self, token: str) -> Conversation | None:
-        return self._set(token, "DELETE", "/public")
-
-    def set_read_only(self, token: str, read_only: bool) -> Conversation | None:
-        state = 1 if read_only else 0
-        return self._set(token, "PUT", "/read-only", {"state": state}, operation="read-only")
+        return self.change(token, "DELETE", "/public")
 
     def set_password(self, token: str, password: str) -> Conversation | None:
         """Set the password; an empty one removes it."""
-        return self._set(token, "PUT", "/password", {"password": password})
-
-    def set_favorite(self, token: str, favorite: bool) -> Conversation | None:
-        method = "POST" if favorite else "DELETE"
-        return self._set(token, method, "/favorite", operation="favorite")
-
-    def set_notification_level(self, token: str, level: int) -> Conversation | None:
-        return self._set(token, "POST", "/notify", {"level": level}, operation="notify")
-
-    def set_description(self, token: str, description: str) -> Conversation | None:
-        form = {"description": description}
-        return self._set(token, "PUT", "/description", form, operation="description")
-
-    def set_listable(self, token: str, scope: int) -> Conversation | None:
-        """Who can find the conversation: 0 participants only, 1 users, 2 everyone."""
-        return self._set(token, "PUT", "/listable", {"scope": scope}, operation="listable")
-
-    def set_lobby(self, token: str, on: bool, until: int | None = None) -> Conversation | None:
-        """Lobby on or off; ``until`` (Unix time) is when the server turns it off again."""
-        form: dict[str, Any] = {"state": 1 if on else 0}
-        if on and until:
-            form["timer"] = until
-        return self._set(token, "PUT", "/webinar/lobby", form, operation="lobby")
-
-    def set_message_expiration(self, token: str, seconds: int) -> Conversation | None:
-        """Messages expire after ``seconds`` (0: never)."""
-        form = {"seconds": seconds}
-        return self._set(token, "POST", "/message-expiration", form, operation="message-expiration")
-
-    def set_archived(self, token: str, archived: bool) -> Conversation | None:
-        """Archive (for the user only) or unarchive."""
-        method = "POST" if archived else "DELETE"
-        return self._set(token, method, "/archive", operation="archive")
+        return self.change(token, "PUT", "/password", {"password": password})

@@ -21,39 +21,19 @@ from talkctl.api.capabilities import NEXTCLOUD_TALK_OFFSET, Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import room_path
 from talkctl.api.errors import ApiError, UnsupportedError
+from talkctl.api.kinds import (
+    BY_ACTOR_TYPE,
+    KINDS,
+    MODERATOR_TYPES,
+    OTHER_ACTOR_TYPES,
+    ROLE_NAMES,
+    Kind,
+)
+
+FEDERATION = "federation-v1"
 
 
-@dataclass(frozen=True)
-class Kind:
-    """A kind of participant: its name, attendee ``actorType`` and what adding it needs."""
-
-    name: str  # user, group, email, team, federated
-    actor_type: str  # the attendee's actorType in a listing
-    label: str  # how to call it in a sentence
-    feature: str | None  # the capability needed to add it
-
-
-KINDS: dict[str, Kind] = {
-    "user": Kind("user", "users", "user", None),
-    "group": Kind("group", "groups", "group", "invite-groups-and-mails"),
-    "email": Kind("email", "emails", "e-mail invitee", "invite-groups-and-mails"),
-    "team": Kind("team", "circles", "team", "circles-support"),
-    "federated": Kind("federated", "federated_users", "federated user", "federation-v1"),
-}
-KIND_BY_ACTOR_TYPE = {kind.actor_type: kind.name for kind in KINDS.values()}
-# actorType values that are no kind one adds (guests joined by link, bots, ...)
-OTHER_ACTOR_TYPES = {"guests": "guest", "bots": "bot", "bridged": "bridged", "phones": "phone"}
-ROLE_NAMES = {1: "owner", 2: "moderator", 3: "user", 4: "guest", 5: "user", 6: "moderator"}
-# participantType -> its exact name (5: a user who joined by link, 6: a guest moderator)
-TYPE_NAMES = {
-    1: "owner",
-    2: "moderator",
-    3: "user",
-    4: "guest",
-    5: "self-joined user",
-    6: "guest moderator",
-}
-MODERATOR_TYPES = (1, 2, 6)
+__all__ = ["KINDS", "MODERATOR_TYPES", "Kind", "Participant", "ParticipantsApi", "source_for"]
 
 
 def talk_release(capabilities: Capabilities) -> int | None:
@@ -74,14 +54,24 @@ def source_for(capabilities: Capabilities, kind: str) -> str:
     spec = KINDS[kind]
     if spec.feature is not None:
         capabilities.require(spec.feature, f"adding a {spec.label}")
-    if kind in ("user", "group"):
-        return kind + "s"
-    if kind == "email":
-        return "emails"
-    modern = (talk_release(capabilities) or 0) >= 21
-    if kind == "team":
-        return "teams" if modern else "circles"
-    return "federated_users" if modern else "remotes"
+    if spec.feature == FEDERATION and (refusal := federation_refusal(capabilities)) is not None:
+        raise UnsupportedError(f"adding a {spec.label}: {refusal}", FEDERATION)
+    return spec.source(modern=(talk_release(capabilities) or 0) >= 21)
+
+
+def federation_refusal(capabilities: Capabilities) -> str | None:
+    """Why this server will refuse a federated invite (it answers 501 ``federation``), from
+    ``config.federation`` (capabilities.md): None when it allows them or does not say."""
+    config = capabilities.config.get("federation")
+    if not isinstance(config, dict):
+        return None
+    for key, what in (("enabled", "federation is"), ("outgoing-enabled", "outgoing invites are")):
+        if config.get(key) is False:
+            return (
+                f"{what} disabled on this server (config federation {key} is false); an "
+                "administrator can enable it in the Talk settings"
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -121,7 +111,8 @@ class Participant:
     def kind(self) -> str:
         """user, group, email, team, federated, guest, ... (unknown actor types as they are)."""
         actor_type = self.actor_type
-        return KIND_BY_ACTOR_TYPE.get(actor_type) or OTHER_ACTOR_TYPES.get(actor_type, actor_type)
+        kind = BY_ACTOR_TYPE.get(actor_type)
+        return kind.name if kind is not None else OTHER_ACTOR_TYPES.get(actor_type, actor_type)
 
     @property
     def display_name(self) -> str:

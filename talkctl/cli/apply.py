@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
+from talkctl.cli.options import DryRunOption, JobsOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.settings import SETTINGS
 
 
 def apply(
@@ -20,16 +21,18 @@ def apply(
     json_: JsonOption = False,
     fmt: FormatOption = None,
     jobs: JobsOption = 4,
+    yes: YesOption = False,
 ) -> None:
     """Create and update conversations, settings and members to match a TOML file.
 
     A [defaults] table gives settings for every conversation. Each [[conversation]] takes:
     name, token (matched before the name), type ("group" | "public"), every setting
-    (description, read_only, listable, lobby, message_expiration, archived, favorite,
-    notify), password_env (the NAME of an environment variable holding the password),
+    ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
     moderators, bots (ids or exact names of the bots enabled there) and exclusive (remove
     participants, disable bots the file does not declare).
+    type = "group" on a public conversation unpublishes it, and the server then removes its
+    e-mail invitees: the plan names them and a run that loses any needs --yes.
     Conversations missing from the file are never touched. The whole file is checked
     before the first request: every problem is listed with its line, exit 2, nothing
     changed. --dry-run prints the plan (create / update field a -> b, + alice, - bob,
@@ -43,6 +46,7 @@ def apply(
     from talkctl.cli.apply_io import ClientMembershipIO
     from talkctl.cli.apply_render import render
     from talkctl.cli.apply_run import apply_entries
+    from talkctl.cli.converging import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 
     factory = factory_of(ctx)
@@ -53,13 +57,23 @@ def apply(
         for problem in exc.problems:
             factory.environment.message(problem)
         raise
-    needs_members = any(not entry.membership.empty for entry in entries)
+    # participants are read for membership, and to name the e-mail invitees unpublishing
+    # (type = "group") removes
+    needs_members = any(not entry.membership.empty or entry.type == "group" for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
     bot_io = None
     if any(entry.bots is not None for entry in entries):
         from talkctl.api.bots import BotsApi
 
         bot_io = BotsApi(factory.client)
-    results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs, bot_io=bot_io)
+    with creating_lock(factory, dry_run=dry_run):  # two runs at once would create twice
+        results = apply_entries(
+            factory, entries, io, dry_run=dry_run, jobs=jobs, yes=yes, bot_io=bot_io
+        )
     render(factory.environment, output, results)
     finish(results.exit_code)
+
+
+# the keys of the settings table, as an apply file writes them (str.replace: the rest of the
+# help holds braces of its own)
+apply.__doc__ = (apply.__doc__ or "").replace("{settings}", ", ".join(s.key for s in SETTINGS))

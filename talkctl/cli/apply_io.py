@@ -8,18 +8,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from talkctl.api.client import TalkClient
+from talkctl.api.errors import ApiError
 from talkctl.api.groups import GroupsApi
+from talkctl.api.kinds import BY_KEY
 from talkctl.api.participants import Participant, ParticipantsApi, source_for
-from talkctl.declarative.membership import ACTOR_TYPES
+from talkctl.cli.errors import in_lobby
 
 # the apply file's kinds → the api layer's
-KINDS = {
-    "users": "user",
-    "groups": "group",
-    "teams": "team",
-    "federated_users": "federated",
-    "emails": "email",
-}
+KINDS = {key: kind.name for key, kind in BY_KEY.items()}
+ACTOR_TYPES = {key: kind.actor_type for key, kind in BY_KEY.items()}
 
 
 class ClientMembershipIO:
@@ -33,7 +30,12 @@ class ClientMembershipIO:
         source_for(self.client.capabilities, KINDS[kind])
 
     def participants(self, token: str) -> list[Mapping[str, Any]]:
-        return [participant.raw for participant in self.api.list(token)]
+        try:
+            return [participant.raw for participant in self.api.list(token)]
+        except ApiError as exc:
+            if exc.status == 412:
+                raise in_lobby(token, exc) from exc
+            raise
 
     def group_members(self, group: str) -> list[str]:
         return self.groups.members(group)

@@ -59,9 +59,24 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=list(plan.membership.notes) + list(plan.bots.notes),
+        notes=[*entry.notes, *plan.membership.notes, *plan.bots.notes],
         plan=plan,
     )
+
+
+def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
+    """Before anything is sent: a plan that unpublishes a conversation with e-mail invitees
+    (the server removes them) is asked on a terminal and refused without --yes elsewhere."""
+    from talkctl.cli.room.unpublishing import Loss
+    from talkctl.cli.room.unpublishing import confirm_losses as confirm
+
+    losses = [
+        Loss(record.name or "", record.token or "", [c.actor_id for c in lost])
+        for record in records
+        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+        if (lost := record.plan.membership.of("drop"))
+    ]
+    confirm(factory.environment, losses)
 
 
 def apply_entries(
@@ -71,6 +86,7 @@ def apply_entries(
     *,
     dry_run: bool,
     jobs: int,
+    yes: bool = False,
     bot_io: BotIO | None = None,
 ) -> Results:
     """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
@@ -78,7 +94,7 @@ def apply_entries(
     env = factory.environment
     force = factory.client.capabilities.force_passwords
     listing = factory.resolver.listing()
-    me = factory.credentials.user
+    me = factory.me  # the user id: the login name may differ (ADMIN, an e-mail)
     groups = SharedGroups(io) if io is not None else None
 
     def planning(entry: Entry) -> Job:
@@ -97,6 +113,8 @@ def apply_entries(
     )
     if dry_run or interrupted:
         return Results(records, dry_run=dry_run, interrupted=interrupted)
+    if not yes:
+        confirm_losses(factory, records)
 
     def carrying_out(record: Record) -> Job:
         plan = record.plan if isinstance(record, ApplyRecord) else None

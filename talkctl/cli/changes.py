@@ -21,18 +21,19 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import MODERATOR_TYPES
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import error_line, exit_status_for
-from talkctl.cli.options import factory_of, finish
-from talkctl.cli.output import choose_format
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.errors import error_line, exit_status_for, status_for_http
+from talkctl.cli.options import ChangeOptions, factory_of, finish
+from talkctl.cli.output import Renderer
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
-MODERATORS = (1, 2)  # participantType owner, moderator (constants.md)
+ONE_TO_ONE = (1, 5)  # conversation types one-to-one, former one-to-one (constants.md)
 Send = Callable[[ConversationsApi, Target], Conversation | None]
 
 
@@ -52,6 +53,7 @@ class Change:
     confirm: Callable[[list[Target]], None] | None = None  # asks before sending anything
     description: str = "changing"  # the progress bar's words
     needs_state: bool = False  # read the listing even for one CONV (e.g. a {name} template)
+    also: Callable[[Target], list[FieldChange]] | None = None  # what the server changes too
 
 
 def read_refs(text: str) -> list[str]:
@@ -119,17 +121,24 @@ def explain(change: Change, exc: BaseException, target: Target, known: bool) -> 
     """The words for an API error in this command (the exception itself is left alone)."""
     if not isinstance(exc, ApiError):
         return None
-    text = change.explain.get((exc.status, exc.error)) or change.explain.get((exc.status, None))
-    if text is None and exc.status == 404:
-        text = "conversation {label} not found (or you are not a participant)"
-    if text is None and exc.status == 403:
-        text = "only moderators can change {label}"
-    if text is None:
+    message = _words(change, exc.status, exc.error, target, known)
+    if message is None:
         return None
-    message = text.format(label=_label(target, known))
     if exc.server_message and exc.server_message not in message:
         message = f"{message}: {exc.server_message}"
     return message
+
+
+def _words(
+    change: Change, status: int, error: str | None, target: Target, known: bool
+) -> str | None:
+    """What an answer ``status`` (``error``) to this change means, as the run says it."""
+    text = change.explain.get((status, error)) or change.explain.get((status, None))
+    if text is None and status == 404:
+        text = "conversation {label} not found (or you are not a participant)"
+    if text is None and status == 403:
+        text = "only moderators can change {label}"
+    return None if text is None else text.format(label=_label(target, known))
 
 
 def _label(target: Target, known: bool) -> str:
@@ -137,17 +146,25 @@ def _label(target: Target, known: bool) -> str:
     return target.label if known else target.token
 
 
-def _refusal(change: Change, target: Target) -> str | None:
-    """Why the listing already shows that the server will refuse this change."""
+def _refusal(change: Change, target: Target) -> tuple[int, str] | None:
+    """The answer the listing shows the server will give this change (as the server checks:
+    moderators first, then what the conversation's type allows), in the real run's words,
+    and the exit code the real run would have."""
     state = target.conversation
     if state is None:
         return None
-    if change.action == "delete" and state.raw.get("canDeleteConversation") is False:
-        return f"only moderators can delete {target.label}"
-    moderator = state.participant_type in MODERATORS
+    moderator = state.participant_type in MODERATOR_TYPES
+    status: int | None = None
     if change.moderator_only and "participantType" in state.raw and not moderator:
-        return f"only moderators can change {target.label}"
-    return None
+        status = 403
+    elif change.action == "delete" and state.raw.get("type") in ONE_TO_ONE:
+        status = 400  # conversation.md: a one-to-one cannot be deleted (the recorded answer)
+    elif change.action == "delete" and state.raw.get("canDeleteConversation") is False:
+        status = 403
+    if status is None:
+        return None
+    words = _words(change, status, None, target, True) or f"the server would answer {status}"
+    return int(status_for_http(status)), words
 
 
 def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: bool) -> Job:
@@ -172,11 +189,12 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             record.note = change.note(after) if change.note else f"{change.field} {after}"
             return Job(record)
         record.changes = [FieldChange(change.field, before, after)]
+        record.changes += change.also(target) if change.also is not None else []
     if dry_run:
         refusal = _refusal(change, target)
         if refusal is not None:
-            record.ok, record.exit_code = False, 5
-            record.error = f"would be refused: {refusal}"
+            record.ok, record.exit_code = False, refusal[0]
+            record.error = f"would be refused: {refusal[1]}"
         return Job(record)
 
     def send() -> Record:
@@ -186,7 +204,8 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             done.conversation = answer
             done.name = answer.display_name
             if change.field is not None and change.current is not None:
-                done.changes = [FieldChange(change.field, before, change.current(answer))]
+                now = change.current(answer)
+                done.changes = [FieldChange(change.field, before, now), *record.changes[1:]]
         return done
 
     return Job(record, send, lambda exc: explain(change, exc, target, known))
@@ -245,7 +264,7 @@ def run_change(
     if change.action in ("delete", "leave"):
         _forget(factory, [r.token for r in records if r.ok and r.token and not r.dry_run])
     results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    ResultRenderer(factory.environment, fmt).render(results)
+    Renderer(factory.environment, fmt).results(results)
     return results.exit_code
 
 
@@ -260,18 +279,17 @@ def _forget(factory: Factory, tokens: list[str]) -> None:
     )
 
 
-def run_verb(
-    ctx: typer.Context,
-    convs: list[str],
-    change: Change,
-    json_: bool,
-    fmt: str | None,
-    stdin: bool,
-    dry_run: bool,
-    jobs: int,
-) -> None:
+def run_verb(ctx: typer.Context, convs: list[str], change: Change, options: ChangeOptions) -> None:
     """A verb's whole run: resolve, apply (or plan), render, exit with the code."""
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
-    refs, bulk = collect_refs(factory, convs, stdin)
-    finish(run_change(factory, refs, change, fmt=output, bulk=bulk, dry_run=dry_run, jobs=jobs))
+    refs, bulk = collect_refs(factory, convs, options.stdin)
+    code = run_change(
+        factory,
+        refs,
+        change,
+        fmt=options.output,
+        bulk=bulk,
+        dry_run=options.dry_run,
+        jobs=options.jobs,
+    )
+    finish(code)

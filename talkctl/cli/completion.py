@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from talkctl.cache import AccountCache
+    from talkctl.accounts.cache import AccountCache
 
 PROG_NAME = "talkctl"
 COMPLETE_VAR = "_TALKCTL_COMPLETE"
@@ -96,9 +96,9 @@ def account_cache(ctx: typer.Context | None, environ: Mapping[str, str]) -> Acco
     config file. No secret is looked at: a wrong guess only means no suggestions.
     """
     from talkctl import files
+    from talkctl.accounts.cache import AccountCache
     from talkctl.accounts.config import load_config
     from talkctl.accounts.credentials import normalize_server
-    from talkctl.cache import AccountCache
 
     params = _root_params(ctx) if ctx is not None else {}
     server = params.get("server") or environ.get("TALKCTL_SERVER")

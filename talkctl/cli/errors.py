@@ -1,18 +1,14 @@
-"""The one place that turns exceptions into exit codes and one-line messages.
+"""The wording of errors: an exception's one-line message and its exit code.
 
-Commands raise; nothing else prints ``talkctl: error:``. :func:`guard` wraps the whole run
-at the entry point (the root command's invoke), so a command needs no decorator and an
-exception nobody expected is still one line and exit 1. Usage mistakes caught by the
-parser become one line too (:func:`usage_line`), with the hint to ``--help``.
+Commands raise; nothing else prints ``talkctl: error:``. The error boundary at the entry
+point (``talkctl.cli.app``: ``guard`` around the root command's invoke, ``run_main``) hands
+every exception here (:func:`report`), so a command needs no decorator and an exception
+nobody expected is still one line and exit 1. Usage mistakes caught by the parser become one
+line too (:func:`usage_line`), with the hint to ``--help``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from talkctl.errors import (
@@ -129,6 +125,15 @@ def advice(exc: BaseException) -> str:
     return ""
 
 
+def in_lobby(conversation: str, cause: BaseException) -> InContext:
+    """A 412 to reading a conversation's participants: its lobby keeps you out (exit 6)."""
+    return InContext(
+        f"the lobby keeps non-moderators out of {conversation}: only its moderators can read "
+        "its participants until the lobby is turned off or its time has passed",
+        cause,
+    )
+
+
 def error_line(exc: BaseException) -> str:
     """The one line a user sees for ``exc`` (no traceback)."""
     from talkctl.api.errors import ApiError, StepFailed, TransportError
@@ -172,40 +177,6 @@ def report(exc: BaseException) -> ExitStatus:
     return status
 
 
-@contextlib.contextmanager
-def guard() -> Iterator[None]:
-    """Every error of a command's run ends as one line and its documented exit code.
-
-    A reader that goes away (``| head``) is not an error of ours: exit 0, quiet.
-    """
-    from typer.exceptions import Abort, Exit, TyperException
-
-    try:
-        yield
-        _flush_stdout()
-    except (Exit, Abort, TyperException):
-        raise  # typer.Exit(code) ends a command; usage errors are worded by usage_line
-    except BrokenPipeError:
-        _silence_stdout()
-        raise Exit(0) from None
-    except (Exception, KeyboardInterrupt) as exc:
-        if isinstance(exc, OSError) and _stdout_gone(exc):
-            _silence_stdout()
-            raise Exit(0) from None
-        raise Exit(int(report(exc))) from None
-
-
-def _stdout_gone(exc: OSError) -> bool:
-    """A pipe reader that went away: EPIPE, or EINVAL from a flush on Windows."""
-    return exc.errno == errno.EPIPE
-
-
-def _flush_stdout() -> None:
-    from talkctl.cli.context import current_environment
-
-    current_environment().stdout.flush()
-
-
 def usage_line(exc: Any) -> str:
     """A click usage error as one line, with the hint to the command's ``--help``."""
     ctx = getattr(exc, "ctx", None)
@@ -223,50 +194,3 @@ def usage_line(exc: Any) -> str:
         message = message[0].lower() + message[1:]
     command = ctx.command_path if ctx is not None else "talkctl"
     return f"{message} (see '{command} --help')"
-
-
-def run_main(command: Any, args: list[str] | None = None) -> int:
-    """Run the root click ``command`` as ``talkctl`` and return the exit code."""
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-    from typer._click.exceptions import UsageError as ClickUsageError
-    from typer.exceptions import Abort
-
-    from talkctl.cli.text import protect_streams
-
-    protect_streams()
-    code = 0
-    try:
-        result = command.main(args=args, prog_name="talkctl", standalone_mode=False)
-        if isinstance(result, int) and not isinstance(result, bool):
-            code = result  # the exit code of a typer.Exit (a command's own return is None)
-    except NoArgsIsHelpError as exc:
-        exc.show()
-        return 2
-    except ClickException as exc:
-        if isinstance(exc, ClickUsageError):
-            _stderr().error(usage_line(exc))
-        else:
-            _stderr().error(exc.format_message())
-        return exc.exit_code
-    except Abort:
-        _stderr().error("interrupted")
-        return int(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
-        _silence_stdout()
-        return 0
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-    except (OSError, ValueError):
-        pass
-    return code
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)

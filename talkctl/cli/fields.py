@@ -2,7 +2,7 @@
 ``cmdutil`` exporters: the machinery is shared, each noun owns its fields).
 
 A noun (conversations in ``cli/room/columns.py``, accounts in ``cli/auth/render.py``) is
-one :class:`Noun`; ``cli/output.py:Renderer`` prints any noun as a table, tsv, csv, json or
+one :class:`Noun`; ``cli/output/renderer.py:Renderer`` prints any noun as a table, tsv, csv, json or
 jsonl. To add a noun: define its columns and fields, then call ``Renderer.items`` /
 ``Renderer.detail``::
 
@@ -24,6 +24,12 @@ from typing import Any, Generic, TypeVar
 from talkctl.errors import UsageError
 
 T = TypeVar("T")
+
+# Fields that name a thing: a table never cuts them (a cut token or id is useless); names are
+# cut with "…" instead. A noun whose ids are other fields says so in ``Noun.whole``.
+IDS: frozenset[str] = frozenset(
+    {"token", "id", "attendeeId", "actorId", "invitedActorId", "remoteToken", "objectId"}
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ class Noun(Generic[T]):
 
     ``raw`` gives an item's object as the server sent it (``--json`` and ``--fields`` print
     its values unchanged); ``fields`` are the valid ``--fields``; ``details`` gives the
-    (label, value) rows of a single item (``show``).
+    (label, value) rows of a single item (``show``); ``whole`` are the field keys a table
+    never cuts (tokens and ids).
     """
 
     name: str
@@ -59,6 +66,7 @@ class Noun(Generic[T]):
     fields: frozenset[str] = frozenset()
     details: Callable[[T], list[tuple[str, Any]]] | None = None
     plural: str = ""
+    whole: frozenset[str] = IDS
 
     def parse_fields(self, spec: str | None) -> list[str] | None:
         """``--fields a,b`` → ["a", "b"]; an unknown field is exit 2 listing the valid ones."""

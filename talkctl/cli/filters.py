@@ -7,7 +7,6 @@ in so that tests need no clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -15,20 +14,15 @@ from fnmatch import fnmatchcase
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
 from talkctl.errors import UsageError
 
-DURATION_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 SORT_KEYS = ("activity", "name")
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 
 
-def parse_duration(text: str, option: str = "duration") -> int:
-    """``90d``, ``12h``, ``2w``, ``30m``, ``45s`` → seconds."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise UsageError(
-            f"{option}: {text!r} is not a duration: a whole number followed by "
-            "s, m, h, d or w (e.g. 90d, 12h)"
-        )
-    return int(match.group(1)) * DURATION_UNITS[match.group(2)]
+def parse_age(text: str, option: str = "duration") -> int:
+    """``90d``, ``12h``, ``2w``, ``30m``, ``45s`` → seconds (the one duration parser, without
+    ``off``)."""
+    from talkctl.settings.values import parse_duration  # only for --inactive / --active
+
+    return parse_duration(text, option, off=False)
 
 
 def parse_types(names: Iterable[str]) -> frozenset[int]:

@@ -1,8 +1,10 @@
 """JSON on stdout, written the same way by every command.
 
-A terminal gets indented JSON; a pipe gets compact JSON (the C encoder: several times
-faster for thousands of conversations). Arrays are written one item at a time, so a
-listing of 5,000 conversations never exists as one 14 MB string.
+A terminal gets indented JSON, with invisible and bidirectional format characters written
+as ``\u202e`` escapes (the same string to any JSON reader, but visible); a pipe gets compact
+JSON (the C encoder: several times faster for thousands of conversations). Arrays are
+written one item at a time, so a listing of 5,000 conversations never exists as one 14 MB
+string.
 """
 
 from __future__ import annotations
@@ -35,8 +37,15 @@ def _dumps(value: Any, **kwargs: Any) -> str:
         return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False, **kwargs)
 
 
+def _visible(text: str) -> str:
+    """JSON text with format characters (only ever inside strings) as ``\\uXXXX``."""
+    from talkctl.cli.text import FORMAT_CHARS
+
+    return FORMAT_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_json(env: Environment, value: Any) -> None:
-    out = env.stdout
+    out: Any = _Visible(env.stdout) if env.stdout_isatty else env.stdout
     indent = 2 if env.stdout_isatty else None
     separators = None if indent else (",", ":")
     if not isinstance(value, list) or not value:
@@ -57,8 +66,19 @@ def write_json(env: Environment, value: Any) -> None:
 
 
 def write_jsonl(env: Environment, objects: Iterable[Any]) -> None:
+    out: Any = _Visible(env.stdout) if env.stdout_isatty else env.stdout
     for obj in objects:
-        env.stdout.write(_dumps(obj, separators=(",", ":")) + "\n")
+        out.write(_dumps(obj, separators=(",", ":")) + "\n")
+
+
+class _Visible:
+    """A stream for a terminal: what is written has its format characters escaped."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(_visible(text)))
 
 
 def write_json_or_lines(env: Environment, fmt: str, value: Any) -> None:

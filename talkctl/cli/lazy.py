@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import typing
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import typer
@@ -78,7 +79,8 @@ def source_file(module_name: str) -> str | None:
 
 
 def function_doc(target: str) -> str:
-    """The docstring of the function ``"module:function"``, read from its module's source."""
+    """The docstring of the function ``"module:function"``, read from its module's source
+    (imported only for a function the source does not define)."""
     import ast
 
     module_name, name = target.split(":")
@@ -88,7 +90,10 @@ def function_doc(target: str) -> str:
     for node in _parsed(origin).body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return ast.get_docstring(node) or ""
-    return ""
+    # a function the module builds (a setting's verb, from its table entry): import it
+    import inspect
+
+    return inspect.getdoc(command_function(target)) or ""
 
 
 @functools.cache
@@ -151,13 +156,6 @@ class LazyGroup(TyperGroup):
             self.commands[cmd_name] = command
         return command
 
-    def invoke(self, ctx: Any) -> Any:
-        """The whole run (the root callback, then the command) under the one error handler."""
-        from talkctl.cli.errors import guard
-
-        with guard():
-            return super().invoke(ctx)
-
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         if args and args[0] in LAZY_GROUPS:
             self.get_command(ctx, args[0])
@@ -187,7 +185,7 @@ class LazyVerbGroup(TyperGroup):
     """
 
     typer_app: typer.Typer
-    verbs: dict[str, str]  # verb -> "module:function", in help order
+    verbs: Mapping[str, str]  # verb -> "module:function", in help order
 
     def _build(self, verb: str) -> None:
         self.commands[verb] = build_command(verb, self.verbs[verb], self.typer_app)
@@ -211,8 +209,12 @@ class LazyVerbGroup(TyperGroup):
         from typer._click.shell_completion import CompletionItem
         from typer._click.utils import make_default_short_help
 
+        def doc(verb: str, target: str) -> str:
+            made = self.verbs.doc(verb) if isinstance(self.verbs, VerbMap) else None
+            return function_doc(target) if made is None else made
+
         items = [
-            CompletionItem(verb, help=make_default_short_help(function_doc(target), 45).strip())
+            CompletionItem(verb, help=make_default_short_help(doc(verb, target), 45).strip())
             for verb, target in self.verbs.items()
             if verb.startswith(incomplete)
         ]
@@ -239,7 +241,50 @@ def build_command(name: str, target: str, typer_app: typer.Typer | None = None) 
     )
 
 
-def lazy_verbs(typer_app: typer.Typer, verbs: dict[str, str]) -> None:
+class VerbMap(Mapping[str, str]):
+    """Verb -> ``"module:function"``: the verbs written out, and those a table makes
+    (``more()``, placed after the verb ``after``), which are looked up only when a verb
+    not written out is asked for (``room list`` does not import the settings table)."""
+
+    def __init__(
+        self,
+        written: dict[str, str],
+        more: Callable[[], dict[str, str]],
+        after: str,
+        more_doc: Callable[[str], str] | None = None,
+    ):
+        self.written, self.more, self.after = written, more, after
+        self.more_doc = more_doc  # a made verb's help, read from its table (TAB builds none)
+        self._all: dict[str, str] | None = None
+
+    def doc(self, verb: str) -> str | None:
+        """The help of a verb the table makes, without importing the module that builds it;
+        None for a verb written out (its function's docstring is read from the source)."""
+        if verb in self.written or self.more_doc is None:
+            return None
+        return self.more_doc(verb)
+
+    def _every(self) -> dict[str, str]:
+        if self._all is None:
+            items = list(self.written.items())
+            at = [verb for verb, _ in items].index(self.after) + 1
+            self._all = dict(items[:at] + list(self.more().items()) + items[at:])
+        return self._all
+
+    def __getitem__(self, verb: str) -> str:
+        return self.written[verb] if verb in self.written else self._every()[verb]
+
+    def __contains__(self, verb: object) -> bool:
+        return verb in self.written or verb in self._every()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+
+def lazy_verbs(typer_app: typer.Typer, verbs: Mapping[str, str]) -> None:
     """Make ``typer_app`` a group of the verbs ``verbs`` names: verb -> ``"module:function"``
     (the order of ``--help``). The one place a verb is named."""
     typer_app.info.cls = type(

@@ -33,7 +33,9 @@ def password_interactive(env: Environment, what: str = "New password") -> str:
 def confirm(env: Environment, question: str) -> bool:
     if not env.stdin_isatty:
         return False
-    env.stderr.write(f"{question} [y/N] ")
+    from talkctl.cli.text import escape_controls  # a name in the question stays one line
+
+    env.stderr.write(f"{escape_controls(question)} [y/N] ")
     env.stderr.flush()
     answer = env.stdin.readline().strip().lower()
     return answer in ("y", "yes")

@@ -26,19 +26,19 @@ JSON: one object when the command names exactly one item (one CONV, ``room creat
 ``room ensure``), an array whenever it takes a list (several CONVs, ``--stdin``, ``apply``);
 ``jsonl`` always prints one record a line. The exit code is that of the first failed item
 in input order (0 when none failed; skipped items are not failures).
+
+The words of each action (``deleted``, ``would delete``, ``3 to delete``, ``Deleted X``,
+``added bob to X``) are one row of ``ACTIONS``: a new verb adds one row. How records are
+printed: talkctl/cli/output/records.py.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.models import Conversation
-from talkctl.cli.context import Environment
-from talkctl.cli.jsonout import write_json, write_jsonl
 from talkctl.settings import FieldChange
 
 RECORD_KEYS = (
@@ -54,19 +54,42 @@ RECORD_KEYS = (
     "exit_code",
     "conversation",
 )
-DONE = {
-    "create": "created",
-    "update": "updated",
-    "delete": "deleted",
-    "leave": "left",
-    "unchanged": "unchanged",
-    "skip": "skipped",
-    "add": "added",
-    "remove": "removed",
-    "promote": "promoted",
-    "demote": "demoted",
+
+
+@dataclass(frozen=True)
+class Action:
+    """The words of one action, everywhere a result says it."""
+
+    action: str  # the record's ``action``: "delete"
+    done: str  # what a line and the summary say it did: "deleted"
+    would: str = ""  # a dry run's line: "would delete"
+    planned: str = ""  # a dry run's summary: "3 to delete"
+    place: str = ""  # a participant verb's sentence: "added bob *to* Team"
+    sentence: str = ""  # a real run's sentence for one item: "Deleted {label}"
+
+
+ACTIONS: dict[str, Action] = {
+    a.action: a
+    for a in (  # in the order the summary counts them
+        Action("create", "created", "would create", "to create"),
+        Action("update", "updated", "would set", "to update"),
+        Action("delete", "deleted", "would delete", "to delete", sentence="Deleted {label}"),
+        Action("leave", "left", "would leave", "to leave", sentence="Left {label}"),
+        Action("add", "added", "would add", "to add", place="to"),
+        Action("remove", "removed", "would remove", "to remove", place="from"),
+        Action("promote", "promoted", "would promote", "to promote", place="in"),
+        Action("demote", "demoted", "would demote", "to demote", place="in"),
+        Action("unchanged", "unchanged"),
+        Action("skip", "skipped"),
+    )
 }
-MEMBER_PLACES = {"add": "to", "remove": "from", "promote": "in", "demote": "in"}
+DONE = {action.action: action.done for action in ACTIONS.values()}
+
+
+def words_of(action: str | None) -> Action:
+    """The row of ``action``; an action without a row is said as itself."""
+    name = action or ""
+    return ACTIONS.get(name) or Action(name, name, f"would {name}", f"to {name}")
 
 
 # shown quoted in lines: the quotes show the edges
@@ -141,7 +164,7 @@ class Record:
                 return "interrupted"
             # a dry run's planned change the listing shows refused; unresolved input failed
             return "refused" if self.dry_run and self.action is not None else "failed"
-        return DONE.get(self.action or "", self.action or "")
+        return words_of(self.action).done
 
     @property
     def text(self) -> str:
@@ -155,13 +178,10 @@ class Record:
         if self.action == "unchanged":
             return f"unchanged ({self.note})" if self.note else "unchanged"
         words = ", ".join(change_text(c) for c in self.changes)
-        if self.dry_run:
-            verb = {"create": "would create", "delete": "would delete", "leave": "would leave"}
-            head = verb.get(self.action or "", "would set")
-            if self.action == "update":
-                return f"{head} {words}"
-            return f"{head}: {words}" if words else head
-        head = DONE.get(self.action or "", self.action or "")
+        said = words_of(self.action)
+        if self.dry_run and self.action == "update":
+            return f"{said.would} {words}"  # would set read-only off → on
+        head = said.would if self.dry_run else said.done
         return f"{head}: {words}" if words else head
 
     def _member_text(self) -> str:
@@ -169,8 +189,8 @@ class Record:
         note = f" ({self.note})" if self.note else ""
         if self.action == "unchanged":
             return f"unchanged: {self.member}{note}"
-        action = self.action or ""
-        head = f"would {action}" if self.dry_run else DONE.get(action, action)
+        said = words_of(self.action)
+        head = said.would if self.dry_run else said.done
         roles = "".join(f", {change_text(c)}" for c in self.changes if c.field == "role")
         return f"{head} {self.member}{roles}{note}"
 
@@ -192,164 +212,6 @@ class Results:
     @property
     def exit_code(self) -> int:
         return self.interrupted or first_failure(self.records)
-
-
-def summary(results: Results) -> str:
-    """``12 deleted, 1 skipped (bound to a file)`` / ``dry run: ...; nothing was sent``."""
-    counts = Counter(r.outcome for r in results.records)
-    order = ["created", "updated", "deleted", "left", "added", "removed", "promoted", "demoted"]
-    order += ["unchanged", "skipped"]
-    order += ["refused", "failed", "interrupted"]
-    parts: list[str] = []
-    for outcome in order:
-        if not counts.get(outcome):
-            continue
-        text = f"{counts[outcome]} {outcome}"
-        if outcome == "skipped":
-            reasons = Counter(_gist(r.skipped) for r in results.records if r.skipped)
-            text += f" ({'; '.join(reasons)})"
-        if outcome == "refused":
-            text = f"{counts[outcome]} would be refused"
-        if outcome == "interrupted":
-            text = f"{counts[outcome]} not sent (interrupted)"
-        parts.append(text)
-    if results.dry_run:
-        words = ", ".join(p if p.startswith(("0 ",)) else _would(p) for p in parts)
-        return f"dry run: {words or 'nothing to do'}; nothing was sent"
-    return ", ".join(parts) or "nothing to do"
-
-
-def _gist(reason: str | None) -> str:
-    """A skip reason without its details: ``bound to a file (file 42): ...`` → ``bound to a
-    file``, for the summary."""
-    return (reason or "").split(" (", 1)[0].split(":", 1)[0]
-
-
-def _would(part: str) -> str:
-    count, _, rest = part.partition(" ")
-    for done, would in (
-        ("created", "to create"),
-        ("updated", "to update"),
-        ("deleted", "to delete"),
-        ("left", "to leave"),
-        ("added", "to add"),
-        ("removed", "to remove"),
-        ("promoted", "to promote"),
-        ("demoted", "to demote"),
-    ):
-        if rest.startswith(done):
-            return f"{count} {would}{rest[len(done) :]}"
-    return part
-
-
-CSV_KEYS = RECORD_KEYS[:-1]  # every key but the conversation object
-
-
-def _cell(record: Record, key: str) -> str:
-    if key == "changes":
-        return "; ".join(change_text(c) for c in record.changes)
-    value = record.to_json()[key]
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-class ResultRenderer:
-    """Prints results: JSON records, csv/tsv rows, or lines for people."""
-
-    def __init__(self, environment: Environment, fmt: str = "table") -> None:
-        self.env = environment
-        self.fmt = fmt
-
-    def render(self, results: Results) -> None:
-        records = results.records
-        env = self.env
-        if self.fmt == "jsonl":
-            write_jsonl(env, [r.to_json() for r in records])
-        elif self.fmt == "json":
-            objects = [r.to_json() for r in records]
-            write_json(env, objects[0] if results.single and len(objects) == 1 else objects)
-        elif self.fmt in ("csv", "tsv"):
-            self._rows(records)
-        elif results.dry_run:
-            self._plan(records)
-        else:
-            self._lines(results)
-        env.stdout.flush()
-        if results.single:
-            first = records[0] if records else None
-            if first is not None and not first.ok:
-                env.error(first.error or "failed")  # the one error line (cli/errors.py words it)
-            elif first is not None and results.dry_run:
-                env.message(summary(results))
-            return
-        if self.fmt != "table" or results.dry_run:
-            for record in records:
-                if not record.ok:
-                    env.message(f"{record.outcome}\t{record.item}\t{record.error}")
-        env.message(summary(results))
-
-    def _rows(self, records: list[Record]) -> None:
-        rows = [[_cell(r, k) for k in CSV_KEYS] for r in records]
-        if self.fmt == "csv":
-            writer = csv.writer(self.env.stdout, lineterminator="\n")
-            writer.writerow(CSV_KEYS)
-            writer.writerows(rows)
-            return
-        escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-        self.env.stdout.write("\t".join(CSV_KEYS) + "\n")
-        for row in rows:
-            self.env.stdout.write("\t".join(cell.translate(escape) for cell in row) + "\n")
-
-    def _plan(self, records: list[Record]) -> None:
-        """A dry run at a terminal: a table; on a pipe: TOKEN, NAME, PLAN rows."""
-        rows = [[r.token or r.input or "", r.name or "", r.text] for r in records if r.ok]
-        if self.env.stdout_isatty:
-            from rich.table import Table
-            from rich.text import Text
-
-            table = Table(box=None, header_style="bold", pad_edge=False)
-            for header in ("TOKEN", "NAME", "PLAN"):
-                table.add_column(header, overflow="fold")
-            for row in rows:
-                table.add_row(*(Text(cell) for cell in row))
-            self.env.console().print(table)  # literal: names from others are not markup
-            return
-        for row in rows:
-            self.env.stdout.write("\t".join(" ".join(c.split()) for c in row) + "\n")
-
-    def _lines(self, results: Results) -> None:
-        """Real runs for people: one line per item on stderr, never cut off."""
-        for record in results.records:
-            if results.single:
-                if record.ok:
-                    self.env.message(_sentence(record))
-                continue
-            state = "ok" if record.ok and not record.skipped else record.outcome
-            if record.skipped:
-                state = "skipped"
-            self.env.message(f"{state}\t{record.item}\t{record.text}")
-
-
-def _sentence(record: Record) -> str:
-    """One item, said as a sentence: ``Deleted Team (tok)``, ``Team (tok): name → 'x'``."""
-    if record.member is not None and record.action in MEMBER_PLACES:
-        action = record.action or ""
-        said = f"{DONE[action].capitalize()} {record.member} {MEMBER_PLACES[action]} {record.label}"
-        roles = "".join(f", {change_text(c)}" for c in record.changes if c.field == "role")
-        return said + roles + (f": {record.note}" if record.note else "")
-    if record.action == "delete":
-        return f"Deleted {record.label}"
-    if record.action == "leave":
-        return f"Left {record.label}"
-    if record.action == "create":
-        kind = next((c.after for c in record.changes if c.field == "type"), "")
-        rest = [change_text(c) for c in record.changes if c.field != "type"]
-        head = f"Created {kind} conversation {record.label}".replace("  ", " ")
-        return head + (f": {', '.join(rest)}" if rest else "")
-    return f"{record.label}: {record.text}"
 
 
 def json_text(value: Any) -> str:

@@ -2,7 +2,9 @@
 
 - On a terminal, control characters are shown escaped: C0 (except a newline where a message
   may hold one), DEL and C1, so ``ESC ] 0 ; ... BEL`` cannot retitle the window or colour
-  the screen. ``--json`` and the machine formats keep the exact string.
+  the screen; so are the invisible and bidirectional format characters (U+202E turns
+  ``rtl-\u202egnp.exe`` into what looks like ``rtl-exe.png``; zero-width ones hide text).
+  ``--json`` and the machine formats keep the exact string.
 - Rich never interprets markup in them: renderers hand it :class:`rich.text.Text` objects
   and the one console (``Environment.console``) has markup off.
 - Whatever the encoding, output is complete: a character the stream cannot encode (a lone
@@ -16,20 +18,28 @@ import re
 import sys
 from typing import Any
 
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_NEWLINE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Invisible and bidirectional format characters (Unicode category Cf that changes how the
+# text around it reads, and the line/paragraph separators): the soft hyphen, the Arabic
+# letter mark, the Mongolian vowel separator, U+200B-U+200F (zero-width space/joiners,
+# LRM/RLM), U+2028/U+2029, U+202A-U+202E (embeddings and overrides), U+2060-U+206F (word
+# joiner, invisible operators, U+2066-U+2069 isolates), U+FEFF (BOM) and U+FFF9-U+FFFB.
+_FORMAT = "\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+FORMAT_CHARS = re.compile(f"[{_FORMAT}]")
+_CONTROL = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_FORMAT}]")
+_CONTROL_OR_NEWLINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_FORMAT}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group(0)
-    return _NAMED.get(char) or f"\\x{ord(char):02x}"
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` with control characters shown as ``\\x1b``, ``\\t``, ``\\n``; lone surrogates
-    as ``\\ud800`` (they cannot be encoded)."""
+    """``text`` with control characters shown as ``\\x1b``, ``\\t``, ``\\n``, format
+    characters as ``\\u202e``; lone surrogates as ``\\ud800`` (they cannot be encoded)."""
     pattern = _CONTROL if keep_newlines else _CONTROL_OR_NEWLINE
     text = pattern.sub(_escape, text)
     if _SURROGATE.search(text):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from talkctl.declarative.converge import TRIMS, relative_time_problem, stored_name
 from talkctl.declarative.membership import KINDS, Declared
 from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
 from talkctl.settings import BY_KEY, SETTINGS
@@ -54,6 +55,7 @@ class Entry:
     password: str | None = field(default=None, repr=False)
     rotate_password: bool = False
     membership: Declared = field(default_factory=Declared)
+    notes: tuple[str, ...] = ()  # how the file was read (a trimmed name), for the plan
     bots: tuple[str, ...] | None = None  # None: the bots are left as they are
 
 
@@ -99,9 +101,10 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         entry = _entry(table, section, layout, defaults, env, at)
         if entry is None:
             continue
-        if entry.token is not None:
+        if entry.token is not None:  # names repeat on the server (export writes tokens)
             _twice("token", entry.token, section, tokens, at)
-        _twice("name", entry.name, section, names, at)
+        else:
+            _twice("name", entry.name, section, names, at)
         if len(found) == before:
             entries.append(entry)
     if found:
@@ -112,7 +115,8 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
 def _twice(key: str, value: str, section: Section, seen: dict[str, int], at: Report) -> None:
     line = section.keys.get(key, section.line)
     if value in seen:
-        at(line, f"{key} {show(value)} appears twice (first at line {seen[value]})")
+        among = " among conversations without a token" if key == "name" else ""
+        at(line, f"{key} {show(value)} appears twice{among} (first at line {seen[value]})")
     else:
         seen[value] = line
 
@@ -157,6 +161,9 @@ _INVALID = object()
 
 def _setting(key: str, value: Any, line: int | None, at: Report) -> Any:
     """The table's ``parse_file`` of ``key``; a problem (and _INVALID) when it refuses."""
+    if (relative := relative_time_problem(key, value)) is not None:
+        at(line, relative)
+        return _INVALID
     try:
         return BY_KEY[key].parse_file(value)
     except ValueError as exc:
@@ -205,9 +212,12 @@ def _entry(
     bots = _ids("bots", table["bots"], line("bots"), layout, at) if "bots" in table else None
     if not isinstance(name, str) or not name.strip():
         return None
+    stored = stored_name(name)
+    notes = () if stored == name else (f"name {show(name)} compared as {show(stored)}: {TRIMS}",)
     return Entry(
         line=start,
-        name=name,
+        name=stored,
+        notes=notes,
         token=token if isinstance(token, str) else None,
         type=kind if isinstance(kind, str) and kind in TYPES else None,
         settings=settings,
@@ -270,7 +280,7 @@ def _membership(
                     continue
                 checked = _ids(f"participants.{key}", ids, where, layout, at)
                 if key == "emails":
-                    checked = _emails(checked, kind, where, layout, at)
+                    checked = _emails(checked, kind, where, at)
                 participants[key] = checked
     moderators: tuple[str, ...] | None = None
     if "moderators" in table:
@@ -306,12 +316,9 @@ def _ids(key: str, value: Any, line: int | None, layout: Layout, at: Report) -> 
     return tuple(dict.fromkeys(value))
 
 
-def _emails(
-    emails: tuple[str, ...], kind: Any, line: int | None, layout: Layout, at: Report
-) -> tuple[str, ...]:
-    for email in emails:
-        if "@" not in email:
-            at(layout.value_line(line, email), f"emails: {show(email)} is not an e-mail address")
+def _emails(emails: tuple[str, ...], kind: Any, line: int | None, at: Report) -> tuple[str, ...]:
+    # not checked as addresses: the server keeps any invitee (export writes what it has);
+    # adding one that is no address is refused when the plan would send it
     if emails and kind != "public":
         at(
             line,

@@ -19,10 +19,12 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.declarative import converge
+from talkctl.declarative.addresses import UNPUBLISHING, check_addresses
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.bots import BotIO, BotPlan, execute_bots, plan_bots
 from talkctl.declarative.membership import (
     OWNER,
+    Attendee,
     GroupReader,
     MemberChange,
     MembershipPlan,
@@ -140,6 +142,7 @@ def find(entry: Entry, listing: Sequence[Conversation]) -> Conversation | None:
         return converge.find_existing(entry.name, listing)
     for conversation in listing:
         if conversation.token == entry.token:
+            converge.refuse_unmanaged(conversation)  # exit 6, as export skips it
             return conversation
     raise InContext(
         f"no conversation of yours has the token {entry.token} given for {entry.name!r} "
@@ -175,7 +178,10 @@ def plan_entry(
         bot_io.require()  # no bots-v1: exit 6, nothing sent
         listed = bot_io.in_conversation(current.token) if current is not None else None
         plan.bots = plan_bots(entry.bots, entry.membership.exclusive, listed)
-    if entry.membership.empty or io is None:
+    unpublishing = current is not None and any(
+        c.field == "type" and c.after == "group" for c in settings.changes
+    )
+    if (entry.membership.empty and not unpublishing) or io is None:
         return plan
     if current is None:
         participants: list[Mapping[str, Any]] = [
@@ -185,9 +191,27 @@ def plan_entry(
         participants = io.participants(current.token)
     reader = GroupReader(groups.read) if groups is not None else None
     plan.membership = plan_membership(entry.membership, participants, me, reader)
+    if unpublishing:
+        _unpublished(plan.membership, participants)
+    check_addresses("emails", [c.actor_id for c in plan.membership.of("add") if c.kind == "emails"])
     for kind in dict.fromkeys(c.kind for c in plan.membership.of("add")):
         io.require(kind)  # a kind this server cannot add: exit 6, nothing sent
     return plan
+
+
+def _unpublished(plan: MembershipPlan, participants: Sequence[Mapping[str, Any]]) -> None:
+    """Unpublishing removes every e-mail invitee (the server does: talk22-moderation/
+    u-participants-after-unpublish-200.json): nothing is sent for them, the plan names them
+    (op ``drop``), and a run that loses any needs --yes."""
+    plan.changes = [c for c in plan.changes if c.kind != "emails"]
+    for raw in participants:
+        attendee = Attendee.of(raw)
+        if attendee.kind == "emails":
+            plan.changes.append(
+                MemberChange(
+                    "drop", "emails", attendee.actor_id, attendee.attendee_id, UNPUBLISHING
+                )
+            )
 
 
 @dataclass
@@ -216,6 +240,7 @@ def execute(
         return Done(plan.current.token, plan.current, steps)
     outcome = converge.execute(api, plan.settings)
     steps += [c.field for c in plan.settings.changes if c.field != "type" or plan.current]
+    steps += [c.text for c in plan.membership.of("drop")]  # gone with the unpublishing
     done = Done(outcome.token, outcome.conversation, steps)
     if io is not None and plan.membership.changes:
         _membership(io, done.token, plan.membership, steps)

@@ -27,11 +27,39 @@ from talkctl.settings import (
     NOTIFY_SETTING,
     SETTINGS,
     FieldChange,
+    Gate,
     Setting,
     check_password_rule,
 )
 
 CONVERGEABLE_TYPES = {"group": ConversationType.GROUP, "public": ConversationType.PUBLIC}
+# what Talk strips from a name before storing it (PHP's trim()): a wanted name is compared so
+_SERVER_TRIMS = " \t\n\r\0\x0b"
+TRIMS = "the server removes white space around a name"
+_RELATIVE_TIMES = {"lobby"}  # settings whose command line takes +2h: not a desired state
+
+
+def stored_name(name: str) -> str:
+    """``name`` as the server stores it (``"Trail "`` → ``"Trail"``)."""
+    return name.strip(_SERVER_TRIMS)
+
+
+def relative_time_problem(key: str, value: Any, switches: str = "true or false") -> str | None:
+    """Why ``value`` (``"+2h"``) cannot be a desired ``key``: a time relative to each run
+    would change something on every run."""
+    if (
+        key not in _RELATIVE_TIMES
+        or not isinstance(value, str)
+        or not value.strip().startswith("+")
+    ):
+        return None
+    return (
+        f"{key} {value.strip()!r} is relative to each run, so every run would change it: "
+        f"give a date-time with its UTC offset (2026-12-24T18:00:00+01:00), {switches} "
+        f"('talkctl room {key} CONV on --until +2h' takes a relative time)"
+    )
+
+
 NOTIFY_LEVELS: dict[str, int] = {k: v for k, v in NOTIFY.items() if not k.isdigit()}
 
 
@@ -111,10 +139,25 @@ class Plan:
     def token(self) -> str | None:
         return self.current.token if self.current is not None else None
 
-    def requirements(self) -> list[str]:
-        """The gated operations (ConversationsApi.GATES) this plan needs, from the table."""
+    def requirements(self) -> list[Gate]:
+        """The capabilities (the settings' gates) this plan needs, from the table."""
         gates = [s.gate for s, _ in self.wanted.wanted() if s.gate and s.name in self.fields]
         return list(dict.fromkeys(gates))
+
+
+def refuse_unmanaged(conversation: Conversation) -> None:
+    """Exit 6 for a conversation ``export`` skips (one-to-one, note-to-self, bound to an
+    object...): converging it would rename or empty what Talk manages itself."""
+    from talkctl.api.errors import UnsupportedError
+    from talkctl.declarative.export import skip_reason
+
+    reason = skip_reason(conversation, moderated_only=False)
+    if reason is not None:
+        raise UnsupportedError(
+            f"{conversation.token} {conversation.display_name!r} cannot be managed here: "
+            f"{reason}; nothing was changed",
+            "manageable",
+        )
 
 
 def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversation | None:
@@ -179,6 +222,8 @@ def plan_for(
     if problems:
         raise UsageError(f"{wanted.name!r}: {'; '.join(problems)}")
     current = find_existing(wanted.name, conversations)
+    if current is not None:
+        refuse_unmanaged(current)
     what = repr(wanted.name)
     if current is None:
         room_type = wanted.type or ConversationType.GROUP

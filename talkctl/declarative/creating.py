@@ -13,17 +13,17 @@ are returned in ``followups`` without undoing anything. No typer, no rich.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError, StepFailed
+from talkctl.api.kinds import BY_KEY as BY_KIND_KEY
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.errors import TalkctlError
+from talkctl.declarative.addresses import check_addresses
+from talkctl.errors import InContext, TalkctlError
 from talkctl.settings import BY_KEY, SETTINGS
-
-KINDS = ("users", "groups", "emails", "teams", "federated_users")
 
 
 @dataclass
@@ -49,6 +49,7 @@ class Created:
 
 def steps(api: ConversationsApi, creation: Creation) -> list[str]:
     """What ``create`` would send, in order (for ``--dry-run``)."""
+    check_addresses("emails", creation.participants.get("emails", ()))
     room = [k for k, _ in creation.room_settings() if not BY_KEY[k].personal]
     invitees = [f"{kind} {', '.join(ids)}" for kind, ids in creation.participants.items() if ids]
     one_go = api.capabilities.has("conversation-creation-all") and bool(room or invitees)
@@ -71,6 +72,7 @@ def steps(api: ConversationsApi, creation: Creation) -> list[str]:
 
 def create(api: ConversationsApi, creation: Creation) -> Created:
     """Create the conversation as described (see the module docstring)."""
+    check_addresses("emails", creation.participants.get("emails", ()))  # before any request
     room = [(BY_KEY[k], v) for k, v in creation.room_settings() if not BY_KEY[k].personal]
     personal = [(BY_KEY[k], v) for k, v in creation.room_settings() if BY_KEY[k].personal]
     extra = bool(room) or any(creation.participants.values())
@@ -79,13 +81,19 @@ def create(api: ConversationsApi, creation: Creation) -> Created:
         for setting, value in room:
             assert setting.create_field is not None
             fields |= setting.create_field(value)
-        conversation, invalid = api.create_with_settings(
-            creation.room_type,
-            creation.name,
-            fields,
-            participants={k: list(v) for k, v in creation.participants.items() if v},
-            password=creation.password,
-        )
+        participants = {k: list(v) for k, v in creation.participants.items() if v}
+        try:
+            conversation, invalid = api.create_with_settings(
+                creation.room_type,
+                creation.name,
+                fields,
+                participants=participants,
+                password=creation.password,
+            )
+        except ApiError as exc:
+            if exc.status == 404 and exc.error == "invite" and participants:
+                raise unknown_invitees(participants, exc) from exc
+            raise
         made = Created(conversation, invalid)
     else:
         made = _step_by_step(api, creation, room)
@@ -124,6 +132,23 @@ def _step_by_step(api: ConversationsApi, creation: Creation, room: list[Any]) ->
     if made.invalid == {} and creation.participants.get("emails"):
         made.conversation = api.get(token)  # an e-mail invitee made it public
     return made
+
+
+def unknown_invitees(participants: Mapping[str, Sequence[str]], cause: ApiError) -> InContext:
+    """A create answered 404 ``invite``: none of the invitees exists, and Talk created
+    nothing (recorded: x-create-json-unknown-group-only-404); one invalid among valid ones
+    is a 202 naming it instead."""
+    named = [
+        f"{BY_KIND_KEY[kind].label if kind in BY_KIND_KEY else kind} {actor!r}"
+        for kind, ids in participants.items()
+        for actor in ids
+    ]
+    missing = (
+        f"{named[0]} does not exist"
+        if len(named) == 1
+        else (f"none of the invitees exists ({', '.join(named)})")
+    )
+    return InContext(f"{missing} on the server: nothing was created", cause)
 
 
 def undo_create(api: ConversationsApi, token: str, step: str, exc: BaseException) -> StepFailed:

@@ -22,22 +22,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from talkctl.api.kinds import FILE_KEYS, KINDS_TABLE
+from talkctl.api.kinds import MODERATOR_TYPES as MODERATOR_TYPES  # export and apply read them here
+from talkctl.api.kinds import OWNER as OWNER
 from talkctl.errors import UsageError
 
 # the file's kinds, in the order the plan lists them, and the actorType each has on the server
-KINDS = ("users", "groups", "teams", "federated_users", "emails")
-ACTOR_TYPES: dict[str, str] = {
-    "users": "users",
-    "groups": "groups",
-    "teams": "circles",
-    "federated_users": "federated_users",
-    "emails": "emails",
-}
+KINDS = FILE_KEYS
+ACTOR_TYPES: dict[str, str] = {kind.key: kind.actor_type for kind in KINDS_TABLE}
 KIND_OF_ACTOR = {actor: kind for kind, actor in ACTOR_TYPES.items()}
-LABELS = {"users": "", "groups": "group ", "teams": "team ", "federated_users": "federated "}
-LABELS["emails"] = "email "
-OWNER, MODERATOR, USER, GUEST, GUEST_MODERATOR, USER_SELF_JOINED = 1, 2, 3, 4, 6, 5
-MODERATOR_TYPES = (OWNER, MODERATOR, GUEST_MODERATOR)
+LABELS = {kind.key: kind.prefix for kind in KINDS_TABLE}
 
 GroupMembers = Callable[[str], "set[str]"]
 
@@ -98,7 +92,9 @@ class Attendee:
 @dataclass(frozen=True)
 class MemberChange:
     """One membership step: ``add`` / ``remove`` a participant, ``promote`` / ``demote`` a
-    moderator. ``attendee_id`` is None when it is not known yet (someone added this run)."""
+    moderator, or ``drop``: an e-mail invitee the server removes itself when the conversation
+    is unpublished (named in the plan, nothing sent). ``attendee_id`` is None when it is not
+    known yet (someone added this run)."""
 
     op: str
     kind: str

@@ -126,7 +126,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """The parsed document and its text; one-problem InputFileError on bad TOML."""
     label = str(path)
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # a BOM (Windows editors write one) is no content
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {label}: {exc}") from None
     try:

@@ -4,7 +4,7 @@
         --seed-rooms 5000 --user admin
 
 prints one line ``URL USER APP_PASSWORD`` and serves until killed. It listens on a
-loopback address only (``--host`` 127.0.0.1, ::1 or localhost), and its users' login
+loopback address only (``--host`` 127.0.0.1, another 127.x.x.x or localhost), and its users' login
 passwords are drawn at random: nobody else can use it.
 """
 
@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tls-key", help="PEM key for --tls-cert")
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
-        parser.error(f"--host: {args.host!r} is not a loopback address (the sandbox is local)")
+        parser.error(
+            f"--host: {args.host!r} is not a loopback address 127.x.x.x (the sandbox is local)"
+        )
 
     tls = None
     if args.tls_cert:

@@ -78,11 +78,12 @@ def authenticate(backend: Backend, headers: dict[str, str]) -> Auth:
         return Auth(bad=True)
     st = backend.state
     with st.lock:
-        user = st.users.get(login)
+        user_id = st.user_of_login(login)  # the login name need not be the user id
+        user = st.users.get(user_id) if user_id is not None else None
         if user is not None and secret == user.password:
-            return Auth(login, "password")
-        if st.app_passwords.get(secret) == login:
-            return Auth(login, "app", secret)
+            return Auth(user.id, "password")
+        if user is not None and st.app_passwords.get(secret) == user.id:
+            return Auth(user.id, "app", secret)
     return Auth(bad=True)
 
 
@@ -101,10 +102,7 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
         dict(request.headers),
         client_port=request.client[1],
     )
-    try:
-        length = int(headers.get("content-length") or 0)
-    except ValueError:
-        length = -1
+    length = _length(headers)
     if length < 0:
         return record, Response(400, b"Bad Request\n", {"Content-Type": "text/plain"}, close=True)
     if length > backend.max_body:
@@ -142,7 +140,29 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
         response = Response(
             500, f"fake_talk error: {exc!r}".encode(), {"Content-Type": "text/plain"}
         )
+    if auth.user is not None and response.status != 401:
+        response.headers.setdefault("X-User-Id", auth.user)  # as Nextcloud: the id, not login
     return record, response
+
+
+def _length(headers: dict[str, str]) -> int:
+    """The declared body length; -1 when it is no length."""
+    try:
+        return int(headers.get("content-length") or 0)
+    except ValueError:
+        return -1
+
+
+def answered_unread(backend: Backend, request: Request) -> bool:
+    """The request is answered without its body being read (too large, or refused before a
+    large body): a client that asked ``Expect: 100-continue`` is not told to send it."""
+    headers = request.lower_headers
+    length = _length(headers)
+    if length < 0 or length > backend.max_body:
+        return True
+    path = urlsplit(request.target).path
+    refused = _refusal(backend, request.method, path, authenticate(backend, headers))
+    return refused is not None and length > DRAIN_LIMIT
 
 
 def _wants_json(record: RequestRecord, headers: dict[str, str]) -> bool:

@@ -58,6 +58,7 @@ class Backend(Protocol):
     profile: Profile
     cron: bool
     force_passwords: bool
+    federation: bool  # an administrator enabled federation (recorded: off)
     latency: float
     bruteforce: bool
     brute_force: BruteForce

@@ -122,3 +122,13 @@ def capabilities(
     if talk_enabled:
         caps["spreed"] = spreed_capabilities(profile, force_passwords, epoch, cron)
     return data
+
+
+def with_federation(data: dict[str, Any]) -> dict[str, Any]:
+    """The capabilities of a server whose administrator enabled federation (the recorded
+    server and the profiles have it off: ``config.federation.enabled`` false)."""
+    spreed = data.get("capabilities", {}).get("spreed")
+    federation = spreed.get("config", {}).get("federation") if isinstance(spreed, dict) else None
+    if isinstance(federation, dict):
+        federation.update({"enabled": True, "incoming-enabled": True, "outgoing-enabled": True})
+    return data

@@ -12,7 +12,7 @@ import contextlib
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from .app import Request, handle
+from .app import Request, answered_unread, handle
 from .backend import Backend, RequestRecord
 from .ocs import Response
 
@@ -31,18 +31,26 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:
-        request = Request(
+    def _request(self) -> Request:
+        return Request(
             self.command,
             self.path,
             dict(self.headers.items()),
             (str(self.client_address[0]), int(self.client_address[1])),
             self.rfile.read,
         )
-        record, response = handle(self.fake, request)
+
+    def do_GET(self) -> None:
+        record, response = handle(self.fake, self._request())
         self._finish(record, response)
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue``: no "send it" for a body the answer will not read."""
+        if answered_unread(self.fake, self._request()):
+            return True
+        return super().handle_expect_100()
 
     def __getattr__(self, name: str) -> Any:
         """Any other method (WebDAV's PROPFIND, ...) goes to the app too, which says what it

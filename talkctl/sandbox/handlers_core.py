@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .capabilities import capabilities, fixture
+from .capabilities import capabilities, fixture, with_federation
 from .context import Ctx
 from .ocs import Ocs, Response, fail, json_response, ok
 
@@ -13,15 +13,14 @@ from .ocs import Ocs, Response, fail, json_response, ok
 def get_capabilities(ctx: Ctx) -> Ocs:
     user = ctx.state.users.get(ctx.user or "")
     enabled = user.talk_enabled if user is not None else True
-    return ok(
-        capabilities(
-            ctx.profile,
-            talk_enabled=enabled,
-            force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
-            epoch=ctx.srv.talk_hash_epoch,
-            cron=ctx.srv.cron,
-        )
+    data = capabilities(
+        ctx.profile,
+        talk_enabled=enabled,
+        force_passwords=ctx.srv.force_passwords and ctx.profile.talk >= (21, 0),
+        epoch=ctx.srv.talk_hash_epoch,
+        cron=ctx.srv.cron,
     )
+    return ok(with_federation(data) if ctx.srv.federation else data)
 
 
 def get_cloud_user(ctx: Ctx) -> Ocs:

@@ -67,6 +67,10 @@ def create_room(ctx: Ctx) -> Ocs:
         if ctx.profile.has("conversation-creation-all")
         else {}
     )
+    if invalid and not create_all.any_added(ctx, invalid):
+        # recorded: x-create-json-unknown-group-only-404 (no valid invitee: nothing created)
+        ctx.state.delete_room(room)
+        return _create_error(ctx, 404, "invite")
     if invalid:
         answer = ctx.room(room, 202)
         answer.data["invalidParticipants"] = invalid

@@ -87,5 +87,12 @@ def add_participants(ctx: Ctx, room: Room) -> dict[str, list[str]]:
     return invalid
 
 
+def any_added(ctx: Ctx, invalid: dict[str, list[str]]) -> bool:
+    """Whether any of the request's participants was valid (``invalid`` are the others)."""
+    participants: Any = ctx.params.get("participants")
+    given = sum(len(v) for v in participants.values() if isinstance(v, list))
+    return given > sum(len(ids) for ids in invalid.values())
+
+
 def _has_email(room: Room) -> bool:
     return any(a.actor_type == "emails" for a in room.attendees.values())

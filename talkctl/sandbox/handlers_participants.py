@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from .context import Ctx
 from .ocs import Ocs, fail, fail_null, ok
@@ -25,10 +24,9 @@ from .state import (
     Attendee,
     Room,
 )
-from .views import participant_view
+from .views import in_lobby, participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def list_participants(ctx: Ctx) -> Ocs:
@@ -39,6 +37,8 @@ def list_participants(ctx: Ctx) -> Ocs:
     if att.participant_type == GUEST:
         return fail_null(403) if ctx.profile.returns_room_on_change else fail(403)
     is_mod = att.participant_type in MODERATOR_TYPES
+    if in_lobby(room, att):  # recorded: l-participants-as-bob-412
+        return fail(412)
     return ok(
         [
             participant_view(ctx.state, ctx.profile, ctx.api, room, a, is_mod)
@@ -90,9 +90,15 @@ def add_participant(ctx: Ctx) -> Ocs:
     problem = add_member(ctx, room, kind, new)
     if problem is not None:
         return problem
-    if kind == "emails" and room.type == GROUP:
-        room.type = PUBLIC  # recorded: talk22-membership/participant-add-email-200.json
-        return ok({"type": PUBLIC})
+    if kind == "emails":
+        # recorded: an invitee makes a group conversation public, saying so in the chat
+        # (talk22-membership/participant-add-email-200.json, talk22-moderation/x-room-after-
+        # not-an-email-200.json), and the answer names the type, public already or not
+        # (talk22-moderation/u-add-email-200.json)
+        if room.type == GROUP:
+            room.type = PUBLIC
+            ctx.say(room, "guests_allowed", "{actor} allowed guests")
+        return ok({"type": room.type})
     return ok([])
 
 
@@ -108,11 +114,15 @@ def add_member(ctx: Ctx, room: Room, kind: str, new: str) -> Ocs | None:
         if ctx.state.add_member(room, kind, new, ctx.user or "") is None:
             return ctx.error(404, "new-participant")
     elif kind == "emails":
-        if not EMAIL.fullmatch(new):
+        # recorded (talk22-moderation/x-add-email-not-an-email-200.json): any text is
+        # invited, "notanemail" too; an empty one refused is a guess
+        if not new:
             return ctx.error(400, "new-participant")
         att = ctx.state.add_attendee(room, email_actor_id(new), GUEST, actor_type="emails")
         att.invited_actor_id, att.display_name = new, ""
     elif kind == "federated_users":
+        if not ctx.srv.federation:  # recorded: a-add-federated-user-501 (federation disabled)
+            return ctx.error(501, "federation")
         user, _, host = new.rpartition("@")
         if not user or not host or host in ctx.srv.url:
             return ctx.error(400, "cloud-id")

@@ -156,11 +156,16 @@ def make_public(ctx: Ctx, room: Room) -> Ocs:
 
 @moderated
 def make_private(ctx: Ctx, room: Room) -> Ocs:
+    """Recorded (talk22-moderation/u-unpublish-200.json and the answers after it): the
+    e-mail invitees are removed, the password is kept (``hasPassword`` stays true, and
+    setting or clearing it is then refused as on any group conversation)."""
     if room.type == GROUP:
         return ctx.changed(room)
     if room.type != PUBLIC:
         return ctx.error(400, "type")
-    room.type, room.password, room.avatar_version = GROUP, None, AVATAR_VERSIONS[GROUP]
+    for invitee in [a for a in room.attendees.values() if a.actor_type == "emails"]:
+        ctx.state.remove_attendee(room, invitee)
+    room.type, room.avatar_version = GROUP, AVATAR_VERSIONS[GROUP]
     ctx.say(room, "guests_disallowed", "{actor} disallowed guests")
     return ctx.changed(room)
 
@@ -222,6 +227,27 @@ def set_listable(ctx: Ctx, room: Room) -> Ocs:
         room.listable = scope
         ctx.say(room, *LISTABLE_MESSAGES[scope])
     return ctx.changed(room)
+
+
+@moderated
+def set_mention_permissions(ctx: Ctx, room: Room) -> Ocs:
+    """``PUT room/{token}/mention-permissions`` (v4, Talk 20+): who may mention @all.
+
+    As recorded (recordings/talk22-moderation/): 200 with the room and no
+    system message; 400 ``{"error": "value"}`` for a value other than 0 or 1; 403 with
+    ``data: []`` for a non-moderator (``moderated``). The 400 ``type`` and ``breakout-room``
+    reasons are the spec's (openapi-talk22.json); that they are checked before the value is
+    a guess, and so is the room in Talk 20's answer (only Talk 22's is recorded).
+    """
+    value = ctx.int_param("mentionPermissions", -1)
+    if room.type not in (GROUP, PUBLIC):
+        return ctx.error(400, "type")
+    if room.object_type == "room":
+        return ctx.error(400, "breakout-room")
+    if value not in (0, 1):
+        return ctx.error(400, "value")
+    room.mention_permissions = value
+    return ctx.room(room)
 
 
 @moderated

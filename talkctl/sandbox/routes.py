@@ -85,6 +85,13 @@ SPREED_ROUTES = [
         rooms.set_message_expiration,
         feature="message-expiration",
     ),
+    _r(
+        "PUT",
+        "room/{T}/mention-permissions",
+        rooms.set_mention_permissions,
+        (4,),
+        "mention-permissions",
+    ),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("GET", "room/{T}/participants", parts.list_participants),
@@ -177,7 +184,9 @@ def _talk22_operations() -> tuple[tuple[str, frozenset[int], re.Pattern[str]], .
         listed = json.load(fh)["routes"]
     operations = []
     for method, versions, template in listed:
-        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", re.escape(template))
+        # Talk's routes require a token of [a-z0-9]{4,30}; anything else is no route at all
+        escaped = re.escape(template).replace(r"\{token\}", "[a-z0-9]{4,30}")
+        pattern = re.sub(r"\\\{[A-Za-z]+\\\}", "[^/]+", escaped)
         if "apiVersion" in template:  # the first placeholder
             pattern = pattern.replace("[^/]+", r"v(?P<api>\d+)", 1)
         operations.append((method, frozenset(versions), re.compile(f"^{pattern}$")))
@@ -204,6 +213,7 @@ def is_absent(profile: Profile, method: str, path: str) -> bool:
     m = SPREED.match(path)
     if m is None:
         return False
+    method = "GET" if method == "HEAD" else method  # routed as GET, as Nextcloud's router does
     rest = m.group("rest")
     if any(r.method == method and r.pattern.match(rest) for r in SPREED_ROUTES):
         return True

@@ -42,13 +42,15 @@ IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent before the server cl
 
 
 def is_loopback(host: str) -> bool:
-    """``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    """``host`` is an IPv4 loopback address (127.0.0.0/8) or localhost: this machine only,
+    and an address the (IPv4) server can bind."""
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    return address.version == 4 and address.is_loopback
 
 
 class FakeTalkServer:
@@ -72,7 +74,7 @@ class FakeTalkServer:
         idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         if not is_loopback(host):
-            raise ValueError(f"the fake server listens on a loopback address only, not {host!r}")
+            raise ValueError(f"the fake server listens on loopback (127.x.x.x) only, not {host!r}")
         self.profile = get_profile(talk)
         self.talk = self.profile.name
         self.state = State(seed)
@@ -81,6 +83,7 @@ class FakeTalkServer:
         self.latency = 0.0
         self.force_passwords = False
         self.cron = True  # False: Talk 22 without cron, no message-expiration capability
+        self.federation = False  # True: an administrator enabled federation (recorded: off)
         self.bruteforce = False
         self.brute_force = BruteForce()
         self.login_server_override: str | None = None

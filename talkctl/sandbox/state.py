@@ -143,6 +143,7 @@ class Room:
             "lobbyState": self.lobby_state,
             "lobbyTimer": self.lobby_timer,
             "messageExpiration": self.message_expiration,
+            "mentionPermissions": self.mention_permissions,
             "objectType": self.object_type,
             "objectId": self.object_id,
             "lastActivity": self.last_activity,
@@ -224,6 +225,16 @@ class State:
 
     def groups_of(self, user: str) -> list[str]:
         return sorted(g for g, (_, members) in self.groups.items() if user in members)
+
+    def user_of_login(self, login: str) -> str | None:
+        """The user id a login name stands for, as Nextcloud's user database resolves it:
+        the id itself, else the one id that equals it but for case (``ADMIN`` logs in as
+        ``admin``: the login name is not the user id)."""
+        if login in self.users:
+            return login
+        folded = login.casefold()
+        found = [user for user in self.users if user.casefold() == folded]
+        return found[0] if len(found) == 1 else None
 
     def display_name(self, user: str) -> str:
         u = self.users.get(user)

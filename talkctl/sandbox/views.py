@@ -147,7 +147,9 @@ def _full_room(
     data.update(
         {
             "participantType": att.participant_type,
-            "canStartCall": room.type != NOTE_TO_SELF,
+            # recorded (talk22-moderation/l-room-get-as-bob-200.json): who waits in the lobby
+            # cannot start a call
+            "canStartCall": room.type != NOTE_TO_SELF and not in_lobby(room, att),
             "lastReadMessage": att.last_read_message,
             "unreadMessages": att.unread_messages,
             "unreadMention": att.unread_mention,
@@ -183,6 +185,12 @@ def _full_room(
     return data
 
 
+def in_lobby(room: Room, att: Attendee) -> bool:
+    """Whether ``att`` waits in the lobby: it is on and they are no moderator."""
+    room.expire_lobby()
+    return bool(room.lobby_state) and att.participant_type not in MODERATOR_TYPES
+
+
 def room_view(
     state: State,
     profile: Profile,
@@ -197,6 +205,8 @@ def room_view(
     out: dict[str, Any] = {}
     for key in profile.room_keys(api):
         if key == "lastMessage":
+            if att is not None and in_lobby(room, att):
+                continue  # recorded: l-room-get-as-bob-200 (no last message in the lobby)
             listed = att is None
             if listed and profile.talk >= (21, 0):
                 continue  # Talk 21+ lists open conversations without their last message
@@ -235,13 +245,12 @@ def participant_view(
         "phoneNumber": "",
         "callId": "",
     }
-    keys = profile.participant_keys(api)
-    if not viewer_is_moderator:
-        keys = [k for k in keys if k not in ("phoneNumber", "callId")]
-    view = {k: full[k] for k in keys}
-    if att.actor_type == "emails" and api >= 3:
+    # a plain user sees phoneNumber and callId too (talk22-moderation/u-participants-as-alice)
+    view = {k: full[k] for k in profile.participant_keys(api)}
+    if att.actor_type == "emails" and api >= 3 and viewer_is_moderator:
         # recorded (talk22-membership/participants-list-with-email-200.json): the address is
-        # in invitedActorId, the actorId is its sha256, the display name empty
+        # in invitedActorId, the actorId is its sha256, the display name empty; others see
+        # no invitedActorId (talk22-moderation/u-participants-as-alice-200.json)
         view["invitedActorId"] = att.invited_actor_id
     return view
 

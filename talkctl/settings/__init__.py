@@ -1,46 +1,37 @@
-"""The one table of conversation settings.
+"""The one table of conversation settings: each entry says everything about one setting
+(see ``Setting`` in setting.py), and every surface is generated from it: the generic verbs
+(``room listable``, ``room read-only``, ...), the flags of ``room create`` / ``room ensure``,
+the rows of ``room show``, the apply-file and export keys, the plans and dry runs, the
+completion of values, the man page and the capability gates.
 
-Each ``Setting`` says everything talkctl knows about one setting of a conversation, once:
-
-- ``name``: the verb (``room read-only``), the flag of ``room create`` / ``room ensure``
-  (``--read-only``) and the ``field`` of a change in a result record;
-- ``key``: the key of an apply file (``read_only``) and of ``export``;
-- ``metavar`` / ``help``: the one shape it takes on the command line (``on|off``);
-- ``parse(text)``: command-line text → value (``UsageError`` naming the value);
-- ``parse_file(value)``: a TOML value → value (``ValueError`` saying what is expected);
-- ``reported_as``: the field of the server's conversation object that reports it (export
-  writes only what the server reports);
-- ``read(conversation)``: the conversation's effective value (notify ``default`` resolved);
-- ``effective(value, room_type)``: the value a wish means for a conversation of that type;
-- ``show(value)``: the value as text (plans, messages, the ``from``/``to`` of a change);
-- ``to_file(value)``: the value as written in an apply file (export);
-- ``send(api, token, value)``: the request that sets it;
-- ``gate``: the operation of ``ConversationsApi.GATES`` it needs (exit 6 before sending);
-- ``create_field(value)``: the ``POST /room`` fields that set it with the creation, on
-  servers with ``conversation-creation-all`` (``None``: not a field of the creation);
-- ``moderator_only``: only moderators may change it (a dry run says "would be refused");
-- ``personal``: the user's own preference (favorite, notify, archived), not the room's.
-
-A new setting is one entry of ``SETTINGS`` plus its verb (values.py parses and shows the
-values); an on/off one is one ``on_off_setting(...)``. Nothing here prints or imports typer or rich.
+A new setting is one entry of ``SETTINGS`` (its values, if new, in values.py), its sandbox
+answer and its tests. Nothing here prints or imports typer or rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType, level_name
 from talkctl.errors import UsageError
+from talkctl.settings.setting import (
+    BAD_TYPE,
+    BAD_VALUE,
+    Gate,
+    Row,
+    Setting,
+    Value,
+    on_off_setting,
+)
 from talkctl.settings.values import (
     DURATION_UNITS,
     LISTABLE,
+    MENTION_PERMISSIONS,
     NOTIFY,
     Lobby,
+    Stamp,
     choice,
-    file_bool,
     file_choice,
     file_duration,
     file_lobby,
@@ -49,20 +40,20 @@ from talkctl.settings.values import (
     int_field,
     listable_name,
     lobby_field,
+    lobby_form,
+    lobby_rows,
     lobby_to_file,
+    mention_permissions_name,
     notify_effective,
-    on_off,
     parse_duration,
     parse_lobby,
-    parse_on_off,
     parse_when,
     read_lobby,
-    send_lobby,
     shortest_duration,
     show_lobby,
+    yes_no_row,
 )
 
-Value = Any
 DESCRIPTION_LIMIT = 500  # when the server does not say (config.conversations.description-length)
 
 
@@ -75,186 +66,236 @@ class FieldChange:
     after: str | None  # None: removed (a participant)
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    key: str
-    metavar: str
-    help: str
-    parse: Callable[[str], Value]
-    parse_file: Callable[[Any], Value]
-    read: Callable[[Conversation], Value]
-    show: Callable[[Value], str]
-    to_file: Callable[[Value], Any]
-    send: Callable[[ConversationsApi, str, Value], Conversation | None]
-    reported_as: str
-    gate: str | None = None
-    create_field: Callable[[Value], dict[str, Any]] | None = None
-    moderator_only: bool = True
-    personal: bool = False
-    effective: Callable[[Value, int], Value] = lambda value, room_type: value
-
-    def differs(self, value: Value, conversation: Conversation) -> bool:
-        """Whether setting ``value`` would change ``conversation``."""
-        return bool(self.read(conversation) != self.effective(value, conversation.type))
-
-    def describe(self, value: Value, room_type: int = ConversationType.GROUP) -> str:
-        """``set read-only on``: what a dry run says it would do."""
-        return f"set {self.name} {self.show(self.effective(value, room_type))}"
-
-
-def on_off_setting(
-    name: str,
-    help: str,
-    reported_as: str,
-    read: Callable[[Conversation], bool],
-    send: Callable[[ConversationsApi, str, bool], Conversation | None],
-    gate: str,
-    *,
-    create_field: Callable[[Value], dict[str, Any]] | None = None,
-    personal: bool = False,
-) -> Setting:
-    """A setting that is on or off: ``on|off`` on the command line, true/false in an apply
-    file and in export. A personal one (the user's own preference) anybody may change."""
-    return Setting(
-        name=name,
-        key=name.replace("-", "_"),
-        metavar="on|off",
-        help=help,
-        parse=parse_on_off(name),
-        parse_file=file_bool,
-        read=read,
-        show=on_off,
-        to_file=lambda value: value,
-        send=send,
-        reported_as=reported_as,
-        gate=gate,
-        create_field=create_field,
-        moderator_only=not personal,
-        personal=personal,
-    )
-
-
 # --- the table -------------------------------------------------------------------------------
 
 DESCRIPTION = Setting(
     name="description",
-    key="description",
+    kind="text",
     metavar="TEXT",
     help="The description ('' clears it).",
     parse=lambda text: text,
     parse_file=file_text,
     read=lambda c: c.description,
     show=lambda value: value,
-    to_file=lambda value: value,
-    send=lambda api, token, value: api.set_description(token, value),
     reported_as="description",
-    gate="description",
-    create_field=lambda value: {"description": value},
+    path="/description",
+    field="description",
+    gate=("room-description", "conversation descriptions"),
+    refusals={**BAD_VALUE, **BAD_TYPE},
 )
 READ_ONLY = on_off_setting(
     "read-only",
     "on: nobody can post; off: writable.",
     "readOnly",
-    lambda c: c.read_only,
-    ConversationsApi.set_read_only,
-    gate="read-only",
-    create_field=lambda value: {"readOnly": 1 if value else 0},
+    "/read-only",
+    ("read-only-rooms", "read-only conversations"),
+    verb=True,
+    value_name="the state (on or off)",
+    verb_help="""Make a conversation read-only (on) or writable again (off).
+
+    The state is the last argument. In a read-only conversation nobody can post; its
+    history stays. Needs a server with the read-only-rooms capability.
+
+    Example: talkctl room read-only "Announcements" on
+    """,
+    refusals={(400, None): "{label} cannot be read-only (only group and public conversations can)"},
 )
 LISTABLE_SETTING = Setting(
     name="listable",
-    key="listable",
-    metavar="none|users|everyone",
+    kind="choice",
     help="Who can find it with 'room browse': none, users, everyone (guest app users too).",
+    values=(
+        ("none", "only the participants see it"),
+        ("users", "every user of the server can find it"),
+        ("everyone", "guest app users too"),
+    ),
     parse=choice("listable", LISTABLE),
     parse_file=file_choice(LISTABLE, '"none", "users" or "everyone"'),
     read=lambda c: int_field(c, "listable"),
     show=listable_name,
     to_file=listable_name,
-    send=lambda api, token, value: api.set_listable(token, value),
     reported_as="listable",
-    gate="listable",
-    create_field=lambda value: {"listable": value},
+    path="/listable",
+    field="scope",
+    gate=("listable-rooms", "listable conversations"),
+    verb=True,
+    value_name="SCOPE",
+    verb_help="""Set who can find a conversation and join it: none, users or everyone.
+
+    'users' lets every user of the server find it ('room browse'); 'everyone' also guest
+    app users; 'none' only the participants see it.
+
+    Example: talkctl room listable "Open office" users
+    """,
+    refusals={**BAD_VALUE, **BAD_TYPE},
 )
 LOBBY = Setting(
     name="lobby",
-    key="lobby",
+    kind="time",
     metavar="on|off|WHEN",
     help="Lobby on, off, or on until WHEN (2026-12-24T18:00 local, or +2h, +3d).",
+    values=(("on", "only moderators get in"), ("off", "everybody gets in")),
     parse=parse_lobby,
     parse_file=file_lobby,
     read=read_lobby,
     show=show_lobby,
     to_file=lobby_to_file,
-    send=send_lobby,
     reported_as="lobbyState",
-    gate="lobby",
+    path="/webinar/lobby",
+    form=lobby_form,
     create_field=lobby_field,
+    rows=lobby_rows,
+    gate=("webinary-lobby", "the lobby"),
+    refusals=BAD_TYPE,
 )
 MESSAGE_EXPIRATION = Setting(
     name="message-expiration",
-    key="message_expiration",
+    kind="duration",
     metavar="DURATION|off",
     help="Delete messages after DURATION (90m, 1d, 4w; s m h d w) or off.",
+    values=(("off", "never"), ("1h", ""), ("1d", ""), ("1w", ""), ("4w", "")),
     parse=parse_duration,
     parse_file=file_duration,
     read=lambda c: int_field(c, "messageExpiration"),
     show=shortest_duration,
     to_file=shortest_duration,
-    send=lambda api, token, value: api.set_message_expiration(token, value),
     reported_as="messageExpiration",
-    gate="message-expiration",
-    create_field=lambda value: {"messageExpiration": value},
+    label="message expiration",
+    method="POST",
+    path="/message-expiration",
+    field="seconds",
+    gate=(
+        "message-expiration",
+        "message expiration (Talk offers it only when the server's background jobs run by cron)",
+    ),
+    verb=True,
+    value_name="DURATION",
+    verb_help="""Delete messages after a time: 90m, 1h, 1d, 4w (s, m, h, d, w), or off.
+
+    Talk offers it only when the server's background jobs run by cron: without the
+    message-expiration capability it exits 6 and sends nothing.
+
+    Example: talkctl room message-expiration "Team chat" 4w
+    """,
+    refusals={**BAD_VALUE, **BAD_TYPE},
+)
+MENTION_PERMISSIONS_SETTING = Setting(
+    name="mention-permissions",
+    kind="choice",
+    help="Who may mention @all: everyone or moderators.",
+    values=(("everyone", "every participant"), ("moderators", "only moderators")),
+    parse=choice("mention-permissions", MENTION_PERMISSIONS),
+    parse_file=file_choice(MENTION_PERMISSIONS, '"everyone" or "moderators"'),
+    read=lambda c: int_field(c, "mentionPermissions"),
+    show=mention_permissions_name,
+    to_file=mention_permissions_name,
+    reported_as="mentionPermissions",
+    label="mention permissions",
+    path="/mention-permissions",
+    field="mentionPermissions",
+    gate=("mention-permissions", "mention permissions (Talk 20 and later)"),
+    verb=True,
+    value_name="WHO",
+    verb_help="""Set who may mention @all in a conversation: everyone or moderators.
+
+    Needs Talk 20 or later (the mention-permissions capability): elsewhere it exits 6 and
+    sends nothing. Only moderators may change it.
+
+    Example: talkctl room mention-permissions "Town hall" moderators
+    """,
+    refusals={
+        **BAD_VALUE,
+        (400, "breakout-room"): "{label} is a breakout room: its parent conversation decides",
+        **BAD_TYPE,
+    },
 )
 ARCHIVED = on_off_setting(
     "archived",
     "on: archived (out of your main list); off: not archived.",
     "isArchived",
-    lambda c: c.is_archived,
-    ConversationsApi.set_archived,
-    gate="archive",
+    "/archive",
+    ("archived-conversations-v2", "archiving conversations"),
+    field=None,
+    method="POST",
+    method_off="DELETE",
     personal=True,
+    flags=("ensure",),
+    rows=yes_no_row("archived", "isArchived"),
 )
 FAVORITE = on_off_setting(
     "favorite",
     "Mark as favorite (on) or not (off).",
     "isFavorite",
-    lambda c: c.is_favorite,
-    ConversationsApi.set_favorite,
-    gate="favorite",
+    "/favorite",
+    ("favorites", "favorites"),
+    field=None,
+    method="POST",
+    method_off="DELETE",
     personal=True,
+    flags=(),  # create's --favorite and ensure's --favorite/--no-favorite are switches
+    rows=yes_no_row("favorite", "isFavorite"),
 )
 NOTIFY_SETTING = Setting(
     name="notify",
-    key="notify",
-    metavar="default|always|mention|never",
+    kind="choice",
     help="When you are notified: default, always, mention or never.",
+    values=(
+        ("default", "the conversation type's default"),
+        ("always", ""),
+        ("mention", ""),
+        ("never", ""),
+    ),
     parse=choice("notification level", NOTIFY),
     parse_file=file_notify,
     read=lambda c: c.effective_notification_level,
     show=level_name,
     to_file=level_name,
-    send=lambda api, token, value: api.set_notification_level(token, value),
     reported_as="notificationLevel",
-    gate="notify",
+    rows=lambda c: [("notifications", level_name(c.notification_level))],
+    method="POST",
+    path="/notify",
+    field="level",
+    gate=("notification-levels", "notification levels"),
     moderator_only=False,
     personal=True,
     effective=notify_effective,
+    verb=True,
+    value_name="LEVEL",
+    verb_help="""Set when you are notified: default, always, mention or never.
+
+    'default' sends the conversation type's default (always for one-to-one, mention otherwise):
+    Talk does not accept level 0 over the API.
+
+    Example: talkctl room notify "Team chat" mention
+    """,
+    refusals={(400, "level"): "the server refused that notification level for {label}"},
 )
 
-# In the order a plan applies them (and create/ensure list their flags).
+# In the order a plan applies them (and create/ensure list their flags, room show its rows).
 SETTINGS: tuple[Setting, ...] = (
     DESCRIPTION,
     READ_ONLY,
     LISTABLE_SETTING,
     LOBBY,
     MESSAGE_EXPIRATION,
+    MENTION_PERMISSIONS_SETTING,
     ARCHIVED,
     FAVORITE,
     NOTIFY_SETTING,
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+VERB_SETTINGS: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.verb)
+
+
+def flag_settings(command: str) -> tuple[Setting, ...]:
+    """The settings that are flags of ``command`` (``create``, ``ensure``)."""
+    return tuple(s for s in SETTINGS if command in s.flags)
+
+
+def show_rows(conversation: Conversation) -> list[Row]:
+    """The settings' rows of ``room show``, in the table's order."""
+    return [row for setting in SETTINGS for row in setting.shown(conversation)]
 
 
 def effective(setting: Setting, value: Value, conversation: Conversation) -> Value:
@@ -294,10 +335,18 @@ def parse_flags(texts: Mapping[str, str | None]) -> dict[str, Value]:
 
 
 __all__ = [
+    "BAD_TYPE",
+    "BAD_VALUE",
     "DURATION_UNITS",
     "LISTABLE",
     "NOTIFY",
+    "Gate",
     "Lobby",
+    "Row",
+    "Setting",
+    "Stamp",
+    "Value",
+    "on_off_setting",
     "parse_duration",
     "parse_lobby",
     "parse_when",

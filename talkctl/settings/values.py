@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import NOTIFICATION_LEVEL_NAMES, Conversation, default_notification_level
 from talkctl.errors import UsageError
 
 DURATION_UNITS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION = re.compile(r"^(\d+)([smhdw])$")
+_SPACED_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")  # a filter's age: "90 d"
 LISTABLE = {"none": 0, "users": 1, "everyone": 2}
+LISTABLE_NAMES = {scope: name for name, scope in LISTABLE.items()}
+MENTION_PERMISSIONS = {"everyone": 0, "moderators": 1}  # who may mention @all
 NOTIFY = {name: level for level, name in NOTIFICATION_LEVEL_NAMES.items()}
 NOTIFY |= {"1": 1, "2": 2, "3": 3}
 
@@ -47,18 +49,24 @@ def parse_on_off(what: str) -> Callable[[str], bool]:
     return choice(what, {"on": True, "off": False})  # type: ignore[no-any-return]
 
 
-def parse_duration(text: str, what: str = "message-expiration") -> int:
-    """``90m``, ``1h``, ``4w`` (s, m, h, d, w) or ``off``/``0`` → seconds."""
+def parse_duration(text: str, what: str = "message-expiration", *, off: bool = True) -> int:
+    """``90m``, ``1h``, ``4w`` (s, m, h, d, w) or (``off``) ``off``/``0`` → seconds. Without
+    ``off`` (a filter's age: ``--older-than 90d``) a number and its unit may be spaced."""
     value = text.strip()
-    if value in ("off", "0"):
+    if off and value in ("off", "0"):
         return 0
-    match = _DURATION.match(value)
-    if not match:
+    match = (_DURATION if off else _SPACED_DURATION).match(value)
+    if match:
+        return int(match.group(1)) * DURATION_UNITS[match.group(2)]
+    if not off:
         raise UsageError(
-            f"{what} must be a whole duration like 90m, 1h, 1d or 4w (s, m, h, d, w) or off, "
-            f"not {text!r}"
+            f"{what}: {text!r} is not a duration: a whole number followed by "
+            "s, m, h, d or w (e.g. 90d, 12h)"
         )
-    return int(match.group(1)) * DURATION_UNITS[match.group(2)]
+    raise UsageError(
+        f"{what} must be a whole duration like 90m, 1h, 1d or 4w (s, m, h, d, w) or off, "
+        f"not {text!r}"
+    )
 
 
 def shortest_duration(seconds: int) -> str:
@@ -165,6 +173,16 @@ def int_field(conversation: Conversation, key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def bool_field(conversation: Conversation, key: str) -> bool:
+    """A flag the server sends as true/false or 1/0."""
+    value = conversation.raw.get(key)
+    return value is True or (isinstance(value, int) and value == 1)
+
+
+class Stamp(int):
+    """A row value of ``room show`` that is a time (seconds since the epoch)."""
+
+
 def read_lobby(conversation: Conversation) -> Lobby:
     """A lobby whose time has passed is off: Talk switches it off then (so an exported
     file, which writes that time, keeps converging)."""
@@ -198,16 +216,38 @@ def on_off(value: bool) -> str:
 
 
 def listable_name(scope: int) -> str:
-    names = {v: k for k, v in LISTABLE.items()}
-    return names.get(scope, f"unknown({scope})")
+    return LISTABLE_NAMES.get(scope, f"unknown({scope})")
+
+
+def mention_permissions_name(value: int) -> str:
+    names = {number: name for name, number in MENTION_PERMISSIONS.items()}
+    return names.get(value, f"unknown({value})")
 
 
 def notify_effective(level: int, room_type: int) -> int:
     return level or default_notification_level(room_type)
 
 
-def send_lobby(api: ConversationsApi, token: str, lobby: Lobby) -> Conversation | None:
-    return api.set_lobby(token, lobby.on, lobby.until or None)
+def lobby_form(lobby: Lobby) -> dict[str, Any]:
+    """``PUT room/{token}/webinar/lobby``: the state, and when it is on with a time, the
+    time at which the server turns it off."""
+    form: dict[str, Any] = {"state": 1 if lobby.on else 0}
+    if lobby.on and lobby.until:
+        form["timer"] = lobby.until
+    return form
+
+
+def lobby_rows(conversation: Conversation) -> list[tuple[str, Any]]:
+    """``room show``: on or off (as the server holds it), and until when."""
+    on = int_field(conversation, "lobbyState") == 1
+    rows: list[tuple[str, Any]] = [("lobby", on_off(on))]
+    if on and int_field(conversation, "lobbyTimer"):
+        rows.append(("lobby until", Stamp(int_field(conversation, "lobbyTimer"))))
+    return rows
+
+
+def yes_no_row(label: str, key: str) -> Callable[[Conversation], list[tuple[str, Any]]]:
+    return lambda c: [(label, "yes" if bool_field(c, key) else "no")]
 
 
 def lobby_field(lobby: Lobby) -> dict[str, Any]:

@@ -263,8 +263,12 @@ def _revoke_quietly(factory: Factory, server: str, user: str, secret: str) -> No
 
 
 def _report(factory: Factory, saved: SavedAccount, info: AccountInfo) -> None:
+    from talkctl.accounts.cache import AccountCache
+
     environment = factory.environment
     profile = saved.profile
+    # "me" is this user id, which the login name need not be (accounts.identity)
+    AccountCache(environment.cache_dir, profile.server, profile.user).save_user_id(info.user_id)
     if saved.replaced is not None:
         old = saved.replaced
         environment.message(f"Replaced profile {profile.name!r} (was {old.user} on {old.server}).")

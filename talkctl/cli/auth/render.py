@@ -1,4 +1,4 @@
-"""What ``auth status`` and ``auth list`` print (the shared printers of cli/output.py do the
+"""What ``auth status`` and ``auth list`` print (the one renderer of cli/output/ does the
 printing: a table/grid on a terminal, tab-separated rows on a pipe, JSON with --json)."""
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ def status(ctx: typer.Context, json_: JsonOption = False) -> None:
     problem: Exception | None = None
     try:
         info = current_user(factory.transport)
+        factory.cache.save_user_id(info.user_id)  # "me" for the next runs (accounts.identity)
         report.user_id, report.display_name, report.working = (
             info.user_id,
             info.display_name,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import typer
 
+from talkctl.accounts.cache import AccountCache
 from talkctl.api.bots import Bot
-from talkctl.cache import AccountCache
 
 KEPT = ("id", "name", "description")
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from talkctl.api.bots import NO_SETUP, Bot, BotsApi, state_name
 from talkctl.api.errors import ApiError
-from talkctl.cli.changes import MODERATORS, collect_refs, resolve_all
+from talkctl.api.kinds import MODERATOR_TYPES
+from talkctl.cli.changes import collect_refs, resolve_all
 from talkctl.cli.context import Factory
-from talkctl.cli.results import Record, ResultRenderer, Results, json_text
+from talkctl.cli.output import Renderer
+from talkctl.cli.results import Record, Results, json_text
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
@@ -159,7 +161,7 @@ def run_bot_verb(
 
         save_bots(factory.cache, max(listings, key=len))
     results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    ResultRenderer(factory.environment, fmt).render(results)
+    Renderer(factory.environment, fmt).results(results)
     return results.exit_code
 
 
@@ -169,7 +171,7 @@ def exported_bots(factory: Factory, exported: list[Exported], jobs: int) -> None
     from concurrent.futures import ThreadPoolExecutor
 
     api = BotsApi(factory.client)
-    moderated = [e for e in exported if e.conversation.participant_type in MODERATORS]
+    moderated = [e for e in exported if e.conversation.participant_type in MODERATOR_TYPES]
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: Ctrl-C ends it all
         listed = pool.map(lambda item: api.in_conversation(item.conversation.token), moderated)
         for item, bots in zip(moderated, listed, strict=True):

@@ -10,7 +10,8 @@ from talkctl.api.breakout import FEATURE, MAX_ROOMS, BreakoutApi, mode_name
 from talkctl.api.errors import ApiError, UnsupportedError
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.output import Renderer
+from talkctl.cli.results import Record, Results
 from talkctl.errors import InContext
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
@@ -105,7 +106,7 @@ def report(
         dry_run=dry_run,
     )
     results = Results([record], single=True, dry_run=dry_run)
-    ResultRenderer(factory.environment, fmt).render(results)
+    Renderer(factory.environment, fmt).results(results)
 
 
 def how_many(factory: Factory, parent: Conversation) -> str:

@@ -16,11 +16,13 @@ from typing import Any
 
 import typer
 
+from talkctl.accounts.cache import AccountCache
+from talkctl.api.kinds import KINDS
 from talkctl.api.participants import Participant
-from talkctl.cache import AccountCache
 
 KEPT = ("attendeeId", "actorType", "actorId", "displayName", "invitedActorId", "userId")
-FLAG_KINDS = {"group": "group", "email": "email", "team": "team", "federated": "federated"}
+# the verbs' kind flags (their parameter names) → the kind: from the one kinds table
+FLAG_KINDS = {k.flag: k.name for k in KINDS.values() if k.flag is not None}
 
 
 def _file(cache: AccountCache, token: str) -> Path:

@@ -15,13 +15,14 @@ from talkctl.cli.participant.plans import PLANS
 from talkctl.cli.participant.resolve import kind_of
 from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
 from talkctl.cli.runner import Job
+from talkctl.declarative.addresses import check_addresses
 from talkctl.errors import UsageError
 
 IdsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="User ids (group, e-mail, team or federated ids with the kind flag), exact "
-        "display names, or attendee:ID.",
+        help="User ids (group, e-mail, team or federated ids with the kind flag) or "
+        "attendee:ID; display names select nobody.",
         metavar="ID...",
         show_default=False,
         autocompletion=complete_participant,
@@ -102,6 +103,8 @@ def _run(
 
         source_for(factory.client.capabilities, kind)  # exit 6 before anything is read
     refs, bulk = read_ids(factory, ids or [], stdin)
+    if verb == "add":  # the server invites any text by e-mail: check before sending (exit 2)
+        check_addresses(kind, refs)
     # inviting by e-mail turns a group conversation public: decide that on its type as the
     # server has it now (one listing), not as the completion cache last saw it
     by_mail = verb == "add" and kind == "email"

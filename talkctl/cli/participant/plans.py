@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Callable
 
 from talkctl.api.errors import ApiError
-from talkctl.api.participants import KINDS, Participant
+from talkctl.api.kinds import GUEST_MODERATOR, KINDS
+from talkctl.api.participants import Participant
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Plan, Run, member_value
 from talkctl.cli.results import DONE, Record
@@ -21,7 +22,6 @@ from talkctl.errors import UsageError
 from talkctl.settings import FieldChange
 
 PUBLIC = 3  # conversation type (constants.md): an e-mail invitee turns a group one public
-GUEST_MODERATOR = 6  # participantType: a guest moderator is demoted to a guest
 
 
 def explain(
@@ -49,6 +49,8 @@ def explain(
             return "the server refuses: you cannot demote yourself, ask another moderator"
         if status == 403:
             return f"only moderators can change the participants of {conv}"
+        if status == 501 and error == "federation":
+            return "the server refuses federated invites: federation is disabled on it"
         if status == 404 and verb == "add":
             return f"no {KINDS[run.kind].label} {ref!r} exists on the server"
         if status == 404:

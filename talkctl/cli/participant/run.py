@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import KINDS
 from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.errors import error_line, exit_status_for, in_lobby
+from talkctl.cli.output import Renderer
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import InContext, TalkctlError, UsageError
 from talkctl.resolve import Target
@@ -45,7 +47,8 @@ def participant_json(participant: Participant | None) -> dict[str, Any] | None:
 
 def member_value(kind: str, actor_id: str) -> str:
     """A participant as a ``changes`` value, as ``apply`` writes it: ``bob``, ``group staff``."""
-    return actor_id if kind == "user" else f"{kind} {actor_id}"
+    spec = KINDS.get(kind)
+    return (spec.prefix if spec is not None else f"{kind} ") + actor_id
 
 
 @dataclass
@@ -149,10 +152,12 @@ def open_run(
             raise InContext(
                 f"conversation {target.label} not found (or you are not a participant)", exc
             ) from exc
+        if exc.status == 412:
+            raise in_lobby(target.label, exc) from exc
         raise
     save_participants(factory.cache, target.token, people)
     index = ParticipantIndex(people, target.label)
-    return Run(factory, target, api, index, factory.credentials.user, kind, dry_run)
+    return Run(factory, target, api, index, factory.me, kind, dry_run)
 
 
 def plan_all(run: Run, refs: list[str], plan: Plan) -> list[Job]:
@@ -183,5 +188,5 @@ def send_all(run: Run, jobs: list[Job], verb: str, *, bulk: bool, fmt: str, work
         environment, jobs, workers=workers, description=f"{DOING[verb]} participants"
     )
     results = Results(records, single=not bulk, dry_run=run.dry_run, interrupted=interrupted)
-    ResultRenderer(environment, fmt).render(results)
+    Renderer(environment, fmt).results(results)
     return results.exit_code

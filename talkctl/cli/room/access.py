@@ -1,4 +1,5 @@
-"""Verbs that decide who may join and post: publish, unpublish, read-only, password."""
+"""Verbs that decide who may join: publish, unpublish, password (read-only is a verb of the
+settings table, configure.py)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,17 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import (
+    ChangeOptions,
     ConvsArgument,
-    DryRunOption,
-    JobsOption,
     PasswordStdinOption,
-    StdinOption,
+    YesOption,
+    change_verb,
     factory_of,
 )
-from talkctl.cli.output import FormatOption, JsonOption
 from talkctl.cli.prompts import password_from_stdin, password_interactive
-from talkctl.cli.room.change import run_parsed
-from talkctl.cli.room.setting_options import OnOffArguments
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
-from talkctl.settings import READ_ONLY, check_password_rule
+from talkctl.settings import check_password_rule
 
 
 def _publish(password: str | None) -> Change:
@@ -47,15 +45,13 @@ def _publish(password: str | None) -> Change:
     )
 
 
+@change_verb
 def publish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     password_stdin: PasswordStdinOption = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Allow guests: turn a group conversation into a public one.
 
@@ -64,30 +60,34 @@ def publish(
     Example: talkctl room publish "Town hall"
     """
     factory = factory_of(ctx)
-    if password_stdin and stdin:
+    if password_stdin and options.stdin:
         raise UsageError("--password-stdin and --stdin both want stdin: use one")
     password = password_from_stdin(factory.environment) if password_stdin else None
-    if not dry_run:
+    if not options.dry_run:
         force = factory.client.capabilities.force_passwords
         check_password_rule(ConversationType.PUBLIC, password, force_passwords=force)
-    run_verb(ctx, convs or [], _publish(password), json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], _publish(password), options)
 
 
+@change_verb
 def unpublish(
     ctx: typer.Context,
     convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    yes: YesOption = False,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Disallow guests: turn a public conversation into a group one.
 
-    Its guest link stops working; the participants stay. --dry-run shows what would change.
+    Its guest link stops working. The server removes its e-mail invitees (users, groups and
+    the password stay): the plan, --dry-run and the result name them, and losing any needs
+    --yes (asked on a terminal).
 
     Example: talkctl room unpublish "Town hall"
     """
+    from talkctl.cli.room.unpublishing import LostInvitees
+
+    lost = LostInvitees(factory_of(ctx), yes=yes, stdin=options.stdin)
     change = Change(
         action="update",
         field="type",
@@ -97,41 +97,20 @@ def unpublish(
         note=lambda after: "already a group conversation",
         description="unpublishing",
         explain={(400, None): "{label} is not a public conversation"},
+        also=lost.changes,
+        confirm=lost.confirm,
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)
 
 
-def read_only(
-    ctx: typer.Context,
-    args: OnOffArguments,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Make a conversation read-only (on) or writable again (off).
-
-    The state is the last argument. In a read-only conversation nobody can post; its
-    history stays. Needs a server with the read-only-rooms capability.
-
-    Example: talkctl room read-only "Announcements" on
-    """
-    explain = {(400, None): "{label} cannot be read-only (only group and public conversations can)"}
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_parsed(ctx, READ_ONLY, args, "the state (on or off)", options, explain=explain)
-
-
+@change_verb
 def password(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     password_stdin: PasswordStdinOption = False,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the password.")] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Set or remove the password of a public conversation.
 
@@ -142,13 +121,13 @@ def password(
     factory = factory_of(ctx)
     if clear and password_stdin:
         raise UsageError("--clear and --password-stdin are exclusive")
-    if password_stdin and stdin:
+    if password_stdin and options.stdin:
         raise UsageError("--password-stdin and --stdin both want stdin: use one")
     if clear:
         value = ""
     elif password_stdin:
         value = password_from_stdin(factory.environment)
-    elif dry_run:
+    elif options.dry_run:
         value = "<new>"
     else:
         value = password_interactive(factory.environment)
@@ -167,4 +146,4 @@ def password(
             (403, None): "only moderators of public conversations can set a password on {label}",
         },
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)

@@ -1,6 +1,6 @@
-"""Verbs that change a conversation: rename, and the settings of the one settings table
-(talkctl/settings.py) that have a verb of their own: favorite, unfavorite, notify, and in
-configure.py describe, listable, lobby, message-expiration, archive, unarchive."""
+"""The verbs of the settings of the one settings table (talkctl/settings): how one runs
+(``run_setting``, ``run_parsed``), and favorite, unfavorite; configure.py holds the others
+(the generic ``room NAME CONV... VALUE`` verbs, describe, lobby, archive, unarchive)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,10 @@ import typer
 
 from talkctl.api.models import ConversationType
 from talkctl.cli.changes import Change, run_verb
-from talkctl.cli.options import (
-    ConvsArgument,
-    DryRunOption,
-    JobsOption,
-    StdinOption,
-    factory_of,
-)
-from talkctl.cli.output import FormatOption, JsonOption
-from talkctl.cli.room.setting_options import NotifyArguments
+from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
-from talkctl.settings import FAVORITE, NOTIFY_SETTING, Setting
+from talkctl.settings import FAVORITE, Setting
 
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
 ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
@@ -37,11 +29,6 @@ def split_last(values: list[str] | None, what: str, stdin: bool = False) -> tupl
             f"{what} is missing (or the conversation): give CONV... {what}, or --stdin {what}"
         )
     return items[:-1], items[-1]
-
-
-def require_capability(ctx: typer.Context, operation: str) -> None:
-    """Refuse an operation the server lacks before anything is sent (not even a listing)."""
-    factory_of(ctx).conversations.require(operation)
 
 
 def setting_change(setting: Setting, value: Any, **extra: Any) -> Change:
@@ -67,83 +54,48 @@ def run_setting(
     setting: Setting,
     convs: list[str],
     value: Any,
-    options: tuple[bool, bool, int, bool, str | None],
+    options: ChangeOptions,
     **extra: Any,
 ) -> None:
-    """Gate on the setting's capability (nothing sent), then run its change."""
-    stdin, dry_run, jobs, json_, fmt = options
+    """Gate on the setting's capability (nothing sent), then run its change; the server's
+    refusals mean what the setting says (``extra``'s ``explain`` adds to them)."""
     if setting.gate is not None:
-        require_capability(ctx, setting.gate)
+        factory_of(ctx).conversations.require(setting.gate)
+    extra["explain"] = {**setting.refusals, **extra.get("explain", {})}
     change = setting_change(setting, value, **extra)
-    run_verb(ctx, convs, change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs, change, options)
 
 
 def run_parsed(
     ctx: typer.Context,
     setting: Setting,
     args: list[str],
-    what: str,
-    options: tuple[bool, bool, int, bool, str | None],
+    options: ChangeOptions,
     **extra: Any,
 ) -> None:
-    """``CONV... VALUE``: the last argument (``what``, when missing) parsed by ``setting``,
-    then run_setting on the conversations before it."""
-    convs, text = split_last(args, what, options[0])
+    """``CONV... VALUE``: the last argument (the setting's ``value_name``, when missing)
+    parsed by ``setting``, then run_setting on the conversations before it."""
+    convs, text = split_last(args, setting.value_name, options.stdin)
     run_setting(ctx, setting, convs, setting.parse(text), options, **extra)
 
 
-def favorite(
-    ctx: typer.Context,
-    convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
+@change_verb
+def favorite(ctx: typer.Context, convs: ConvsArgument = None, *, options: ChangeOptions) -> None:
     """Mark a conversation as favorite.
 
     Favorites come first in Talk's list; 'room list --favorite' selects them.
 
     Example: talkctl room favorite "Team chat"
     """
-    run_setting(ctx, FAVORITE, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
+    run_setting(ctx, FAVORITE, convs or [], True, options)
 
 
-def unfavorite(
-    ctx: typer.Context,
-    convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
+@change_verb
+def unfavorite(ctx: typer.Context, convs: ConvsArgument = None, *, options: ChangeOptions) -> None:
     """Remove a conversation from the favorites.
 
     The opposite of 'room favorite'; nothing else about the conversation changes.
 
     Example: talkctl room unfavorite "Team chat"
     """
-    run_setting(ctx, FAVORITE, convs or [], False, (stdin, dry_run, jobs, json_, fmt))
-
-
-def notify(
-    ctx: typer.Context,
-    args: NotifyArguments,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Set when you are notified: default, always, mention or never.
-
-    'default' sends the conversation type's default (always for one-to-one, mention otherwise):
-    Talk does not accept level 0 over the API.
-
-    Example: talkctl room notify "Team chat" mention
-    """
-    explain = {(400, "level"): "the server refused that notification level for {label}"}
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_parsed(ctx, NOTIFY_SETTING, args, "LEVEL", options, explain=explain)
+    run_setting(ctx, FAVORITE, convs or [], False, options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from talkctl.api.models import Conversation, level_name
+from talkctl.api.models import Conversation
 from talkctl.cli.fields import Column, Noun, Time
 
 # The documented fields (conversation.md) and those of the recorded Talk 22 room objects.
@@ -81,9 +81,6 @@ CONVERSATION_FIELDS: frozenset[str] = frozenset(
 )
 
 
-LISTABLE_NAMES = {0: "none", 1: "users", 2: "everyone"}
-
-
 def flags(c: Conversation) -> str:
     marks = [
         ("favorite", c.is_favorite),
@@ -99,14 +96,10 @@ def _int(c: Conversation, key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def duration_text(seconds: int) -> str:
-    """``messageExpiration`` for people: off, or the largest whole unit (4w, 1d, 90m, 45s)."""
-    if seconds <= 0:
-        return "off"
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
+def _listable(c: Conversation) -> str:
+    from talkctl.settings.values import LISTABLE_NAMES  # room browse only
+
+    return LISTABLE_NAMES.get(_int(c, "listable"), "")
 
 
 def guest_link(server: str, token: str) -> str:
@@ -116,24 +109,17 @@ def guest_link(server: str, token: str) -> str:
 
 def conversation_details(c: Conversation, server: str | None = None) -> list[tuple[str, Any]]:
     """The rows of ``room show`` (a public conversation's guest link needs the server)."""
-    lobby = "on" if _int(c, "lobbyState") == 1 else "off"
     rows: list[tuple[str, Any]] = [
         ("token", c.token),
         ("name", c.display_name),
         ("type", c.type_name),
-        ("description", c.description),
         ("password", "yes" if c.has_password else "no"),
-        ("read-only", "on" if c.read_only else "off"),
-        ("listable", LISTABLE_NAMES.get(_int(c, "listable"), str(c.raw.get("listable")))),
-        ("lobby", lobby),
     ]
-    if lobby == "on" and _int(c, "lobbyTimer"):
-        rows.append(("lobby until", Time(_int(c, "lobbyTimer"))))
+    from talkctl.settings import Stamp, show_rows  # room show only: not room list's import
+
+    # the settings' rows come from their table (a time there prints as one)
+    rows += [(label, Time(v) if isinstance(v, Stamp) else v) for label, v in show_rows(c)]
     rows += [
-        ("message expiration", duration_text(_int(c, "messageExpiration"))),
-        ("archived", "yes" if c.is_archived else "no"),
-        ("favorite", "yes" if c.is_favorite else "no"),
-        ("notifications", level_name(c.notification_level)),
         ("unread", c.unread_messages),
         ("last activity", Time(c.last_activity)),
     ]
@@ -171,7 +157,7 @@ LISTED: Noun[Conversation] = Noun(
         Column("token", "TOKEN", lambda c: c.token),
         Column("type", "TYPE", lambda c: c.type_name),
         Column("displayName", "NAME", lambda c: c.display_name),
-        Column("listable", "LISTABLE", lambda c: LISTABLE_NAMES.get(_int(c, "listable"), "")),
+        Column("listable", "LISTABLE", lambda c: _listable(c)),
         Column("description", "DESCRIPTION", lambda c: c.description),
     ],
     raw=lambda c: c.raw,

@@ -1,36 +1,60 @@
-"""The room settings verbs of the one settings table: describe, listable, lobby,
-message-expiration, archive, unarchive. Each accepts several CONVs, --stdin, --dry-run,
+"""The verbs of the settings table: the generic ``room NAME CONV... VALUE`` verb of every
+setting whose entry says ``verb`` (built from the entry on first use: ``room listable``,
+``room read-only``, ``room message-expiration``, ...), and the verbs with a shape of their
+own: describe, lobby, archive, unarchive. Each accepts several CONVs, --stdin, --dry-run,
 --jobs and --json/--format, and exits 6 sending nothing when the server lacks the feature."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from talkctl.cli.completion import complete_conversation
-from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, StdinOption, factory_of
-from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
 from talkctl.cli.room.change import run_parsed, run_setting, split_last
-from talkctl.cli.room.setting_options import (
-    ExpirationArguments,
-    ListableArguments,
-    OnOffArguments,
-)
+from talkctl.cli.room.setting_options import value_argument
 from talkctl.errors import UsageError
 from talkctl.settings import (
     ARCHIVED,
     DESCRIPTION,
     DESCRIPTION_LIMIT,
-    LISTABLE_SETTING,
     LOBBY,
-    MESSAGE_EXPIRATION,
+    VERB_SETTINGS,
     Lobby,
+    Setting,
     parse_when,
 )
 
-BAD_VALUE = {(400, "value"): "the server refused that value for {label}"}
-BAD_TYPE = {(400, None): "{label} cannot have it (only group and public conversations can)"}
+
+def setting_verb(setting: Setting) -> Callable[..., None]:
+    """The command function of ``room NAME CONV... VALUE`` for ``setting``: its help is the
+    entry's ``verb_help``, its argument the entry's values."""
+
+    def verb(ctx: typer.Context, args: list[str], options: ChangeOptions) -> None:
+        run_parsed(ctx, setting, args, options)
+
+    verb.__annotations__ = {
+        "ctx": typer.Context,
+        "args": Annotated[list[str], value_argument(setting)],
+        "options": ChangeOptions,
+        "return": None,
+    }
+    verb.__name__ = verb.__qualname__ = setting.key
+    verb.__doc__ = inspect.cleandoc(setting.verb_help)
+    return change_verb(verb)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def __getattr__(name: str) -> Callable[..., None]:
+    """``configure:read_only`` (room/__init__.py's VERBS): the verb of that setting."""
+    for setting in VERB_SETTINGS:
+        if setting.key == name:
+            return setting_verb(setting)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def description_limit(ctx: typer.Context) -> int:
@@ -40,6 +64,7 @@ def description_limit(ctx: typer.Context) -> int:
     return value if isinstance(value, int) and value > 0 else DESCRIPTION_LIMIT
 
 
+@change_verb
 def describe(
     ctx: typer.Context,
     args: Annotated[
@@ -52,11 +77,8 @@ def describe(
         ),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the description.")] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Set (or --clear) the description of a conversation.
 
@@ -74,41 +96,24 @@ def describe(
     if clear:
         convs, text = list(args or []), ""
     else:
-        convs, text = split_last(args, "TEXT", stdin)
+        convs, text = split_last(args, "TEXT", options.stdin)
     if text == "-" and not clear:
-        if stdin:
+        if options.stdin:
             raise UsageError("TEXT '-' and --stdin both want stdin: use one")
         text = factory.environment.stdin.read().rstrip("\n")
     limit = description_limit(ctx)
     if len(text) > limit:
         raise UsageError(f"the description has {len(text)} characters; the limit is {limit}")
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, DESCRIPTION, convs, text, options, explain=BAD_VALUE | BAD_TYPE)
+    run_setting(ctx, DESCRIPTION, convs, text, options)
 
 
-def listable(
-    ctx: typer.Context,
-    args: ListableArguments,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Set who can find a conversation and join it: none, users or everyone.
-
-    'users' lets every user of the server find it ('room browse'); 'everyone' also guest
-    app users; 'none' only the participants see it.
-
-    Example: talkctl room listable "Open office" users
-    """
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_parsed(ctx, LISTABLE_SETTING, args, "SCOPE", options, explain=BAD_VALUE | BAD_TYPE)
+LobbyArguments = Annotated[list[str], value_argument(LOBBY, "on|off")]
 
 
+@change_verb
 def lobby(
     ctx: typer.Context,
-    args: OnOffArguments,
+    args: LobbyArguments,
     until: Annotated[
         str | None,
         typer.Option(
@@ -118,11 +123,8 @@ def lobby(
             metavar="WHEN",
         ),
     ] = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Turn the lobby on (only moderators get in) or off.
 
@@ -135,44 +137,21 @@ def lobby(
       talkctl room lobby "Town hall" on --until +2h
       talkctl room lobby "Town hall" off
     """
-    convs, state = split_last(args, "the state (on or off)", stdin)
+    convs, state = split_last(args, "the state (on or off)", options.stdin)
     if state not in ("on", "off"):
         raise UsageError(f"lobby must be on or off, not {state!r} (a time goes in --until)")
     if until is not None and state == "off":
         raise UsageError("--until goes with 'on' (the time the lobby is turned off)")
     value = Lobby(state == "on", parse_when(until) if until is not None else 0)
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_setting(ctx, LOBBY, convs, value, options, explain=BAD_TYPE)
+    run_setting(ctx, LOBBY, convs, value, options)
 
 
-def message_expiration(
-    ctx: typer.Context,
-    args: ExpirationArguments,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
-) -> None:
-    """Delete messages after a time: 90m, 1h, 1d, 4w (s, m, h, d, w), or off.
-
-    Talk offers it only when the server's background jobs run by cron: without the
-    message-expiration capability it exits 6 and sends nothing.
-
-    Example: talkctl room message-expiration "Team chat" 4w
-    """
-    options = (stdin, dry_run, jobs, json_, fmt)
-    run_parsed(ctx, MESSAGE_EXPIRATION, args, "DURATION", options, explain=BAD_VALUE | BAD_TYPE)
-
-
+@change_verb
 def archive(
     ctx: typer.Context,
     convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Archive a conversation (for you only: it leaves your main list).
 
@@ -180,17 +159,15 @@ def archive(
 
     Example: talkctl room archive "Old project"
     """
-    run_setting(ctx, ARCHIVED, convs or [], True, (stdin, dry_run, jobs, json_, fmt))
+    run_setting(ctx, ARCHIVED, convs or [], True, options)
 
 
+@change_verb
 def unarchive(
     ctx: typer.Context,
     convs: ConvsArgument = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Bring an archived conversation back to your main list.
 
@@ -198,4 +175,4 @@ def unarchive(
 
     Example: talkctl room unarchive "Old project"
     """
-    run_setting(ctx, ARCHIVED, convs or [], False, (stdin, dry_run, jobs, json_, fmt))
+    run_setting(ctx, ARCHIVED, convs or [], False, options)

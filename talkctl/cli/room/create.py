@@ -9,18 +9,12 @@ import typer
 from talkctl.cli.completion import complete_choices
 from talkctl.cli.options import DryRunOption, PasswordStdinOption, YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.room.setting_options import (
-    DescriptionOption,
-    ListableOption,
-    LobbyOption,
-    MessageExpirationOption,
-    NotifyOption,
-    ReadOnlyOption,
-)
+from talkctl.cli.room.setting_options import SettingTexts, setting_flags
 
 CREATABLE = ("group", "public", "one-to-one")
 
 
+@setting_flags("create")
 def create(
     ctx: typer.Context,
     name: Annotated[
@@ -35,11 +29,7 @@ def create(
             autocompletion=complete_choices("group", "public", "one-to-one"),
         ),
     ] = "group",
-    description: DescriptionOption = None,
-    listable: ListableOption = None,
-    read_only: ReadOnlyOption = None,
-    lobby: LobbyOption = None,
-    message_expiration: MessageExpirationOption = None,
+    flags: SettingTexts = None,  # one flag per setting of the table
     invite: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,7 +52,6 @@ def create(
     favorite: Annotated[
         bool, typer.Option("--favorite", help="Mark it as your favorite (after creating).")
     ] = False,
-    notify: NotifyOption = None,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
@@ -84,23 +73,19 @@ def create(
       talkctl room create --type one-to-one --invite alice
       printf '%s\\n' "$PW" | talkctl room create "Town hall" --type public --password-stdin
     """
+    from talkctl.cli.converging import creating_lock
     from talkctl.cli.room.creating import CreateRequest, run_create
 
     request = CreateRequest(
         name=name,
         type_=type_,
-        texts={
-            "description": description,
-            "listable": listable,
-            "read-only": read_only,
-            "lobby": lobby,
-            "message-expiration": message_expiration,
-            "favorite": "on" if favorite else None,
-            "notify": notify,
-        },
+        texts={**(flags or {}), "favorite": "on" if favorite else None},
         invite=list(invite or []),
         source=source,
         password_stdin=password_stdin,
         yes=yes,
     )
-    finish(run_create(factory_of(ctx), request, dry_run=dry_run, fmt=choose_format(json_, fmt)))
+    factory = factory_of(ctx)
+    with creating_lock(factory, dry_run=dry_run):  # one run at a time sees what exists
+        code = run_create(factory, request, dry_run=dry_run, fmt=choose_format(json_, fmt))
+    finish(code)

@@ -5,26 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from talkctl.api.errors import ApiError
+from talkctl.api.kinds import BY_KEY as KIND_BY_KEY
+from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
 from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.output import Renderer
 from talkctl.cli.prompts import confirm, password_from_stdin
-from talkctl.cli.results import Record, ResultRenderer, Results
+from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import signals_stop_the_run
 from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
 from talkctl.errors import InContext, UsageError
 from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
 
 CREATABLE = ("group", "public", "one-to-one")
-# --source → the kind of invitee (``circles`` stays an alias of ``teams``)
-SOURCES = {
-    "users": "users",
-    "groups": "groups",
-    "emails": "emails",
-    "teams": "teams",
-    "circles": "teams",
-    "federated": "federated_users",
-}
+# --source → the kind of invitee (``circles`` stays an alias of ``teams``): the kinds table
+SOURCES = {option: kind.key for option, kind in BY_OPTION.items()}
 
 
 @dataclass
@@ -45,9 +42,8 @@ def _check(factory: Factory, request: CreateRequest) -> tuple[int, str]:
     room_type = CONVERSATION_TYPES_BY_NAME[request.type_]
     source = request.source
     if source is not None and source not in SOURCES:
-        raise UsageError(
-            f"--source must be users, groups, emails, teams or federated, not {source!r}"
-        )
+        names = [kind.option for kind in KINDS_TABLE]
+        raise UsageError(f"--source must be {', '.join(names[:-1])} or {names[-1]}, not {source!r}")
     if source is not None and not request.invite:
         raise UsageError("--source needs --invite")
     if room_type == ConversationType.ONE_TO_ONE:
@@ -120,8 +116,8 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
         return _one_to_one(factory, request.invite[0], dry_run=dry_run, fmt=fmt)
     assert request.name is not None
     api = factory.conversations
-    if kind == "teams" and request.invite:
-        api.require("circles")
+    if kind != "users" and request.invite:  # a kind this server cannot add: exit 6, unsent
+        source_for(factory.client.capabilities, KIND_BY_KEY[kind].name)
     for key in settings:
         gate = BY_KEY[key].gate
         if gate is not None:
@@ -134,17 +130,19 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     creation = Creation(room_type, request.name, password, effective, participants)
     _warn_if_named(factory, request.name, dry_run=dry_run)
     _emails_ok(factory, creation, request)
-    changes = [FieldChange("type", None, request.type_)]
+    # the type the server makes: inviting an e-mail address makes a group one public
+    kind_made = "public" if is_group_turned_public(creation) else request.type_
+    changes = [FieldChange("type", None, kind_made)]
     changes += [FieldChange(BY_KEY[k].name, None, BY_KEY[k].show(v)) for k, v in effective.items()]
     if password is not None:
         changes.append(FieldChange("password", None, "set"))
     changes += [FieldChange("invite", None, f"{kind} {i}") for i in request.invite]
     record = Record(request.name, None, request.name, "create", changes=changes, dry_run=dry_run)
-    renderer = ResultRenderer(factory.environment, fmt)
+    renderer = Renderer(factory.environment, fmt)
     if dry_run:
         for step in steps(api, creation):
             factory.environment.message(f"would {step}")
-        renderer.render(Results([record], single=True, dry_run=True))
+        renderer.results(Results([record], single=True, dry_run=True))
         return 0
     try:
         with signals_stop_the_run():  # SIGTERM / SIGHUP undo a half-made one like Ctrl-C
@@ -162,6 +160,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     factory.cache.remember_room(conversation)
     record.token, record.name = conversation.token, conversation.display_name
     record.conversation = conversation
+    record.changes[0] = FieldChange("type", None, conversation.type_name)  # as the server made it
     record.extra["invalidParticipants"] = made.invalid
     problems = [f"could not add {k} {', '.join(ids)}" for k, ids in made.invalid.items()]
     code = 3 if made.invalid else 0
@@ -171,7 +170,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     if problems:
         record.ok, record.exit_code = False, code
         record.error = f"{conversation.token} was created; " + "; ".join(problems)
-    renderer.render(Results([record], single=True))
+    renderer.results(Results([record], single=True))
     return code
 
 
@@ -182,11 +181,11 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
         FieldChange("invite", None, f"users {user}"),
     ]
     record = Record(user, None, None, "create", changes=changes)
-    renderer = ResultRenderer(factory.environment, fmt)
+    renderer = Renderer(factory.environment, fmt)
     if dry_run:
         record.dry_run = True
         factory.environment.message(f"would create a one-to-one conversation with {user}")
-        renderer.render(Results([record], single=True, dry_run=True))
+        renderer.results(Results([record], single=True, dry_run=True))
         return 0
     try:
         conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
@@ -203,5 +202,5 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
             f"a one-to-one conversation with {user} already exists",
         )
         record.changes = []
-    renderer.render(Results([record], single=True))
+    renderer.results(Results([record], single=True))
     return 0

@@ -7,20 +7,19 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.completion import complete_choices
-from talkctl.cli.options import DryRunOption, PasswordStdinOption, factory_of, finish
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
-from talkctl.cli.room.setting_options import (
-    ArchivedOption,
-    DescriptionOption,
-    ListableOption,
-    LobbyOption,
-    MessageExpirationOption,
-    NotifyOption,
-    ReadOnlyOption,
+from talkctl.cli.options import (
+    DryRunOption,
+    PasswordStdinOption,
+    YesOption,
+    factory_of,
+    finish,
 )
+from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.room.setting_options import SettingTexts, setting_flags
 from talkctl.errors import UsageError
 
 
+@setting_flags("ensure")
 def ensure(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The conversation's exact name.")],
@@ -33,12 +32,7 @@ def ensure(
             autocompletion=complete_choices("group", "public"),
         ),
     ] = None,
-    description: DescriptionOption = None,
-    read_only: ReadOnlyOption = None,
-    listable: ListableOption = None,
-    lobby: LobbyOption = None,
-    message_expiration: MessageExpirationOption = None,
-    archived: ArchivedOption = None,
+    flags: SettingTexts = None,  # one flag per setting of the table
     password_stdin: PasswordStdinOption = False,
     rotate_password: Annotated[
         bool,
@@ -52,7 +46,7 @@ def ensure(
             "--favorite/--no-favorite", help="Mark or unmark as favorite.", show_default=False
         ),
     ] = None,
-    notify: NotifyOption = None,
+    yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
     fmt: FormatOption = None,
@@ -63,7 +57,9 @@ def ensure(
     changes only what differs and reports 'created', 'updated' with each field's change, or
     'unchanged'. A second run sends no changing request. A password cannot be read back: it
     is set when the conversation is created or has none, and re-set only with
-    --rotate-password. --json prints one result record.
+    --rotate-password. --json prints one result record. --type group on a public conversation
+    unpublishes it, and the server removes its e-mail invitees: they are named, and losing
+    any needs --yes.
 
     \b
     Examples:
@@ -74,25 +70,24 @@ def ensure(
     """
     from talkctl.cli.converging import converge
     from talkctl.cli.prompts import password_from_stdin
-    from talkctl.declarative.converge import CONVERGEABLE_TYPES, Wanted
+    from talkctl.declarative.converge import (
+        CONVERGEABLE_TYPES,
+        TRIMS,
+        Wanted,
+        relative_time_problem,
+        stored_name,
+    )
     from talkctl.settings import parse_flags
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     if type_ is not None and type_ not in CONVERGEABLE_TYPES:
         raise UsageError(f"--type must be group or public, not {type_!r}")
-    settings = parse_flags(
-        {
-            "description": description,
-            "read-only": read_only,
-            "listable": listable,
-            "lobby": lobby,
-            "message-expiration": message_expiration,
-            "archived": archived,
-            "favorite": None if favorite is None else ("on" if favorite else "off"),
-            "notify": notify,
-        }
-    )
+    lobby = (flags or {}).get("lobby")
+    if (relative := relative_time_problem("lobby", lobby, "on or off")) is not None:
+        raise UsageError(f"--{relative}")
+    favorite_text = None if favorite is None else ("on" if favorite else "off")
+    settings = parse_flags({**(flags or {}), "favorite": favorite_text})
     if rotate_password and not password_stdin:
         raise UsageError("--rotate-password needs --password-stdin")
     if password_stdin and type_ == "group":
@@ -100,8 +95,10 @@ def ensure(
             "--password-stdin needs --type public (a group conversation cannot have a password)"
         )
     password = password_from_stdin(factory.environment) if password_stdin else None
+    if (stored := stored_name(name)) != name and stored:
+        factory.environment.message(f"note: {name!r} is compared as {stored!r}: {TRIMS}")
     wanted = Wanted(
-        name=name,
+        name=stored,
         type=CONVERGEABLE_TYPES[type_] if type_ is not None else None,
         password=password,
         rotate_password=rotate_password,
@@ -110,4 +107,4 @@ def ensure(
     problems = wanted.problems()
     if problems:
         raise UsageError("; ".join(problems))
-    finish(converge(factory, [wanted], dry_run=dry_run, fmt=output, single=True))
+    finish(converge(factory, [wanted], dry_run=dry_run, fmt=output, single=True, yes=yes))

@@ -10,15 +10,7 @@ from talkctl.api.models import CONVERSATION_TYPES_BY_NAME
 from talkctl.cli.completion import complete_choices, complete_conversation
 from talkctl.cli.filters import SORT_KEYS
 from talkctl.cli.options import factory_of
-from talkctl.cli.output import (
-    ConversationDetail,
-    ConversationList,
-    FieldsOption,
-    FormatOption,
-    JsonOption,
-    Renderer,
-    choose_format,
-)
+from talkctl.cli.output import FieldsOption, FormatOption, JsonOption, Renderer, choose_format
 
 
 def parse_fields(fields: str | None) -> list[str] | None:
@@ -127,7 +119,7 @@ def list_(
     """
     import time
 
-    from talkctl.cli.filters import Selection, parse_duration, parse_types
+    from talkctl.cli.filters import Selection, parse_age, parse_types
 
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
@@ -141,8 +133,8 @@ def list_(
         public=public,
         has_password=has_password,
         read_only=read_only,
-        inactive_for=parse_duration(inactive, "--inactive") if inactive is not None else None,
-        active_within=parse_duration(active, "--active") if active is not None else None,
+        inactive_for=parse_age(inactive, "--inactive") if inactive is not None else None,
+        active_within=parse_age(active, "--active") if active is not None else None,
         archived=archived,
         object_types=frozenset(object_types or []),
         sort=sort,
@@ -153,7 +145,9 @@ def list_(
     conversations = factory.conversations.list(include_last_message=needs_last_message)
     factory.cache.save_rooms(conversations)
     selected = selection.apply(conversations, int(time.time()))
-    Renderer(factory.environment, output).render(ConversationList(selected, chosen))
+    from talkctl.cli.room.columns import CONVERSATION
+
+    Renderer(factory.environment, output).items(CONVERSATION, selected, chosen)
 
 
 def show(
@@ -189,14 +183,14 @@ def show(
             message = f"conversation {target.label} not found (or you are not a participant)"
             raise InContext(message, exc) from exc
         raise
-    server = factory.credentials.server
-    said = None
+    from talkctl.cli.room.columns import CONVERSATION, conversation_details
+
     if conversation.raw.get("breakoutRoomMode"):  # a parent: how many (one more listing)
         from talkctl.cli.breakout.run import how_many
 
-        said = how_many(factory, conversation)
-    detail = ConversationDetail(conversation, said, server=server)
-    Renderer(factory.environment, output).render(detail)
+        factory.environment.message(how_many(factory, conversation))
+    rows = conversation_details(conversation, factory.credentials.server)
+    Renderer(factory.environment, output).detail(CONVERSATION, conversation, rows)
 
 
 def browse(

@@ -9,36 +9,32 @@ import typer
 
 from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.context import Environment
-from talkctl.cli.options import (
-    ConvsArgument,
-    DryRunOption,
-    JobsOption,
-    StdinOption,
-    YesOption,
-    factory_of,
-)
-from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
 from talkctl.cli.prompts import confirm
+from talkctl.cli.text import escape_controls
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
 SHOWN = 20  # conversations listed by name in a confirmation
+# objectType (constants.md, and the recorded Talk 22 answers) → why a bulk delete leaves
+# such a conversation alone, in words; {id} is its objectId
 OBJECTS = {
-    "file": "a file",
-    "share:password": "a share's password request",
-    "room": "a breakout room",
-    "event": "an event",
-    "phone": "a phone call",
-    "sample": "a sample",
+    "file": "bound to a file (file {id})",
+    "share:password": "bound to a share's password request (share {id})",
+    "room": "a breakout room (of conversation {id})",
+    "event": "bound to a calendar event (event {id})",
+    "phone": "bound to a phone call",
+    "sample": "a sample conversation",
+    "note_to_self": "your note-to-self conversation",
 }
 
 
-def _may_ask(ctx: typer.Context, stdin: bool, yes: bool, dry_run: bool, verb: str) -> bool:
+def _may_ask(ctx: typer.Context, options: ChangeOptions, yes: bool, verb: str) -> bool:
     """Refuse without --yes when nobody can answer (before anything is sent)."""
-    if yes or dry_run:
+    if yes or options.dry_run:
         return False
     environment = factory_of(ctx).environment
-    if stdin or not environment.stdin_isatty:
+    if options.stdin or not environment.stdin_isatty:
         raise UsageError(f"refusing to {verb} without --yes (stdin is not a terminal)")
     return True
 
@@ -50,9 +46,9 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
         if not targets:
             return
         if len(targets) == 1:
-            question = f"{verb.capitalize()} {targets[0].label}?"
+            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
         else:
-            lines = [f"  {t.label}" for t in targets[:SHOWN]]
+            lines = [f"  {escape_controls(t.label)}" for t in targets[:SHOWN]]
             if len(targets) > SHOWN:
                 lines.append(f"  and {len(targets) - SHOWN} more")
             environment.message("\n".join(lines))
@@ -66,10 +62,13 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
 
 
 def bound_to(kind: str, object_id: object) -> str:
-    what = OBJECTS.get(kind, f"an object ({kind})")
-    return f"bound to {what} ({kind} {object_id}): --include-object-rooms deletes it"
+    """Why a bulk delete leaves a conversation bound to an object alone, as a person says it
+    (the summary counts the words before the first parenthesis)."""
+    what = OBJECTS.get(kind, "bound to an object ({kind} {id})")
+    return f"{what.format(kind=kind, id=object_id)}: --include-object-rooms deletes it"
 
 
+@change_verb
 def delete(
     ctx: typer.Context,
     convs: ConvsArgument = None,
@@ -82,11 +81,8 @@ def delete(
             "a share's password request, a breakout room...) in bulk.",
         ),
     ] = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Delete a conversation for everyone (moderators only).
 
@@ -96,8 +92,8 @@ def delete(
 
     Example: talkctl room delete "Old project" --yes
     """
-    ask = _may_ask(ctx, stdin, yes, dry_run, "delete")
-    bulk = stdin or len(convs or []) > 1
+    ask = _may_ask(ctx, options, yes, "delete")
+    bulk = options.stdin or len(convs or []) > 1
 
     def guard(target: Target) -> str | None:
         state = target.conversation
@@ -117,18 +113,16 @@ def delete(
             (403, None): "only moderators can delete {label}",
         },
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)
 
 
+@change_verb
 def leave(
     ctx: typer.Context,
     convs: ConvsArgument = None,
     yes: YesOption = False,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Remove yourself from a conversation (the way out of a one-to-one).
 
@@ -137,7 +131,7 @@ def leave(
 
     Example: talkctl room leave alice --yes
     """
-    ask = _may_ask(ctx, stdin, yes, dry_run, "leave")
+    ask = _may_ask(ctx, options, yes, "leave")
     change = Change(
         action="leave",
         send=lambda api, t: api.leave(t.token),
@@ -146,4 +140,4 @@ def leave(
         description="leaving",
         explain={(400, None): "you cannot leave {label}: you are its last moderator"},
     )
-    run_verb(ctx, convs or [], change, json_, fmt, stdin, dry_run, jobs)
+    run_verb(ctx, convs or [], change, options)

@@ -12,8 +12,7 @@ from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.changes import Change, collect_refs, read_stdin, run_change
 from talkctl.cli.completion import complete_conversation
-from talkctl.cli.options import DryRunOption, JobsOption, StdinOption, factory_of, finish
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.options import ChangeOptions, change_verb, factory_of, finish
 from talkctl.cli.room.change import ONE_TO_ONE, ONE_TO_ONE_TYPES, split_last
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
@@ -44,14 +43,10 @@ def _check(name: str) -> None:
 def rename_run(
     ctx: typer.Context,
     args: list[str],
-    stdin: bool,
-    dry_run: bool,
-    jobs: int,
-    json_: bool,
-    fmt: str | None,
+    options: ChangeOptions,
 ) -> None:
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
+    output, stdin, dry_run, jobs = options.output, options.stdin, options.dry_run, options.jobs
     if stdin and not args:
         rows = _rows(read_stdin(factory, "'token<TAB>new name' rows"))
         for _, name in rows:
@@ -113,6 +108,7 @@ def rename_change(name_for: Callable[[Target], str]) -> Change:
     )
 
 
+@change_verb
 def rename(
     ctx: typer.Context,
     args: Annotated[
@@ -124,11 +120,8 @@ def rename(
             show_default=False,
         ),
     ] = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Rename a conversation.
 
@@ -142,4 +135,4 @@ def rename(
       talkctl room list --name 'Class*' --json | talkctl room rename --stdin "{name} (old)"
       printf 'a1b2c3d4\\tNew name\\n' | talkctl room rename --stdin
     """
-    rename_run(ctx, list(args or []), stdin, dry_run, jobs, json_, fmt)
+    rename_run(ctx, list(args or []), options)

@@ -1,62 +1,65 @@
-"""The options of ``room create`` and ``room ensure`` for the settings of the one table: the
-flag, its help and its shape come from talkctl/settings.py (one shape everywhere); and the
-``CONV... VALUE`` argument of the verbs that set one of them."""
+"""The command-line shapes of the settings of the one table (talkctl/settings): the flag of
+``room create`` / ``room ensure`` (``@setting_flags("create")`` makes one per setting whose
+``flags`` name the command), and the ``CONV... VALUE`` argument of a setting's verb. The
+flag's help, metavar and TAB-completed values come from the setting's entry."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from talkctl.cli.completion import complete_choices, complete_conversation_or
-from talkctl.settings import (
-    ARCHIVED,
-    DESCRIPTION,
-    LISTABLE_SETTING,
-    LOBBY,
-    MESSAGE_EXPIRATION,
-    NOTIFY_SETTING,
-    READ_ONLY,
-    Setting,
-)
+from talkctl.cli.options import expanded
+from talkctl.settings import BY_KEY, Setting, flag_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+SettingTexts = dict[str, str | None] | None  # what @setting_flags passes: texts by setting name
 
 
 def _option(setting: Setting) -> typer.models.OptionInfo:
     """The flag of ``setting``; TAB completes its fixed values (``on``, ``off``, ...)."""
-    choices = [v for v in setting.metavar.split("|") if v.islower()]
     return typer.Option(  # type: ignore[no-any-return]
         f"--{setting.name}",
         help=setting.help,
         metavar=setting.metavar,
         show_default=False,
-        autocompletion=complete_choices(*choices) if choices else None,
+        autocompletion=complete_choices(*setting.words) if setting.words else None,
     )
 
 
-DescriptionOption = Annotated[str | None, _option(DESCRIPTION)]
-ReadOnlyOption = Annotated[str | None, _option(READ_ONLY)]
-ListableOption = Annotated[str | None, _option(LISTABLE_SETTING)]
-LobbyOption = Annotated[str | None, _option(LOBBY)]
-MessageExpirationOption = Annotated[str | None, _option(MESSAGE_EXPIRATION)]
-ArchivedOption = Annotated[str | None, _option(ARCHIVED)]
-NotifyOption = Annotated[str | None, _option(NOTIFY_SETTING)]
+def _flag_parameters(command: str) -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(
+            setting.key,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[str | None, _option(setting)],
+            default=None,
+        )
+        for setting in flag_settings(command)
+    ]
 
 
-def _value_argument(value: str, metavar: str, *choices: str) -> typer.models.ArgumentInfo:
+def setting_flags(command: str) -> Callable[[F], F]:
+    """A decorator: the command function's ``flags`` parameter becomes one flag per setting of
+    ``command`` (``--read-only on|off``, ...); the function receives the texts given, by
+    setting name (``{"read-only": "on", "listable": None, ...}``)."""
+    return expanded(
+        "flags",
+        lambda: _flag_parameters(command),
+        lambda values: {BY_KEY[key].name: text for key, text in values.items()},
+    )
+
+
+def value_argument(setting: Setting, metavar: str | None = None) -> typer.models.ArgumentInfo:
     """``CONV... VALUE``: conversations, then the value (the last argument); TAB completes
-    ``choices`` (else the fixed words of ``metavar``), then conversations."""
-    words = choices or tuple(v for v in metavar.split("|") if v.islower())
+    the setting's values, then conversations."""
+    metavar = metavar or setting.metavar
+    word = metavar if setting.kind == "on-off" or metavar != setting.metavar else None
     return typer.Argument(  # type: ignore[no-any-return]
-        help=f"CONV... {value}",
+        help=f"CONV... {word or setting.value_name}",
         metavar=f"CONV... {metavar}",
-        autocompletion=complete_conversation_or(*words),
+        autocompletion=complete_conversation_or(*setting.words),
     )
-
-
-OnOffArguments = Annotated[list[str], _value_argument("on|off", "on|off")]
-ListableArguments = Annotated[list[str], _value_argument("SCOPE", LISTABLE_SETTING.metavar)]
-ExpirationArguments = Annotated[
-    list[str],
-    _value_argument("DURATION", MESSAGE_EXPIRATION.metavar, "off", "1h", "1d", "1w", "4w"),
-]
-NotifyArguments = Annotated[list[str], _value_argument("LEVEL", NOTIFY_SETTING.metavar)]

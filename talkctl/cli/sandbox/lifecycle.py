@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -21,38 +21,69 @@ from typing import Any
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 Handler = Callable[[int, FrameType | None], Any]
 TEMP_PREFIX = "talkctl-sandbox-"
-TEMP_NAME = re.compile(rf"^{TEMP_PREFIX}(?P<pid>\d+)-")
+LOCK_NAME = ".talkctl-sandbox.lock"
 PR_SET_PDEATHSIG = 1
 
 
-def temporary_home() -> tempfile.TemporaryDirectory[str]:
-    """The command's temporary directory, named after this process so that a later run can
-    tell it is a leftover (``clean_leftovers``) when this one was killed with SIGKILL."""
-    return tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
+def temp_base() -> str:
+    """The temporary directory as TMPDIR, TEMP or TMP name it now: ``tempfile`` reads them
+    once per process and keeps the answer, which a run in a longer-lived process (the tests'
+    in-process runs) must not inherit."""
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        candidate = os.environ.get(name)
+        if candidate and os.path.isdir(candidate):
+            return candidate
+    return tempfile.gettempdir()
 
 
-def _alive(pid: int) -> bool:
+@contextlib.contextmanager
+def temporary_home() -> Iterator[str]:
+    """The command's temporary directory, holding a locked file for as long as the run lives:
+    a later run that finds it unlocked knows the run was killed (SIGKILL: nothing could clean
+    up) and removes it (``clean_leftovers``), whatever the process ids of either."""
+    with tempfile.TemporaryDirectory(
+        prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=temp_base()
+    ) as home:
+        fd, locking = tempfile.mkstemp(prefix=".locking.", dir=home)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.rename(locking, Path(home, LOCK_NAME))  # appears already locked
+            yield home
+        finally:
+            os.close(fd)
+
+
+def _abandoned(home: Path) -> bool:
+    """``home``'s lock file exists and nobody holds it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
+        fd = os.open(home / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False  # none (yet, or not ours): not ours to judge
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # its run is alive
+    finally:
+        os.close(fd)
     return True
 
 
 def clean_leftovers(directory: Path | None = None) -> list[Path]:
-    """Remove the temporary directories of earlier runs whose process is gone (killed with
-    SIGKILL, nothing could clean up); only this user's. Returns what it removed."""
-    base = Path(directory or tempfile.gettempdir())
+    """Remove the temporary directories of earlier runs that were killed (nothing could
+    clean up); only this user's. Returns what it removed."""
+    base = Path(directory or temp_base())
     removed = []
     with contextlib.suppress(OSError):
         for entry in base.iterdir():
-            found = TEMP_NAME.match(entry.name)
-            if found is None or int(found["pid"]) == os.getpid() or _alive(int(found["pid"])):
+            if not entry.name.startswith(TEMP_PREFIX):
                 continue
             with contextlib.suppress(OSError):
-                if entry.is_dir() and not entry.is_symlink() and entry.stat().st_uid == os.getuid():
+                if (
+                    entry.is_dir()
+                    and not entry.is_symlink()
+                    and entry.stat().st_uid == os.getuid()
+                    and _abandoned(entry)
+                ):
                     shutil.rmtree(entry, ignore_errors=True)
                     removed.append(entry)
     return removed

@@ -46,6 +46,15 @@ class AccountCache:
     def save_capabilities(self, data: dict[str, Any]) -> None:
         self._write("capabilities.json", data)
 
+    def load_user_id(self) -> str | None:
+        """The user id the server reported for this login (see accounts.identity)."""
+        data = self._read("user.json")
+        value = data.get("id") if isinstance(data, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    def save_user_id(self, user_id: str) -> None:
+        self._write("user.json", {"server": self.server, "login": self.user, "id": user_id})
+
     def load_rooms(self) -> list[dict[str, Any]]:
         data = self._read("rooms.json")
         rooms = data.get("rooms") if isinstance(data, dict) else None

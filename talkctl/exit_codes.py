@@ -24,7 +24,7 @@ EXIT_STATUS_HELP: dict[ExitStatus, str] = {
     ExitStatus.OK: "ok (an empty list is ok)",
     ExitStatus.ERROR: "unexpected: a bug, or an answer that is not the OCS JSON it should be",
     ExitStatus.USAGE: "usage or invalid input, caught before any change (refused without --yes)",
-    ExitStatus.NOT_FOUND: "not found: 404, no conversation matches",
+    ExitStatus.NOT_FOUND: "not found: 404, no conversation (participant, bot) matches",
     ExitStatus.AUTH: "authentication: 401, no credentials, login not completed, "
     "no safe secret store",
     ExitStatus.FORBIDDEN: "forbidden: 403 (not a moderator, ...)",
@@ -32,7 +32,7 @@ EXIT_STATUS_HELP: dict[ExitStatus, str] = {
     "426, 501, a missing capability, Talk not enabled",
     ExitStatus.UNAVAILABLE: "unavailable: network, DNS, TLS, timeout, 5xx but 501, 429, "
     "maintenance",
-    ExitStatus.AMBIGUOUS: "ambiguous name: several conversations match",
+    ExitStatus.AMBIGUOUS: "ambiguous name: several conversations (participants, bots) match",
     ExitStatus.HANGUP: "hung up (SIGHUP) during a change of several items: every item reported",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitStatus.TERMINATED: "terminated (SIGTERM) during a change of several items: every item "

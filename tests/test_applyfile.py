@@ -167,7 +167,7 @@ rotate_password = true
         "6: [[conversation]] without a name",
         "8: unknown key 'colour' = \"blue\" (valid: name, token, type, "
         + ", ".join(SETTING_KEYS)
-        + ", password_env, rotate_password, participants, moderators, exclusive)",
+        + ", password_env, rotate_password, participants, moderators, exclusive, bots)",
         "12: password_env: environment variable UNSET_VARIABLE is not set",
         '12: a password needs type = "public"',
         '13: notify must be "default", "always", "mention", "never" or 1-3, not "loud"',
@@ -214,7 +214,7 @@ exclusive = true
         '3: participants.emails needs type = "public": inviting an e-mail address makes a '
         "group conversation public on the server, so the file could never converge",
         '5: moderators: "carol" is not a participant (add them to participants.users)',
-        "9: exclusive = true needs a participants table (who may stay)",
+        "9: exclusive = true needs a participants table or bots (who and what may stay)",
         '14: exclusive must be true or false, not "yes"',
         '15: moderators must be a list of non-empty strings, not "alice"',
         '17: participants.users must be a list of non-empty strings, not ["alice", "alice", 3]',

@@ -4,14 +4,17 @@ talkctl/sandbox/recordings/talk22-moderation/ holds the steps of ``../shared/fix
 talk22-moderation/`` that concern what talkctl does today, in their INDEX.md order: one-to-ones
 (who is in when, what they refuse), room settings and participants (fx-moderation, the ban,
 chat and breakout rooms' set-up), mention permissions, the password policy and unpublishing
-(fx-unpublish), the lobby, a federated invite with federation disabled (501), unknown groups
-and sources, an e-mail invitee that is no address, a group's members coming and going through
-the provisioning API, HEAD on the listing and the clean-up. They are replayed once against a
-sandbox seeded like the recording's server (admin, alice and bob with their changelog, note to
-self and sample conversation; groups admin and staff; federation off, no SIP bridge, no
-recording server), mapping recorded tokens and attendee ids to the sandbox's, and each step is
-compared as test_fake_fidelity does: status, OCS envelope, error, data keys, room and
-participant values.
+(fx-unpublish), the lobby, bots (the administrators' list, enabling and disabling one in
+fx-chat, the refusals), breakout rooms (fx-breakout: the refused configurations and the stored
+mode they leave, start, broadcast, stop, removal; a one-to-one refused), a federated invite
+with federation disabled (501), unknown groups and sources, an e-mail invitee that is no
+address, a group's members coming and going through the provisioning API, HEAD on the listing
+and the clean-up. They are replayed once against a sandbox seeded like the recording's server
+(admin, alice and bob with their changelog, note to self and sample conversation; groups admin
+and staff; federation off, no SIP bridge, no recording server; the recording's bot "Fx Bot",
+id 5, installed as occ did), mapping recorded tokens and attendee ids to the sandbox's, and
+each step is compared as test_fake_fidelity does: status, OCS envelope, error, data keys, room
+and participant values.
 
 One step is bridged: bob becomes a participant of the one-to-one by the recording's first
 message (``o2o-post-201``, chat); the sandbox has no chat yet, so bob opens the same one-to-one
@@ -21,8 +24,8 @@ the recorded one only in its last message and unread count.
 Left out until the sandbox emulates them (later issues add their part here, their files are
 listed in the copied INDEX.md): permissions (``permissions/default``,
 ``attendees/permissions``), recording consent, SIP, the important and
-sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bots, breakout
-rooms, bans, avatars, the e-mail import and resending invitations.
+sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bans, avatars,
+the e-mail import and resending invitations.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import requests
 from test_fake_fidelity import HEADERS, Replayer, Step, check_step
 
 from talkctl.sandbox import FakeTalkServer
+from talkctl.sandbox.bots import install_bot
 
 FOLDER = (
     Path(__file__).resolve().parent.parent
@@ -49,6 +53,9 @@ ORDER = re.findall(r"^\| `([^`]+\.json)`", (FOLDER / "INDEX.md").read_text(), re
 BRIDGE_AFTER = "o2o-participants-200.json"
 BRIDGE = ("bob", {"roomType": "1", "invite": "admin"})
 # room values that depend on the message the bridge could not send
+# as ``occ talk:bot:install ... -f webhook -f response`` installed it (bot-admin-list-200)
+FX_BOT_ID, FX_BOT_URL = 5, "http://127.0.0.1:9/bot"
+FX_BOT_DESCRIPTION = "Fixture bot (unreachable webhook)"
 # and the values that the left-out permission steps before them changed on the real server
 PERMISSIONS_LEFT_OUT = frozenset({"defaultPermissions", "permissions", "attendeePermissions"})
 IGNORED = {
@@ -60,7 +67,7 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 84
+    assert len(ORDER) == 115
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" in left_out
 
@@ -82,6 +89,13 @@ def replay() -> Iterator[dict[str, Step]]:
     with FakeTalkServer(talk="22", seed=22) as srv:
         for user in ("admin", "alice", "bob"):
             srv.seed_realistic(user)
+        install_bot(
+            srv.state,
+            "Fx Bot",
+            bot_id=FX_BOT_ID,
+            url=FX_BOT_URL,
+            description=FX_BOT_DESCRIPTION,
+        )
         replayer = Replayer(srv, FOLDER)
         steps: dict[str, Step] = {}
         for name in ORDER:
@@ -129,3 +143,46 @@ def test_removed_from_the_group_alice_leaves_the_conversation(
         ("users", "admin"),
         ("groups", "fx-group"),
     }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bot-admin-list-200.json",
+        "bot-list-200.json",
+        "bot-enable-201.json",
+        "bot-enable-again-200.json",
+        "bot-list-enabled-200.json",
+        "bot-admin-list-after-webhook-200.json",
+        "bot-disable-200.json",
+    ],
+)
+def test_bots_are_shown_as_recorded(replay: dict[str, Step], name: str) -> None:
+    """Every value of a bot, not only its keys: its state here, its features, its url hash."""
+    step = replay[name]
+    assert step.body["ocs"]["data"] == step.recorded["body"]["ocs"]["data"]
+
+
+def test_a_refused_breakout_configuration_leaves_the_mode_set(replay: dict[str, Step]) -> None:
+    after = replay["br-room-after-bad-amount-200.json"].body["ocs"]["data"]
+    assert (after["breakoutRoomMode"], after["breakoutRoomStatus"]) == (1, 0)
+    assert replay["br-configure-after-failed-400.json"].body["ocs"]["data"] == {"error": "room"}
+    removed = replay["br-remove-after-failed-200.json"].body["ocs"]["data"]
+    assert removed["breakoutRoomMode"] == 0
+
+
+def test_breakout_rooms_are_the_parents_with_its_people(replay: dict[str, Step]) -> None:
+    rooms = replay["br-configure-200.json"].body["ocs"]["data"]
+    parent = rooms[-1]["token"]
+    assert [(r["name"], r["objectType"], r["objectId"], r["lobbyState"]) for r in rooms[:-1]] == [
+        ("Room 1", "room", parent, 1),
+        ("Room 2", "room", parent, 1),
+    ]
+    started = replay["br-start-200.json"].body["ocs"]["data"]
+    assert [r["lobbyState"] for r in started[:-1]] == [0, 0]
+    assert started[-1]["breakoutRoomStatus"] == 1
+    people = replay["br-participants-200.json"].body["ocs"]["data"]
+    where = {(p["actorId"], p["roomToken"]) for p in people}
+    recorded = replay["br-participants-200.json"].recorded["body"]["ocs"]["data"]
+    assert len(where) == len(recorded)  # admin in every room, alice and bob in one each
+    assert {a for a, t in where if t != parent} == {"admin", "alice", "bob"}

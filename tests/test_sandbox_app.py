@@ -58,7 +58,7 @@ def test_the_fake_server_is_a_backend_and_no_sandbox_module_imports_the_server()
         ("PUT", "/ocs/v2.php/apps/spreed/api/v4/room/{t}/permissions/default"),
         ("GET", "/ocs/v2.php/apps/spreed/api/v1/chat/{t}"),
         ("GET", "/ocs/v2.php/apps/files_sharing/api/v1/shares"),
-        ("GET", "/ocs/v1.php/apps/spreed/api/v4/room/{t}/breakout-rooms"),
+        ("GET", "/ocs/v1.php/apps/spreed/api/v1/ban/{t}"),
     ],
 )
 def test_what_is_not_emulated_is_501_saying_so(
@@ -74,7 +74,7 @@ def test_what_is_not_emulated_is_501_saying_so(
 
 def test_head_on_what_is_not_emulated_is_501_too(fake_talk: FakeTalkServer) -> None:
     token = fake_talk.add_room(owner="admin", name="room")
-    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}/breakout-rooms")
+    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v1/ban/{token}")
     assert resp.status_code == 501
 
 

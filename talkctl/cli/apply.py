@@ -29,7 +29,8 @@ def apply(
     name, token (matched before the name), type ("group" | "public"), every setting
     ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
-    moderators and exclusive (remove participants the file does not declare).
+    moderators, bots (ids or exact names of the bots enabled there) and exclusive (remove
+    participants, disable bots the file does not declare).
     type = "group" on a public conversation unpublishes it, and the server then removes its
     e-mail invitees: the plan names them and a run that loses any needs --yes.
     Conversations missing from the file are never touched. The whole file is checked
@@ -60,8 +61,15 @@ def apply(
     # (type = "group") removes
     needs_members = any(not entry.membership.empty or entry.type == "group" for entry in entries)
     io = ClientMembershipIO(factory.client) if needs_members else None
+    bot_io = None
+    if any(entry.bots is not None for entry in entries):
+        from talkctl.api.bots import BotsApi
+
+        bot_io = BotsApi(factory.client)
     with creating_lock(factory, dry_run=dry_run):  # two runs at once would create twice
-        results = apply_entries(factory, entries, io, dry_run=dry_run, jobs=jobs, yes=yes)
+        results = apply_entries(
+            factory, entries, io, dry_run=dry_run, jobs=jobs, yes=yes, bot_io=bot_io
+        )
     render(factory.environment, output, results)
     finish(results.exit_code)
 

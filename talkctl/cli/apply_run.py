@@ -26,6 +26,7 @@ from talkctl.declarative.applying import (
     execute,
     plan_entry,
 )
+from talkctl.declarative.bots import BotIO
 from talkctl.declarative.membership import MemberChange
 
 
@@ -58,7 +59,7 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=[*entry.notes, *plan.membership.notes],
+        notes=[*entry.notes, *plan.membership.notes, *plan.bots.notes],
         plan=plan,
     )
 
@@ -86,6 +87,7 @@ def apply_entries(
     dry_run: bool,
     jobs: int,
     yes: bool = False,
+    bot_io: BotIO | None = None,
 ) -> Results:
     """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
     api = factory.conversations
@@ -99,7 +101,7 @@ def apply_entries(
         unplanned = ApplyRecord(entry.name, entry.token, entry.name, None, dry_run=dry_run)
 
         def plan() -> Record:
-            found = plan_entry(entry, listing, io, groups, me, force_passwords=force)
+            found = plan_entry(entry, listing, io, groups, me, force_passwords=force, bot_io=bot_io)
             for operation in found.settings.requirements():
                 api.require(operation)  # a missing capability: exit 6, nothing sent
             return planned(entry, found, dry_run=dry_run)
@@ -123,7 +125,7 @@ def apply_entries(
         def send() -> Record:
             steps: list[str] = []
             try:
-                done = execute(api, io, plan, steps)
+                done = execute(api, io, plan, steps, bot_io)
             except Exception as exc:
                 before = f" (done before: {', '.join(steps)})" if steps else ""
                 return dataclasses.replace(

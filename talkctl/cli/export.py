@@ -40,7 +40,8 @@ def export(
     """Write an apply file (TOML) from the conversations as they are on the server.
 
     Every setting the server reports, the participants (users, groups, teams, federated
-    users, e-mails) and the moderators; one-to-one, note-to-self, changelog and object-bound
+    users, e-mails) and the moderators, the bots enabled there (bots-v1, conversations you
+    moderate); one-to-one, note-to-self, changelog and object-bound
     conversations are skipped with a comment saying why. Passwords cannot be read back: a
     protected conversation gets a commented-out password_env. Never writes exclusive. The
     round trip holds: 'apply --dry-run' on the written file reports everything unchanged.
@@ -83,6 +84,10 @@ def export(
             listed = pool.map(lambda item: io.participants(item.conversation.token), exported)
             for item, found in zip(exported, listed, strict=True):
                 item.participants = found
+    if exported and factory.client.capabilities.has("bots-v1"):
+        from talkctl.cli.bot.run import exported_bots
+
+        exported_bots(factory, exported, jobs)
     text = render(exported, skipped)
     if output is None:
         factory.environment.stdout.write(text)

@@ -20,6 +20,8 @@ LAZY_GROUPS: dict[str, str] = {
     "room": "talkctl.cli.room:room_app",
     "auth": "talkctl.cli.auth:auth_app",
     "participant": "talkctl.cli.participant:participant_app",
+    "bot": "talkctl.cli.bot:bot_app",
+    "breakout": "talkctl.cli.breakout:breakout_app",
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",

@@ -94,7 +94,8 @@ def words_of(action: str | None) -> Action:
     return ACTIONS.get(name) or Action(name, name, f"would {name}", f"to {name}")
 
 
-TEXT_FIELDS = ("name", "description")  # shown quoted in lines: the quotes show the edges
+# shown quoted in lines: the quotes show the edges
+TEXT_FIELDS = ("name", "description", "bots", "broadcast")
 
 
 def change_json(change: FieldChange) -> dict[str, Any]:

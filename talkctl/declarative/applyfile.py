@@ -13,7 +13,8 @@ EVERY problem with its line and value.
     rotate_password = false
     participants = { users = ["alice"], groups = ["class-6a"], teams = [], federated_users = [] }
     moderators = ["alice"]          # users; each a participant (listed, or via a group)
-    exclusive = true                # remove participants the file does not declare
+    exclusive = true                # remove participants (and bots) the file does not declare
+    bots = ["Call summary"]         # bots enabled here (ids or exact names)
 
 No typer, no rich.
 """
@@ -33,7 +34,7 @@ from talkctl.settings import BY_KEY, SETTINGS
 
 ApplyFileError = InputFileError
 TYPES = ("group", "public")
-MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive")
+MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive", "bots")
 OWN_KEYS = ("name", "token", "type", "password_env", "rotate_password")
 SETTING_KEYS = tuple(setting.key for setting in SETTINGS)  # the one table's keys
 KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
@@ -55,6 +56,7 @@ class Entry:
     rotate_password: bool = False
     membership: Declared = field(default_factory=Declared)
     notes: tuple[str, ...] = ()  # how the file was read (a trimmed name), for the plan
+    bots: tuple[str, ...] | None = None  # None: the bots are left as they are
 
 
 Report = Callable[[int | None, str], None]
@@ -207,6 +209,7 @@ def _entry(
             settings[key] = value
     password = _password(table, kind, env, line, wrong, at)
     membership = _membership(table, kind, section, layout, line, wrong, at)
+    bots = _ids("bots", table["bots"], line("bots"), layout, at) if "bots" in table else None
     if not isinstance(name, str) or not name.strip():
         return None
     stored = stored_name(name)
@@ -221,6 +224,7 @@ def _entry(
         password=password,
         rotate_password=table.get("rotate_password") is True,
         membership=membership,
+        bots=bots,
     )
 
 
@@ -286,8 +290,11 @@ def _membership(
     if not isinstance(exclusive, bool):
         wrong("exclusive", "true or false")
         exclusive = False
-    if exclusive and participants is None:
-        at(line("exclusive"), "exclusive = true needs a participants table (who may stay)")
+    if exclusive and participants is None and "bots" not in table:
+        at(
+            line("exclusive"),
+            "exclusive = true needs a participants table or bots (who and what may stay)",
+        )
     if exclusive and participants and participants.get("teams"):
         at(
             line("exclusive"),

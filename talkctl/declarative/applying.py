@@ -21,6 +21,7 @@ from talkctl.api.models import Conversation, ConversationType
 from talkctl.declarative import converge
 from talkctl.declarative.addresses import UNPUBLISHING, check_addresses
 from talkctl.declarative.applyfile import Entry
+from talkctl.declarative.bots import BotIO, BotPlan, execute_bots, plan_bots
 from talkctl.declarative.membership import (
     OWNER,
     Attendee,
@@ -93,6 +94,7 @@ class ConversationPlan:
     settings: converge.Plan
     membership: MembershipPlan = field(default_factory=MembershipPlan)
     renamed_from: str | None = None
+    bots: BotPlan = field(default_factory=BotPlan)
 
     @property
     def current(self) -> Conversation | None:
@@ -106,13 +108,21 @@ class ConversationPlan:
     def action(self) -> str:
         if self.current is None:
             return "create"
-        changed = self.settings.changes or self.membership.changes or self.renamed_from
+        changed = (
+            self.settings.changes
+            or self.membership.changes
+            or self.renamed_from
+            or self.bots.changes
+        )
         return "update" if changed else "unchanged"
 
     def changes(self) -> list[FieldChange]:
         """The settings' changes (a rename first), as the result record lists them."""
         renamed = [FieldChange("name", self.renamed_from, self.entry.name)]
-        return (renamed if self.renamed_from is not None else []) + list(self.settings.changes)
+        bots = [change.to_change() for change in self.bots.changes]
+        return (
+            (renamed if self.renamed_from is not None else []) + list(self.settings.changes) + bots
+        )
 
 
 def wanted_of(entry: Entry) -> converge.Wanted:
@@ -149,8 +159,10 @@ def plan_entry(
     me: str,
     *,
     force_passwords: bool = False,
+    bot_io: BotIO | None = None,
 ) -> ConversationPlan:
-    """Plan one conversation: reads its participants when the file declares membership."""
+    """Plan one conversation: reads its participants when the file declares membership,
+    its bots when it declares bots."""
     current = find(entry, listing)
     wanted = wanted_of(entry)
     renamed_from = None
@@ -162,6 +174,10 @@ def plan_entry(
             settings = converge.Plan(wanted, current, converge.diff(wanted, current))
             renamed_from = current.name
     plan = ConversationPlan(entry, settings, renamed_from=renamed_from)
+    if entry.bots is not None and bot_io is not None:
+        bot_io.require()  # no bots-v1: exit 6, nothing sent
+        listed = bot_io.in_conversation(current.token) if current is not None else None
+        plan.bots = plan_bots(entry.bots, entry.membership.exclusive, listed)
     unpublishing = current is not None and any(
         c.field == "type" and c.after == "group" for c in settings.changes
     )
@@ -208,7 +224,11 @@ class Done:
 
 
 def execute(
-    api: ConversationsApi, io: MembershipIO | None, plan: ConversationPlan, steps: list[str]
+    api: ConversationsApi,
+    io: MembershipIO | None,
+    plan: ConversationPlan,
+    steps: list[str],
+    bot_io: BotIO | None = None,
 ) -> Done:
     """Create → settings (a rename first) → add → promote → demote → remove. ``steps`` gets
     what was done as it is done (what a failure or Ctrl-C leaves behind is reported)."""
@@ -224,6 +244,8 @@ def execute(
     done = Done(outcome.token, outcome.conversation, steps)
     if io is not None and plan.membership.changes:
         _membership(io, done.token, plan.membership, steps)
+    if bot_io is not None and plan.bots.changes:
+        execute_bots(bot_io, done.token, plan.bots, steps)
     return done
 
 

@@ -64,6 +64,7 @@ class Exported:
 
     conversation: Conversation
     participants: Sequence[Mapping[str, Any]] | None = None
+    bots: Sequence[str] | None = None  # the bots enabled there (None: not exported)
 
 
 @dataclass
@@ -94,6 +95,8 @@ def conversation_table(item: Exported) -> str:
             "# The password cannot be read back: to manage it, set this variable and uncomment.\n"
             f"# {_line('password_env', password_variable(conversation))}"
         )
+    if item.bots is not None:
+        parts.append(_line("bots", list(item.bots)))
     if item.participants is not None:
         attendees = [Attendee.of(raw) for raw in item.participants]
         moderators = [a.actor_id for a in attendees if a.kind == "users" and a.is_moderator]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .bots import EVENT, NO_SETUP, REACTION, RESPONSE, WEBHOOK, install_bot
 from .state import (
     FORMER_ONE_TO_ONE,
     GROUP,
@@ -23,6 +24,7 @@ from .state import (
 
 if TYPE_CHECKING:
     from .server import FakeTalkServer
+    from .state import Room, State
 
 HOUR, DAY = 3600, 86400
 DEMO_GROUP = "staff"
@@ -115,7 +117,30 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
             FORMER_ONE_TO_ONE, f"{main}\n{FORMER_USER}", main, last_activity=t - 40 * DAY
         )
     srv.seed_realistic(main)
+    if srv.profile.has("bots-v1"):
+        seed_bots(srv.state, srv.state.rooms[team])
     if first is not None:  # listable, and main is not in them: `room browse` finds them
         for name, description in (("Book club", "Monthly"), ("Project Orion", "Next year")):
             tokens[name] = srv.add_room(first, GROUP, name, {}, listable=1, description=description)
     return tokens
+
+
+def seed_bots(state: State, team: Room) -> None:
+    """The bots an administrator installed (``occ talk:bot:install``): two a moderator may
+    enable per conversation (the first is enabled in "Team chat"), one set up by the
+    administrator only (no-setup), and one disabled server-wide (not listed per conversation)."""
+    summary = install_bot(
+        state,
+        "Call summary",
+        description="Posts a summary of the call with its tasks",
+        features=WEBHOOK | RESPONSE | EVENT,
+    )
+    install_bot(
+        state,
+        "Translator",
+        description="Translates on request",
+        features=WEBHOOK | RESPONSE | REACTION,
+    )
+    install_bot(state, "Helpdesk", description="Set up by the administrator", bot_state=NO_SETUP)
+    install_bot(state, "Old reminder", description="Retired", bot_state=0)
+    team.bots.append(summary.id)

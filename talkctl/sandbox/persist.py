@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .bots import Bot
 from .state import Attendee, Message, Room, State, User
 
 FORMAT = 1
@@ -120,6 +121,7 @@ def dump_state(state: State) -> dict[str, Any]:
             "subadmins": {gid: sorted(users) for gid, users in state.subadmins.items()},
             "appPasswords": dict(state.app_passwords),
             "rooms": [_dump_room(room) for room in state.rooms.values()],
+            "bots": [dataclasses.asdict(bot) for bot in state.bots.values()],
             "counters": {
                 "room": state._room_id,
                 "attendee": state._attendee_id,
@@ -167,6 +169,8 @@ def load_state(data: Any, state: State) -> None:
                 for att in room.attendees.values():
                     if att.actor_type == "users":
                         state.user_rooms.setdefault(att.actor_id, set()).add(room.token)
+            # installed bots: optional, a state file from before bots has none
+            state.bots = {int(b["id"]): Bot(**b) for b in data.get("bots") or []}
             counters = data["counters"]
             state._room_id = int(counters["room"])
             state._attendee_id = int(counters["attendee"])

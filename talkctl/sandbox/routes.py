@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import handlers_bots as bots
+from . import handlers_breakout as breakout
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
@@ -21,6 +23,7 @@ from .profiles import Profile
 Handler = Callable[[Ctx], "Ocs | Response"]
 SPREED = re.compile(r"^/ocs/v2\.php/apps/spreed/api/v(?P<api>\d+)/(?P<rest>.*)$")
 TOKEN = r"(?P<token>[a-z0-9]{4,30})"
+BREAKOUT = "breakout-rooms-v1"
 TALK22_ROUTES = Path(__file__).resolve().parent / "recordings" / "talk22-routes" / "routes.json"
 
 
@@ -32,6 +35,7 @@ class Route:
     apis: tuple[int, ...] = (1, 2, 3, 4)
     feature: str | None = None
     auth: bool = True
+    own_version: bool = False  # a family of its own version (bots: v1), not the negotiated one
 
     @property
     def has_token(self) -> bool:
@@ -46,9 +50,15 @@ def _r(
     feature: str | None = None,
     auth: bool = True,
 ) -> Route:
-    return Route(
-        method, re.compile("^" + path.replace("{T}", TOKEN) + "$"), handler, apis, feature, auth
-    )
+    pattern = re.compile("^" + path.replace("{T}", TOKEN) + "$")
+    return Route(method, pattern, handler, apis, feature, auth)
+
+
+def _v1(method: str, path: str, handler: Handler, feature: str) -> Route:
+    """A route of a v1 family (bots, breakout rooms: api/families.py), served under v1 by
+    every server with ``feature`` whatever its conversation API."""
+    pattern = re.compile("^" + path.replace("{T}", TOKEN) + "$")
+    return Route(method, pattern, handler, (1,), feature, own_version=True)
 
 
 SPREED_ROUTES = [
@@ -91,6 +101,18 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/moderators", parts.promote),
     _r("DELETE", "room/{T}/moderators", parts.demote),
     _r("DELETE", "room/{T}/attendees", parts.remove_attendee, (3, 4)),
+    _r("GET", "room/{T}/breakout-rooms", breakout.list_breakout_rooms, (4,), BREAKOUT),
+    _r("GET", "room/{T}/breakout-rooms/participants", breakout.list_participants, (4,), BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}", breakout.configure, BREAKOUT),
+    _v1("DELETE", "breakout-rooms/{T}", breakout.remove, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/rooms", breakout.start, BREAKOUT),
+    _v1("DELETE", "breakout-rooms/{T}/rooms", breakout.stop, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/broadcast", breakout.broadcast, BREAKOUT),
+    _v1("POST", "breakout-rooms/{T}/attendees", breakout.move, BREAKOUT),
+    _v1("GET", "bot/admin", bots.admin_list, "bots-v1"),
+    _v1("GET", "bot/{T}", bots.list_bots, "bots-v1"),
+    _v1("POST", "bot/{T}/[0-9]+", bots.enable_bot, "bots-v1"),
+    _v1("DELETE", "bot/{T}/[0-9]+", bots.disable_bot, "bots-v1"),
 ]
 
 CORE_ROUTES = [
@@ -137,9 +159,9 @@ def resolve(profile: Profile, method: str, path: str) -> Match | None:
     m = SPREED.match(path)
     if m:
         api = int(m.group("api"))
-        if api not in profile.apis:
-            return None
         for route in SPREED_ROUTES:
+            if api not in profile.apis and not route.own_version:
+                continue
             rm = route.pattern.match(m.group("rest"))
             if (
                 rm

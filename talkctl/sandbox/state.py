@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bots import Bot
+
 OWNER, MODERATOR, USER, GUEST, USER_SELF_JOINED, GUEST_MODERATOR = 1, 2, 3, 4, 5, 6
 ONE_TO_ONE, GROUP, PUBLIC, CHANGELOG, FORMER_ONE_TO_ONE, NOTE_TO_SELF = 1, 2, 3, 4, 5, 6
 MODERATOR_TYPES = (OWNER, MODERATOR, GUEST_MODERATOR)
@@ -103,6 +105,9 @@ class Room:
     avatar_version: str = ""
     is_custom_avatar: bool = False
     mention_permissions: int = 0
+    bots: list[int] = field(default_factory=list)  # ids of the bots enabled here
+    breakout_mode: int = 0  # 0 none, 1 automatic, 2 manual, 3 free (handlers_breakout.py)
+    breakout_status: int = 0  # 0 stopped, 1 started
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
@@ -181,6 +186,7 @@ class State:
         self.subadmins: dict[str, set[str]] = {}  # group id -> its sub-admins
         self.app_passwords: dict[str, str] = {}  # app password -> user id
         self.rooms: dict[str, Room] = {}
+        self.bots: dict[int, Bot] = {}  # installed bots by id (bots.py)
         self.user_rooms: dict[str, set[str]] = {}  # user id -> tokens (index)
         self._room_id = 0
         self._attendee_id = 100

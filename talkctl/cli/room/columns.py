@@ -127,6 +127,11 @@ def conversation_details(c: Conversation, server: str | None = None) -> list[tup
         rows.append(("guest link", guest_link(server, c.token)))
     if c.object_type:
         rows.append(("object", f"{c.object_type} {c.raw.get('objectId', '')}".strip()))
+    if mode := _int(c, "breakoutRoomMode"):  # a parent: 'talkctl breakout list' shows them
+        from talkctl.api.breakout import mode_name, status_name
+
+        started = status_name(_int(c, "breakoutRoomStatus"))
+        rows.append(("breakout rooms", f"{mode_name(mode)}, {started}"))
     return rows
 
 

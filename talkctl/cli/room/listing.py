@@ -185,6 +185,10 @@ def show(
         raise
     from talkctl.cli.room.columns import CONVERSATION, conversation_details
 
+    if conversation.raw.get("breakoutRoomMode"):  # a parent: how many (one more listing)
+        from talkctl.cli.breakout.run import how_many
+
+        factory.environment.message(how_many(factory, conversation))
     rows = conversation_details(conversation, factory.credentials.server)
     Renderer(factory.environment, output).detail(CONVERSATION, conversation, rows)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import handlers_chat as chat
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
@@ -84,7 +85,15 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/moderators", parts.promote),
     _r("DELETE", "room/{T}/moderators", parts.demote),
     _r("DELETE", "room/{T}/attendees", parts.remove_attendee, (3, 4)),
+    # chat is v1 whatever conversation API the server offers (api/families.py)
+    _r("GET", "chat/{T}", chat.receive, (1,), "chat-v2"),
+    _r("POST", "chat/{T}", chat.send, (1,), "chat-v2"),
+    _r("DELETE", "chat/{T}", chat.clear_history, (1,), "clear-history"),
+    _r("DELETE", r"chat/{T}/\d+", chat.delete, (1,), "delete-messages"),
+    _r("PUT", r"chat/{T}/\d+", chat.edit, (1,), "edit-messages"),
 ]
+# the paths whose version goes by the path, not by the conversation API (api/families.py)
+OWN_VERSION = ("chat/",)
 
 CORE_ROUTES = [
     _r("GET", "/ocs/v2.php/cloud/capabilities", core.get_capabilities, auth=False),
@@ -130,7 +139,7 @@ def resolve(profile: Profile, method: str, path: str) -> Match | None:
     m = SPREED.match(path)
     if m:
         api = int(m.group("api"))
-        if api not in profile.apis:
+        if api not in profile.apis and not m.group("rest").startswith(OWN_VERSION):
             return None
         for route in SPREED_ROUTES:
             rm = route.pattern.match(m.group("rest"))

@@ -62,6 +62,14 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
     expiration: int = 0
     markdown: bool = False
+    # chat (history.py): the reference id, sent silently, the message it answers or (for
+    # message_deleted / message_edited) the one it is about, who deleted or last edited it
+    reference_id: str = ""
+    silent: bool = False
+    parent: int = 0
+    deleted_by: str = ""
+    edited_by: str = ""
+    edited_at: int = 0
 
 
 @dataclass
@@ -103,6 +111,7 @@ class Room:
     avatar_version: str = ""
     is_custom_avatar: bool = False
     mention_permissions: int = 0
+    messages: list[Message] = field(default_factory=list)  # the history, oldest first
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
@@ -372,6 +381,7 @@ class State:
             return msg
 
     def set_last_message(self, room: Room, msg: Message, author: str | None) -> None:
+        room.messages.append(msg)  # ids only grow: the history stays sorted by id
         room.last_message = msg
         room.last_activity = max(room.last_activity, msg.timestamp)
         att = room.attendee_of(author)

@@ -19,6 +19,7 @@ LAZY_GROUPS: dict[str, str] = {
     "room": "talkctl.cli.room:room_app",
     "auth": "talkctl.cli.auth:auth_app",
     "participant": "talkctl.cli.participant:participant_app",
+    "chat": "talkctl.cli.chat:chat_app",
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",

@@ -65,6 +65,7 @@ DONE = {
     "remove": "removed",
     "promote": "promoted",
     "demote": "demoted",
+    "send": "sent",
 }
 MEMBER_PLACES = {"add": "to", "remove": "from", "promote": "in", "demote": "in"}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from talkctl.api.chat import ChatApi, message_id
+from talkctl.api.chat import PAGE, ChatApi, message_id
 from talkctl.cli.chat import markdown
 from talkctl.errors import InContext, UsageError
 
@@ -155,8 +155,8 @@ def export_history(
             if on_page is not None:
                 on_page(len(page.messages))
             newest = page.last_given or message_id(page.messages[-1])
-            if stop or newest <= last:
-                break
+            if stop or newest <= last or len(page.messages) < PAGE:
+                break  # a short page is the end: nothing newer (no 304 needed)
             last = newest
     except BaseException as exc:
         if seekable:

@@ -90,7 +90,7 @@ def _when(message: dict[str, Any]) -> datetime:
 
 
 def heading(title: str, token: str) -> str:
-    return f"# {escape(title)}\n\nConversation `{token}`, exported by talkctl.\n"
+    return f"# {escape(title)}\n\nConversation `{token}`, exported by talkctl.\n\n"
 
 
 def block(message: dict[str, Any], last_day: str | None) -> tuple[str, str]:
@@ -98,14 +98,14 @@ def block(message: dict[str, Any], last_day: str | None) -> tuple[str, str]:
     day = day_of(message)
     out = []
     if day != last_day:
-        out.append(f"\n## {day}\n")
-    out.append("\n" + MARKER.format(id=message.get("id", 0)) + "\n")
+        out.append(f"## {day}\n\n")
+    out.append(MARKER.format(id=message.get("id", 0)) + "\n")
     time = _when(message).strftime("%H:%M")
     author = escape(str(message.get("actorDisplayName") or message.get("actorId") or "?"))
     text = escape(rendered_text(message))
     kind = message.get("messageType")
     if kind == "system":
-        out.append(f"*{time}* · _{text}_\n")
+        out.append(f"*{time}* · _{text}_\n\n")
         return "".join(out), day
     parent = message.get("parent")
     if isinstance(parent, dict) and parent:
@@ -120,5 +120,5 @@ def block(message: dict[str, Any], last_day: str | None) -> tuple[str, str]:
     if message.get("lastEditTimestamp"):
         marks.append("edited")
     note = f" _({', '.join(marks)})_" if marks else ""
-    out.append(f"*{time}* **{author}**{note}: {text}\n")
+    out.append(f"*{time}* **{author}**{note}: {text}\n\n")
     return "".join(out), day

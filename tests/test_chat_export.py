@@ -182,7 +182,7 @@ def test_since_and_until_take_talkctls_times(
     since, until = "2027-01-15T09:00:00+00:00", "2027-01-15T12:00:00+00:00"
     result = run("chat", "export", team, "-o", str(out), "--since", since, "--until", until)
     assert result.code == 0, result
-    stamps = [m["timestamp"] for m in lines_of(out)]
+    stamps = [int(str(m["timestamp"])) for m in lines_of(out)]
     assert stamps and all(s >= 1_800_000_000 for s in stamps)
     from datetime import datetime
 

@@ -66,6 +66,7 @@ DONE = {
     "promote": "promoted",
     "demote": "demoted",
     "send": "sent",
+    "clear-history": "cleared the history",
 }
 MEMBER_PLACES = {"add": "to", "remove": "from", "promote": "in", "demote": "in"}
 
@@ -156,7 +157,13 @@ class Record:
             return f"unchanged ({self.note})" if self.note else "unchanged"
         words = ", ".join(change_text(c) for c in self.changes)
         if self.dry_run:
-            verb = {"create": "would create", "delete": "would delete", "leave": "would leave"}
+            verb = {
+                "create": "would create",
+                "delete": "would delete",
+                "leave": "would leave",
+                "send": "would send",
+                "clear-history": "would clear the history",
+            }
             head = verb.get(self.action or "", "would set")
             if self.action == "update":
                 return f"{head} {words}"

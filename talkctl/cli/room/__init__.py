@@ -42,6 +42,7 @@ VERBS: dict[str, str] = {
     "unarchive": f"{_CONFIGURE}:unarchive",
     "delete": f"{_REMOVE}:delete",
     "leave": f"{_REMOVE}:leave",
+    "clear-history": "talkctl.cli.chat.clearing:clear_history",
 }
 
 room_app = typer.Typer(

@@ -1,6 +1,6 @@
 """Every example of the README's command tour works on a fresh demo sandbox.
 
-The tour's subsections on ``room``, ``participant``, ``apply``, ``export`` and ``api`` are
+The tour's subsections on ``room``, ``participant``, ``chat``, ``apply``, ``export`` and ``api`` are
 run line by line (install, login, man-page and crontab examples live elsewhere and are not
 run). Each example gets a sandbox of its own, so the examples do not depend on each other.
 
@@ -28,7 +28,7 @@ import pytest
 from talkctl.sandbox.service import Sandbox, SandboxOptions, command_environment
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-TOUR_NOUNS = ("room", "participant", "apply", "export", "api")
+TOUR_NOUNS = ("room", "participant", "apply", "export", "api", "chat")
 EXIT = re.compile(r"\bexits? (\d+)\b")
 PASSWORD = "Correct-Horse-Battery-42"
 

@@ -150,6 +150,9 @@ def edit(
 ) -> None:
     """Edit a message (your own; moderators anyone's), within the server's time limit.
 
+    The server keeps who edited it and when, and posts a message_edited system message
+    (printed with --json). System messages and deleted messages cannot be edited.
+
     Example: talkctl chat edit "Team chat" 1366 "Meeting moved to 10:00"
     """
     from talkctl.api.chat import ChatApi

@@ -62,8 +62,8 @@ def send(
     The last argument is the message unless --message-file gives it. One result record per
     conversation with the new message's id (messageId); a send is never repeated (a retry
     could post twice). A text longer than the server's config.chat.max-length (characters,
-    32,000 on Talk 22) is refused before anything is sent (exit 2); so, with a listing
-    (several conversations, --dry-run), are read-only conversations.
+    32,000 on Talk 22) is refused before anything is sent (exit 2); --dry-run reads the
+    listing and says which conversations would refuse (read-only ones).
 
     \b
     Examples:
@@ -98,7 +98,8 @@ def send(
         )
     refs, bulk = collect_refs(factory, convs, stdin)
     planned: list[Job] = []
-    for item in resolve_all(factory, refs, bulk or dry_run):
+    # the listing only for a dry run (or a name not in the cache): a send needs no state
+    for item in resolve_all(factory, refs, dry_run):
         if isinstance(item, Record):
             item.dry_run = dry_run
             planned.append(Job(item))

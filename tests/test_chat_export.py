@@ -231,3 +231,35 @@ def test_refusals_unknown_lobby_full_disk_and_usage(
 
 def test_resume_point_of_a_missing_file_is_the_start(tmp_path: Path) -> None:
     assert resume_point(tmp_path / "nothing.jsonl", "jsonl") == Resume()
+
+
+def test_ctrl_c_mid_export_keeps_whole_messages_and_resumes(
+    run: TalkctlRunner,
+    fake_talk: FakeTalkServer,
+    team: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signal
+
+    from e2e_support import signal_on_request
+
+    ids = fake_talk.add_history(team, 450)
+    out = tmp_path / "team.jsonl"
+    second_page = f"lastKnownMessageId={ids[198]}"  # after the first 200 (created + 199)
+    stopped = signal_on_request(
+        fake_talk,
+        monkeypatch,
+        ["chat", "export", team, "-o", str(out)],
+        run.env,
+        signum=signal.SIGINT,
+        method="GET",
+        path_part=second_page,
+        hold=1.0,
+    )
+    assert stopped.code == 130, stopped
+    assert "Traceback" not in stopped.stderr
+    kept = out.read_bytes()
+    assert kept.endswith(b"\n") and len(kept.splitlines()) in (200, 400)
+    assert run("chat", "export", team, "-o", str(out), "--resume").code == 0
+    assert [m["id"] for m in lines_of(out)] == ids_in_state(fake_talk, team)

@@ -263,3 +263,11 @@ def test_ctrl_c_mid_export_keeps_whole_messages_and_resumes(
     assert kept.endswith(b"\n") and len(kept.splitlines()) in (200, 400)
     assert run("chat", "export", team, "-o", str(out), "--resume").code == 0
     assert [m["id"] for m in lines_of(out)] == ids_in_state(fake_talk, team)
+
+
+def test_an_output_that_cannot_be_opened_is_a_usage_error(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, tmp_path: Path
+) -> None:
+    result = run("chat", "export", team, "-o", str(tmp_path))  # a directory, one conversation
+    assert result.code == 2 and "Is a directory" in result.stderr, result
+    assert not any(r.path.startswith(CHAT) for r in fake_talk.requests)

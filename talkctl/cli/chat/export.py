@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +16,7 @@ from talkctl.cli.options import ConvsArgument, StdinOption, factory_of, finish
 if TYPE_CHECKING:
     from talkctl.api.chat import ChatApi
     from talkctl.cli.chat.exporting import Window
-    from talkctl.cli.context import Factory
+    from talkctl.cli.context import Environment, Factory
     from talkctl.resolve import Target
 
 FormatChoice = Annotated[
@@ -150,7 +152,7 @@ def _one(
     from talkctl.api.errors import ApiError
     from talkctl.cli.chat.exporting import export_history, open_output, resume_point
     from talkctl.cli.errors import report
-    from talkctl.errors import InContext
+    from talkctl.errors import InContext, UsageError
 
     environment = factory.environment
     try:
@@ -164,9 +166,20 @@ def _one(
         else:
             path = Path(output)
             point = resume_point(path, fmt) if resume else None
-            with open_output(path, point) as handle:
+            try:
+                handle = open_output(path, point)
+            except OSError as exc:
+                raise UsageError(f"-o {output}: {exc.strerror or exc}") from None
+            with handle, _progress(environment, target.label) as advance:
                 count = export_history(
-                    api, target.token, target.name, handle, fmt, resume=point, window=window
+                    api,
+                    target.token,
+                    target.name,
+                    handle,
+                    fmt,
+                    resume=point,
+                    window=window,
+                    on_page=advance,
                 )
             where = str(path)
     except ApiError as exc:
@@ -177,6 +190,24 @@ def _one(
     if not quiet or environment.stderr_isatty:
         environment.message(f"exported {count} messages of {target.label} to {where}")
     return 0
+
+
+@contextlib.contextmanager
+def _progress(environment: Environment, label: str) -> Iterator[Callable[[int], None]]:
+    """Messages read so far, on stderr when it is a terminal (the total is unknown)."""
+    if not environment.stderr_isatty:
+        yield lambda _: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from talkctl.cli.text import escape_controls
+
+    text = TextColumn("{task.description}: {task.completed} messages", markup=False)
+    columns = (SpinnerColumn(), text)
+    progress = Progress(*columns, console=environment.console(stderr=True), transient=True)
+    task = progress.add_task(f"exporting {escape_controls(label)}", total=None)
+    with progress:
+        yield lambda count: progress.advance(task, count)
 
 
 REFUSALS = {

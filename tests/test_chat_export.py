@@ -271,3 +271,12 @@ def test_an_output_that_cannot_be_opened_is_a_usage_error(
     result = run("chat", "export", team, "-o", str(tmp_path))  # a directory, one conversation
     assert result.code == 2 and "Is a directory" in result.stderr, result
     assert not any(r.path.startswith(CHAT) for r in fake_talk.requests)
+
+
+def test_the_sandbox_makes_a_long_history_on_request(run: TalkctlRunner, tmp_path: Path) -> None:
+    out = tmp_path / "long.jsonl"
+    export = f'talkctl chat export "Long chat" -o {out}'
+    result = run("sandbox", "run", "--chat-history", "450", "--", "sh", "-c", export)
+    assert result.code == 0, result
+    exported = lines_of(out)
+    assert len(exported) == 451 and str(exported[-1]["message"]).startswith("Message 450 from ")

@@ -280,3 +280,18 @@ def test_the_sandbox_makes_a_long_history_on_request(run: TalkctlRunner, tmp_pat
     assert result.code == 0, result
     exported = lines_of(out)
     assert len(exported) == 451 and str(exported[-1]["message"]).startswith("Message 450 from ")
+
+
+def test_markdown_reaches_a_stdout_without_a_binary_buffer(
+    fake_talk: FakeTalkServer, team: str
+) -> None:
+    import io
+
+    from talkctl.cli.chat.export import _TextSink
+
+    fake_talk.add_history(team, 3, text="Grüße {n}")
+    api = ChatApi(TalkClient(Transport(fake_talk.url, "admin", fake_talk.password_of("admin"))))
+    text = io.StringIO()
+    sink = _TextSink(text)
+    count = export_history(api, team, "Team", sink, "markdown", seekable=False)  # type: ignore[arg-type]
+    assert count == 4 and text.getvalue().startswith("# Team\n") and "Grüße 3" in text.getvalue()

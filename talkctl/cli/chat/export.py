@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO, cast
 
 import typer
 
@@ -158,7 +158,9 @@ def _one(
     try:
         if output is None or output == "-":
             environment.stdout.flush()
-            stream = getattr(environment.stdout, "buffer", None) or sys.stdout.buffer
+            stream = getattr(environment.stdout, "buffer", None) or cast(
+                "IO[bytes]", _TextSink(environment.stdout)
+            )
             count = export_history(
                 api, target.token, target.name, stream, fmt, window=window, seekable=False
             )
@@ -190,6 +192,23 @@ def _one(
     if not quiet or environment.stderr_isatty:
         environment.message(f"exported {count} messages of {target.label} to {where}")
     return 0
+
+
+class _TextSink(io.RawIOBase):
+    """Bytes to a text stream that has no binary buffer (an in-memory stdout)."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.text.flush()
 
 
 @contextlib.contextmanager

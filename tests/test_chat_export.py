@@ -295,3 +295,22 @@ def test_markdown_reaches_a_stdout_without_a_binary_buffer(
     sink = _TextSink(text)
     count = export_history(api, team, "Team", sink, "markdown", seekable=False)  # type: ignore[arg-type]
     assert count == 4 and text.getvalue().startswith("# Team\n") and "Grüße 3" in text.getvalue()
+
+
+def test_since_starts_near_the_end_of_a_long_history(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str, tmp_path: Path
+) -> None:
+    start = 1_800_000_000
+    ids = fake_talk.add_history(team, 1000, start=start, step=60)
+    since = start + 990 * 60  # the last 10 messages
+    out = tmp_path / "recent.jsonl"
+    result = run("chat", "export", team, "-o", str(out), "--since", f"@{since}")
+    assert result.code == 2  # not a time talkctl takes
+    from datetime import datetime, timezone
+
+    when = datetime.fromtimestamp(since, timezone.utc).isoformat()
+    fake_talk.clear_log()
+    assert run("chat", "export", team, "-o", str(out), "--since", when).code == 0
+    assert [m["id"] for m in lines_of(out)] == ids[-10:]
+    reads = [r.query for r in fake_talk.requests if r.path.startswith(CHAT)]
+    assert [q["lookIntoFuture"] for q in reads] == ["0", "1"]  # one page back, one forward

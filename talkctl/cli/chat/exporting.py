@@ -129,6 +129,8 @@ def export_history(
             _write_all(handle, markdown.heading(title, token).encode())
             good = handle.tell() if seekable else 0
         last = point.after
+        if window.since is not None:
+            last = max(last, start_after(api, token, window.since))
         while True:
             page = api.page(token, future=True, last_known=last)
             if not page.messages:
@@ -136,8 +138,7 @@ def export_history(
             chunk: list[str] = []
             stop = False
             for message in page.messages:
-                stamp = message.get("timestamp")
-                stamp = stamp if isinstance(stamp, int) else 0
+                stamp = _stamp(message)
                 if window.until is not None and stamp > window.until:
                     stop = True  # oldest first: nothing later can be in the window
                     break
@@ -170,6 +171,29 @@ def export_history(
             ) from exc
         raise
     return written
+
+
+def _stamp(message: dict[str, Any]) -> int:
+    stamp = message.get("timestamp")
+    return stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else 0
+
+
+def start_after(api: ChatApi, token: str, since: int) -> int:
+    """The id an export from ``since`` starts after: found paging back from the newest (ids
+    and times grow together), so a recent window of a long history reads a few pages only;
+    0 when the whole history is that recent."""
+    last = 0
+    while True:
+        page = api.page(token, future=False, last_known=last)
+        for message in page.messages:  # newest first
+            if _stamp(message) < since:
+                return message_id(message)
+        if len(page.messages) < PAGE:
+            return 0
+        newest_seen = page.last_given or message_id(page.messages[-1])
+        if last and newest_seen >= last:
+            return 0  # a server that does not move on
+        last = newest_seen
 
 
 def _json_line(message: dict[str, Any]) -> str:

@@ -9,8 +9,9 @@ contract pinned by tests/test_result_contract.py and the README):
     name         the conversation's name (after the change), null when unknown
     ok           false when the item failed (or, in a dry run, would be refused)
     action       create | update | delete | leave | unchanged | skip (conversations), add |
-                 remove | promote | demote | unchanged (participant verbs): what was done (or,
-                 with dry_run, what would be done, or what failed); null when unresolved
+                 remove | promote | demote | unchanged (participant verbs), send (chat send,
+                 with messageId and message), clear-history: what was done (or, with
+                 dry_run, what would be done, or what failed); null when unresolved
     dry_run      true when nothing was sent
     changes      [{"field", "from", "to"}]: "from" is null when this run did not read it
     skipped      the reason an item was left alone on purpose (not a failure), else null

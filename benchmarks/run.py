@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
+from chat import chat_export, chat_send  # noqa: E402
 from completion import completion_latency  # noqa: E402
 from machine import describe_machine  # noqa: E402
 from measure import (  # noqa: E402
@@ -232,12 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-runs", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("cold", "requests", "bulk", "memory", "typer", "completion"),
+        choices=("cold", "requests", "bulk", "memory", "typer", "completion", "chat"),
         action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion"]
+    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion", "chat"]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:
@@ -254,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
                 table = completion_latency(args.runs, work)
             elif section == "bulk":
                 table = bulk(args.bulk_runs, work)
+            elif section == "chat":
+                for extra in (chat_export(args.memory_runs, work), chat_send(args.bulk_runs, work)):
+                    print(extra.markdown() + "\n", flush=True)
+                    tables.append(extra)
+                continue
             else:
                 table = memory(args.memory_runs, work)
             print(table.markdown() + "\n", flush=True)

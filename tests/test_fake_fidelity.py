@@ -123,6 +123,7 @@ class Replayer:
         self.fixtures = fixtures
         self.ids: dict[str, str] = {}  # recorded token / attendee id / poll token -> fake's
         self.app_password = ""
+        self.forms: dict[str, dict[str, str]] = {}  # step -> form values to send instead
 
     def map(self, value: str) -> str:
         return self.ids.get(value, value)
@@ -135,12 +136,18 @@ class Replayer:
                 self.ids[recorded["poll"]["token"]] = fake["poll"]["token"]
             elif "token" in recorded and "token" in fake:
                 self.ids.setdefault(recorded["token"], fake["token"])
+                if "messageType" in recorded and "id" in fake:  # a chat message (and parent)
+                    self.ids.setdefault(str(recorded["id"]), str(fake["id"]))
+                    self.learn(recorded.get("parent"), fake.get("parent"))
                 if recorded.get("attendeeId") and fake.get("attendeeId"):
                     self.ids.setdefault(str(recorded["attendeeId"]), str(fake["attendeeId"]))
             if isinstance(recorded, dict) and "apppassword" in recorded:
                 self.app_password = fake["apppassword"]
         elif isinstance(recorded, list) and isinstance(fake, list):
             by_actor = {p.get("actorId"): p for p in fake if isinstance(p, dict)}
+            for got, item in zip(fake, recorded, strict=False):
+                if isinstance(item, dict) and "messageType" in item:
+                    self.learn(item, got)
             for item in recorded:
                 if isinstance(item, dict) and "roomToken" in item and item["actorId"] in by_actor:
                     mine = by_actor[item["actorId"]]
@@ -151,6 +158,11 @@ class Replayer:
         req = rec["request"]
         path = "/".join(self.map(part) for part in req["path"].split("/"))
         form = {k: self.map(str(v)) for k, v in (req.get("form") or {}).items()}
+        form.update(self.forms.get(name, {}))
+        query = "&".join(
+            f"{key}={self.map(value)}"
+            for key, _, value in (part.partition("=") for part in req["query"].split("&"))
+        )
         auth: tuple[str, str] | None = None
         if req["as"] is not None:
             if name in WITH_APP_PASSWORD:
@@ -159,7 +171,7 @@ class Replayer:
                 auth = (req["as"], "not-the-password")
             else:
                 auth = (req["as"], self.srv.password_of(req["as"]))
-        url = self.srv.url + path + (f"?{req['query']}" if req["query"] else "")
+        url = self.srv.url + path + (f"?{query}" if req["query"] else "")
         resp = requests.request(
             req["method"],
             url,
@@ -211,6 +223,19 @@ def _compare_room(
         assert set(fake_msg["messageParameters"]) == set(rec_msg["messageParameters"])
 
 
+def _compare_messages(recorded: list[Any], fake: list[Any], name: str) -> None:
+    """Chat messages: the same messages in the same order (ids differ), each with the
+    recording's keys, texts, types and rich-object parameter names, and the same parent."""
+    assert len(fake) == len(recorded), f"{name}: number of messages"
+    for rec_msg, fake_msg in zip(recorded, fake, strict=True):
+        assert set(fake_msg) == set(rec_msg), f"{name}: keys of message {rec_msg['id']}"
+        for key in [*MESSAGE_VALUE_KEYS, "referenceId", "silent", "deleted"]:
+            assert fake_msg.get(key) == rec_msg.get(key), f"{name}: {rec_msg['id']}.{key}"
+        assert set(fake_msg["messageParameters"]) == set(rec_msg["messageParameters"])
+        if "parent" in rec_msg:
+            _compare_messages([rec_msg["parent"]], [fake_msg["parent"]], f"{name} parent")
+
+
 @pytest.mark.parametrize("name", ORDER)
 def test_replayed_step_matches_recording(replay: dict[str, Step], name: str) -> None:
     check_step(replay[name], name)
@@ -222,7 +247,12 @@ def check_step(step: Step, name: str, ignore: frozenset[str] = frozenset()) -> N
     rec = step.recorded
     assert step.status == rec["status"], step.body
     assert step.headers.get("Content-Type") == rec["headers"]["Content-Type"]
-    for header in ("WWW-Authenticate", "X-Nextcloud-Talk-Hash"):
+    for header in (
+        "WWW-Authenticate",
+        "X-Nextcloud-Talk-Hash",
+        "X-Chat-Last-Given",
+        "X-Chat-Last-Common-Read",
+    ):
         assert (header in step.headers) == (header in rec["headers"]), header
     rec_body = rec["body"]
     if not (isinstance(rec_body, dict) and "ocs" in rec_body):  # login flow
@@ -243,7 +273,9 @@ def check_step(step: Step, name: str, ignore: frozenset[str] = frozenset()) -> N
             assert fake_data["error"] == data["error"]
         if "message" in data:
             assert fake_data["message"] == data["message"]
-        if "token" in data:
+        if "messageType" in data:
+            _compare_messages([data], [fake_data], name)
+        elif "token" in data:
             _compare_room(data, fake_data, name, ignore)
     elif isinstance(data, list) and data:
         assert isinstance(fake_data, list) and fake_data, "expected a non-empty list"
@@ -254,6 +286,11 @@ def check_step(step: Step, name: str, ignore: frozenset[str] = frozenset()) -> N
             for p in data:
                 for key in PARTICIPANT_VALUE_KEYS:
                     assert fake_by_actor[p["actorId"]][key] == p[key], (p["actorId"], key)
+        elif "messageType" in data[0]:
+            _compare_messages(data, fake_data, name)
+            given = step.headers["X-Chat-Last-Given"]
+            assert given == str(fake_data[-1]["id"]), "X-Chat-Last-Given: the page's last id"
+            assert rec["headers"]["X-Chat-Last-Given"] == str(data[-1]["id"])
         elif len(data) == 1:
             _compare_room(data[0], fake_data[0], name, ignore)
     else:

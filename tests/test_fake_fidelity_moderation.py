@@ -16,30 +16,32 @@ id 5, installed as occ did), mapping recorded tokens and attendee ids to the san
 each step is compared as test_fake_fidelity does: status, OCS envelope, error, data keys, room
 and participant values.
 
-One step is bridged: bob becomes a participant of the one-to-one by the recording's first
-message (``o2o-post-201``, chat); the sandbox has no chat yet, so bob opens the same one-to-one
-himself instead (which adds him, one-to-one.feature), and the room bob then reads differs from
-the recorded one only in its last message and unread count.
+One step is bridged: the recording shared a file into fx-chat through the files_sharing API
+(``c-share-file-200``), which the sandbox does not emulate; the bridge posts the file message
+that share wrote into the chat (its ``{file}`` rich object as recorded) straight into the
+sandbox's state. The too-long message (``c-post-too-long-413``) was recorded by its
+description; the harness sends the 32,001 characters it describes.
 
 Left out until the sandbox emulates them (later issues add their part here, their files are
 listed in the copied INDEX.md): permissions (``permissions/default``,
-``attendees/permissions``), recording consent, SIP, the important and
-sensitive flags, chat (messages, history, shares, the lobby's chat refusals), bans, avatars,
-the e-mail import and resending invitations.
+``attendees/permissions``), recording consent, SIP, the important and sensitive flags,
+shares and mention autocompletion in the chat, a bot posting through its webhook, bans,
+avatars, the e-mail import and resending invitations.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
-from test_fake_fidelity import HEADERS, Replayer, Step, check_step
+from test_fake_fidelity import Replayer, Step, check_step
 
 from talkctl.sandbox import FakeTalkServer
 from talkctl.sandbox.bots import install_bot
+from talkctl.sandbox.seeding import comment
 
 FOLDER = (
     Path(__file__).resolve().parent.parent
@@ -49,17 +51,16 @@ FOLDER = (
     / "talk22-moderation"
 )
 ORDER = re.findall(r"^\| `([^`]+\.json)`", (FOLDER / "INDEX.md").read_text(), re.M)
-# the recorded step that comes right before the bridge, and the bridge: (as, form)
-BRIDGE_AFTER = "o2o-participants-200.json"
-BRIDGE = ("bob", {"roomType": "1", "invite": "admin"})
-# room values that depend on the message the bridge could not send
+# the recorded step that comes right before the bridge (the file share)
+BRIDGE_AFTER = "c-post-as-non-participant-404.json"
+SHARE = "c-share-file-200.json"
+FORMS = {"c-post-too-long-413.json": {"message": "x" * 32001}}
 # as ``occ talk:bot:install ... -f webhook -f response`` installed it (bot-admin-list-200)
 FX_BOT_ID, FX_BOT_URL = 5, "http://127.0.0.1:9/bot"
 FX_BOT_DESCRIPTION = "Fixture bot (unreachable webhook)"
-# and the values that the left-out permission steps before them changed on the real server
+# the values that the left-out permission steps before them changed on the real server
 PERMISSIONS_LEFT_OUT = frozenset({"defaultPermissions", "permissions", "attendeePermissions"})
-IGNORED = {
-    "o2o-room-get-as-bob-after-message-200.json": frozenset({"lastMessage", "unreadMessages"}),
+IGNORED: dict[str, frozenset[str]] = {
     "a-mention-permissions-1-200.json": PERMISSIONS_LEFT_OUT,
     "a-mention-permissions-0-200.json": PERMISSIONS_LEFT_OUT,
 }
@@ -67,21 +68,21 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 115
+    assert len(ORDER) == 156
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
-    assert "o2o-post-201" in left_out and "a-permissions-default-0-200" in left_out
+    assert "c-share-file-200" in left_out and "a-permissions-default-0-200" in left_out
 
 
-def _open_one_to_one(srv: FakeTalkServer) -> None:
-    user, form = BRIDGE
-    resp = requests.post(
-        srv.url + "/ocs/v2.php/apps/spreed/api/v4/room",
-        data=form,
-        auth=(user, srv.password_of(user)),
-        headers=HEADERS,
-        timeout=10,
-    )
-    assert resp.status_code == 200, resp.text  # the one admin created: bob is in now
+def _share_file(srv: FakeTalkServer, replayer: Replayer) -> None:
+    """Post the message files_sharing wrote into the chat when the file was shared."""
+    recorded = json.loads((FOLDER / "c-chat-page-1-200.json").read_text(encoding="utf-8"))
+    shared = recorded["body"]["ocs"]["data"][2]
+    token = replayer.map(shared["token"])
+    with srv.state.lock:
+        room = srv.state.rooms[token]
+        msg = comment(srv.state, room, "admin", "{file}")
+        msg.params = dict(shared["messageParameters"])
+    replayer.ids[str(shared["id"])] = str(msg.id)
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +98,12 @@ def replay() -> Iterator[dict[str, Step]]:
             description=FX_BOT_DESCRIPTION,
         )
         replayer = Replayer(srv, FOLDER)
+        replayer.forms = FORMS
         steps: dict[str, Step] = {}
         for name in ORDER:
             steps[name] = replayer.send(name)
             if name == BRIDGE_AFTER:
-                _open_one_to_one(srv)
+                _share_file(srv, replayer)
         yield steps
 
 

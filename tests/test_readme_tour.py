@@ -1,9 +1,9 @@
 """Every example of the README's command tour works on a fresh demo sandbox.
 
-The tour's subsections on ``room``, ``participant``, ``bot``, ``breakout``, ``apply``,
-``export`` and ``api`` are run line by line (install, login, man-page and crontab examples
-live elsewhere and are not run). Each example gets a sandbox of its own, so the examples do
-not depend on each other.
+The tour's subsections on ``room``, ``participant``, ``chat``, ``bot``, ``breakout``,
+``apply``, ``export`` and ``api`` are run line by line (install, login, man-page and crontab
+examples live elsewhere and are not run). Each example gets a sandbox of its own, so the
+examples do not depend on each other.
 
 An example exits 0 unless its comment says otherwise: a comment containing ``exit N`` (for
 instance ``# no such conversation: exit 3`` or ``# exit 2 without a terminal``) declares
@@ -29,7 +29,7 @@ import pytest
 from talkctl.sandbox.service import Sandbox, SandboxOptions, command_environment
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-TOUR_NOUNS = ("room", "participant", "bot", "breakout", "apply", "export", "api")
+TOUR_NOUNS = ("room", "participant", "chat", "bot", "breakout", "apply", "export", "api")
 EXIT = re.compile(r"\bexits? (\d+)\b")
 PASSWORD = "Correct-Horse-Battery-42"
 

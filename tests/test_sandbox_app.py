@@ -56,7 +56,7 @@ def test_the_fake_server_is_a_backend_and_no_sandbox_module_imports_the_server()
     ("method", "path"),
     [
         ("PUT", "/ocs/v2.php/apps/spreed/api/v4/room/{t}/permissions/default"),
-        ("GET", "/ocs/v2.php/apps/spreed/api/v1/chat/{t}"),
+        ("GET", "/ocs/v2.php/apps/spreed/api/v1/chat/{t}/share/overview"),
         ("GET", "/ocs/v2.php/apps/files_sharing/api/v1/shares"),
         ("GET", "/ocs/v1.php/apps/spreed/api/v1/ban/{t}"),
     ],

@@ -22,6 +22,7 @@ LAZY_GROUPS: dict[str, str] = {
     "participant": "talkctl.cli.participant:participant_app",
     "bot": "talkctl.cli.bot:bot_app",
     "breakout": "talkctl.cli.breakout:breakout_app",
+    "chat": "talkctl.cli.chat:chat_app",
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",

@@ -10,8 +10,9 @@ contract pinned by tests/test_result_contract.py and the README):
     ok           false when the item failed (or, in a dry run, would be refused)
     action       create | update | delete | leave | unchanged | skip (conversations), add |
                  remove | promote | demote | unchanged (participant verbs), hand-over | unchanged
-                 | skip (participant hand-over): what was done (or,
-                 with dry_run, what would be done, or what failed); null when unresolved
+                 | skip (participant hand-over), send (chat send, with messageId and message),
+                 clear-history: what was done (or, with dry_run, what would be done, or what
+                 failed); null when unresolved
     dry_run      true when nothing was sent
     changes      [{"field", "from", "to"}]: "from" is null when this run did not read it
     skipped      the reason an item was left alone on purpose (not a failure), else null
@@ -81,6 +82,8 @@ ACTIONS: dict[str, Action] = {
         Action("promote", "promoted", "would promote", "to promote", place="in"),
         Action("demote", "demoted", "would demote", "to demote", place="in"),
         Action("hand-over", "handed over", "would hand over", "to hand over"),
+        Action("send", "sent", "would send", "to send"),
+        Action("clear-history", "cleared the history", "would clear the history", "to clear"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )

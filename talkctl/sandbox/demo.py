@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .bots import EVENT, NO_SETUP, REACTION, RESPONSE, WEBHOOK, install_bot
+from .seeding import comment
 from .state import (
     FORMER_ONE_TO_ONE,
     GROUP,
@@ -67,9 +68,9 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
         participants=moderators(first),
         description="Daily coordination of the team",
         favorite_for=[main],
-        last_message="Stand-up moved to 9:30 tomorrow",
         last_activity=t - 600,
     )
+    _history(srv, team, t - 600)
     srv.set_unread(team, main, 3, mention=True)
     room(
         "Announcements",
@@ -144,3 +145,26 @@ def seed_bots(state: State, team: Room) -> None:
     install_bot(state, "Helpdesk", description="Set up by the administrator", bot_state=NO_SETUP)
     install_bot(state, "Old reminder", description="Retired", bot_state=0)
     team.bots.append(summary.id)
+
+
+TEAM_CHAT = (
+    "Good morning! Who takes the release notes this week?",
+    "I can do them, will have a draft by noon",
+    "Thanks. The build on main is green again",
+    "Reminder: the **customer demo** is on Thursday at 14:00",
+    "Can someone review the login fix? It is small",
+    "Looking at it now",
+    "# Not a heading, just a hash\n[and](not a link) <b>nor html</b>",
+    "Lunch at the usual place?",
+)
+
+
+def _history(srv: FakeTalkServer, token: str, last: int) -> None:
+    """A week of the team's chat (worth exporting), then its last message at ``last``."""
+    room = srv.state.rooms[token]
+    people = room.user_ids()
+    count = 7 * len(TEAM_CHAT)
+    for n in range(count):
+        when = last - (count - n) * (DAY // len(TEAM_CHAT))
+        comment(srv.state, room, people[n % len(people)], TEAM_CHAT[n % len(TEAM_CHAT)], ts=when)
+    comment(srv.state, room, people[0], "Stand-up moved to 9:30 tomorrow", ts=last)

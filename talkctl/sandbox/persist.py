@@ -137,6 +137,7 @@ def _dump_room(room: Room) -> dict[str, Any]:
     data["last_message"] = (
         None if room.last_message is None else dataclasses.asdict(room.last_message)
     )
+    data["messages"] = [dataclasses.asdict(m) for m in room.messages]
     return data
 
 
@@ -187,9 +188,13 @@ def _load_room(raw: dict[str, Any]) -> Room:
     fields = dict(raw)
     attendees = [Attendee(**a) for a in fields.pop("attendees")]
     last = fields.pop("last_message")
+    history = [Message(**m) for m in fields.pop("messages", [])]
     room = Room(**fields)
     room.attendees = {a.id: a for a in attendees}
+    room.messages = history
     room.last_message = None if last is None else Message(**last)
+    if room.last_message is not None and history and history[-1].id == room.last_message.id:
+        room.last_message = history[-1]  # one object, so that a deletion shows in both
     return room
 
 

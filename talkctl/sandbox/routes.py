@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import handlers_bots as bots
 from . import handlers_breakout as breakout
+from . import handlers_chat as chat
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
@@ -113,6 +114,12 @@ SPREED_ROUTES = [
     _v1("GET", "bot/{T}", bots.list_bots, "bots-v1"),
     _v1("POST", "bot/{T}/[0-9]+", bots.enable_bot, "bots-v1"),
     _v1("DELETE", "bot/{T}/[0-9]+", bots.disable_bot, "bots-v1"),
+    # chat is v1 whatever conversation API the server offers (api/families.py)
+    _v1("GET", "chat/{T}", chat.receive, "chat-v2"),
+    _v1("POST", "chat/{T}", chat.send, "chat-v2"),
+    _v1("DELETE", "chat/{T}", chat.clear_history, "clear-history"),
+    _v1("DELETE", r"chat/{T}/\d+", chat.delete, "delete-messages"),
+    _v1("PUT", r"chat/{T}/\d+", chat.edit, "edit-messages"),
 ]
 
 CORE_ROUTES = [

@@ -218,3 +218,30 @@ def seed_rooms(
             comment(state, room, user, text, ts=start + i)
             tokens.append(room.token)
         return tokens
+
+
+def add_history(
+    state: State,
+    room: Room,
+    count: int,
+    *,
+    authors: list[str] | None = None,
+    start: int | None = None,
+    step: int = 60,
+    text: str = "Message {n} from {author}",
+) -> list[int]:
+    """``count`` comments by ``authors`` in turn (default: the room's users), ``step``
+    seconds apart from ``start`` (default: so that the last one is now); their ids."""
+    with state.lock:
+        people = authors or room.user_ids()
+        if not people:
+            raise ValueError(f"{room.token} has no users to write messages")
+        first = start if start is not None else now() - step * max(0, count - 1)
+        ids = []
+        for n in range(count):
+            author = people[n % len(people)]
+            msg = comment(
+                state, room, author, text.format(n=n + 1, author=author), ts=first + n * step
+            )
+            ids.append(msg.id)
+        return ids

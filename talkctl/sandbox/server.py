@@ -242,6 +242,30 @@ class FakeTalkServer:
         )
         return room.token
 
+    def add_history(
+        self,
+        token: str,
+        count: int,
+        *,
+        authors: list[str] | None = None,
+        start: int | None = None,
+        step: int = 60,
+        text: str = "Message {n} from {author}",
+    ) -> list[int]:
+        """Write ``count`` chat messages into a room directly (seeding.add_history)."""
+        room = self.state.rooms[token]
+        return seeding.add_history(
+            self.state, room, count, authors=authors, start=start, step=step, text=text
+        )
+
+    def messages(self, token: str) -> list[dict[str, Any]]:
+        """The room's chat history as admin reads it, oldest first (for assertions)."""
+        from .views import message_view
+
+        with self.state.lock:
+            room = self.state.rooms[token]
+            return [message_view(m, token, None, room, self.state) for m in room.messages]
+
     def room(self, token: str) -> dict[str, Any]:
         """Snapshot of a room's state (KeyError if it does not exist)."""
         with self.state.lock:

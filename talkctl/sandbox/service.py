@@ -41,6 +41,7 @@ class SandboxOptions:
     state_file: Path | None = None
     port: int = 0
     log_limit: int | None = LOG_LIMIT
+    chat_history: int = 0  # messages of the main user's "Long chat" (0: no such conversation)
 
 
 @dataclass
@@ -82,6 +83,10 @@ class Sandbox:
         add_users(self.server, list(opts.users))
         if opts.data == "demo":
             seed_demo(self.server, self.user)
+        if opts.chat_history:
+            others = {u: 3 for u in list(self.server.state.users)[:3] if u != self.user}
+            token = self.server.add_room(self.user, name="Long chat", participants=others)
+            self.server.add_history(token, opts.chat_history)
         self.credentials = {u: self.server.new_app_password(u) for u in self.server.state.users}
 
     def _load(self, state_file: Path) -> bool:

@@ -64,6 +64,14 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
     expiration: int = 0
     markdown: bool = False
+    # chat (history.py): the reference id, sent silently, the message it answers or (for
+    # message_deleted / message_edited) the one it is about, who deleted or last edited it
+    reference_id: str = ""
+    silent: bool = False
+    parent: int = 0
+    deleted_by: str = ""
+    edited_by: str = ""
+    edited_at: int = 0
 
 
 @dataclass
@@ -108,6 +116,7 @@ class Room:
     bots: list[int] = field(default_factory=list)  # ids of the bots enabled here
     breakout_mode: int = 0  # 0 none, 1 automatic, 2 manual, 3 free (handlers_breakout.py)
     breakout_status: int = 0  # 0 stopped, 1 started
+    messages: list[Message] = field(default_factory=list)  # the history, oldest first
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
@@ -389,6 +398,7 @@ class State:
             return msg
 
     def set_last_message(self, room: Room, msg: Message, author: str | None) -> None:
+        room.messages.append(msg)  # ids only grow: the history stays sorted by id
         room.last_message = msg
         room.last_activity = max(room.last_activity, msg.timestamp)
         att = room.attendee_of(author)

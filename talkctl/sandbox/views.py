@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from typing import Any
 
@@ -23,11 +24,20 @@ PERMISSIONS_MODERATOR = 254
 PERMISSIONS_USER = 246
 
 
-def message_view(msg: Message, token: str, viewer: str | None) -> dict[str, Any]:
-    text = msg.text
+def message_view(
+    msg: Message,
+    token: str,
+    viewer: str | None,
+    room: Room | None = None,
+    state: State | None = None,
+) -> dict[str, Any]:
+    """A chat message as ``viewer`` reads it (recorded: talk22-moderation/c-*); with ``room``,
+    a reply or a message_deleted / message_edited carries the message it is about as
+    ``parent``."""
+    text, params = msg.text, msg.params
     if msg.kind == "system":
         text = text.replace("{actor}", "You", 1) if viewer == msg.actor_id else text
-    return {
+    view: dict[str, Any] = {
         "id": msg.id,
         "token": token,
         "actorType": msg.actor_type,
@@ -35,15 +45,55 @@ def message_view(msg: Message, token: str, viewer: str | None) -> dict[str, Any]
         "actorDisplayName": msg.actor_display_name,
         "timestamp": msg.timestamp,
         "message": text,
-        "messageParameters": msg.params if msg.params else [],
+        "messageParameters": params if params else [],
         "systemMessage": msg.system_message,
         "messageType": "system" if msg.kind == "system" else "comment",
         "isReplyable": msg.kind != "system",
-        "referenceId": "",
+        "referenceId": msg.reference_id,
         "reactions": {},
         "expirationTimestamp": msg.expiration,
         "markdown": msg.markdown,
     }
+    if msg.deleted_by:
+        # Talk's SystemMessage parser: "by you", "by author" (deleted by its author), or
+        # "by {actor}" (recorded: the first, c-delete-own-200 and c-chat-with-deleted-200)
+        by = msg.deleted_by
+        view["message"] = (
+            "Message deleted by you"
+            if by == viewer
+            else "Message deleted by author"
+            if by == msg.actor_id
+            else "Message deleted by {actor}"
+        )
+        view["messageParameters"] = {"actor": _user_param(by, state)}
+        view.update(messageType="comment_deleted", isReplyable=False, deleted=True)
+    elif msg.edited_by:
+        view.update(
+            lastEditActorType="users",
+            lastEditActorId=msg.edited_by,
+            lastEditActorDisplayName=_user_param(msg.edited_by, state)["name"],
+            lastEditTimestamp=msg.edited_at,
+        )
+    if msg.silent:
+        view["silent"] = True
+    if msg.parent and room is not None:
+        parent = find_message(room, msg.parent)
+        if parent is not None:
+            view["parent"] = message_view(parent, token, viewer, None, state)
+    return view
+
+
+def _user_param(user: str, state: State | None) -> dict[str, str]:
+    name = state.display_name(user) if state is not None else user
+    return {"type": "user", "id": user, "name": name, "mention-id": user}
+
+
+def find_message(room: Room, message_id: int) -> Message | None:
+    """The message of ``room`` with this id (the history is sorted by id)."""
+    at = bisect.bisect_left(room.messages, message_id, key=lambda m: m.id)
+    if at < len(room.messages) and room.messages[at].id == message_id:
+        return room.messages[at]
+    return None
 
 
 def other_user(room: Room, viewer: str | None) -> str:
@@ -216,7 +266,7 @@ def room_view(
                 if not profile.supports_include_last_message:
                     out[key] = []
                 continue
-            out[key] = message_view(room.last_message, room.token, viewer)
+            out[key] = message_view(room.last_message, room.token, viewer, room, state)
         else:
             out[key] = full[key]
     return out

@@ -217,7 +217,8 @@ class Transport:
                 f"({elapsed:.0f} ms, {self.attempts} attempt{'s' if self.attempts > 1 else ''})"
             )
             self._debug_headers("<", response.headers)
-        if 300 <= response.status_code < 400:  # never followed, with or without Location
+        # never followed, with or without Location; 304 (the chat: nothing newer) is no redirect
+        if 300 <= response.status_code < 400 and response.status_code != 304:
             raise self._redirect_error(response)
         return response
 

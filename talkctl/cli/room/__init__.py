@@ -58,6 +58,7 @@ VERBS = VerbMap(
         "unarchive": f"{_CONFIGURE}:unarchive",
         "delete": f"{_REMOVE}:delete",
         "leave": f"{_REMOVE}:leave",
+        "clear-history": "talkctl.cli.chat.clearing:clear_history",
     },
     more=setting_verbs,
     after="describe",

@@ -24,6 +24,7 @@ from talkctl.cli.sandbox.lifecycle import (
 )
 from talkctl.cli.sandbox.options import (
     DEFAULT_USER_LIST,
+    ChatHistory,
     Data,
     Port,
     RandomSeed,
@@ -51,6 +52,7 @@ def serve(
     users: Users = DEFAULT_USER_LIST,
     random_seed: RandomSeed = None,
     state: StateFile = None,
+    chat_history: ChatHistory = 0,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object with every user's password.")
     ] = False,
@@ -62,14 +64,21 @@ def serve(
     "users": {ID: APP_PASSWORD}}. The first of --users is the main user and owns the demo
     conversations; admin always exists and is an administrator. State lives in memory unless
     --state FILE keeps it between runs. It answers the Talk API and the provisioning API for
-    users and groups; it does not emulate calls, chat, federation or brute-force delays.
+    users and groups, and the chat; it does not emulate calls, federation or brute-force
+    delays.
 
     \b
     Example: talkctl sandbox serve        # then paste the export line into another shell
     Example: talkctl sandbox serve --json --talk 18 --data empty --users alice,bob
     """
     sandbox = build_sandbox(
-        port=port, talk=talk, data=data, users=users, seed=random_seed, state=state
+        port=port,
+        talk=talk,
+        data=data,
+        users=users,
+        seed=random_seed,
+        state=state,
+        chat_history=chat_history,
     )
     start_sandbox(sandbox)
     try:
@@ -105,6 +114,7 @@ def run(
     users: Users = DEFAULT_USER_LIST,
     random_seed: RandomSeed = None,
     state: StateFile = None,
+    chat_history: ChatHistory = 0,
 ) -> None:
     """Run COMMAND against a fresh sandbox and exit with COMMAND's exit code.
 
@@ -118,9 +128,16 @@ def run(
     \b
     Example: talkctl sandbox run -- talkctl room list
     Example: talkctl sandbox run --random-seed 7 -- sh ./nightly-cleanup.sh
+    Example: talkctl sandbox run --chat-history 100000 -- talkctl chat export "Long chat" -o x
     """
     sandbox = build_sandbox(
-        port=port, talk=talk, data=data, users=users, seed=random_seed, state=state
+        port=port,
+        talk=talk,
+        data=data,
+        users=users,
+        seed=random_seed,
+        state=state,
+        chat_history=chat_history,
     )
     start_sandbox(sandbox)
     code = 1

@@ -74,6 +74,16 @@ StateFile = Annotated[
         help="Load the state from FILE if it exists, save it there on exit (mode 0600).",
     ),
 ]
+ChatHistory = Annotated[
+    int,
+    typer.Option(
+        "--chat-history",
+        metavar="N",
+        min=0,
+        help="Also give the main user a conversation 'Long chat' with N messages "
+        "(for exports and benchmarks).",
+    ),
+]
 DEFAULT_USER_LIST = ",".join(DEFAULT_USERS)
 
 
@@ -87,7 +97,14 @@ def parse_users(text: str) -> tuple[str, ...]:
 
 
 def build_sandbox(
-    *, port: int, talk: str, data: str, users: str, seed: int | None, state: Path | None
+    *,
+    port: int,
+    talk: str,
+    data: str,
+    users: str,
+    seed: int | None,
+    state: Path | None,
+    chat_history: int = 0,
 ) -> Sandbox:
     """A configured (not yet started) sandbox; UsageError/ConfigError on bad options."""
     if talk not in PROFILES:
@@ -99,6 +116,7 @@ def build_sandbox(
     options = SandboxOptions(
         talk=talk, data=data, users=parse_users(users), seed=seed, state_file=state, port=port
     )
+    options.chat_history = chat_history
     try:
         return Sandbox(options)
     except OSError as exc:

@@ -1,0 +1,199 @@
+"""``chat list``, ``chat delete`` and ``chat edit``; the message noun (its columns)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import typer
+
+from talkctl.cli.completion import complete_conversation
+from talkctl.cli.fields import Column, Noun, Time
+from talkctl.cli.options import DryRunOption, factory_of, finish
+from talkctl.cli.output import FormatOption, JsonOption
+
+Message = Mapping[str, Any]
+
+MESSAGE_FIELDS = frozenset(
+    [
+        "id",
+        "token",
+        "actorType",
+        "actorId",
+        "actorDisplayName",
+        "timestamp",
+        "message",
+        "messageParameters",
+        "systemMessage",
+        "messageType",
+        "isReplyable",
+        "referenceId",
+        "reactions",
+        "expirationTimestamp",
+        "markdown",
+        "parent",
+        "silent",
+        "deleted",
+        "lastEditActorType",
+        "lastEditActorId",
+        "lastEditActorDisplayName",
+        "lastEditTimestamp",
+    ]
+)
+
+
+def _text(m: Message) -> str:
+    from talkctl.cli.chat.markdown import rendered_text
+
+    return rendered_text(dict(m))
+
+
+def _int(m: Message, key: str) -> int:
+    value = m.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+MESSAGE: Noun[Message] = Noun(
+    "message",
+    columns=[
+        Column("id", "ID", lambda m: _int(m, "id")),
+        Column("timestamp", "TIME", lambda m: Time(_int(m, "timestamp"))),
+        Column("actorDisplayName", "AUTHOR", lambda m: m.get("actorDisplayName", "")),
+        Column("messageType", "TYPE", lambda m: m.get("messageType", "")),
+        Column("message", "TEXT", _text),
+    ],
+    raw=lambda m: m,
+    fields=MESSAGE_FIELDS,
+)
+
+ConvArgument = Annotated[
+    str,
+    typer.Argument(
+        help="The conversation: token or exact name.",
+        metavar="CONV",
+        autocompletion=complete_conversation,
+    ),
+]
+
+
+def list_(
+    ctx: typer.Context,
+    conv: ConvArgument,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=200, help="How many messages (newest).")
+    ] = 50,
+    before: Annotated[
+        int | None,
+        typer.Option("--before", min=1, help="Only messages older than this message id."),
+    ] = None,
+    fields: Annotated[
+        str | None,
+        typer.Option("--fields", help="Comma-separated message fields to print instead."),
+    ] = None,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """List the newest messages of a conversation, oldest of them first.
+
+    Marks nothing read. --before ID pages further back (the smallest ID printed).
+
+    Example: talkctl chat list "Team chat" --limit 20
+    """
+    from talkctl.api.chat import ChatApi
+    from talkctl.cli.output import Renderer, choose_format
+
+    factory = factory_of(ctx)
+    output = choose_format(json_, fmt)
+    chosen = MESSAGE.parse_fields(fields)
+    target = factory.resolver.resolve(conv)
+    page = ChatApi(factory.client).page(
+        target.token, future=False, last_known=before or 0, limit=limit
+    )
+    Renderer(factory.environment, output).items(MESSAGE, page.messages[::-1], chosen)
+
+
+IdsArgument = Annotated[list[int], typer.Argument(help="Message ids.", metavar="ID...")]
+
+
+def delete(
+    ctx: typer.Context,
+    conv: ConvArgument,
+    ids: IdsArgument,
+    dry_run: DryRunOption = False,
+    json_: JsonOption = False,
+) -> None:
+    """Delete messages (your own; moderators anyone's but in one-to-ones).
+
+    System messages and deleted messages cannot be deleted (the server answers 405).
+    Prints the message_deleted system message the server posts, one per ID.
+
+    Example: talkctl chat delete "Team chat" 1380 1381
+    """
+    from talkctl.api.chat import ChatApi
+
+    factory = factory_of(ctx)
+    target = factory.resolver.resolve(conv)
+    api = ChatApi(factory.client)
+    if dry_run:
+        for number in ids:
+            factory.environment.message(f"would delete message {number} in {target.label}")
+        return
+    finish(_each(factory, ids, lambda n: api.delete(target.token, n), "deleted", json_))
+
+
+def edit(
+    ctx: typer.Context,
+    conv: ConvArgument,
+    message_id: Annotated[int, typer.Argument(help="The message id.", metavar="ID")],
+    text: Annotated[str, typer.Argument(help="The new text.", metavar="TEXT")],
+    json_: JsonOption = False,
+) -> None:
+    """Edit a message (your own; moderators anyone's), within the server's time limit.
+
+    The server keeps who edited it and when, and posts a message_edited system message
+    (printed with --json). System messages and deleted messages cannot be edited.
+
+    Example: talkctl chat edit "Team chat" 1366 "Meeting moved to 10:00"
+    """
+    from talkctl.api.chat import ChatApi
+    from talkctl.errors import UsageError
+
+    factory = factory_of(ctx)
+    api = ChatApi(factory.client)
+    if not text.strip():
+        raise UsageError("the new text is empty")
+    if len(text) > api.max_length:
+        raise UsageError(f"the text is {len(text)} characters; the server takes {api.max_length}")
+    target = factory.resolver.resolve(conv)
+    finish(_each(factory, [message_id], lambda n: api.edit(target.token, n, text), "edited", json_))
+
+
+EXPLAIN = {
+    403: "only its author or a moderator can change message {id}",
+    404: "message {id} not found in this conversation",
+    405: "message {id} is a system message or deleted: it cannot be changed",
+    400: "message {id} cannot be changed (too old, or the text is empty)",
+}
+
+
+def _each(factory: Any, ids: list[int], send: Any, done: str, json_: bool) -> int:
+    """Send one change per id (never repeated); print each answer; the first failure's code."""
+    from talkctl.api.errors import ApiError
+    from talkctl.cli.errors import report
+    from talkctl.cli.jsonout import write_json
+    from talkctl.errors import InContext
+
+    code = 0
+    for number in ids:
+        try:
+            answer = send(number)
+        except ApiError as exc:
+            words = EXPLAIN.get(exc.status)
+            failure = InContext(words.format(id=number), exc) if words else exc
+            code = code or int(report(failure))
+            continue
+        if json_:
+            write_json(factory.environment, answer)
+        else:
+            factory.environment.message(f"{done} message {number}")
+    return code

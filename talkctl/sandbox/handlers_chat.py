@@ -19,6 +19,7 @@ import bisect
 from typing import Any
 
 from .context import Ctx
+from .message import Message
 from .ocs import JSON_TYPE, Ocs, Response, fail, fail_null, ok
 from .state import (
     FORMER_ONE_TO_ONE,
@@ -26,7 +27,6 @@ from .state import (
     ONE_TO_ONE,
     OWNER,
     Attendee,
-    Message,
     Room,
     now,
 )

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .bots import Bot
-from .state import Attendee, Message, Room, State, User
+from .message import Message
+from .state import Attendee, Room, State, User
 
 FORMAT = 1
 

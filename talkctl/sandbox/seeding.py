@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .message import Message
 from .profiles import Profile
-from .state import CHANGELOG, NOTE_TO_SELF, ONE_TO_ONE, OWNER, USER, Message, Room, State, now
+from .state import CHANGELOG, NOTE_TO_SELF, ONE_TO_ONE, OWNER, USER, Room, State, now
 from .views import room_view
 
 CHANGELOG_TEXT = (

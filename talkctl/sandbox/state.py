@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bots import Bot
+from .message import Message
 
 OWNER, MODERATOR, USER, GUEST, USER_SELF_JOINED, GUEST_MODERATOR = 1, 2, 3, 4, 5, 6
 ONE_TO_ONE, GROUP, PUBLIC, CHANGELOG, FORMER_ONE_TO_ONE, NOTE_TO_SELF = 1, 2, 3, 4, 5, 6
@@ -49,29 +50,6 @@ class User:
     password: str
     display_name: str
     talk_enabled: bool = True
-
-
-@dataclass
-class Message:
-    id: int
-    actor_type: str
-    actor_id: str
-    actor_display_name: str
-    timestamp: int
-    text: str  # "{actor} ..." for system messages; rendered "You ..." for the actor
-    system_message: str = ""
-    kind: str = "system"  # "system" or "comment"
-    params: dict[str, Any] = field(default_factory=dict)
-    expiration: int = 0
-    markdown: bool = False
-    # chat (history.py): the reference id, sent silently, the message it answers or (for
-    # message_deleted / message_edited) the one it is about, who deleted or last edited it
-    reference_id: str = ""
-    silent: bool = False
-    parent: int = 0
-    deleted_by: str = ""
-    edited_by: str = ""
-    edited_at: int = 0
 
 
 @dataclass

@@ -6,6 +6,7 @@ import bisect
 import hashlib
 from typing import Any
 
+from .message import Message
 from .profiles import Profile
 from .state import (
     CHANGELOG,
@@ -15,7 +16,6 @@ from .state import (
     NOTE_TO_SELF,
     ONE_TO_ONE,
     Attendee,
-    Message,
     Room,
     State,
 )

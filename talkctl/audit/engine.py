@@ -1,0 +1,136 @@
+"""An audit's run: the listing once, then only the reads the enabled rules need (each
+conversation's participants at most once, ``jobs`` at a time), and the findings. A read
+that fails ends the run with the findings gathered so far kept (``Audit.findings``).
+No typer, no rich.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from talkctl.api.models import Conversation
+from talkctl.api.participants import Participant
+from talkctl.audit.policy import Enabled, Policy
+from talkctl.audit.rules import PARTICIPANTS, Facts
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    conversation: Conversation
+    message: str
+    fix: tuple[str, Any] | None  # (apply key, value)
+
+    def record(self) -> dict[str, Any]:
+        """The machine-readable record (--json, jsonl, csv)."""
+        from talkctl.declarative.tomlfile import show
+
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "token": self.conversation.token,
+            "name": self.conversation.name,
+            "message": self.message,
+            "fix": f"{self.fix[0]} = {show(self.fix[1], 200)}" if self.fix else None,
+        }
+
+
+@dataclass
+class Audit:
+    """What a run found, and what it could not check."""
+
+    policy: Policy
+    audited: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    excepted: int = 0
+    not_checked: dict[str, str] = field(default_factory=dict)  # rule -> why
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+
+@dataclass(frozen=True)
+class Server:
+    """What the engine needs to know of the server (from its capabilities)."""
+
+    recording_consent_optional: bool
+    features: frozenset[str]
+
+
+def not_checked(rule: Enabled, server: Server, listing: Sequence[Conversation]) -> str | None:
+    """Why ``rule`` cannot run on this server and account (None: it can)."""
+    rid = rule.rule.id
+    if rid == "recording-consent" and not server.recording_consent_optional:
+        return "the server's configuration does not let conversations choose recording consent"
+    field_ = rule.rule.field
+    if field_ is not None and listing and not any(field_ in c.raw for c in listing):
+        return f"the server does not report {field_}"
+    return None
+
+
+def run(
+    policy: Policy,
+    listing: Sequence[Conversation],
+    participants: Callable[[str], list[Participant]],
+    server: Server,
+    audit: Audit,
+    *,
+    jobs: int = 4,
+    now: int | None = None,
+) -> None:
+    """Fill ``audit`` with the findings on ``listing``; a failing read raises after the
+    findings of the conversations before it are in ``audit``."""
+    moment = int(time.time()) if now is None else now
+    chosen = [c for c in listing if policy.in_scope(c)]
+    rules: list[Enabled] = []
+    for rule in policy.rules:
+        why = not_checked(rule, server, chosen)
+        if why is None:
+            rules.append(rule)
+        else:
+            audit.not_checked[rule.rule.id] = why
+    needs_participants = any(PARTICIPANTS in r.rule.needs for r in rules)
+    for conversation, people in _with_participants(chosen, participants, needs_participants, jobs):
+        facts = Facts(conversation, people, moment, server.recording_consent_optional)
+        audit.audited += 1
+        for rule in rules:
+            if rule.rule.field is not None and rule.rule.field not in conversation.raw:
+                continue
+            message = rule.rule.check(facts, rule.params)
+            if message is None:
+                continue
+            if policy.excepted(rule.rule.id, conversation) is not None:
+                audit.excepted += 1
+                continue
+            fix = rule.rule.fix
+            audit.findings.append(
+                Finding(
+                    rule.rule.id,
+                    rule.severity,
+                    conversation,
+                    message,
+                    (fix.key, fix.value(conversation, rule.params)) if fix else None,
+                )
+            )
+
+
+def _with_participants(
+    chosen: Sequence[Conversation],
+    participants: Callable[[str], list[Participant]],
+    needed: bool,
+    jobs: int,
+) -> Iterator[tuple[Conversation, list[Participant] | None]]:
+    if not needed:
+        for conversation in chosen:
+            yield conversation, None
+        return
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: results in order
+        yield from zip(chosen, pool.map(lambda c: participants(c.token), chosen), strict=True)

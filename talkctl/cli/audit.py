@@ -1,0 +1,158 @@
+"""``talkctl audit``: check conversations against a policy (rules: talkctl/audit/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from talkctl.cli.options import ConvsArgument, JobsOption, factory_of
+from talkctl.cli.output import FormatOption, JsonOption
+
+if TYPE_CHECKING:
+    from talkctl.audit.engine import Audit
+    from talkctl.cli.context import Factory
+    from talkctl.cli.output import Renderer
+
+
+def audit(
+    ctx: typer.Context,
+    convs: ConvsArgument = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every conversation you are in (the policy's scope).")
+    ] = False,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy", help="A policy file (TOML): rules, scope, exceptions.", metavar="FILE"
+        ),
+    ] = None,
+    fix_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--fix-file",
+            help="Write an apply file fixing what settings can fix (readable by you only).",
+            metavar="OUT.toml",
+        ),
+    ] = None,
+    jobs: JobsOption = 4,
+    json_: JsonOption = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Check conversations against a policy; change nothing.
+
+    Without --policy the built-in rules run: public-without-password (error),
+    public-without-lobby, listable-to-everyone, moderators (at least 1 besides the owner),
+    mention-all (from 50 participants), default-permissions (warnings), inactive (365 days)
+    and recording-consent (info). A policy file enables, tunes and scopes rules and lists
+    exceptions. Only conversations you are in can be audited. Exits 9 when a finding of
+    severity error remains; an error of the run (3, 4, 5, 7) wins, findings so far printed.
+
+    \b
+    Examples:
+      talkctl audit --all
+      talkctl audit --all --policy policy.toml --json
+      talkctl audit --all --fix-file fix.toml && talkctl apply fix.toml --dry-run
+    """
+    from talkctl.api.participants import ParticipantsApi
+    from talkctl.audit import engine, policy
+    from talkctl.cli.output import Renderer, choose_format
+    from talkctl.errors import UsageError
+    from talkctl.exit_codes import ExitStatus
+
+    out_format = choose_format(json_, fmt)
+    factory = factory_of(ctx)
+    refs = list(convs or [])
+    if all_ == bool(refs):
+        raise UsageError("give CONV arguments or --all (not both)")
+    chosen_policy = policy.load(policy_file) if policy_file is not None else policy.builtin()
+    result = engine.Audit(chosen_policy)
+    renderer = Renderer(factory.environment, out_format)
+    try:
+        if all_:
+            listing = factory.resolver.listing()
+        else:
+            listing = []
+            for ref in refs:
+                target = factory.resolver.resolve(ref, need_state=True)
+                if target.conversation is not None:
+                    listing.append(target.conversation)
+        capabilities = factory.client.capabilities
+        call = capabilities.config.get("call")
+        consent = call.get("recording-consent") if isinstance(call, dict) else None
+        server = engine.Server(consent == 2, capabilities.features)
+        people = ParticipantsApi(factory.client)
+        engine.run(chosen_policy, listing, people.list, server, result, jobs=jobs)
+    except BaseException:
+        show(renderer, factory, result, complete=False)
+        raise
+    show(renderer, factory, result, complete=True)
+    if fix_file is not None:
+        write_fix_file(factory, result, fix_file)
+    if result.errors:
+        raise typer.Exit(ExitStatus.FINDINGS)
+
+
+def show(renderer: Renderer, factory: Factory, result: Audit, *, complete: bool) -> None:
+    """The findings (stdout) and the summary (stderr)."""
+    findings = sorted(
+        result.findings,
+        key=lambda f: (f.conversation.name.casefold(), f.conversation.token),
+    )
+    if renderer.machine:
+        renderer.json([f.record() for f in findings])
+    else:
+        keys = ["name", "token", "severity", "rule", "message", "fix"]
+        rows = []
+        last = None
+        for finding in findings:
+            record = finding.record()
+            cells = [record[k] or "" for k in keys]
+            if renderer.table_on_terminal and finding.conversation.token == last:
+                cells[0] = cells[1] = ""  # grouped by conversation
+            last = finding.conversation.token
+            rows.append(cells)
+        headers = ["CONVERSATION", "TOKEN", "SEVERITY", "RULE", "FINDING", "FIX"]
+        if rows or renderer.fmt == "csv":
+            renderer.rows(headers, rows, keys=keys, whole=("token",), wrap=True)
+    factory.environment.message(summary(factory, result, complete=complete))
+
+
+def summary(factory: Factory, result: Audit, *, complete: bool) -> str:
+    counts = {
+        s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")
+    }
+    found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+    credentials = factory.credentials
+    text = (
+        f"audited {result.audited} conversation(s) as {credentials.user} on "
+        f"{credentials.server} with {result.policy.source}: {found or 'nothing found'}"
+    )
+    if result.excepted:
+        text += f"; {result.excepted} excepted by the policy"
+    if not complete:
+        text += "; the audit stopped early (the error below)"
+    for rule, why in result.not_checked.items():
+        text += f"\nnot checked: {rule}: {why}"
+    text += "\nonly conversations this account is in were audited (Talk lists no others)"
+    return text
+
+
+def write_fix_file(factory: Factory, result: Audit, path: Path) -> None:
+    """The apply file fixing what settings can fix (mode 0600), and what to set first."""
+    from talkctl.audit.fixfile import render
+    from talkctl.errors import UsageError
+    from talkctl.files import write_private
+
+    text, needed = render(result.findings)
+    try:
+        write_private(path, text, make_parents=False)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    count = text.count("[[conversation]]")
+    message = f"wrote fixes for {count} conversation(s) to {path}"
+    if needed:
+        names = ", ".join(name for name, _ in needed)
+        message += f"; set these variables to the new passwords before applying: {names}"
+    factory.environment.message(message)

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import time
+from pathlib import Path
 
 from clirunner import TalkctlRunner
 
@@ -109,11 +110,8 @@ def test_an_audit_reads_the_listing_once_and_each_participant_list_once(
 
 
 def test_without_rules_needing_them_no_participants_are_read(
-    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: object
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
 ) -> None:
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
     seed(fake_talk)
     policy = tmp_path / "policy.toml"
     policy.write_text("[rules.moderators]\nenabled = false\n[rules.mention-all]\nenabled = false\n")
@@ -185,4 +183,23 @@ def test_audit_needs_conversations_or_all(run: TalkctlRunner, fake_talk: FakeTal
         result = run("audit", *args)
         assert result.code == 2, result
         assert result.stderr == "talkctl: error: give CONV arguments or --all (not both)\n"
+    assert fake_talk.requests == []
+
+
+def test_a_bad_policy_file_lists_every_problem_and_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[rules.inactive]\ndays = -1\n\n[rules.bogus]\nseverity = "error"\n')
+    result = run("audit", "--all", "--policy", str(policy))
+    assert result.code == 2, result
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{policy}:2: inactive.days = -1: must be a whole number, 0 or more",
+        f"{policy}:4: unknown rule 'bogus' (rules: public-without-password, "
+        "public-without-lobby, listable-to-everyone, message-expiration, inactive, "
+        "moderators, mention-all, recording-consent, email-domains, name-pattern, "
+        "default-permissions)",
+        f"talkctl: error: {policy}: 2 problems; nothing was changed",
+    ]
     assert fake_talk.requests == []

@@ -142,9 +142,9 @@ def _rules(tables: Any, layout: Layout, at: _Problems) -> list[Enabled]:
             else:
                 valid = ", ".join((*RULE_KEYS, *rule.params))
                 at(key_line, f"unknown key {key!r} for rule {rule_id} (valid: {valid})")
-        if rule.id == "email-domains" and enabled and not params["allowed"]:
+        if rule.id == "email-domains" and enabled and "allowed" not in table:
             at(where, 'email-domains needs allowed = ["example.com", ...]')
-        if rule.id == "name-pattern" and enabled and not params["pattern"]:
+        if rule.id == "name-pattern" and enabled and "pattern" not in table:
             at(where, 'name-pattern needs pattern = "REGULAR EXPRESSION"')
         if enabled:
             chosen[rule_id] = Enabled(rule, severity, params)

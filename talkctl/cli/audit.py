@@ -66,7 +66,16 @@ def audit(
     refs = list(convs or [])
     if all_ == bool(refs):
         raise UsageError("give CONV arguments or --all (not both)")
-    chosen_policy = policy.load(policy_file) if policy_file is not None else policy.builtin()
+    chosen_policy = policy.builtin()
+    if policy_file is not None:
+        from talkctl.declarative.tomlfile import InputFileError
+
+        try:
+            chosen_policy = policy.load(policy_file)
+        except InputFileError as exc:
+            for problem in exc.problems:
+                factory.environment.message(problem)
+            raise
     result = engine.Audit(chosen_policy)
     renderer = Renderer(factory.environment, out_format)
     try:

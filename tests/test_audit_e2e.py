@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import time
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def test_the_built_in_rules_find_each_broken_conversation_and_nothing_else(
     }
     assert by_rule["mention-all"]["fix"] == 'mention_permissions = "moderators"'
     assert by_rule["listable-to-everyone"]["fix"] == 'listable = "users"'
+    assert by_rule["public-without-lobby"]["fix"] == "lobby = true"  # as apply files write it
     assert by_rule["moderators"]["fix"] is None
     assert by_rule["inactive"]["message"] == "inactive for 400 days (more than 365)"
 
@@ -203,3 +205,42 @@ def test_a_bad_policy_file_lists_every_problem_and_sends_nothing(
         f"talkctl: error: {policy}: 2 problems; nothing was changed",
     ]
     assert fake_talk.requests == []
+
+
+def test_fix_file_round_trip_audit_apply_audit_finds_none_of_those_rules(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    tokens = seed(fake_talk)
+    target = tmp_path / "fix.toml"
+    first = run("audit", "--all", "--json", "--fix-file", str(target))
+    assert first.code == 9, first
+    fixable = {r["rule"] for r in json.loads(first.stdout) if r["fix"]}
+    assert fixable == {
+        "public-without-password",
+        "public-without-lobby",
+        "listable-to-everyone",
+        "mention-all",
+    }
+    variable = f"TALK_PASSWORD_{tokens['open'].upper()}"
+    assert f"set these variables to the new passwords before applying: {variable}" in (first.stderr)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    text = target.read_text("utf-8")
+    assert text.count("[[conversation]]") == 3  # open house, listed, big
+    assert f'password_env = "{variable}"' in text
+
+    secret = {variable: "Correct-Horse-Battery-42"}
+    plan = run("apply", str(target), "--dry-run", "--json", env=secret)
+    assert plan.code == 0, plan
+    assert {r["token"] for r in json.loads(plan.stdout)} == {
+        tokens["open"],
+        tokens["listed"],
+        tokens["big"],
+    }
+    assert fake_talk.changing_requests() == []
+    applied = run("apply", str(target), "--yes", env=secret)
+    assert applied.code == 0, applied
+    again = run("audit", "--all", "--json")
+    assert again.code == 0, again
+    left = {r["rule"] for r in json.loads(again.stdout)}
+    assert left == {"moderators", "inactive"}  # what no setting fixes
+    assert fake_talk.state.rooms[tokens["open"]].password == "Correct-Horse-Battery-42"

@@ -117,7 +117,7 @@ def run(
                     rule.severity,
                     conversation,
                     message,
-                    (fix.key, fix.value(conversation, rule.params)) if fix else None,
+                    fix_value(fix.key, fix.value(conversation, rule.params)) if fix else None,
                 )
             )
 
@@ -134,3 +134,14 @@ def _with_participants(
         return
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: results in order
         yield from zip(chosen, pool.map(lambda c: participants(c.token), chosen), strict=True)
+
+
+def fix_value(key: str, text: Any) -> tuple[str, Any]:
+    """(apply key, value as an apply file writes it): a setting's value goes through the
+    settings table (its parse, then its to_file), anything else (password_env) as it is."""
+    from talkctl.settings import BY_KEY
+
+    setting = BY_KEY.get(key)
+    if setting is None:
+        return key, text
+    return key, setting.to_file(setting.parse(str(text)))

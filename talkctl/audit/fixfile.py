@@ -55,7 +55,7 @@ def render(findings: Sequence[Finding]) -> tuple[str, list[tuple[str, str]]]:
         chunks.append("# Set these environment variables (the new passwords) before applying:\n")
         chunks += [f"#   {name}  ({json_text(label)})\n" for name, label in needed]
     for table in tables.values():
-        chunks.append("\n" + tomli_w.dumps({"conversation": [table]}))
+        chunks.append("\n[[conversation]]\n" + tomli_w.dumps(table))
     return "".join(chunks), needed
 
 

@@ -41,8 +41,8 @@ Check = Callable[[Facts, Mapping[str, Any]], "str | None"]
 
 @dataclass(frozen=True)
 class Fix:
-    key: str  # the apply-file key
-    value: Callable[[Conversation, Mapping[str, Any]], Any]
+    key: str  # the apply-file key: a setting's (talkctl/settings), or password_env
+    value: Callable[[Conversation, Mapping[str, Any]], Any]  # its command-line value
 
 
 @dataclass(frozen=True)

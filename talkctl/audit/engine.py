@@ -15,7 +15,7 @@ from typing import Any
 from talkctl.api.models import Conversation
 from talkctl.api.participants import Participant
 from talkctl.audit.policy import Enabled, Policy
-from talkctl.audit.rules import PARTICIPANTS, Facts
+from talkctl.audit.rules import PARTICIPANTS, Facts, moderator_ids
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -85,9 +85,11 @@ def run(
     *,
     jobs: int = 4,
     now: int | None = None,
+    enabled: Callable[[str], bool | None] | None = None,
 ) -> None:
     """Fill ``audit`` with the findings on ``listing``; a failing read raises after the
-    findings of the conversations before it are in ``audit``."""
+    findings of the conversations before it are in ``audit``. ``enabled`` tells whether a
+    moderator is still an enabled user (None: it cannot be checked); each user asked once."""
     moment = int(time.time()) if now is None else now
     chosen = [c for c in listing if policy.in_scope(c)]
     rules: list[Enabled] = []
@@ -98,8 +100,17 @@ def run(
         else:
             audit.not_checked[rule.rule.id] = why
     needs_participants = any(PARTICIPANTS in r.rule.needs for r in rules)
+    checks_users = enabled is not None and any(r.rule.id == "moderators" for r in rules)
+    known: dict[str, bool | None] = {}
     for conversation, people in _with_participants(chosen, participants, needs_participants, jobs):
-        facts = Facts(conversation, people, moment, server.recording_consent_optional)
+        states: dict[str, bool | None] | None = None
+        if checks_users and enabled is not None and people is not None:
+            states = {}
+            for user in moderator_ids(people):
+                if user not in known:
+                    known[user] = enabled(user)
+                states[user] = known[user]
+        facts = Facts(conversation, people, moment, server.recording_consent_optional, states)
         audit.audited += 1
         for rule in rules:
             if rule.rule.field is not None and rule.rule.field not in conversation.raw:

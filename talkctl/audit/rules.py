@@ -34,6 +34,8 @@ class Facts:
     participants: Sequence[Participant] | None  # None: not read (no enabled rule needs them)
     now: int
     recording_consent_optional: bool  # the server lets conversations choose
+    # moderator user id -> still an enabled user (None: not checked); None: no user reads
+    enabled: Mapping[str, bool | None] | None = None
 
 
 Check = Callable[[Facts, Mapping[str, Any]], "str | None"]
@@ -116,7 +118,16 @@ def moderators(f: Facts, p: Mapping[str, Any]) -> str | None:
     wanted = int(p["min"])
     if count < wanted:
         return f"{count} moderator(s) besides the owner (at least {wanted} wanted)"
+    if f.enabled:
+        known = [f.enabled.get(m) for m in moderator_ids(f.participants)]
+        if known and all(state is False for state in known):
+            return "no moderator is still an enabled user"
     return None
+
+
+def moderator_ids(participants: Sequence[Participant]) -> list[str]:
+    """The user ids of the owner and moderators (whose accounts the rule may check)."""
+    return [p.actor_id for p in participants if p.is_moderator and p.kind == "user"]
 
 
 def mention_all(f: Facts, p: Mapping[str, Any]) -> str | None:

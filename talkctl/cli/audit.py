@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -92,7 +93,10 @@ def audit(
         consent = call.get("recording-consent") if isinstance(call, dict) else None
         server = engine.Server(consent == 2, capabilities.features)
         people = ParticipantsApi(factory.client)
-        engine.run(chosen_policy, listing, people.list, server, result, jobs=jobs)
+        enabled = None
+        if any(rule.rule.id == "moderators" for rule in chosen_policy.rules):
+            enabled = user_check(factory, result)
+        engine.run(chosen_policy, listing, people.list, server, result, jobs=jobs, enabled=enabled)
     except BaseException:
         show(renderer, factory, result, complete=False)
         raise
@@ -101,6 +105,37 @@ def audit(
         write_fix_file(factory, result, fix_file)
     if result.errors:
         raise typer.Exit(ExitStatus.FINDINGS)
+
+
+def user_check(factory: Factory, result: Audit) -> Callable[[str], bool | None] | None:
+    """Whether a moderator is still an enabled user, for the users the account may read
+    (an admin: all; a sub-admin: its groups' members); decided from the account's rights,
+    never from the 404 Nextcloud answers others for every user."""
+    from talkctl.api.groups import GroupsApi
+    from talkctl.api.users import is_enabled, rights_of
+
+    transport = factory.transport
+    rights = rights_of(transport, factory.me)
+    if not rights.any:
+        result.not_checked["moderators (enabled users)"] = (
+            "this account is neither an admin nor a sub-admin: Nextcloud shows it no user"
+        )
+        return None
+    reach: set[str] | None = None
+    if not rights.admin:
+        groups = GroupsApi(transport)
+        reach = {user for group in rights.subadmin_of for user in groups.members(group)}
+        result.not_checked["moderators (enabled users)"] = (
+            "checked only for members of the groups this account is a sub-admin of "
+            f"({', '.join(rights.subadmin_of)})"
+        )
+
+    def check(user: str) -> bool | None:
+        if reach is not None and user not in reach:
+            return None
+        return is_enabled(transport, user)
+
+    return check
 
 
 def show(renderer: Renderer, factory: Factory, result: Audit, *, complete: bool) -> None:

@@ -12,6 +12,7 @@ import pytest
 from talkctl.api.models import Conversation
 from talkctl.api.participants import Participant
 from talkctl.audit import engine, policy
+from talkctl.audit.rules import RULES
 from talkctl.declarative.tomlfile import InputFileError
 
 NOW = 1_800_000_000
@@ -244,3 +245,27 @@ def test_policy_file_problems_name_their_line(
     assert len(caught.value.problems) == len(problems), caught.value.problems
     for got, wanted in zip(caught.value.problems, problems, strict=True):
         assert got.startswith(f"{path}:{wanted}"), got
+
+
+def test_the_readme_policy_example_is_a_valid_policy(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    section = readme.split("### Policy as code: `talkctl audit`", 1)[1].split("\n### ", 1)[0]
+    found = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert found is not None
+    chosen = load(tmp_path, found.group(1))
+    assert [item.rule.id for item in chosen.rules] == [
+        "public-without-password",
+        "public-without-lobby",
+        "message-expiration",
+        "inactive",
+        "moderators",
+        "mention-all",
+        "recording-consent",
+        "email-domains",
+        "default-permissions",
+    ]
+    assert chosen.names == ("Project *", "Town hall") and len(chosen.exceptions) == 1
+    for rule in RULES:  # the README's table names every rule
+        assert f"| `{rule.id}` | {rule.severity} |" in section, rule.id

@@ -94,3 +94,27 @@ def test_a_sub_admin_checks_the_members_of_its_groups_only(
     again = alice.run("audit", "--all", "--json")
     found = [r["token"] for r in json.loads(again.stdout) if r["message"].startswith("no mod")]
     assert found == [tokens["gone"]]
+
+
+def test_the_sandbox_demo_breaks_every_built_in_rule_the_sandbox_can_check(
+    tmp_path: Path,
+) -> None:
+    from talkctl.audit.policy import builtin
+    from talkctl.sandbox.service import Sandbox, SandboxOptions
+
+    with Sandbox(SandboxOptions(seed=7)) as sandbox:
+        env = sandbox.environment()
+        runner = TalkctlRunner(
+            tmp_path,
+            server=env["TALKCTL_SERVER"],
+            user=env["TALKCTL_USER"],
+            app_password=env["TALKCTL_APP_PASSWORD"],
+        )
+        result = runner("audit", "--all", "--json")
+    assert result.code == 9, result
+    found = {r["rule"] for r in json.loads(result.stdout)}
+    checked = {item.rule.id for item in builtin().rules} - {"recording-consent"}
+    # the sandbox's recorded capabilities do not let conversations choose recording consent,
+    # and it reports default permissions 0 (the server's default) for every conversation
+    assert found == checked - {"default-permissions"}
+    assert "not checked: recording-consent" in result.stderr

@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
+from audit import audit_cost  # noqa: E402
 from completion import completion_latency  # noqa: E402
 from machine import describe_machine  # noqa: E402
 from measure import (  # noqa: E402
@@ -230,14 +231,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=21, help="measured runs per cold-start row")
     parser.add_argument("--bulk-runs", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=3)
+    parser.add_argument("--audit-runs", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("cold", "requests", "bulk", "memory", "typer", "completion"),
+        choices=("cold", "requests", "bulk", "memory", "typer", "completion", "audit"),
         action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion"]
+    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion", "audit"]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:
@@ -254,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
                 table = completion_latency(args.runs, work)
             elif section == "bulk":
                 table = bulk(args.bulk_runs, work)
+            elif section == "audit":
+                table = audit_cost(args.audit_runs, work)
             else:
                 table = memory(args.memory_runs, work)
             print(table.markdown() + "\n", flush=True)

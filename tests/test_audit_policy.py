@@ -269,3 +269,29 @@ def test_the_readme_policy_example_is_a_valid_policy(tmp_path: Path) -> None:
     assert chosen.names == ("Project *", "Town hall") and len(chosen.exceptions) == 1
     for rule in RULES:  # the README's table names every rule
         assert f"| `{rule.id}` | {rule.severity} |" in section, rule.id
+
+
+def test_findings_on_a_terminal_are_a_table_grouped_by_conversation_printed_literally(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    monkeypatch.setenv("COLUMNS", "200")
+    from talkctl.cli.audit import show
+    from talkctl.cli.context import Environment
+    from talkctl.cli.output import Renderer
+
+    hostile = "[bold]x[/bold]\x1b]0;pwned\x07"
+    rooms = [room("tok1", name=hostile, type=3, listable=2), room("tok2", name="Calm", type=3)]
+    result = audit(policy.builtin(), rooms)
+    out, err = io.StringIO(), io.StringIO()
+    env = Environment(out, err, io.StringIO(), {"NO_COLOR": "1"}, stdout_isatty=True)
+    show(Renderer(env, "table"), result, "admin on https://cloud.example", complete=True)
+    text = out.getvalue()
+    assert "[bold]x[/bold]\\x1b]0;pwned\\x07  tok1" in text and "\x1b" not in text
+    assert text.count("tok1") == 1 and text.count("tok2") == 1  # once per conversation
+    assert text.count("public-without-password") == 2
+    assert err.getvalue().splitlines()[0] == (
+        "audited 2 conversation(s) as admin on https://cloud.example with the built-in "
+        "policy: 2 errors, 3 warnings"
+    )

@@ -98,9 +98,9 @@ def audit(
             enabled = user_check(factory, result)
         engine.run(chosen_policy, listing, people.list, server, result, jobs=jobs, enabled=enabled)
     except BaseException:
-        show(renderer, factory, result, complete=False)
+        show(renderer, result, account(factory), complete=False)
         raise
-    show(renderer, factory, result, complete=True)
+    show(renderer, result, account(factory), complete=True)
     if fix_file is not None:
         write_fix_file(factory, result, fix_file)
     if result.errors:
@@ -138,8 +138,18 @@ def user_check(factory: Factory, result: Audit) -> Callable[[str], bool | None] 
     return check
 
 
-def show(renderer: Renderer, factory: Factory, result: Audit, *, complete: bool) -> None:
-    """The findings (stdout) and the summary (stderr)."""
+def account(factory: Factory) -> str:
+    """``USER on SERVER`` for the summary (a run that failed for want of credentials has none)."""
+    try:
+        credentials = factory.credentials
+    except Exception:
+        return "no account"
+    return f"{credentials.user} on {credentials.server}"
+
+
+def show(renderer: Renderer, result: Audit, who: str, *, complete: bool) -> None:
+    """The findings (stdout: a table grouped by conversation, rows or records) and the
+    summary (stderr)."""
     findings = sorted(
         result.findings,
         key=lambda f: (f.conversation.name.casefold(), f.conversation.token),
@@ -159,19 +169,18 @@ def show(renderer: Renderer, factory: Factory, result: Audit, *, complete: bool)
             rows.append(cells)
         headers = ["CONVERSATION", "TOKEN", "SEVERITY", "RULE", "FINDING", "FIX"]
         if rows or renderer.fmt == "csv":
-            renderer.rows(headers, rows, keys=keys, whole=("token",), wrap=True)
-    factory.environment.message(summary(factory, result, complete=complete))
+            renderer.rows(headers, rows, keys=keys, whole=("token", "severity", "rule"), wrap=True)
+    renderer.env.message(summary(result, who, complete=complete))
 
 
-def summary(factory: Factory, result: Audit, *, complete: bool) -> str:
+def summary(result: Audit, who: str, *, complete: bool) -> str:
     counts = {
         s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "info")
     }
     found = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-    credentials = factory.credentials
     text = (
-        f"audited {result.audited} conversation(s) as {credentials.user} on "
-        f"{credentials.server} with {result.policy.source}: {found or 'nothing found'}"
+        f"audited {result.audited} conversation(s) as {who} with {result.policy.source}: "
+        f"{found or 'nothing found'}"
     )
     if result.excepted:
         text += f"; {result.excepted} excepted by the policy"

@@ -244,3 +244,16 @@ def test_fix_file_round_trip_audit_apply_audit_finds_none_of_those_rules(
     left = {r["rule"] for r in json.loads(again.stdout)}
     assert left == {"moderators", "inactive"}  # what no setting fixes
     assert fake_talk.state.rooms[tokens["open"]].password == "Correct-Horse-Battery-42"
+
+
+def test_after_a_failed_read_the_reads_not_started_are_never_sent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    tokens = fake_talk.seed_rooms("admin", 40)
+    fake_talk.inject("GET", f"/room/{tokens[0]}/participants", status=503)
+    fake_talk.clear_log()
+    result = run("--retries", "0", "audit", "--all", "--json", "--jobs", "2")
+    assert result.code == 7, result
+    assert json.loads(result.stdout) == []
+    reads = [r for r in fake_talk.requests if r.path.endswith("/participants")]
+    assert len(reads) <= 4, len(reads)  # the failed one, and at most what was under way

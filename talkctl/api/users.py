@@ -39,14 +39,16 @@ def _record(transport: Transport, user: str) -> dict[str, Any]:
 def rights_of(transport: Transport, me: str) -> Rights:
     """The account's own rights, from its own record (always readable by itself)."""
     record = _record(transport, me)
-    groups = record.get("groups")
-    subadmin = record.get("subadmin")
-    if isinstance(subadmin, dict):  # PHP arrays with gaps arrive as objects
-        subadmin = list(subadmin.values())
     return Rights(
-        admin=isinstance(groups, (list, dict)) and "admin" in list(groups),
-        subadmin_of=tuple(g for g in subadmin or [] if isinstance(g, str)),
+        admin="admin" in _strings(record.get("groups")),
+        subadmin_of=tuple(_strings(record.get("subadmin"))),
     )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):  # PHP arrays with gaps arrive as objects
+        value = list(value.values())
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def is_enabled(transport: Transport, user: str) -> bool:

@@ -257,3 +257,23 @@ def test_after_a_failed_read_the_reads_not_started_are_never_sent(
     assert json.loads(result.stdout) == []
     reads = [r for r in fake_talk.requests if r.path.endswith("/participants")]
     assert len(reads) <= 4, len(reads)  # the failed one, and at most what was under way
+
+
+def test_a_lobby_that_keeps_the_account_out_skips_that_conversation_s_participant_rules(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    tokens = seed(fake_talk)
+    closed = fake_talk.add_room(
+        owner="bob", name="Closed", participants={"bob": OWNER, "admin": USER}
+    )
+    with fake_talk.state.lock:
+        fake_talk.state.rooms[closed].lobby_state = 1
+    result = run("audit", "--all", "--json")
+    assert result.code == 9, result
+    found = {(r["rule"], r["token"]) for r in json.loads(result.stdout)}
+    assert ("moderators", tokens["alone"]) in found
+    assert not any(token == closed for _, token in found)
+    assert (
+        "not checked: the participant rules in 1 conversation(s) whose lobby keeps this "
+        "account out of the participant list: Closed" in result.stderr
+    )

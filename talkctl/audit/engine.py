@@ -51,6 +51,7 @@ class Audit:
     findings: list[Finding] = field(default_factory=list)
     excepted: int = 0
     not_checked: dict[str, str] = field(default_factory=dict)  # rule -> why
+    unread: list[Conversation] = field(default_factory=list)  # participants not readable
 
     @property
     def errors(self) -> int:
@@ -79,7 +80,7 @@ def not_checked(rule: Enabled, server: Server, listing: Sequence[Conversation]) 
 def run(
     policy: Policy,
     listing: Sequence[Conversation],
-    participants: Callable[[str], list[Participant]],
+    participants: Callable[[str], list[Participant] | None],
     server: Server,
     audit: Audit,
     *,
@@ -112,8 +113,12 @@ def run(
                 states[user] = known[user]
         facts = Facts(conversation, people, moment, server.recording_consent_optional, states)
         audit.audited += 1
+        if needs_participants and people is None:
+            audit.unread.append(conversation)
         for rule in rules:
             if rule.rule.field is not None and rule.rule.field not in conversation.raw:
+                continue
+            if PARTICIPANTS in rule.rule.needs and people is None:
                 continue
             message = rule.rule.check(facts, rule.params)
             if message is None:
@@ -135,7 +140,7 @@ def run(
 
 def _with_participants(
     chosen: Sequence[Conversation],
-    participants: Callable[[str], list[Participant]],
+    participants: Callable[[str], list[Participant] | None],
     needed: bool,
     jobs: int,
 ) -> Iterator[tuple[Conversation, list[Participant] | None]]:

@@ -12,6 +12,7 @@ from talkctl.cli.options import ConvsArgument, JobsOption, factory_of
 from talkctl.cli.output import FormatOption, JsonOption
 
 if TYPE_CHECKING:
+    from talkctl.api.participants import Participant, ParticipantsApi
     from talkctl.audit.engine import Audit
     from talkctl.cli.context import Factory
     from talkctl.cli.output import Renderer
@@ -96,7 +97,9 @@ def audit(
         enabled = None
         if any(rule.rule.id == "moderators" for rule in chosen_policy.rules):
             enabled = user_check(factory, result)
-        engine.run(chosen_policy, listing, people.list, server, result, jobs=jobs, enabled=enabled)
+        engine.run(
+            chosen_policy, listing, readable(people), server, result, jobs=jobs, enabled=enabled
+        )
     except BaseException:
         show(renderer, result, account(factory), complete=False)
         raise
@@ -136,6 +139,22 @@ def user_check(factory: Factory, result: Audit) -> Callable[[str], bool | None] 
         return is_enabled(transport, user)
 
     return check
+
+
+def readable(people: ParticipantsApi) -> Callable[[str], list[Participant] | None]:
+    """The participants of a conversation, or None where its lobby keeps this account out
+    (412: the server shows a non-moderator the conversation but not its participants)."""
+    from talkctl.api.errors import ApiError
+
+    def read(token: str) -> list[Participant] | None:
+        try:
+            return people.list(token)
+        except ApiError as exc:
+            if exc.status == 412:
+                return None
+            raise
+
+    return read
 
 
 def account(factory: Factory) -> str:
@@ -186,6 +205,13 @@ def summary(result: Audit, who: str, *, complete: bool) -> str:
         text += f"; {result.excepted} excepted by the policy"
     if not complete:
         text += "; the audit stopped early (the error below)"
+    if result.unread:
+        names = ", ".join(c.name or c.token for c in result.unread[:5])
+        more = f" and {len(result.unread) - 5} more" if len(result.unread) > 5 else ""
+        text += (
+            f"\nnot checked: the participant rules in {len(result.unread)} conversation(s) "
+            f"whose lobby keeps this account out of the participant list: {names}{more}"
+        )
     for rule, why in result.not_checked.items():
         text += f"\nnot checked: {rule}: {why}"
     text += "\nonly conversations this account is in were audited (Talk lists no others)"

@@ -33,6 +33,7 @@ def seed(srv: FakeTalkServer) -> dict[str, str]:
             participants={"dave": OWNER, "carol": MODERATOR} | everyone,
         ),
     }
+    tokens["mine"] = srv.add_room(name="Mine", participants={"admin": OWNER, "bob": MODERATOR})
     srv.disable_user("bob")
     srv.disable_user("dave")
     return tokens

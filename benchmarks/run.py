@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
+from audit import audit_cost  # noqa: E402
 from chat import chat_export, chat_send  # noqa: E402
 from completion import completion_latency  # noqa: E402
 from machine import describe_machine  # noqa: E402
@@ -231,14 +232,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=21, help="measured runs per cold-start row")
     parser.add_argument("--bulk-runs", type=int, default=3)
     parser.add_argument("--memory-runs", type=int, default=3)
+    parser.add_argument("--audit-runs", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("cold", "requests", "bulk", "memory", "typer", "completion", "chat"),
+        choices=("cold", "requests", "bulk", "memory", "typer", "completion", "chat", "audit"),
         action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or ["cold", "requests", "bulk", "memory", "typer", "completion", "chat"]
+    sections = args.only or [
+        "cold",
+        "requests",
+        "bulk",
+        "memory",
+        "typer",
+        "completion",
+        "chat",
+        "audit",
+    ]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:
@@ -260,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(extra.markdown() + "\n", flush=True)
                     tables.append(extra)
                 continue
+            elif section == "audit":
+                table = audit_cost(args.audit_runs, work)
             else:
                 table = memory(args.memory_runs, work)
             print(table.markdown() + "\n", flush=True)

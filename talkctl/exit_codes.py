@@ -15,6 +15,7 @@ class ExitStatus(IntEnum):
     REJECTED = 6
     UNAVAILABLE = 7
     AMBIGUOUS = 8
+    FINDINGS = 9
     HANGUP = 129
     INTERRUPTED = 130
     TERMINATED = 143
@@ -33,6 +34,7 @@ EXIT_STATUS_HELP: dict[ExitStatus, str] = {
     ExitStatus.UNAVAILABLE: "unavailable: network, DNS, TLS, timeout, 5xx but 501, 429, "
     "maintenance",
     ExitStatus.AMBIGUOUS: "ambiguous name: several conversations (participants, bots) match",
+    ExitStatus.FINDINGS: "audit: a finding of severity error remains",
     ExitStatus.HANGUP: "hung up (SIGHUP) during a change of several items: every item reported",
     ExitStatus.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitStatus.TERMINATED: "terminated (SIGTERM) during a change of several items: every item "

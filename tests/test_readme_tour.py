@@ -29,7 +29,7 @@ import pytest
 from talkctl.sandbox.service import Sandbox, SandboxOptions, command_environment
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-TOUR_NOUNS = ("room", "participant", "chat", "bot", "breakout", "apply", "export", "api")
+TOUR_NOUNS = ("room", "participant", "chat", "bot", "breakout", "apply", "export", "api", "audit")
 EXIT = re.compile(r"\bexits? (\d+)\b")
 PASSWORD = "Correct-Horse-Battery-42"
 

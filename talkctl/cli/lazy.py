@@ -26,6 +26,7 @@ LAZY_GROUPS: dict[str, str] = {
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",
+    "audit": "talkctl.cli.audit:audit",
     "api": "talkctl.cli.api_cmd:api",
     "sandbox": "talkctl.cli.sandbox:sandbox_app",
 }

@@ -5,6 +5,11 @@ the moment the sandbox starts (active an hour ago, inactive for 120 days, a lobb
 days), so the tour keeps working on any date. The main user owns them; the other users are
 participants, some of them moderators. Names the README uses: "Team chat", "Town hall",
 "Announcements", "Old project", "Open office", "Project *", the group "staff".
+
+Together they break every built-in rule of ``talkctl audit`` the sandbox can check: public
+without a password or lobby, listable to everyone, too few moderators, inactive for more
+than a year ("Archive 2024"), and @all open to everyone among 50 or more ("All hands", with
+e-mail invitees).
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .bots import EVENT, NO_SETUP, REACTION, RESPONSE, WEBHOOK, install_bot
+from .handlers_participants import email_actor_id
 from .seeding import comment
 from .state import (
     FORMER_ONE_TO_ONE,
     GROUP,
+    GUEST,
     MODERATOR,
     ONE_TO_ONE,
     PUBLIC,
@@ -104,6 +111,21 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
     room("Old project", last_activity=t - 120 * DAY)
     room("Old project notes", last_activity=t - 150 * DAY, archived_for=[main])
     room("Offsite 2025", last_activity=t - 200 * DAY, archived_for=[main])
+    room("Archive 2024", last_activity=t - 400 * DAY, archived_for=[main])
+    hands = room(
+        "All hands",
+        type=PUBLIC,
+        password=srv.state.random_string(16),
+        participants=moderators(first),
+        description="Everybody, and the guests invited by e-mail",
+        last_activity=t - 2 * DAY,
+    )
+    everybody = srv.state.rooms[hands]
+    everybody.lobby_state = 1
+    for n in range(1, 51):
+        address = f"guest{n:02d}@example.com"
+        guest = srv.state.add_attendee(everybody, email_actor_id(address), GUEST, "emails")
+        guest.invited_actor_id, guest.display_name = address, ""
     room(
         "Q3 report.odt",
         object_type="file",

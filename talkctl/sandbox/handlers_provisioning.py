@@ -121,6 +121,7 @@ def user_details(state: State, user: str) -> dict[str, Any]:
             "storageLocation": f"/srv/nextcloud/data/{user}",
             "groups": state.groups_of(user),
             "subadmin": sorted(g for g, users in state.subadmins.items() if user in users),
+            "enabled": state.users[user].enabled,
         }
     )
     return data

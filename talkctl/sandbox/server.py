@@ -190,6 +190,11 @@ class FakeTalkServer:
     def enable_talk_for(self, user: str) -> None:
         self.state.users[user].talk_enabled = True
 
+    def disable_user(self, user: str) -> None:
+        """Mark ``user`` disabled as the provisioning API reports it (``enabled``: false)."""
+        with self.state.lock:
+            self.state.users[user].enabled = False
+
     # -- talk hash ---------------------------------------------------------------
     @property
     def talk_hash(self) -> str:

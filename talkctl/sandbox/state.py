@@ -50,6 +50,7 @@ class User:
     password: str
     display_name: str
     talk_enabled: bool = True
+    enabled: bool = True  # False: disabled by an admin (provisioning API's "enabled")
 
 
 @dataclass

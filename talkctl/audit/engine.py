@@ -6,6 +6,7 @@ No typer, no rich.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -148,8 +149,24 @@ def _with_participants(
         for conversation in chosen:
             yield conversation, None
         return
+    failed = threading.Event()  # once a read fails, reads that have not started never send
+
+    def read(conversation: Conversation) -> list[Participant] | None:
+        if failed.is_set():
+            raise ReadAbandoned
+        try:
+            return participants(conversation.token)
+        except BaseException:
+            failed.set()
+            raise
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # reads only: results in order
-        yield from zip(chosen, pool.map(lambda c: participants(c.token), chosen), strict=True)
+        yield from zip(chosen, pool.map(read, chosen), strict=True)
+
+
+class ReadAbandoned(Exception):
+    """A read not sent because an earlier one failed (the failure is what the run reports:
+    ``pool.map`` raises the first failure in input order, which comes before this)."""
 
 
 def fix_value(key: str, text: Any) -> tuple[str, Any]:

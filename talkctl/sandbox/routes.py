@@ -12,6 +12,7 @@ from pathlib import Path
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
+from . import handlers_permissions as perms
 from . import handlers_provisioning as prov
 from . import handlers_rooms as rooms
 from .context import Ctx
@@ -81,6 +82,21 @@ SPREED_ROUTES = [
         rooms.set_mention_permissions,
         (4,),
         "mention-permissions",
+    ),
+    _r("PUT", "room/{T}/permissions/[a-z]+", perms.set_default, (4,), "conversation-permissions"),
+    _r(
+        "PUT",
+        "room/{T}/attendees/permissions",
+        perms.set_attendee,
+        (4,),
+        "conversation-permissions",
+    ),
+    _r(
+        "PUT",
+        "room/{T}/attendees/permissions/all",
+        perms.set_all_attendees,
+        (4,),
+        "conversation-permissions",
     ),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),

@@ -80,6 +80,7 @@ class Attendee:
     unread_mention: bool = False
     invited_actor_id: str = ""  # e-mail invitees: the address (actor_id is its sha256)
     display_name: str | None = None  # None: the user's, group's or team's name
+    permissions: int = 0  # the attendee's own permissions (0: the conversation's default)
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Room:
     avatar_version: str = ""
     is_custom_avatar: bool = False
     mention_permissions: int = 0
+    default_permissions: int = 0  # 0: the server's defaults
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
@@ -139,6 +141,10 @@ class Room:
             "lobbyTimer": self.lobby_timer,
             "messageExpiration": self.message_expiration,
             "mentionPermissions": self.mention_permissions,
+            "defaultPermissions": self.default_permissions,
+            "attendeePermissions": {
+                a.actor_id: a.permissions for a in self.attendees.values() if a.permissions
+            },
             "objectType": self.object_type,
             "objectId": self.object_id,
             "lastActivity": self.last_activity,

@@ -147,7 +147,7 @@ def _full_room(
     data.update(
         {
             "participantType": att.participant_type,
-            "canStartCall": room.type != NOTE_TO_SELF,
+            "canStartCall": room.type != NOTE_TO_SELF and bool(effective_permissions(room, att) & 2),
             "lastReadMessage": att.last_read_message,
             "unreadMessages": att.unread_messages,
             "unreadMention": att.unread_mention,
@@ -159,10 +159,10 @@ def _full_room(
             "actorType": att.actor_type,
             "actorId": att.actor_id,
             "attendeeId": att.id,
-            "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-            "attendeePermissions": 0,
+            "permissions": effective_permissions(room, att),
+            "attendeePermissions": att.permissions,
             "callPermissions": 0,
-            "defaultPermissions": 0,
+            "defaultPermissions": room.default_permissions,
             "lastCommonReadMessage": common_read(room),
             "messageExpiration": room.message_expiration,
             "isArchived": att.archived,
@@ -181,6 +181,15 @@ def _full_room(
             if a.actor_type == "users"
         }
     return data
+
+
+def effective_permissions(room: Room, att: Attendee) -> int:
+    """What an attendee may do, as recorded on Talk 22 (talk22-moderation/): moderators
+    everything (254, whatever the default); others their own permissions when set, else
+    the conversation's default when set, else the server's (246: all but lobby-ignore)."""
+    if att.participant_type in MODERATOR_TYPES:
+        return PERMISSIONS_MODERATOR
+    return att.permissions or room.default_permissions or PERMISSIONS_USER
 
 
 def room_view(
@@ -215,7 +224,6 @@ def room_view(
 def participant_view(
     state: State, profile: Profile, api: int, room: Room, att: Attendee, viewer_is_moderator: bool
 ) -> dict[str, Any]:
-    is_mod = att.participant_type in MODERATOR_TYPES
     display = attendee_display_name(state, att)
     full: dict[str, Any] = {
         "roomToken": room.token,
@@ -229,8 +237,8 @@ def participant_view(
         "actorType": att.actor_type,
         "userId": att.actor_id,
         "displayName": display,
-        "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-        "attendeePermissions": 0,
+        "permissions": effective_permissions(room, att),
+        "attendeePermissions": att.permissions,
         "attendeePin": "",
         "phoneNumber": "",
         "callId": "",

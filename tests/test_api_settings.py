@@ -21,6 +21,7 @@ from talkctl.api.errors import ApiError, StepFailed, TransportError, Unsupported
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.settings import (
     ARCHIVED,
+    DEFAULT_PERMISSIONS,
     DESCRIPTION,
     LISTABLE_SETTING,
     LOBBY,
@@ -38,6 +39,7 @@ ALL = (
     "archived-conversations-v2",
     "conversation-creation-all",
     "mention-permissions",
+    "conversation-permissions",
 )
 Call = Callable[[ConversationsApi], Any]
 
@@ -98,6 +100,14 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         "/mention-permissions",
         lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1),
         {"mentionPermissions": "1"},
+    ),
+    (
+        "default-permissions",
+        (4,),
+        "PUT",
+        "/permissions/default",
+        lambda a: DEFAULT_PERMISSIONS.send(a, TOKEN, 132),
+        {"permissions": "132"},
     ),
     ("archive", (4,), "POST", "/archive", lambda a: ARCHIVED.send(a, TOKEN, True), None),
     ("unarchive", (4,), "DELETE", "/archive", lambda a: ARCHIVED.send(a, TOKEN, False), None),

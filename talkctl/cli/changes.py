@@ -53,6 +53,7 @@ class Change:
     confirm: Callable[[list[Target]], None] | None = None  # asks before sending anything
     description: str = "changing"  # the progress bar's words
     needs_state: bool = False  # read the listing even for one CONV (e.g. a {name} template)
+    remark: Callable[[Target], str | None] | None = None  # what else a change does ("resets")
 
 
 def read_refs(text: str) -> list[str]:
@@ -188,6 +189,8 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             record.note = change.note(after) if change.note else f"{change.field} {after}"
             return Job(record)
         record.changes = [FieldChange(change.field, before, after)]
+    if change.remark is not None:
+        record.note = change.remark(target)
     if dry_run:
         refusal = _refusal(change, target)
         if refusal is not None:

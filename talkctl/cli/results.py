@@ -178,10 +178,11 @@ class Record:
             return f"unchanged ({self.note})" if self.note else "unchanged"
         words = ", ".join(change_text(c) for c in self.changes)
         said = words_of(self.action)
+        note = f" ({self.note})" if self.note else ""  # what else it does: "resets 2 ..."
         if self.dry_run and self.action == "update":
-            return f"{said.would} {words}"  # would set read-only off → on
+            return f"{said.would} {words}{note}"  # would set read-only off → on
         head = said.would if self.dry_run else said.done
-        return f"{head}: {words}" if words else head
+        return (f"{head}: {words}" if words else head) + note
 
     def _member_text(self) -> str:
         """``added bob``, ``would promote user bob (attendee:3), role user → moderator``."""

@@ -147,7 +147,8 @@ def _full_room(
     data.update(
         {
             "participantType": att.participant_type,
-            "canStartCall": room.type != NOTE_TO_SELF and bool(effective_permissions(room, att) & 2),
+            "canStartCall": room.type != NOTE_TO_SELF
+            and bool(effective_permissions(room, att) & 2),
             "lastReadMessage": att.last_read_message,
             "unreadMessages": att.unread_messages,
             "unreadMention": att.unread_mention,

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 
 from talkctl.api.models import Conversation, ConversationType, level_name
 from talkctl.errors import UsageError
+from talkctl.settings.permissions import (
+    PERMISSION_VALUES,
+    file_permissions,
+    parse_permissions,
+    permission_names,
+    stored,
+)
 from talkctl.settings.setting import (
     BAD_TYPE,
     BAD_VALUE,
@@ -209,6 +216,33 @@ MENTION_PERMISSIONS_SETTING = Setting(
         **BAD_TYPE,
     },
 )
+DEFAULT_PERMISSIONS = Setting(
+    name="default-permissions",
+    kind="bits",
+    metavar="PERMS",
+    help="What participants may do by default: a comma list of chat, start-call, "
+    "join-call, lobby-ignore, audio, video, screen; or all, none, default.",
+    values=PERMISSION_VALUES,
+    parse=parse_permissions,
+    parse_file=file_permissions,
+    read=lambda c: int_field(c, "defaultPermissions"),
+    show=permission_names,
+    to_file=permission_names,
+    reported_as="defaultPermissions",
+    label="default permissions",
+    path="/permissions/default",
+    field="permissions",
+    create_field=lambda bits: {"permissions": bits},
+    effective=lambda bits, room_type: stored(bits),
+    gate=("conversation-permissions", "conversation permissions"),
+    refusals={
+        (400, "type"): "{label} cannot have default permissions "
+        "(only group and public conversations can)",
+        (400, "breakout-room"): "{label} is a breakout room: its parent conversation decides",
+        (400, "mode"): "the server refused that kind of permissions for {label}",
+        **BAD_VALUE,
+    },
+)
 ARCHIVED = on_off_setting(
     "archived",
     "on: archived (out of your main list); off: not archived.",
@@ -279,6 +313,7 @@ SETTINGS: tuple[Setting, ...] = (
     LOBBY,
     MESSAGE_EXPIRATION,
     MENTION_PERMISSIONS_SETTING,
+    DEFAULT_PERMISSIONS,
     ARCHIVED,
     FAVORITE,
     NOTIFY_SETTING,

@@ -44,6 +44,7 @@ VERBS = VerbMap(
         "unfavorite": f"{_CHANGE}:unfavorite",
         "describe": f"{_CONFIGURE}:describe",
         "lobby": f"{_CONFIGURE}:lobby",
+        "permissions": "talkctl.cli.room.permissions:permissions",
         "archive": f"{_CONFIGURE}:archive",
         "unarchive": f"{_CONFIGURE}:unarchive",
         "delete": f"{_REMOVE}:delete",

@@ -92,7 +92,11 @@ def words_of(action: str | None) -> Action:
     return ACTIONS.get(name) or Action(name, name, f"would {name}", f"to {name}")
 
 
-TEXT_FIELDS = ("name", "description")  # shown quoted in lines: the quotes show the edges
+TEXT_FIELDS = ("name", "description")
+MEMBER_FIELDS = (
+    "role",
+    "permissions",
+)  # a participant's changes a line shows  # shown quoted in lines: the quotes show the edges
 
 
 def change_json(change: FieldChange) -> dict[str, Any]:
@@ -191,7 +195,7 @@ class Record:
             return f"unchanged: {self.member}{note}"
         said = words_of(self.action)
         head = said.would if self.dry_run else said.done
-        roles = "".join(f", {change_text(c)}" for c in self.changes if c.field == "role")
+        roles = "".join(f", {change_text(c)}" for c in self.changes if c.field in MEMBER_FIELDS)
         return f"{head} {self.member}{roles}{note}"
 
 

@@ -20,10 +20,11 @@ VERBS: dict[str, str] = {
     "remove": f"{_CHANGE}:remove",
     "promote": f"{_CHANGE}:promote",
     "demote": f"{_CHANGE}:demote",
+    "permissions": "talkctl.cli.participant.permissions:permissions",
 }
 
 participant_app = typer.Typer(
-    help="List, add, remove, promote and demote the participants of a conversation.",
+    help="List, add, remove, promote and demote participants; set their permissions.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

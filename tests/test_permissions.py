@@ -5,6 +5,7 @@ end to end against the sandbox, which answers as recorded on Talk 22
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,33 @@ def test_a_server_without_it_exits_6_sending_nothing(
 def test_create_takes_the_flag(admin: Session) -> None:
     made = admin.json("room", "create", "Made", "--default-permissions", "chat")
     assert admin.srv.room(made["token"])["defaultPermissions"] == 129
+
+
+def test_apply_then_export_then_apply_round_trip(admin: Session, tmp_path: Path) -> None:
+    rooms = tmp_path / "rooms.toml"
+    rooms.write_text(
+        '[[conversation]]\nname = "Town hall"\ndefault_permissions = "chat,join-call"\n'
+    )
+    applied = admin.run("apply", str(rooms), "--json")
+    assert applied.code == 0, applied
+    (record,) = json.loads(applied.stdout)
+    assert admin.srv.room(record["token"])["defaultPermissions"] == 133
+    exported = admin.run("export", "Town hall")
+    assert exported.code == 0, exported
+    assert 'default_permissions = "chat,join-call"' in exported.stdout
+    again = tmp_path / "again.toml"
+    again.write_text(exported.stdout)
+    admin.srv.clear_log()
+    plan = admin.run("apply", str(again), "--json")
+    assert plan.code == 0, plan
+    assert [r["action"] for r in json.loads(plan.stdout)] == ["unchanged"]
+    assert admin.srv.changing_requests() == []
+
+
+def test_an_apply_file_with_an_unknown_name_is_refused(admin: Session, tmp_path: Path) -> None:
+    rooms = tmp_path / "rooms.toml"
+    rooms.write_text('[[conversation]]\nname = "X"\ndefault_permissions = "shout"\n')
+    result = admin.run("apply", str(rooms))
+    assert result.code == 2, result
+    assert "default_permissions" in result.stderr
+    assert admin.srv.changing_requests() == []

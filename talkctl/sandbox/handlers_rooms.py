@@ -246,6 +246,15 @@ def set_mention_permissions(ctx: Ctx, room: Room) -> Ocs:
 
 
 @moderated
+def needs_configuration(ctx: Ctx, room: Room) -> Ocs:
+    """``PUT room/{token}/recording-consent`` and ``PUT room/{token}/webinar/sip``: the
+    sandbox has no recording server and no SIP bridge, and answers as recorded on such a
+    Talk 22 (talk22-moderation/a-recording-consent-*, a-sip-*): 412 ``config`` for any value,
+    403 with ``data: []`` for a non-moderator (``moderated``)."""
+    return ctx.error(412, "config")
+
+
+@moderated
 def set_lobby(ctx: Ctx, room: Room) -> Ocs:
     state, timer = ctx.int_param("state", -1), ctx.opt_int_param("timer")
     if state not in (0, 1) or (timer is not None and timer < 0):
@@ -290,6 +299,12 @@ def _participant_flag(ctx: Ctx, attr: str, value: bool) -> Ocs:
 
 def favorite(ctx: Ctx) -> Ocs:
     return _participant_flag(ctx, "favorite", ctx.method == "POST")
+
+
+def important(ctx: Ctx) -> Ocs:
+    """``POST``/``DELETE room/{token}/important`` (Talk 21.1+): the user's own flag; the room
+    as recorded (talk22-moderation/a-important-200, a-unimportant-200)."""
+    return _participant_flag(ctx, "important", ctx.method == "POST")
 
 
 def archive(ctx: Ctx) -> Ocs:

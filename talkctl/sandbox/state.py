@@ -154,6 +154,7 @@ class Room:
             },
             "favorite": [a.actor_id for a in self.attendees.values() if a.favorite],
             "archived": [a.actor_id for a in self.attendees.values() if a.archived],
+            "important": [a.actor_id for a in self.attendees.values() if a.important],
             "notificationLevel": {
                 a.actor_id: a.notification_level
                 for a in self.attendees.values()

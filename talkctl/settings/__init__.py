@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from talkctl.api.capabilities import Capabilities
+from talkctl.api.errors import UnsupportedError
 from talkctl.api.models import Conversation, ConversationType, level_name
 from talkctl.errors import UsageError
 from talkctl.settings.permissions import (
@@ -26,6 +28,7 @@ from talkctl.settings.setting import (
     BAD_TYPE,
     BAD_VALUE,
     Gate,
+    Refusals,
     Row,
     Setting,
     Value,
@@ -36,6 +39,7 @@ from talkctl.settings.values import (
     LISTABLE,
     MENTION_PERMISSIONS,
     NOTIFY,
+    SIP,
     Lobby,
     Stamp,
     choice,
@@ -56,8 +60,11 @@ from talkctl.settings.values import (
     parse_lobby,
     parse_when,
     read_lobby,
+    recording_consent_available,
     shortest_duration,
     show_lobby,
+    sip_available,
+    sip_name,
     yes_no_row,
 )
 
@@ -243,6 +250,60 @@ DEFAULT_PERMISSIONS = Setting(
         **BAD_VALUE,
     },
 )
+CONFIG_REFUSED: Refusals = {
+    (412, "config"): "the server's configuration does not allow that for {label}",
+}
+RECORDING_CONSENT = on_off_setting(
+    "recording-consent",
+    "on: everyone in a call must consent to be recorded; off: no consent is asked.",
+    "recordingConsent",
+    "/recording-consent",
+    ("recording-consent", "recording consent (Talk 18 and later)"),
+    field="recordingConsent",
+    label="recording consent",
+    available=recording_consent_available,
+    verb=True,
+    value_name="the state (on or off)",
+    verb_help="""Ask everyone in a call to consent to being recorded (on), or not (off).
+
+    Only where the server's administrator set recording consent to 'per conversation' and a
+    recording server is set up: elsewhere it exits 6 and sends nothing, saying why.
+
+    Example: talkctl room recording-consent "Town hall" on
+    """,
+    refusals={**CONFIG_REFUSED, **BAD_VALUE, **BAD_TYPE},
+)
+SIP_SETTING = Setting(
+    name="sip",
+    kind="choice",
+    help="SIP dial-in: off, on (each participant needs a PIN) or no-pin.",
+    values=(
+        ("off", "no dial-in"),
+        ("on", "dial-in, each participant with a PIN"),
+        ("no-pin", "dial-in with the conversation's token only"),
+    ),
+    parse=choice("sip", SIP),
+    parse_file=file_choice(SIP, '"off", "on" or "no-pin"'),
+    read=lambda c: int_field(c, "sipEnabled"),
+    show=sip_name,
+    to_file=sip_name,
+    reported_as="sipEnabled",
+    label="SIP dial-in",
+    path="/webinar/sip",
+    field="state",
+    gate=("sip-support", "SIP dial-in"),
+    available=sip_available,
+    verb=True,
+    value_name="STATE",
+    verb_help="""Let people dial in by phone (SIP): off, on (each with a PIN) or no-pin.
+
+    Only where the server has a SIP bridge set up (no-pin also needs Talk's
+    sip-support-nopin): elsewhere it exits 6 and sends nothing, saying why.
+
+    Example: talkctl room sip "Town hall" on
+    """,
+    refusals={**CONFIG_REFUSED, **BAD_VALUE, **BAD_TYPE},
+)
 ARCHIVED = on_off_setting(
     "archived",
     "on: archived (out of your main list); off: not archived.",
@@ -268,6 +329,19 @@ FAVORITE = on_off_setting(
     personal=True,
     flags=(),  # create's --favorite and ensure's --favorite/--no-favorite are switches
     rows=yes_no_row("favorite", "isFavorite"),
+)
+IMPORTANT = on_off_setting(
+    "important",
+    "on: notified even when you are away or busy; off: as usual.",
+    "isImportant",
+    "/important",
+    ("important-conversations", "important conversations (Talk 21.1 and later)"),
+    field=None,
+    method="POST",
+    method_off="DELETE",
+    personal=True,
+    flags=("ensure",),
+    rows=yes_no_row("important", "isImportant"),
 )
 NOTIFY_SETTING = Setting(
     name="notify",
@@ -314,8 +388,11 @@ SETTINGS: tuple[Setting, ...] = (
     MESSAGE_EXPIRATION,
     MENTION_PERMISSIONS_SETTING,
     DEFAULT_PERMISSIONS,
+    RECORDING_CONSENT,
+    SIP_SETTING,
     ARCHIVED,
     FAVORITE,
+    IMPORTANT,
     NOTIFY_SETTING,
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -331,6 +408,16 @@ def flag_settings(command: str) -> tuple[Setting, ...]:
 def show_rows(conversation: Conversation) -> list[Row]:
     """The settings' rows of ``room show``, in the table's order."""
     return [row for setting in SETTINGS for row in setting.shown(conversation)]
+
+
+def check_available(setting: Setting, capabilities: Capabilities, value: Value) -> None:
+    """Raise UnsupportedError (exit 6, nothing sent) when the server lacks the setting's
+    capability, or its configuration does not offer ``value`` (``available``)."""
+    if setting.gate is not None:
+        capabilities.require(*setting.gate)
+    reason = setting.available(capabilities, value) if setting.available is not None else None
+    if reason is not None:
+        raise UnsupportedError(reason, setting.gate[0] if setting.gate else setting.name)
 
 
 def effective(setting: Setting, value: Value, conversation: Conversation) -> Value:

@@ -42,6 +42,8 @@ VERBS = VerbMap(
         "password": f"{_ACCESS}:password",
         "favorite": f"{_CHANGE}:favorite",
         "unfavorite": f"{_CHANGE}:unfavorite",
+        "important": f"{_CHANGE}:important",
+        "unimportant": f"{_CHANGE}:unimportant",
         "describe": f"{_CONFIGURE}:describe",
         "lobby": f"{_CONFIGURE}:lobby",
         "permissions": "talkctl.cli.room.permissions:permissions",

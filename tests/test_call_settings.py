@@ -120,3 +120,39 @@ def test_ensure_takes_important(admin: Session) -> None:
     assert record["changes"] == [{"field": "important", "from": "off", "to": "on"}]
     assert admin.srv.room(token)["important"] == ["admin"]
     assert IMPORTANT.personal
+
+
+def test_apply_and_ensure_refuse_what_the_configuration_does_not_offer(
+    admin: Session, tmp_path: Path
+) -> None:
+    admin.srv.add_room(name="Town hall")
+    rooms = tmp_path / "rooms.toml"
+    rooms.write_text('[[conversation]]\nname = "Town hall"\nrecording_consent = true\n')
+    admin.srv.clear_log()
+    applied = admin.run("apply", str(rooms))
+    assert applied.code == 6, applied
+    assert "per conversation" in applied.stderr
+    ensured = admin.run("room", "ensure", "Town hall", "--sip", "on")
+    assert ensured.code == 6, ensured
+    assert admin.srv.changing_requests() == []
+
+
+def test_apply_then_export_then_apply_round_trip_with_important(
+    admin: Session, tmp_path: Path
+) -> None:
+    rooms = tmp_path / "rooms.toml"
+    text = '[[conversation]]\nname = "Desk"\nimportant = true\ndefault_permissions = "chat"\n'
+    rooms.write_text(text)
+    applied = admin.run("apply", str(rooms), "--json")
+    assert applied.code == 0, applied
+    exported = admin.run("export", "Desk")
+    assert exported.code == 0, exported
+    for line in ("important = true", 'default_permissions = "chat"', 'sip = "off"'):
+        assert line in exported.stdout
+    assert "recording_consent = false" in exported.stdout
+    again = tmp_path / "again.toml"
+    again.write_text(exported.stdout)
+    admin.srv.clear_log()
+    plan = admin.run("apply", str(again), "--json")
+    assert plan.code == 0, plan
+    assert admin.srv.changing_requests() == []

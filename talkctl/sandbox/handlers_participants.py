@@ -25,6 +25,7 @@ from .state import (
     Attendee,
     Room,
 )
+from .handlers_bans import is_banned
 from .views import participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)
@@ -87,6 +88,8 @@ def add_participant(ctx: Ctx) -> Ocs:
     kind = sources(ctx.profile).get(source)
     if kind is None:
         return ctx.error(400, "source")
+    if is_banned(room, kind, new):  # recorded: talk22-moderation/b-add-banned-bob-400.json
+        return ctx.error(400, "ban")
     problem = add_member(ctx, room, kind, new)
     if problem is not None:
         return problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .context import Ctx, moderated
+from .handlers_bans import is_banned
 from .limits import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail, fail_null, ok
 from .state import (
@@ -54,7 +55,12 @@ def get_room(ctx: Ctx) -> Ocs:
         return fail(404)
     if room.attendee_of(ctx.user) is None and room.listable == 0 and room.type != PUBLIC:
         return fail(404)
-    return ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+    answer = ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+    if room.attendee_of(ctx.user) is None and is_banned(room, "users", ctx.user or ""):
+        # recorded (talk22-moderation/b-room-get-as-banned-bob-200.json): a banned user still
+        # gets a public conversation's reduced view, without its name, description or activity
+        answer.data.update(name="", displayName="", description="", lastActivity=0)
+    return answer
 
 
 def note_to_self(ctx: Ctx) -> Ocs:

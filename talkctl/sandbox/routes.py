@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import handlers_bans as bans
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
@@ -22,6 +23,7 @@ from .profiles import Profile
 Handler = Callable[[Ctx], "Ocs | Response"]
 SPREED = re.compile(r"^/ocs/v2\.php/apps/spreed/api/v(?P<api>\d+)/(?P<rest>.*)$")
 TOKEN = r"(?P<token>[a-z0-9]{4,30})"
+V1_FAMILY = (1,)  # a route of an API family that stays v1 (api/families.py)
 TALK22_ROUTES = Path(__file__).resolve().parent / "recordings" / "talk22-routes" / "routes.json"
 
 
@@ -104,6 +106,9 @@ SPREED_ROUTES = [
     _r("DELETE", "room/{T}/important", rooms.important, (4,), "important-conversations"),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
+    _r("POST", "ban/{T}", bans.add, (1,), "ban-v1"),
+    _r("GET", "ban/{T}", bans.listing, (1,), "ban-v1"),
+    _r("DELETE", "ban/{T}/[0-9]+", bans.remove, (1,), "ban-v1"),
     _r("GET", "room/{T}/participants", parts.list_participants),
     _r("POST", "room/{T}/participants", parts.add_participant),
     _r("DELETE", "room/{T}/participants/self", parts.leave_room),
@@ -157,9 +162,10 @@ def resolve(profile: Profile, method: str, path: str) -> Match | None:
     m = SPREED.match(path)
     if m:
         api = int(m.group("api"))
-        if api not in profile.apis:
-            return None
         for route in SPREED_ROUTES:
+            # the v1 families (bans, ...) are v1 whatever the conversation API's version
+            if api not in profile.apis and route.apis != V1_FAMILY:
+                continue
             rm = route.pattern.match(m.group("rest"))
             if (
                 rm

@@ -105,6 +105,7 @@ class Room:
     is_custom_avatar: bool = False
     mention_permissions: int = 0
     default_permissions: int = 0  # 0: the server's defaults
+    bans: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the ban as answered
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from .context import Ctx
+from .handlers_bans import is_banned
 from .ocs import Ocs, fail, fail_null, ok
 from .profiles import Profile
 from .state import (
@@ -25,7 +26,6 @@ from .state import (
     Attendee,
     Room,
 )
-from .handlers_bans import is_banned
 from .views import participant_view
 
 LOCKED_TYPES = (ONE_TO_ONE, FORMER_ONE_TO_ONE, NOTE_TO_SELF, CHANGELOG)

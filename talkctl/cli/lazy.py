@@ -20,6 +20,7 @@ LAZY_GROUPS: dict[str, str] = {
     "room": "talkctl.cli.room:room_app",
     "auth": "talkctl.cli.auth:auth_app",
     "participant": "talkctl.cli.participant:participant_app",
+    "ban": "talkctl.cli.ban:ban_app",
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",

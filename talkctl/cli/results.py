@@ -79,6 +79,8 @@ ACTIONS: dict[str, Action] = {
         Action("remove", "removed", "would remove", "to remove", place="from"),
         Action("promote", "promoted", "would promote", "to promote", place="in"),
         Action("demote", "demoted", "would demote", "to demote", place="in"),
+        Action("ban", "banned", "would ban", "to ban", place="from"),
+        Action("unban", "lifted", "would lift", "to lift", place="in"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )

@@ -23,10 +23,11 @@ custom bit and reset of everyone's own, each attendee's set/add/remove, the refu
 replayed with fx-moderation's steps, and so are recording consent and SIP on a server without
 a recording server or SIP bridge (412 ``config``), the important flag and the sensitive one
 Talk 22 does not have (404), and bans (a member banned is removed and cannot be added back,
-the refusals, lifting by id). Left out until the sandbox emulates them (later issues add their
-part here, their files are listed in the copied INDEX.md): a breakout room's permissions,
-chat (messages, history, shares, the lobby's chat refusals), bots, breakout rooms,
-avatars, the e-mail import and resending invitations.
+the refusals, lifting by id), and an emoji avatar and its removal. Left out until the sandbox
+emulates them (later issues add their part here, their files are listed in the copied
+INDEX.md): a breakout room's permissions, chat (messages, history, shares, the lobby's chat
+refusals), bots, breakout rooms, uploading and reading avatar images, the e-mail import and
+resending invitations.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 146
+    assert len(ORDER) == 153
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" not in left_out
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import handlers_avatar as avatar
 from . import handlers_bans as bans
 from . import handlers_core as core
 from . import handlers_create as create
@@ -106,6 +107,8 @@ SPREED_ROUTES = [
     _r("DELETE", "room/{T}/important", rooms.important, (4,), "important-conversations"),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
+    _r("POST", "room/{T}/avatar/emoji", avatar.set_emoji, (1,), "avatar"),
+    _r("DELETE", "room/{T}/avatar", avatar.clear, (1,), "avatar"),
     _r("POST", "ban/{T}", bans.add, (1,), "ban-v1"),
     _r("GET", "ban/{T}", bans.listing, (1,), "ban-v1"),
     _r("DELETE", "ban/{T}/[0-9]+", bans.remove, (1,), "ban-v1"),

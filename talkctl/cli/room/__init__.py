@@ -47,6 +47,7 @@ VERBS = VerbMap(
         "describe": f"{_CONFIGURE}:describe",
         "lobby": f"{_CONFIGURE}:lobby",
         "permissions": "talkctl.cli.room.permissions:permissions",
+        "avatar": "talkctl.cli.room.avatar:avatar",
         "archive": f"{_CONFIGURE}:archive",
         "unarchive": f"{_CONFIGURE}:unarchive",
         "delete": f"{_REMOVE}:delete",

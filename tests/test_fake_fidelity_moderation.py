@@ -27,7 +27,8 @@ the refusals, lifting by id), and an emoji avatar and its removal. Left out unti
 emulates them (later issues add their part here, their files are listed in the copied
 INDEX.md): a breakout room's permissions, chat (messages, history, shares, the lobby's chat
 refusals), bots, breakout rooms, uploading and reading avatar images, the e-mail import and
-resending invitations.
+resending the invitation of an imported invitee (resending to all, or to an unknown attendee,
+is replayed).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ IGNORED = {
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 153
+    assert len(ORDER) == 156
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "o2o-post-201" in left_out and "a-permissions-default-0-200" not in left_out
 

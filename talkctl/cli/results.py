@@ -81,6 +81,7 @@ ACTIONS: dict[str, Action] = {
         Action("demote", "demoted", "would demote", "to demote", place="in"),
         Action("ban", "banned", "would ban", "to ban", place="from"),
         Action("unban", "lifted", "would lift", "to lift", place="in"),
+        Action("resend", "invited again", "would invite again", "to invite again", place="to"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )

@@ -242,3 +242,21 @@ def remove_attendee(ctx: Ctx) -> Ocs:
         return ctx.error(400, "last-moderator")
     ctx.state.remove_member(room, target, ctx.user or "")
     return ctx.done()
+
+
+def resend_invitations(ctx: Ctx) -> Ocs:
+    """``POST room/{token}/participants/resend-invitations`` (v4), as recorded on Talk 22
+    (talk22-moderation/i-resend-*): ``data: null``; with ``attendeeId`` that is no attendee
+    404 with ``data: null``; without, for every e-mail invitee (none is no error). No
+    e-mail is sent by the sandbox. That only moderators may and that an attendee who is no
+    e-mail invitee is 404 too are guesses."""
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    attendee_id = ctx.opt_int_param("attendeeId")
+    if attendee_id is not None:
+        att = room.attendees.get(attendee_id)
+        if att is None or att.actor_type != "emails":
+            return fail_null(404)
+    return ok(None)

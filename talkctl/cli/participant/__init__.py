@@ -21,6 +21,7 @@ VERBS: dict[str, str] = {
     "promote": f"{_CHANGE}:promote",
     "demote": f"{_CHANGE}:demote",
     "permissions": "talkctl.cli.participant.permissions:permissions",
+    "resend-invitations": "talkctl.cli.participant.invitations:resend_invitations",
 }
 
 participant_app = typer.Typer(

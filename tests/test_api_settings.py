@@ -21,11 +21,15 @@ from talkctl.api.errors import ApiError, StepFailed, TransportError, Unsupported
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.settings import (
     ARCHIVED,
+    DEFAULT_PERMISSIONS,
     DESCRIPTION,
+    IMPORTANT,
     LISTABLE_SETTING,
     LOBBY,
     MENTION_PERMISSIONS_SETTING,
     MESSAGE_EXPIRATION,
+    RECORDING_CONSENT,
+    SIP_SETTING,
     Lobby,
 )
 
@@ -38,6 +42,10 @@ ALL = (
     "archived-conversations-v2",
     "conversation-creation-all",
     "mention-permissions",
+    "conversation-permissions",
+    "recording-consent",
+    "sip-support",
+    "important-conversations",
 )
 Call = Callable[[ConversationsApi], Any]
 
@@ -99,6 +107,32 @@ SETTERS: list[tuple[str, tuple[int, ...], str, str, Call, dict[str, str] | None]
         lambda a: MENTION_PERMISSIONS_SETTING.send(a, TOKEN, 1),
         {"mentionPermissions": "1"},
     ),
+    (
+        "default-permissions",
+        (4,),
+        "PUT",
+        "/permissions/default",
+        lambda a: DEFAULT_PERMISSIONS.send(a, TOKEN, 132),
+        {"permissions": "132"},
+    ),
+    (
+        "recording-consent",
+        (4,),
+        "PUT",
+        "/recording-consent",
+        lambda a: RECORDING_CONSENT.send(a, TOKEN, True),
+        {"recordingConsent": "1"},
+    ),
+    (
+        "sip",
+        (4,),
+        "PUT",
+        "/webinar/sip",
+        lambda a: SIP_SETTING.send(a, TOKEN, 2),
+        {"state": "2"},
+    ),
+    ("important", (4,), "POST", "/important", lambda a: IMPORTANT.send(a, TOKEN, True), None),
+    ("unimportant", (4,), "DELETE", "/important", lambda a: IMPORTANT.send(a, TOKEN, False), None),
     ("archive", (4,), "POST", "/archive", lambda a: ARCHIVED.send(a, TOKEN, True), None),
     ("unarchive", (4,), "DELETE", "/archive", lambda a: ARCHIVED.send(a, TOKEN, False), None),
 ]

@@ -117,6 +117,15 @@ def test_index_lists_every_fixture() -> None:
     assert set(ORDER) == on_disk
 
 
+REPEATED = re.compile(r"^(.) repeated (\d+) times$")
+
+
+def _expand(value: str) -> str:
+    """A recorded form value kept short (``n repeated 4001 times``) → the value sent."""
+    match = REPEATED.match(value)
+    return match.group(1) * int(match.group(2)) if match else value
+
+
 class Replayer:
     def __init__(self, srv: FakeTalkServer, fixtures: Path = FIXTURES) -> None:
         self.srv = srv
@@ -134,6 +143,8 @@ class Replayer:
                 self.learn(recorded["ocs"].get("data"), fake.get("ocs", {}).get("data"))
             elif "poll" in recorded:  # login flow start
                 self.ids[recorded["poll"]["token"]] = fake["poll"]["token"]
+            elif "bannedActorId" in recorded and "id" in fake:  # a ban: its id
+                self.ids.setdefault(str(recorded["id"]), str(fake["id"]))
             elif "token" in recorded and "token" in fake:
                 self.ids.setdefault(recorded["token"], fake["token"])
                 if "messageType" in recorded and "id" in fake:  # a chat message (and parent)
@@ -157,7 +168,7 @@ class Replayer:
         rec: dict[str, Any] = json.loads((self.fixtures / name).read_text(encoding="utf-8"))
         req = rec["request"]
         path = "/".join(self.map(part) for part in req["path"].split("/"))
-        form = {k: self.map(str(v)) for k, v in (req.get("form") or {}).items()}
+        form = {k: _expand(self.map(str(v))) for k, v in (req.get("form") or {}).items()}
         form.update(self.forms.get(name, {}))
         query = "&".join(
             f"{key}={self.map(value)}"

@@ -363,7 +363,7 @@ def test_hostile_display_names_are_literal(run: TalkctlRunner, fake_talk: FakeTa
     listed = json.loads(run("participant", "list", token, "--json").stdout)
     assert {p["displayName"] for p in listed} == {"admin", hostile}
     rows = run("participant", "list", token).stdout.splitlines()
-    assert all(len(row.split("\t")) == 6 for row in rows)  # a tab never breaks a row
+    assert all(len(row.split("\t")) == 7 for row in rows)  # a tab never breaks a row
     assert "[bold]Eve[/bold]\\tx" in "".join(rows)  # markup not interpreted, tab escaped
 
 

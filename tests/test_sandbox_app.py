@@ -55,10 +55,10 @@ def test_the_fake_server_is_a_backend_and_no_sandbox_module_imports_the_server()
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("PUT", "/ocs/v2.php/apps/spreed/api/v4/room/{t}/permissions/default"),
+        ("POST", "/ocs/v2.php/apps/spreed/api/v4/room/{t}/import-emails"),
         ("GET", "/ocs/v2.php/apps/spreed/api/v1/chat/{t}/share/overview"),
         ("GET", "/ocs/v2.php/apps/files_sharing/api/v1/shares"),
-        ("GET", "/ocs/v1.php/apps/spreed/api/v1/ban/{t}"),
+        ("GET", "/ocs/v1.php/apps/spreed/api/v1/chat/{t}/share/overview"),
     ],
 )
 def test_what_is_not_emulated_is_501_saying_so(
@@ -74,7 +74,7 @@ def test_what_is_not_emulated_is_501_saying_so(
 
 def test_head_on_what_is_not_emulated_is_501_too(fake_talk: FakeTalkServer) -> None:
     token = fake_talk.add_room(owner="admin", name="room")
-    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v1/ban/{token}")
+    resp = ocs(fake_talk, "HEAD", f"/ocs/v2.php/apps/spreed/api/v1/chat/{token}/share/overview")
     assert resp.status_code == 501
 
 
@@ -105,7 +105,7 @@ def test_talkctl_says_not_emulated_instead_of_not_found(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:
     token = fake_talk.add_room(owner="admin", name="room")
-    result = run("api", "PUT", f"room/{token}/permissions/default", "-f", "permissions=1")
+    result = run("api", "POST", f"room/{token}/import-emails", "-f", "testRun=1")
     assert result.code != 3, result  # not "not found"
     assert "not emulated by the sandbox" in result.stderr, result
 

@@ -132,7 +132,8 @@ def test_an_on_off_setting_is_one_call() -> None:
 def test_export_writes_a_setting_exactly_when_the_server_reports_it() -> None:
     sample = {"description": "d", "readOnly": 1, "listable": 1, "lobbyState": 0}
     sample |= {"messageExpiration": 60, "isArchived": True, "isFavorite": True}
-    sample |= {"notificationLevel": 1, "mentionPermissions": 1}
+    sample |= {"notificationLevel": 1, "mentionPermissions": 1, "defaultPermissions": 129}
+    sample |= {"recordingConsent": 1, "sipEnabled": 2, "isImportant": True}
     assert settings_of(conv()) == {}
     assert list(settings_of(conv(**sample))) == [s.key for s in SETTINGS]
     for setting in SETTINGS:

@@ -211,6 +211,30 @@ class ParticipantsApi:
         form = self._target(participant, "demoting")
         self._send("DELETE", room_path(token, "/moderators"), form, done_status=400)
 
+    def set_permissions(
+        self, token: str, participant: Participant, method: str, bits: int
+    ) -> Participant | None:
+        """``PUT room/{token}/attendees/permissions`` (v4, ``conversation-permissions``):
+        ``method`` set, add or remove ``bits``; the attendee as the server answered it (Talk
+        22 answers a list with the one attendee), None when it answered none."""
+        self.capabilities.require("conversation-permissions", "participant permissions")
+        form = {**self._target(participant, "setting permissions of"), "method": method}
+        form["permissions"] = bits
+        response = self.client.spreed("PUT", room_path(token, "/attendees/permissions"), data=form)
+        listed = [item for item in response.listing() if isinstance(item, dict)]
+        return Participant(listed[0]) if listed else None
+
+    def resend_invitations(self, token: str, participant: Participant | None = None) -> None:
+        """Send the invitation e-mail again: to ``participant`` (an e-mail invitee), or
+        (None) to every e-mail invitee of the conversation. Sending twice sends twice."""
+        form = {"attendeeId": participant.attendee_id} if participant is not None else None
+        self.client.spreed(
+            "POST",
+            room_path(token, "/participants/resend-invitations"),
+            data=form,
+            repeatable=False,
+        )
+
     def _send(self, method: str, path: str, form: dict[str, Any], *, done_status: int) -> None:
         try:
             self.client.spreed(method, path, data=form, repeatable=True)

@@ -104,6 +104,7 @@ def apply_entries(
             found = plan_entry(entry, listing, io, groups, me, force_passwords=force, bot_io=bot_io)
             for operation in found.settings.requirements():
                 api.require(operation)  # a missing capability: exit 6, nothing sent
+            found.settings.check(factory.client.capabilities)  # or configuration
             return planned(entry, found, dry_run=dry_run)
 
         return Job(unplanned, plan)

@@ -54,6 +54,7 @@ class Change:
     description: str = "changing"  # the progress bar's words
     needs_state: bool = False  # read the listing even for one CONV (e.g. a {name} template)
     also: Callable[[Target], list[FieldChange]] | None = None  # what the server changes too
+    remark: Callable[[Target], str | None] | None = None  # what else a change does ("resets")
 
 
 def read_refs(text: str) -> list[str]:
@@ -190,6 +191,8 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
             return Job(record)
         record.changes = [FieldChange(change.field, before, after)]
         record.changes += change.also(target) if change.also is not None else []
+    if change.remark is not None:
+        record.note = change.remark(target)
     if dry_run:
         refusal = _refusal(change, target)
         if refusal is not None:

@@ -65,6 +65,8 @@ def plan_all(factory: Factory, wishes: Sequence[Wanted]) -> list[Plan]:
     plans = [plan_for(wish, listing, force_passwords=force) for wish in wishes]
     for operation in dict.fromkeys(op for plan in plans for op in plan.requirements()):
         api.require(operation)
+    for plan in plans:
+        plan.check(factory.client.capabilities)
     return plans
 
 

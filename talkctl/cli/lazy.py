@@ -23,6 +23,7 @@ LAZY_GROUPS: dict[str, str] = {
     "bot": "talkctl.cli.bot:bot_app",
     "breakout": "talkctl.cli.breakout:breakout_app",
     "chat": "talkctl.cli.chat:chat_app",
+    "ban": "talkctl.cli.ban:ban_app",
     "completion": "talkctl.cli.completion:completion",
     "apply": "talkctl.cli.apply:apply",
     "export": "talkctl.cli.export:export",

@@ -84,6 +84,9 @@ ACTIONS: dict[str, Action] = {
         Action("hand-over", "handed over", "would hand over", "to hand over"),
         Action("send", "sent", "would send", "to send"),
         Action("clear-history", "cleared the history", "would clear the history", "to clear"),
+        Action("ban", "banned", "would ban", "to ban", place="from"),
+        Action("unban", "lifted", "would lift", "to lift", place="in"),
+        Action("resend", "invited again", "would invite again", "to invite again", place="to"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )
@@ -99,6 +102,7 @@ def words_of(action: str | None) -> Action:
 
 # shown quoted in lines: the quotes show the edges
 TEXT_FIELDS = ("name", "description", "bots", "broadcast")
+MEMBER_FIELDS = ("role", "permissions")  # a participant's changes a line shows
 
 
 def change_json(change: FieldChange) -> dict[str, Any]:
@@ -184,10 +188,10 @@ class Record:
             return f"unchanged ({self.note})" if self.note else "unchanged"
         words = ", ".join(change_text(c) for c in self.changes)
         said = words_of(self.action)
+        note = f" ({self.note})" if self.note else ""  # what else it does: "resets 2 ..."
         if self.dry_run and self.action == "update":
-            return f"{said.would} {words}"  # would set read-only off → on
+            return f"{said.would} {words}{note}"  # would set read-only off → on
         head = said.would if self.dry_run else said.done
-        note = f" ({self.note})" if self.note else ""
         return (f"{head}: {words}" if words else head) + note
 
     def _member_text(self) -> str:
@@ -197,7 +201,7 @@ class Record:
             return f"unchanged: {self.member}{note}"
         said = words_of(self.action)
         head = said.would if self.dry_run else said.done
-        roles = "".join(f", {change_text(c)}" for c in self.changes if c.field == "role")
+        roles = "".join(f", {change_text(c)}" for c in self.changes if c.field in MEMBER_FIELDS)
         return f"{head} {self.member}{roles}{note}"
 
 

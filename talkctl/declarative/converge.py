@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from talkctl.api.capabilities import Capabilities
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType, type_name
 from talkctl.declarative.creating import Creation, create
@@ -29,6 +30,7 @@ from talkctl.settings import (
     FieldChange,
     Gate,
     Setting,
+    check_available,
     check_password_rule,
 )
 
@@ -143,6 +145,13 @@ class Plan:
         """The capabilities (the settings' gates) this plan needs, from the table."""
         gates = [s.gate for s, _ in self.wanted.wanted() if s.gate and s.name in self.fields]
         return list(dict.fromkeys(gates))
+
+    def check(self, capabilities: Capabilities) -> None:
+        """UnsupportedError (exit 6, nothing sent) for a setting this plan changes that the
+        server's capabilities or configuration do not offer (no recording server, ...)."""
+        for setting, value in self.wanted.wanted():
+            if setting.name in self.fields:
+                check_available(setting, capabilities, value)
 
 
 def refuse_unmanaged(conversation: Conversation) -> None:

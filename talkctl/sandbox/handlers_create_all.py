@@ -58,6 +58,8 @@ def read_settings(ctx: Ctx, settings: dict[str, int | str]) -> str | None:
     permissions = ctx.opt_int_param("permissions")
     if permissions is not None and not 0 <= permissions <= 255:
         return "permissions"
+    if permissions:  # stored with the custom bit, as permissions/default does (a guess)
+        settings["default_permissions"] = permissions | 1
     participants = ctx.params.get("participants")
     if participants not in (None, "", []) and not isinstance(participants, dict):
         return "invite"

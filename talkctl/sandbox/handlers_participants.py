@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from .context import Ctx
+from .handlers_bans import is_banned
 from .ocs import Ocs, fail, fail_null, ok
 from .profiles import Profile
 from .state import (
@@ -87,6 +88,8 @@ def add_participant(ctx: Ctx) -> Ocs:
     kind = sources(ctx.profile).get(source)
     if kind is None:
         return ctx.error(400, "source")
+    if is_banned(room, kind, new):  # recorded: talk22-moderation/b-add-banned-bob-400.json
+        return ctx.error(400, "ban")
     problem = add_member(ctx, room, kind, new)
     if problem is not None:
         return problem
@@ -249,3 +252,21 @@ def remove_attendee(ctx: Ctx) -> Ocs:
         return ctx.error(400, "last-moderator")
     ctx.state.remove_member(room, target, ctx.user or "")
     return ctx.done()
+
+
+def resend_invitations(ctx: Ctx) -> Ocs:
+    """``POST room/{token}/participants/resend-invitations`` (v4), as recorded on Talk 22
+    (talk22-moderation/i-resend-*): ``data: null``; with ``attendeeId`` that is no attendee
+    404 with ``data: null``; without, for every e-mail invitee (none is no error). No
+    e-mail is sent by the sandbox. That only moderators may and that an attendee who is no
+    e-mail invitee is 404 too are guesses."""
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    attendee_id = ctx.opt_int_param("attendeeId")
+    if attendee_id is not None:
+        att = room.attendees.get(attendee_id)
+        if att is None or att.actor_type != "emails":
+            return fail_null(404)
+    return ok(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .context import Ctx, moderated
+from .handlers_bans import is_banned
 from .limits import NAME_LIMIT, password_policy
 from .ocs import Ocs, fail, fail_null, ok
 from .state import (
@@ -54,7 +55,12 @@ def get_room(ctx: Ctx) -> Ocs:
         return fail(404)
     if room.attendee_of(ctx.user) is None and room.listable == 0 and room.type != PUBLIC:
         return fail(404)
-    return ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+    answer = ctx.room(room, headers={"X-Nextcloud-Talk-Hash": ctx.srv.talk_hash})
+    if room.attendee_of(ctx.user) is None and is_banned(room, "users", ctx.user or ""):
+        # recorded (talk22-moderation/b-room-get-as-banned-bob-200.json): a banned user still
+        # gets a public conversation's reduced view, without its name, description or activity
+        answer.data.update(name="", displayName="", description="", lastActivity=0)
+    return answer
 
 
 def note_to_self(ctx: Ctx) -> Ocs:
@@ -251,6 +257,15 @@ def set_mention_permissions(ctx: Ctx, room: Room) -> Ocs:
 
 
 @moderated
+def needs_configuration(ctx: Ctx, room: Room) -> Ocs:
+    """``PUT room/{token}/recording-consent`` and ``PUT room/{token}/webinar/sip``: the
+    sandbox has no recording server and no SIP bridge, and answers as recorded on such a
+    Talk 22 (talk22-moderation/a-recording-consent-*, a-sip-*): 412 ``config`` for any value,
+    403 with ``data: []`` for a non-moderator (``moderated``)."""
+    return ctx.error(412, "config")
+
+
+@moderated
 def set_lobby(ctx: Ctx, room: Room) -> Ocs:
     state, timer = ctx.int_param("state", -1), ctx.opt_int_param("timer")
     if state not in (0, 1) or (timer is not None and timer < 0):
@@ -295,6 +310,12 @@ def _participant_flag(ctx: Ctx, attr: str, value: bool) -> Ocs:
 
 def favorite(ctx: Ctx) -> Ocs:
     return _participant_flag(ctx, "favorite", ctx.method == "POST")
+
+
+def important(ctx: Ctx) -> Ocs:
+    """``POST``/``DELETE room/{token}/important`` (Talk 21.1+): the user's own flag; the room
+    as recorded (talk22-moderation/a-important-200, a-unimportant-200)."""
+    return _participant_flag(ctx, "important", ctx.method == "POST")
 
 
 def archive(ctx: Ctx) -> Ocs:

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from . import handlers_avatar as avatar
+from . import handlers_bans as bans
 from . import handlers_bots as bots
 from . import handlers_breakout as breakout
 from . import handlers_chat as chat
 from . import handlers_core as core
 from . import handlers_create as create
 from . import handlers_participants as parts
+from . import handlers_permissions as perms
 from . import handlers_provisioning as prov
 from . import handlers_rooms as rooms
 from .context import Ctx
@@ -93,11 +96,36 @@ SPREED_ROUTES = [
         (4,),
         "mention-permissions",
     ),
+    _r("PUT", "room/{T}/permissions/[a-z]+", perms.set_default, (4,), "conversation-permissions"),
+    _r(
+        "PUT",
+        "room/{T}/attendees/permissions",
+        perms.set_attendee,
+        (4,),
+        "conversation-permissions",
+    ),
+    _r(
+        "PUT",
+        "room/{T}/attendees/permissions/all",
+        perms.set_all_attendees,
+        (4,),
+        "conversation-permissions",
+    ),
+    _r("PUT", "room/{T}/recording-consent", rooms.needs_configuration, (4,), "recording-consent"),
+    _r("PUT", "room/{T}/webinar/sip", rooms.needs_configuration, feature="sip-support"),
+    _r("POST", "room/{T}/important", rooms.important, (4,), "important-conversations"),
+    _r("DELETE", "room/{T}/important", rooms.important, (4,), "important-conversations"),
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
+    _v1("POST", "room/{T}/avatar/emoji", avatar.set_emoji, "avatar"),
+    _v1("DELETE", "room/{T}/avatar", avatar.clear, "avatar"),
+    _v1("POST", "ban/{T}", bans.add, "ban-v1"),
+    _v1("GET", "ban/{T}", bans.listing, "ban-v1"),
+    _v1("DELETE", "ban/{T}/[0-9]+", bans.remove, "ban-v1"),
     _r("GET", "room/{T}/participants", parts.list_participants),
     _r("POST", "room/{T}/participants", parts.add_participant),
     _r("DELETE", "room/{T}/participants/self", parts.leave_room),
+    _r("POST", "room/{T}/participants/resend-invitations", parts.resend_invitations, (4,)),
     _r("DELETE", "room/{T}/participants", parts.remove_attendee, (1, 2)),
     _r("POST", "room/{T}/moderators", parts.promote),
     _r("DELETE", "room/{T}/moderators", parts.demote),

@@ -69,6 +69,7 @@ class Attendee:
     unread_mention: bool = False
     invited_actor_id: str = ""  # e-mail invitees: the address (actor_id is its sha256)
     display_name: str | None = None  # None: the user's, group's or team's name
+    permissions: int = 0  # the attendee's own permissions (0: the conversation's default)
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Room:
     breakout_mode: int = 0  # 0 none, 1 automatic, 2 manual, 3 free (handlers_breakout.py)
     breakout_status: int = 0  # 0 stopped, 1 started
     messages: list[Message] = field(default_factory=list)  # the history, oldest first
+    default_permissions: int = 0  # 0: the server's defaults
+    bans: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> the ban as answered
 
     def expire_lobby(self) -> None:
         """Talk resets the lobby to "no lobby" once its timer has passed (webinar.md: the
@@ -132,6 +135,10 @@ class Room:
             "lobbyTimer": self.lobby_timer,
             "messageExpiration": self.message_expiration,
             "mentionPermissions": self.mention_permissions,
+            "defaultPermissions": self.default_permissions,
+            "attendeePermissions": {
+                a.actor_id: a.permissions for a in self.attendees.values() if a.permissions
+            },
             "objectType": self.object_type,
             "objectId": self.object_id,
             "lastActivity": self.last_activity,
@@ -141,6 +148,7 @@ class Room:
             },
             "favorite": [a.actor_id for a in self.attendees.values() if a.favorite],
             "archived": [a.actor_id for a in self.attendees.values() if a.archived],
+            "important": [a.actor_id for a in self.attendees.values() if a.important],
             "notificationLevel": {
                 a.actor_id: a.notification_level
                 for a in self.attendees.values()

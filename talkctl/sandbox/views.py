@@ -22,6 +22,7 @@ from .state import (
 
 PERMISSIONS_MODERATOR = 254
 PERMISSIONS_USER = 246
+START_CALL, LOBBY_IGNORE = 2, 8  # permission bits (constants.md)
 
 
 def message_view(
@@ -198,8 +199,10 @@ def _full_room(
         {
             "participantType": att.participant_type,
             # recorded (talk22-moderation/l-room-get-as-bob-200.json): who waits in the lobby
-            # cannot start a call
-            "canStartCall": room.type != NOTE_TO_SELF and not in_lobby(room, att),
+            # cannot start a call; nor can who lacks the permission (a-room-as-alice-chat-only)
+            "canStartCall": room.type != NOTE_TO_SELF
+            and not in_lobby(room, att)
+            and bool(effective_permissions(room, att) & START_CALL),
             "lastReadMessage": att.last_read_message,
             "unreadMessages": att.unread_messages,
             "unreadMention": att.unread_mention,
@@ -211,10 +214,10 @@ def _full_room(
             "actorType": att.actor_type,
             "actorId": att.actor_id,
             "attendeeId": att.id,
-            "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-            "attendeePermissions": 0,
+            "permissions": effective_permissions(room, att),
+            "attendeePermissions": att.permissions,
             "callPermissions": 0,
-            "defaultPermissions": 0,
+            "defaultPermissions": room.default_permissions,
             "lastCommonReadMessage": common_read(room),
             "messageExpiration": room.message_expiration,
             "isArchived": att.archived,
@@ -236,9 +239,19 @@ def _full_room(
 
 
 def in_lobby(room: Room, att: Attendee) -> bool:
-    """Whether ``att`` waits in the lobby: it is on and they are no moderator."""
+    """Whether ``att`` waits in the lobby: it is on and they may not ignore it (moderators
+    may, and whoever has the lobby-ignore permission: constants.md)."""
     room.expire_lobby()
-    return bool(room.lobby_state) and att.participant_type not in MODERATOR_TYPES
+    return bool(room.lobby_state) and not effective_permissions(room, att) & LOBBY_IGNORE
+
+
+def effective_permissions(room: Room, att: Attendee) -> int:
+    """What an attendee may do, as recorded on Talk 22 (talk22-moderation/): moderators
+    everything (254, whatever the default); others their own permissions when set, else
+    the conversation's default when set, else the server's (246: all but lobby-ignore)."""
+    if att.participant_type in MODERATOR_TYPES:
+        return PERMISSIONS_MODERATOR
+    return att.permissions or room.default_permissions or PERMISSIONS_USER
 
 
 def room_view(
@@ -275,7 +288,6 @@ def room_view(
 def participant_view(
     state: State, profile: Profile, api: int, room: Room, att: Attendee, viewer_is_moderator: bool
 ) -> dict[str, Any]:
-    is_mod = att.participant_type in MODERATOR_TYPES
     display = attendee_display_name(state, att)
     full: dict[str, Any] = {
         "roomToken": room.token,
@@ -289,8 +301,8 @@ def participant_view(
         "actorType": att.actor_type,
         "userId": att.actor_id,
         "displayName": display,
-        "permissions": PERMISSIONS_MODERATOR if is_mod else PERMISSIONS_USER,
-        "attendeePermissions": 0,
+        "permissions": effective_permissions(room, att),
+        "attendeePermissions": att.permissions,
         "attendeePin": "",
         "phoneNumber": "",
         "callId": "",

@@ -13,8 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from talkctl.api.capabilities import Capabilities
+from talkctl.api.errors import UnsupportedError
 from talkctl.api.models import Conversation, ConversationType, level_name
 from talkctl.errors import UsageError
+from talkctl.settings.moderation import (
+    DEFAULT_PERMISSIONS,
+    IMPORTANT,
+    RECORDING_CONSENT,
+    SIP_SETTING,
+)
 from talkctl.settings.setting import (
     BAD_TYPE,
     BAD_VALUE,
@@ -279,8 +287,12 @@ SETTINGS: tuple[Setting, ...] = (
     LOBBY,
     MESSAGE_EXPIRATION,
     MENTION_PERMISSIONS_SETTING,
+    DEFAULT_PERMISSIONS,
+    RECORDING_CONSENT,
+    SIP_SETTING,
     ARCHIVED,
     FAVORITE,
+    IMPORTANT,
     NOTIFY_SETTING,
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -296,6 +308,16 @@ def flag_settings(command: str) -> tuple[Setting, ...]:
 def show_rows(conversation: Conversation) -> list[Row]:
     """The settings' rows of ``room show``, in the table's order."""
     return [row for setting in SETTINGS for row in setting.shown(conversation)]
+
+
+def check_available(setting: Setting, capabilities: Capabilities, value: Value) -> None:
+    """Raise UnsupportedError (exit 6, nothing sent) when the server lacks the setting's
+    capability, or its configuration does not offer ``value`` (``available``)."""
+    if setting.gate is not None:
+        capabilities.require(*setting.gate)
+    reason = setting.available(capabilities, value) if setting.available is not None else None
+    if reason is not None:
+        raise UnsupportedError(reason, setting.gate[0] if setting.gate else setting.name)
 
 
 def effective(setting: Setting, value: Value, conversation: Conversation) -> Value:
@@ -337,9 +359,13 @@ def parse_flags(texts: Mapping[str, str | None]) -> dict[str, Value]:
 __all__ = [
     "BAD_TYPE",
     "BAD_VALUE",
+    "DEFAULT_PERMISSIONS",
     "DURATION_UNITS",
+    "IMPORTANT",
     "LISTABLE",
     "NOTIFY",
+    "RECORDING_CONSENT",
+    "SIP_SETTING",
     "Gate",
     "Lobby",
     "Row",

@@ -16,6 +16,7 @@ from talkctl.api.models import Conversation, ConversationType
 from talkctl.settings.values import bool_field, file_bool, on_off, parse_on_off
 
 if TYPE_CHECKING:
+    from talkctl.api.capabilities import Capabilities
     from talkctl.api.conversations import ConversationsApi
 
 Value = Any
@@ -52,9 +53,10 @@ class Setting:
     Sending: ``method`` ``path`` under ``room/{token}`` with ``{field: encode(value)}`` (or
     ``form(value)``); an on/off one without a form may use ``method_off`` for off
     (``POST``/``DELETE /favorite``). ``gate`` is the capability it needs (exit 6, nothing
-    sent); ``create_field`` the ``POST /room`` fields with the creation (derived from
-    ``reported_as`` and ``encode``; ``None`` for a personal one); ``refusals`` what the
-    server's refusals mean.
+    sent); ``available`` says why the server's configuration does not offer a value (a
+    recording server, SIP; exit 6, nothing sent); ``create_field`` the ``POST /room``
+    fields with the creation (derived from ``reported_as`` and ``encode``; ``None`` for a
+    personal one); ``refusals`` what the server's refusals mean.
 
     Its verb: ``verb`` says it has the generic ``room NAME CONV... VALUE`` verb, with
     ``verb_help`` as its help and ``value_name`` as the name of VALUE.
@@ -89,6 +91,7 @@ class Setting:
     moderator_only: bool = True
     personal: bool = False
     effective: Callable[[Value, int], Value] = lambda value, room_type: value
+    available: Callable[[Capabilities, Value], str | None] | None = None
 
     def __post_init__(self) -> None:
         if not self.metavar:

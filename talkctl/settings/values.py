@@ -20,6 +20,7 @@ _SPACED_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")  # a filter's age: "
 LISTABLE = {"none": 0, "users": 1, "everyone": 2}
 LISTABLE_NAMES = {scope: name for name, scope in LISTABLE.items()}
 MENTION_PERMISSIONS = {"everyone": 0, "moderators": 1}  # who may mention @all
+SIP = {"off": 0, "on": 1, "no-pin": 2}  # SIP dial-in (constants.md "SIP states")
 NOTIFY = {name: level for level, name in NOTIFICATION_LEVEL_NAMES.items()}
 NOTIFY |= {"1": 1, "2": 2, "3": 3}
 
@@ -222,6 +223,41 @@ def listable_name(scope: int) -> str:
 def mention_permissions_name(value: int) -> str:
     names = {number: name for name, number in MENTION_PERMISSIONS.items()}
     return names.get(value, f"unknown({value})")
+
+
+def sip_name(value: int) -> str:
+    names = {number: name for name, number in SIP.items()}
+    return names.get(value, f"unknown({value})")
+
+
+def call_config(capabilities: Any) -> dict[str, Any]:
+    """The server's ``config.call`` (empty when it sends none)."""
+    value = capabilities.config.get("call")
+    return value if isinstance(value, dict) else {}
+
+
+def recording_consent_available(capabilities: Any, value: Any) -> str | None:
+    """Per-conversation recording consent needs ``config.call.recording-consent`` 2 and a
+    recording server (``config.call.recording``); elsewhere Talk answers 412 ``config``."""
+    call = call_config(capabilities)
+    if call.get("recording-consent") != 2:
+        return (
+            "recording consent per conversation: not offered by this server (its "
+            "administrator has not set recording consent to 'per conversation')"
+        )
+    if call.get("recording") is not True:
+        return "recording consent: this server has no recording server set up"
+    return None
+
+
+def sip_available(capabilities: Any, value: Any) -> str | None:
+    """SIP dial-in needs ``config.call.sip-enabled``; ``no-pin`` the ``sip-support-nopin``
+    capability; elsewhere Talk answers 412 ``config``."""
+    if call_config(capabilities).get("sip-enabled") is not True:
+        return "SIP dial-in: this server has no SIP bridge set up (config.call.sip-enabled)"
+    if value == SIP["no-pin"] and not capabilities.has("sip-support-nopin"):
+        return "SIP dial-in without a PIN: not supported by this server (sip-support-nopin)"
+    return None
 
 
 def notify_effective(level: int, room_type: int) -> int:

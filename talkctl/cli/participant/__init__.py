@@ -21,10 +21,12 @@ VERBS: dict[str, str] = {
     "promote": f"{_CHANGE}:promote",
     "demote": f"{_CHANGE}:demote",
     "hand-over": "talkctl.cli.participant.handover:hand_over",
+    "permissions": "talkctl.cli.participant.permissions:permissions",
+    "resend-invitations": "talkctl.cli.participant.invitations:resend_invitations",
 }
 
 participant_app = typer.Typer(
-    help="List, add, remove, promote, demote and hand over participants.",
+    help="List, add, remove, promote, demote and hand over participants; set their permissions.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

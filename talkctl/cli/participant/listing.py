@@ -39,6 +39,20 @@ FIELDS = frozenset(
         "userId",
     ]
 )
+
+
+def shown_permissions(participant: Participant) -> str | None:
+    """What they may do, by name (their effective ``permissions``), marked ``(own)`` when
+    they have permissions of their own (``attendeePermissions``); empty when not listed."""
+    from talkctl.settings.permissions import permission_names
+
+    effective, own = participant.raw.get("permissions"), participant.raw.get("attendeePermissions")
+    if not isinstance(effective, int) or isinstance(effective, bool):
+        return None
+    mine = isinstance(own, int) and not isinstance(own, bool) and own != 0
+    return permission_names(effective) + (" (own)" if mine else "")
+
+
 PARTICIPANT: Noun[Participant] = Noun(
     "participant",
     columns=[
@@ -48,6 +62,7 @@ PARTICIPANT: Noun[Participant] = Noun(
         Column("displayName", "NAME", lambda p: p.display_name),
         Column("role", "ROLE", lambda p: p.role),
         Column("inCall", "IN CALL", lambda p: "yes" if p.in_call else "no"),
+        Column("permissions", "PERMISSIONS", lambda p: shown_permissions(p)),
     ],
     raw=lambda p: p.raw,
     fields=FIELDS,

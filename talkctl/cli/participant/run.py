@@ -31,6 +31,8 @@ from talkctl.settings import FieldChange
 
 ONE_TO_ONE = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
 DOING = {"add": "adding", "remove": "removing", "promote": "promoting", "demote": "demoting"}
+DOING["permissions"] = "setting permissions of"
+DOING |= {"ban": "banning", "unban": "lifting bans of", "resend": "inviting again"}
 
 
 def participant_json(participant: Participant | None) -> dict[str, Any] | None:

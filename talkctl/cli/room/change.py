@@ -13,7 +13,7 @@ from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
-from talkctl.settings import FAVORITE, Setting
+from talkctl.settings import FAVORITE, IMPORTANT, Setting, check_available
 
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
 ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
@@ -59,8 +59,7 @@ def run_setting(
 ) -> None:
     """Gate on the setting's capability (nothing sent), then run its change; the server's
     refusals mean what the setting says (``extra``'s ``explain`` adds to them)."""
-    if setting.gate is not None:
-        factory_of(ctx).conversations.require(setting.gate)
+    check_available(setting, factory_of(ctx).client.capabilities, value)
     extra["explain"] = {**setting.refusals, **extra.get("explain", {})}
     change = setting_change(setting, value, **extra)
     run_verb(ctx, convs, change, options)
@@ -99,3 +98,26 @@ def unfavorite(ctx: typer.Context, convs: ConvsArgument = None, *, options: Chan
     Example: talkctl room unfavorite "Team chat"
     """
     run_setting(ctx, FAVORITE, convs or [], False, options)
+
+
+@change_verb
+def important(ctx: typer.Context, convs: ConvsArgument = None, *, options: ChangeOptions) -> None:
+    """Mark a conversation as important (for you: notified even when away or busy).
+
+    Needs Talk 21.1 or later (important-conversations): elsewhere it exits 6, sending
+    nothing. It changes nothing for the others.
+
+    Example: talkctl room important "Team chat"
+    """
+    run_setting(ctx, IMPORTANT, convs or [], True, options)
+
+
+@change_verb
+def unimportant(ctx: typer.Context, convs: ConvsArgument = None, *, options: ChangeOptions) -> None:
+    """Mark a conversation as no longer important.
+
+    The opposite of 'room important'; nothing else about the conversation changes.
+
+    Example: talkctl room unimportant "Team chat"
+    """
+    run_setting(ctx, IMPORTANT, convs or [], False, options)

@@ -119,6 +119,8 @@ def conversation_details(c: Conversation, server: str | None = None) -> list[tup
 
     # the settings' rows come from their table (a time there prints as one)
     rows += [(label, Time(v) if isinstance(v, Stamp) else v) for label, v in show_rows(c)]
+    if "isCustomAvatar" in c.raw:
+        rows.append(("avatar", "custom" if c.raw["isCustomAvatar"] is True else "default"))
     rows += [
         ("unread", c.unread_messages),
         ("last activity", Time(c.last_activity)),

@@ -17,7 +17,13 @@ from talkctl.cli.results import Record, Results
 from talkctl.cli.runner import signals_stop_the_run
 from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
 from talkctl.errors import InContext, UsageError
-from talkctl.settings import BY_KEY, FieldChange, check_password_rule, parse_flags
+from talkctl.settings import (
+    BY_KEY,
+    FieldChange,
+    check_available,
+    check_password_rule,
+    parse_flags,
+)
 
 CREATABLE = ("group", "public", "one-to-one")
 # --source → the kind of invitee (``circles`` stays an alias of ``teams``): the kinds table
@@ -118,10 +124,8 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
     api = factory.conversations
     if kind != "users" and request.invite:  # a kind this server cannot add: exit 6, unsent
         source_for(factory.client.capabilities, KIND_BY_KEY[kind].name)
-    for key in settings:
-        gate = BY_KEY[key].gate
-        if gate is not None:
-            api.require(gate)
+    for key, value in settings.items():
+        check_available(BY_KEY[key], factory.client.capabilities, value)
     password = password_from_stdin(factory.environment) if request.password_stdin else None
     force = factory.client.capabilities.force_passwords
     check_password_rule(room_type, password, force_passwords=force)

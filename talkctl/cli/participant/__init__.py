@@ -26,7 +26,7 @@ VERBS: dict[str, str] = {
 }
 
 participant_app = typer.Typer(
-    help="List, add, remove, promote, demote and hand over participants; set their permissions.",
+    help="List, add, remove, promote, demote, hand over participants; set permissions.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

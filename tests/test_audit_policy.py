@@ -116,10 +116,20 @@ max = 246
     assert messages["expires"] == "messages expire after 31d (at most 30d allowed)"
     assert messages["never"] == "messages never expire (at most 30d allowed)"
     assert messages["mail"] == "e-mail invitees outside the allowed domains: y@evil.test"
-    assert messages["perms"] == "default permissions 254 go beyond 246 (extra bits 8)"
+    assert messages["perms"] == (
+        "default permissions all go beyond chat,start-call,join-call,audio,video,screen"
+        " (also lobby-ignore)"
+    )
     assert {f.fix for f in result.findings if f.rule == "message-expiration"} == {
         ("message_expiration", "30d")
     }
+    # the permission settings' apply keys fix them: the default less what goes beyond max
+    fixes = {f.rule: f.fix for f in result.findings}
+    assert fixes["default-permissions"] == (
+        "default_permissions",
+        "chat,start-call,join-call,audio,video,screen",
+    )
+    assert fixes["recording-consent"] == ("recording_consent", True)
 
 
 def test_the_built_in_thresholds(tmp_path: Path) -> None:

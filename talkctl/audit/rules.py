@@ -169,12 +169,26 @@ def default_permissions(f: Facts, p: Mapping[str, Any]) -> str | None:
     value = _int(f, "defaultPermissions")
     if value is None:
         return None
+    from talkctl.settings.permissions import permission_names
+
     effective = (value or USER_DEFAULT_PERMISSIONS) & ~CUSTOM_BIT
     allowed = int(p["max"]) & ~CUSTOM_BIT
     extra = effective & ~allowed
     if extra:
-        return f"default permissions {effective} go beyond {allowed} (extra bits {extra})"
+        return (
+            f"default permissions {permission_names(effective)} go beyond "
+            f"{permission_names(allowed)} (also {permission_names(extra)})"
+        )
     return None
+
+
+def allowed_defaults(conversation: Conversation, p: Mapping[str, Any]) -> str:
+    """The default permissions a fix sets: today's, less what goes beyond ``max``."""
+    from talkctl.settings.permissions import permission_names
+
+    raw = conversation.raw.get("defaultPermissions")
+    today = (raw if isinstance(raw, int) and raw else USER_DEFAULT_PERMISSIONS) & ~CUSTOM_BIT
+    return permission_names(today & int(p["max"]) & ~CUSTOM_BIT)
 
 
 RULES: tuple[Rule, ...] = (
@@ -241,6 +255,7 @@ RULES: tuple[Rule, ...] = (
         "info",
         "recording consent off where the server lets conversations choose",
         recording_consent,
+        fix=Fix("recording_consent", lambda c, p: "on"),
         field="recordingConsent",
     ),
     Rule(
@@ -266,6 +281,7 @@ RULES: tuple[Rule, ...] = (
         "default permissions broader than max (0 means the server's default, 246)",
         default_permissions,
         params={"max": USER_DEFAULT_PERMISSIONS},
+        fix=Fix("default_permissions", allowed_defaults),
         field="defaultPermissions",
     ),
 )

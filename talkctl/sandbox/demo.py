@@ -8,8 +8,8 @@ participants, some of them moderators. Names the README uses: "Team chat", "Town
 
 Together they break every built-in rule of ``talkctl audit`` the sandbox can check: public
 without a password or lobby, listable to everyone, too few moderators, inactive for more
-than a year ("Archive 2024"), and @all open to everyone among 50 or more ("All hands", with
-e-mail invitees).
+than a year ("Archive 2024"), @all open to everyone among 50 or more ("All hands", with
+e-mail invitees), and default permissions that let everybody skip the lobby ("Open office").
 """
 
 from __future__ import annotations
@@ -106,7 +106,10 @@ def seed_demo(srv: FakeTalkServer, main: str) -> dict[str, str]:
     srv.set_unread(release, main, 1, mention=True)
     room("Coffee corner", listable=1, description="Anything but work", last_activity=t - DAY)
     room("Support desk", type=PUBLIC, listable=2, last_activity=t - 6 * HOUR)
-    room("Open office", description="Drop in any time", last_activity=t - 3 * HOUR)
+    office = room("Open office", description="Drop in any time", last_activity=t - 3 * HOUR)
+    # everybody may do everything, skipping the lobby too: what audit's default-permissions
+    # finds (stored with the custom bit, as Talk 22 stores 254: a-permissions-default-254)
+    srv.state.rooms[office].default_permissions = 255
     room("Hiring", participants=moderators(*others[2:3]), description="Interviews and offers")
     room("Old project", last_activity=t - 120 * DAY)
     room("Old project notes", last_activity=t - 150 * DAY, archived_for=[main])

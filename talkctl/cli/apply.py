@@ -57,9 +57,15 @@ def apply(
         for problem in exc.problems:
             factory.environment.message(problem)
         raise
-    # participants are read for membership, and to name the e-mail invitees unpublishing
-    # (type = "group") removes
-    needs_members = any(not entry.membership.empty or entry.type == "group" for entry in entries)
+    # participants are read for membership, to name the e-mail invitees unpublishing
+    # (type = "group") removes, and for own permissions (a new default resets them)
+    needs_members = any(
+        not entry.membership.empty
+        or entry.type == "group"
+        or entry.permissions is not None
+        or "default_permissions" in entry.settings
+        for entry in entries
+    )
     io = ClientMembershipIO(factory.client) if needs_members else None
     bot_io = None
     if any(entry.bots is not None for entry in entries):

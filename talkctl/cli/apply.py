@@ -30,7 +30,11 @@ def apply(
     ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
     moderators, bots (ids or exact names of the bots enabled there) and exclusive (remove
-    participants, disable bots the file does not declare).
+    participants, disable bots the file does not declare). A
+    [conversation.participant_permissions] table gives participants their own permissions
+    (alice = "chat"; user ids, invitees' e-mail addresses), set after the default: a new
+    default_permissions resets everyone's own, so the plan says "resets N participants' own
+    permissions" for those the file does not set again, and such a run needs --yes.
     type = "group" on a public conversation unpublishes it, and the server then removes its
     e-mail invitees: the plan names them and a run that loses any needs --yes.
     Conversations missing from the file are never touched. The whole file is checked

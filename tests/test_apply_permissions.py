@@ -218,3 +218,35 @@ def test_export_without_own_permissions_writes_no_table(admin: Session) -> None:
     exported = admin.run("export", "A")
     assert exported.code == 0, exported
     assert "participant_permissions" not in exported.stdout
+
+
+def test_a_moderator_is_refused_before_any_request(admin: Session, tmp_path: Path) -> None:
+    token = admin.srv.add_room(name="A", participants={"alice": 2})
+    path = write(
+        tmp_path,
+        f'[[conversation]]\nname = "A"\ntoken = "{token}"\n\n'
+        '[conversation.participant_permissions]\nalice = "chat"\n',
+    )
+    admin.srv.clear_log()
+    result = admin.run("apply", str(path))
+    assert result.code == 2, result
+    assert "'alice' is a moderator" in result.stderr
+    assert admin.srv.changing_requests() == []
+
+
+def test_a_new_default_without_the_table_names_the_resets(admin: Session, tmp_path: Path) -> None:
+    token = admin.srv.add_room(name="A", participants={"alice": USER, "bob": USER})
+    own(admin.srv, token, "alice", 128)
+    own(admin.srv, token, "bob", 4)
+    path = write(
+        tmp_path, f'[[conversation]]\nname = "A"\ntoken = "{token}"\ndefault_permissions = "all"\n'
+    )
+    dry = admin.run("apply", str(path), "--dry-run")
+    assert dry.code == 0, dry
+    assert "resets 2 participants' own permissions (alice, bob)" in dry.stdout
+    admin.srv.clear_log()
+    assert admin.run("apply", str(path)).code == 2
+    assert admin.srv.changing_requests() == []
+    done = admin.run("apply", str(path), "--yes")
+    assert done.code == 0, done
+    assert admin.srv.room(token)["attendeePermissions"] == {}

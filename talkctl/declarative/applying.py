@@ -275,11 +275,13 @@ def _plan_permissions(plan: ConversationPlan, participants: Sequence[Mapping[str
         attendee_id = attendee.attendee_id if attendee is not None else None
         plan.permissions.append(OwnPermissions(key[0], who, attendee_id, before, bits))
     if default_changes:
-        plan.resets = sorted(
-            actor
-            for (kind, actor), (_, own) in present.items()
-            if own and actor not in wanted and (kind, actor) not in gone
-        )
+        reset = {  # every kind (guests too): the server resets them all
+            (a.kind, a.actor_id or str(a.attendee_id))
+            for raw in participants
+            if _own(raw) and (a := Attendee.of(raw))
+        }
+        kept = {(kind, who) for kind, who in reset if kind in ("users", "emails") and who in wanted}
+        plan.resets = sorted(who for kind, who in reset - kept - gone)
 
 
 def _own(raw: Mapping[str, Any]) -> int:

@@ -250,3 +250,20 @@ def test_a_new_default_without_the_table_names_the_resets(admin: Session, tmp_pa
     done = admin.run("apply", str(path), "--yes")
     assert done.code == 0, done
     assert admin.srv.room(token)["attendeePermissions"] == {}
+
+
+def test_a_server_without_them_exits_6_sending_nothing(
+    fake_talk_factory: Factory, talkctl_home: Path, tmp_path: Path
+) -> None:
+    old = start(fake_talk_factory, talkctl_home, "11")
+    token = old.srv.add_room(name="Old", participants={"alice": USER})
+    path = write(
+        tmp_path,
+        f'[[conversation]]\nname = "Old"\ntoken = "{token}"\n\n'
+        '[conversation.participant_permissions]\nalice = "chat"\n',
+    )
+    old.srv.clear_log()
+    result = old.run("apply", str(path))
+    assert result.code == 6, result
+    assert "participant permissions" in result.stderr
+    assert old.srv.changing_requests() == []

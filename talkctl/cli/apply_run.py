@@ -136,6 +136,10 @@ def apply_entries(
             for operation in found.settings.requirements():
                 api.require(operation)  # a missing capability: exit 6, nothing sent
             found.settings.check(factory.client.capabilities)  # or configuration
+            if found.permissions:  # own permissions on a server without them: exit 6
+                factory.client.capabilities.require(
+                    "conversation-permissions", "participant permissions"
+                )
             return planned(entry, found, dry_run=dry_run)
 
         return Job(unplanned, plan)

@@ -167,7 +167,8 @@ rotate_password = true
         "6: [[conversation]] without a name",
         "8: unknown key 'colour' = \"blue\" (valid: name, token, type, "
         + ", ".join(SETTING_KEYS)
-        + ", password_env, rotate_password, participants, moderators, exclusive, bots)",
+        + ", password_env, rotate_password, participants, moderators, exclusive, bots, "
+        "participant_permissions)",
         "12: password_env: environment variable UNSET_VARIABLE is not set",
         '12: a password needs type = "public"',
         '13: notify must be "default", "always", "mention", "never" or 1-3, not "loud"',

@@ -30,7 +30,11 @@ def apply(
     ({settings}), password_env (the NAME of an environment variable holding the password),
     rotate_password, participants = {users, groups, teams, federated_users, emails},
     moderators, bots (ids or exact names of the bots enabled there) and exclusive (remove
-    participants, disable bots the file does not declare).
+    participants, disable bots the file does not declare). A
+    [conversation.participant_permissions] table gives participants their own permissions
+    (alice = "chat"; user ids, invitees' e-mail addresses), set after the default: a new
+    default_permissions resets everyone's own, so the plan says "resets N participants' own
+    permissions" for those the file does not set again, and such a run needs --yes.
     type = "group" on a public conversation unpublishes it, and the server then removes its
     e-mail invitees: the plan names them and a run that loses any needs --yes.
     Conversations missing from the file are never touched. The whole file is checked
@@ -57,9 +61,15 @@ def apply(
         for problem in exc.problems:
             factory.environment.message(problem)
         raise
-    # participants are read for membership, and to name the e-mail invitees unpublishing
-    # (type = "group") removes
-    needs_members = any(not entry.membership.empty or entry.type == "group" for entry in entries)
+    # participants are read for membership, to name the e-mail invitees unpublishing
+    # (type = "group") removes, and for own permissions (a new default resets them)
+    needs_members = any(
+        not entry.membership.empty
+        or entry.type == "group"
+        or entry.permissions is not None
+        or "default_permissions" in entry.settings
+        for entry in entries
+    )
     io = ClientMembershipIO(factory.client) if needs_members else None
     bot_io = None
     if any(entry.bots is not None for entry in entries):

@@ -58,3 +58,10 @@ class ClientMembershipIO:
 
     def remove(self, token: str, kind: str, actor_id: str, attendee_id: int) -> None:
         self.api.remove(token, self._participant(kind, actor_id, attendee_id))
+
+    def set_permissions(
+        self, token: str, kind: str, actor_id: str, attendee_id: int, bits: int
+    ) -> None:
+        """A participant's own permissions, method set (``participant permissions``)."""
+        participant = self._participant(kind, actor_id, attendee_id)
+        self.api.set_permissions(token, participant, "set", bits)

@@ -28,6 +28,8 @@ from talkctl.declarative.applying import (
 )
 from talkctl.declarative.bots import BotIO
 from talkctl.declarative.membership import MemberChange
+from talkctl.errors import UsageError
+from talkctl.settings.permissions import resets_words
 
 
 @dataclass
@@ -59,9 +61,38 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=[*entry.notes, *plan.membership.notes, *plan.bots.notes],
+        notes=[*entry.notes, *plan.membership.notes, *plan.bots.notes, *_resets(plan)],
         plan=plan,
     )
+
+
+def _resets(plan: ConversationPlan) -> list[str]:
+    if not plan.resets:
+        return []
+    return [f"default permissions: {resets_words(len(plan.resets))} ({', '.join(plan.resets)})"]
+
+
+def confirm_resets(factory: Factory, records: Sequence[Record]) -> None:
+    """Before anything is sent: a plan whose new default permissions reset participants' own
+    permissions the file does not set again is asked on a terminal, refused without --yes
+    elsewhere (as ``room permissions``)."""
+    total = sum(
+        len(record.plan.resets)
+        for record in records
+        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+    )
+    if not total:
+        return
+    words = resets_words(total)
+    environment = factory.environment
+    if not environment.stdin_isatty:
+        raise UsageError(
+            f"refusing without --yes: setting the default permissions {words}; nothing was changed"
+        )
+    from talkctl.cli.prompts import confirm
+
+    if not confirm(environment, f"Setting the default permissions {words}. Continue?"):
+        raise UsageError("not confirmed: nothing was changed")
 
 
 def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
@@ -105,6 +136,10 @@ def apply_entries(
             for operation in found.settings.requirements():
                 api.require(operation)  # a missing capability: exit 6, nothing sent
             found.settings.check(factory.client.capabilities)  # or configuration
+            if found.permissions:  # own permissions on a server without them: exit 6
+                factory.client.capabilities.require(
+                    "conversation-permissions", "participant permissions"
+                )
             return planned(entry, found, dry_run=dry_run)
 
         return Job(unplanned, plan)
@@ -116,6 +151,7 @@ def apply_entries(
         return Results(records, dry_run=dry_run, interrupted=interrupted)
     if not yes:
         confirm_losses(factory, records)
+        confirm_resets(factory, records)
 
     def carrying_out(record: Record) -> Job:
         plan = record.plan if isinstance(record, ApplyRecord) else None

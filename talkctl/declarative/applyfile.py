@@ -16,6 +16,9 @@ EVERY problem with its line and value.
     exclusive = true                # remove participants (and bots) the file does not declare
     bots = ["Call summary"]         # bots enabled here (ids or exact names)
 
+    [conversation.participant_permissions]   # each participant's own permissions
+    alice = "chat,join-call"        # user ids, e-mail addresses of invitees
+
 No typer, no rich.
 """
 
@@ -31,10 +34,11 @@ from talkctl.declarative.converge import TRIMS, relative_time_problem, stored_na
 from talkctl.declarative.membership import KINDS, Declared
 from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
 from talkctl.settings import BY_KEY, SETTINGS
+from talkctl.settings.permissions import file_permissions
 
 ApplyFileError = InputFileError
 TYPES = ("group", "public")
-MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive", "bots")
+MEMBERSHIP_KEYS = ("participants", "moderators", "exclusive", "bots", "participant_permissions")
 OWN_KEYS = ("name", "token", "type", "password_env", "rotate_password")
 SETTING_KEYS = tuple(setting.key for setting in SETTINGS)  # the one table's keys
 KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
@@ -57,6 +61,9 @@ class Entry:
     membership: Declared = field(default_factory=Declared)
     notes: tuple[str, ...] = ()  # how the file was read (a trimmed name), for the plan
     bots: tuple[str, ...] | None = None  # None: the bots are left as they are
+    # participant (user id or invitee's address) → own permissions (bits as sent, method set);
+    # None: left as they are
+    permissions: Mapping[str, int] | None = None
 
 
 Report = Callable[[int | None, str], None]
@@ -210,6 +217,7 @@ def _entry(
     password = _password(table, kind, env, line, wrong, at)
     membership = _membership(table, kind, section, layout, line, wrong, at)
     bots = _ids("bots", table["bots"], line("bots"), layout, at) if "bots" in table else None
+    permissions = _permissions(table, section, line, wrong, at)
     if not isinstance(name, str) or not name.strip():
         return None
     stored = stored_name(name)
@@ -225,7 +233,43 @@ def _entry(
         rotate_password=table.get("rotate_password") is True,
         membership=membership,
         bots=bots,
+        permissions=permissions,
     )
+
+
+def _permissions(
+    table: dict[str, Any],
+    section: Section,
+    line: Callable[[str], int | None],
+    wrong: Callable[[str, str], None],
+    at: Report,
+) -> dict[str, int] | None:
+    """``[conversation.participant_permissions]``: ``alice = "chat"``; ids by the one rule
+    (user ids, invitees' addresses; ``attendee:N`` changes between servers: refused)."""
+    value = table.get("participant_permissions")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        wrong("participant_permissions", 'a table of participants = "permissions"')
+        return None
+    sub = section.subtables.get("participant_permissions")
+    found: dict[str, int] = {}
+    for who, perms in value.items():
+        where = sub.keys.get(who, sub.line) if sub else line("participant_permissions")
+        if not who.strip():
+            at(where, "participant_permissions: an empty participant id")
+        elif who.startswith("attendee:"):
+            at(
+                where,
+                f"participant_permissions: {show(who)}: attendee ids differ between servers "
+                "and runs; give the user id (or an invitee's e-mail address)",
+            )
+        else:
+            try:
+                found[who] = file_permissions(perms)
+            except ValueError as exc:
+                at(where, f"participant_permissions.{who} must be {exc}, not {show(perms)}")
+    return found
 
 
 def _password(

@@ -20,6 +20,7 @@ import tomli_w
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
 from talkctl.settings import SETTINGS
+from talkctl.settings.permissions import permission_names
 
 HEADER = (
     "# Conversations as code: written by 'talkctl export'.\n"
@@ -106,7 +107,25 @@ def conversation_table(item: Exported) -> str:
             ids = sorted({a.actor_id for a in attendees if a.kind == kind})
             if ids or kind == "users":
                 parts.append(_line(kind, ids))
+        own = _own_permissions(item.participants)
+        if own:
+            parts.append("\n[conversation.participant_permissions]\n")
+            parts.extend(_line(who, names) for who, names in own.items())
     return "".join(parts)
+
+
+def _own_permissions(participants: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """Users and e-mail invitees (not moderators) with permissions of their own
+    (``attendeePermissions`` not 0), by id, as the file writes them (names)."""
+    found: dict[str, str] = {}
+    for raw in participants:
+        attendee = Attendee.of(raw)
+        bits = raw.get("attendeePermissions")
+        if attendee.kind not in ("users", "emails") or attendee.is_moderator:
+            continue
+        if isinstance(bits, int) and not isinstance(bits, bool) and bits:
+            found[attendee.actor_id] = permission_names(bits)
+    return dict(sorted(found.items()))
 
 
 def _comment(text: str) -> str:

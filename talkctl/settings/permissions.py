@@ -87,3 +87,10 @@ def permission_names(bits: int) -> str:
     if rest:
         names.append(f"unknown({rest})")
     return ",".join(names) or "none"
+
+
+def resets_words(count: int) -> str:
+    """``resets 2 participants' own permissions`` (the one wording of plans and results:
+    setting the default permissions resets every participant's own)."""
+    who = "participant's" if count == 1 else "participants'"
+    return f"resets {count} {who} own permissions"

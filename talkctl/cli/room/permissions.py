@@ -18,12 +18,7 @@ from talkctl.cli.room.setting_options import value_argument
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import DEFAULT_PERMISSIONS
-
-
-def resets_words(count: int) -> str:
-    """``resets 2 participants' own permissions`` (the one wording of plans and results)."""
-    who = "participant's" if count == 1 else "participants'"
-    return f"resets {count} {who} own permissions"
+from talkctl.settings.permissions import resets_words
 
 
 def own_permissions(factory: Factory, token: str) -> int | None:

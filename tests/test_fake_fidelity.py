@@ -183,10 +183,15 @@ class Replayer:
             else:
                 auth = (req["as"], self.srv.password_of(req["as"]))
         url = self.srv.url + path + (f"?{query}" if req["query"] else "")
+        files = {  # a multipart upload: recorded with its content
+            field: (part["filename"], part["content"].encode(), part["content_type"])
+            for field, part in (req.get("multipart") or {}).items()
+        }
         resp = requests.request(
             req["method"],
             url,
             data=form or None,
+            files=files or None,
             json=req.get("json"),
             auth=auth,
             headers=HEADERS,

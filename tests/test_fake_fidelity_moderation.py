@@ -27,12 +27,12 @@ custom bit and reset of everyone's own, each attendee's set/add/remove, the refu
 replayed with fx-moderation's steps, and so are recording consent and SIP on a server without
 a recording server or SIP bridge (412 ``config``), the important flag and the sensitive one
 Talk 22 does not have (404), bans (a member banned is removed and cannot be added back, the
-refusals, lifting by id), and an emoji avatar and its removal. Left out until the sandbox
-emulates them (later issues add their part here, their files are listed in the copied
-INDEX.md): a breakout room's permissions, shares and mention autocompletion in the chat, a bot
-posting through its webhook, uploading and reading avatar images, the e-mail import and
-resending the invitation of an imported invitee (resending to all, or to an unknown attendee,
-is replayed).
+refusals, lifting by id), an emoji avatar and its removal, and the e-mail import (a multipart
+upload of a CSV: refusals, test runs, the import into a group and a public conversation) with
+resending an imported invitee's invitation. Left out until the sandbox emulates them (later
+issues add their part here, their files are listed in the copied INDEX.md): a breakout room's
+permissions, shares and mention autocompletion in the chat, a bot posting through its webhook,
+uploading and reading avatar images.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ IGNORED: dict[str, frozenset[str]] = {}
 
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 228
+    assert len(ORDER) == 239
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "c-share-file-200" in left_out and "a-permissions-default-0-200" not in left_out
 

@@ -126,6 +126,7 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/participants", parts.add_participant),
     _r("DELETE", "room/{T}/participants/self", parts.leave_room),
     _r("POST", "room/{T}/participants/resend-invitations", parts.resend_invitations, (4,)),
+    _r("POST", "room/{T}/import-emails", parts.import_emails, (4,)),
     _r("DELETE", "room/{T}/participants", parts.remove_attendee, (1, 2)),
     _r("POST", "room/{T}/moderators", parts.promote),
     _r("DELETE", "room/{T}/moderators", parts.demote),

@@ -118,6 +118,7 @@ SPREED_ROUTES = [
     _r("POST", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _r("DELETE", "room/{T}/archive", rooms.archive, feature="archived-conversations-v2"),
     _v1("POST", "room/{T}/avatar/emoji", avatar.set_emoji, "avatar"),
+    _v1("POST", "room/{T}/avatar", avatar.set_image, "avatar"),
     _v1("DELETE", "room/{T}/avatar", avatar.clear, "avatar"),
     _v1("POST", "ban/{T}", bans.add, "ban-v1"),
     _v1("GET", "ban/{T}", bans.listing, "ban-v1"),

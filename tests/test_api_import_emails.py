@@ -101,3 +101,19 @@ def test_an_answer_without_counts_is_invalid() -> None:
 def test_without_the_capability_nothing_is_sent() -> None:
     with pytest.raises(UnsupportedError):
         api_for(()).import_emails(TOKEN, CSV)
+
+
+@responses.activate
+def test_debug_names_the_file_but_never_shows_its_content() -> None:
+    from api_support import SERVER
+
+    from talkctl.api.transport.http import Transport
+
+    lines: list[str] = []
+    transport = Transport(SERVER, "alice", "app-secret", timeout=5, debug=lines.append)
+    responses.post(f"{SERVER}/upload", json=ocs_body([]))
+    transport.send(
+        "POST", "/upload", data={"testRun": "true"}, files={"file": ("a.csv", CSV, "text/csv")}
+    )
+    assert ">   file: file=a.csv (text/csv, 69 bytes)" in lines
+    assert not any("one@example.com" in line for line in lines)

@@ -133,6 +133,7 @@ class Replayer:
         self.ids: dict[str, str] = {}  # recorded token / attendee id / poll token -> fake's
         self.app_password = ""
         self.forms: dict[str, dict[str, str]] = {}  # step -> form values to send instead
+        self.uploads: dict[str, bytes] = {}  # step -> a file's content the recording left out
 
     def map(self, value: str) -> str:
         return self.ids.get(value, value)
@@ -183,10 +184,19 @@ class Replayer:
             else:
                 auth = (req["as"], self.srv.password_of(req["as"]))
         url = self.srv.url + path + (f"?{query}" if req["query"] else "")
+        files = {  # a multipart upload: recorded with its content (an image: its size only)
+            field: (
+                part["filename"],
+                part["content"].encode() if "content" in part else self.uploads[name],
+                part["content_type"],
+            )
+            for field, part in (req.get("multipart") or {}).items()
+        }
         resp = requests.request(
             req["method"],
             url,
             data=form or None,
+            files=files or None,
             json=req.get("json"),
             auth=auth,
             headers=HEADERS,

@@ -27,18 +27,22 @@ custom bit and reset of everyone's own, each attendee's set/add/remove, the refu
 replayed with fx-moderation's steps, and so are recording consent and SIP on a server without
 a recording server or SIP bridge (412 ``config``), the important flag and the sensitive one
 Talk 22 does not have (404), bans (a member banned is removed and cannot be added back, the
-refusals, lifting by id), and an emoji avatar and its removal. Left out until the sandbox
-emulates them (later issues add their part here, their files are listed in the copied
-INDEX.md): a breakout room's permissions, shares and mention autocompletion in the chat, a bot
-posting through its webhook, uploading and reading avatar images, the e-mail import and
-resending the invitation of an imported invitee (resending to all, or to an unknown attendee,
-is replayed).
+refusals, lifting by id), an emoji avatar, an uploaded image (its refusals too: the recording
+kept the images' sizes, the harness sends PNGs of those shapes) and its removal, and the
+e-mail import (a multipart
+upload of a CSV: refusals, test runs, the import into a group and a public conversation) with
+resending an imported invitee's invitation. Left out until the sandbox emulates them (later
+issues add their part here, their files are listed in the copied INDEX.md): a breakout room's
+permissions, shares and mention autocompletion in the chat, a bot posting through its webhook,
+reading avatar images.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,9 +71,32 @@ FX_BOT_DESCRIPTION = "Fixture bot (unreachable webhook)"
 IGNORED: dict[str, frozenset[str]] = {}
 
 
+def png(width: int, height: int) -> bytes:
+    """A tiny grey PNG image (the recording kept only the size of the images it uploaded)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+UPLOADS = {
+    "a-avatar-upload-png-200.json": png(1, 1),
+    "a-avatar-upload-not-square-400.json": png(2, 1),
+}
+
+
 def test_index_lists_every_recording() -> None:
     assert set(ORDER) == {p.name for p in FOLDER.glob("*.json")}
-    assert len(ORDER) == 228
+    assert len(ORDER) == 243
     left_out = (FOLDER / "INDEX.md").read_text().split("## Left out")[1]
     assert "c-share-file-200" in left_out and "a-permissions-default-0-200" not in left_out
 
@@ -100,6 +127,7 @@ def replay() -> Iterator[dict[str, Step]]:
         )
         replayer = Replayer(srv, FOLDER)
         replayer.forms = FORMS
+        replayer.uploads = UPLOADS
         steps: dict[str, Step] = {}
         for name in ORDER:
             steps[name] = replayer.send(name)

@@ -81,3 +81,59 @@ def test_an_old_server_exits_6_sending_nothing(
     assert result.code == 6, result
     assert "avatars" in result.stderr
     assert old.srv.changing_requests() == []
+
+
+def png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+
+
+def test_an_image_file_is_uploaded_as_multipart(admin: Session, tmp_path: Path) -> None:
+    token = admin.srv.add_room(name="A")
+    image = tmp_path / "logo.png"
+    image.write_bytes(png(2, 2))
+    record = admin.json("room", "avatar", token, "--file", str(image))
+    assert record["changes"] == [{"field": "avatar", "from": None, "to": "custom"}]
+    uploads = [r.files["file"] for r in admin.srv.requests if r.path.endswith("/avatar")]
+    assert [(u.filename, u.content_type, u.content) for u in uploads] == [
+        ("logo.png", "image/png", png(2, 2))
+    ]
+    assert "avatar\tcustom" in admin.run("room", "show", token).stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(png(2, 1), "Avatar image is not square"), (b"this is not an image\n", "Invalid image")],
+)
+def test_the_servers_refusals_of_an_image(
+    admin: Session, tmp_path: Path, content: bytes, words: str
+) -> None:
+    token = admin.srv.add_room(name="A")
+    image = tmp_path / "x.png"
+    image.write_bytes(content)
+    result = admin.run("room", "avatar", token, "--file", str(image))
+    assert result.code == 6, result
+    assert words in result.stderr
+
+
+@pytest.mark.parametrize("extra", [["--clear"], ["--emoji", "🚀"]])
+def test_file_goes_alone_and_must_be_readable(
+    admin: Session, tmp_path: Path, extra: list[str]
+) -> None:
+    token = admin.srv.add_room(name="A")
+    image = tmp_path / "logo.png"
+    image.write_bytes(png(1, 1))
+    admin.srv.clear_log()
+    both = admin.run("room", "avatar", token, "--file", str(image), *extra)
+    assert both.code == 2, both
+    missing = admin.run("room", "avatar", token, "--file", str(tmp_path / "none.png"))
+    assert missing.code == 2 and "cannot read" in missing.stderr, missing
+    assert admin.srv.requests == []

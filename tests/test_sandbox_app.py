@@ -55,7 +55,6 @@ def test_the_fake_server_is_a_backend_and_no_sandbox_module_imports_the_server()
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("POST", "/ocs/v2.php/apps/spreed/api/v4/room/{t}/import-emails"),
         ("GET", "/ocs/v2.php/apps/spreed/api/v1/chat/{t}/share/overview"),
         ("GET", "/ocs/v2.php/apps/files_sharing/api/v1/shares"),
         ("GET", "/ocs/v1.php/apps/spreed/api/v1/chat/{t}/share/overview"),
@@ -105,7 +104,7 @@ def test_talkctl_says_not_emulated_instead_of_not_found(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:
     token = fake_talk.add_room(owner="admin", name="room")
-    result = run("api", "POST", f"room/{token}/import-emails", "-f", "testRun=1")
+    result = run("api", "GET", f"chat/{token}/share/overview")
     assert result.code != 3, result  # not "not found"
     assert "not emulated by the sandbox" in result.stderr, result
 

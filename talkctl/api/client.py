@@ -69,8 +69,10 @@ class TalkClient:
         data: Mapping[str, Any] | None = None,
         repeatable: bool | None = None,
         json_body: Mapping[str, Any] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> OcsResponse:
-        """Call ``path`` under the spreed API base of its family (``json_body``: a JSON body).
+        """Call ``path`` under the spreed API base of its family (``json_body``: a JSON body,
+        ``files``: a multipart/form-data body, see Transport.send).
 
         The base goes by the path (talkctl.api.families): ``/chat/...`` is v1, ``/room/...``
         the negotiated conversation API; a family the server lacks is refused unsent. An OCS
@@ -89,6 +91,7 @@ class TalkClient:
                 data=data,
                 repeatable=repeatable,
                 json_body=json_body,
+                files=files,
             )
         except ApiError as exc:
             if exc.ocs_status != UNKNOWN_PATH_STATUS:
@@ -104,6 +107,7 @@ class TalkClient:
                 data=data,
                 repeatable=repeatable,
                 json_body=json_body,
+                files=files,
             )
         self._check_talk_hash(response.headers)
         self._note_user(response.headers)

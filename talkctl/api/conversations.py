@@ -6,6 +6,7 @@ Changes return the conversation after the change when the server sent it (Talk 2
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -237,15 +238,18 @@ class ConversationsApi:
         data: dict[str, Any] | None = None,
         *,
         gate: Gate | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> Conversation | None:
         """Send one repeatable state change to ``/room/{token}{suffix}`` (a setting of the table
         says which); nothing is sent when the server lacks ``gate``. The API version follows
         from the path. Returns the conversation when the server sent it back (Talk 21+), else
-        ``None``."""
+        ``None``. ``files`` uploads files (multipart, see Transport.send)."""
         if gate is not None:
             self.require(gate)
         return conversation_or_none(
-            self.client.spreed(method, room_path(token, suffix), data=data, repeatable=True)
+            self.client.spreed(
+                method, room_path(token, suffix), data=data, repeatable=True, files=files
+            )
         )
 
     def rename(self, token: str, name: str) -> Conversation | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from talkctl.errors import TalkctlError
 
 
@@ -77,8 +79,10 @@ class ApiError(TalkApiError):
         headers: dict[str, str] | None = None,
         reason: str | None = None,
         attempts: int = 1,
+        data: Any = None,
     ) -> None:
         super().__init__(message)
+        self.data = data  # the OCS ``data`` of the answer (some refusals carry facts)
         self.status = status
         self.reason = reason
         self.attempts = attempts

@@ -20,7 +20,7 @@ from typing import Any
 from talkctl.api.capabilities import NEXTCLOUD_TALK_OFFSET, Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import room_path
-from talkctl.api.errors import ApiError, UnsupportedError
+from talkctl.api.errors import ApiError, InvalidResponseError, UnsupportedError
 from talkctl.api.kinds import (
     BY_ACTOR_TYPE,
     KINDS,
@@ -145,6 +145,34 @@ class Participant:
         return self.actor_id
 
 
+@dataclass(frozen=True)
+class EmailImport:
+    """What importing a CSV of e-mail addresses did (or, in a test run, would do):
+    ``invites`` new invitations, ``duplicates`` already invited, ``invalid_lines`` the
+    CSV's rejected line numbers; ``type`` the conversation's type the server reported
+    (an import makes a group conversation public), None when it reported none."""
+
+    invites: int
+    duplicates: int
+    invalid_lines: tuple[int, ...] = ()
+    type: int | None = None
+
+    @classmethod
+    def of(cls, data: Any) -> EmailImport | None:
+        if not isinstance(data, dict) or not isinstance(data.get("invites"), int):
+            return None
+        lines = data.get("invalidLines")
+        invalid = tuple(n for n in lines if isinstance(n, int)) if isinstance(lines, list) else ()
+        duplicates = data.get("duplicates")
+        kind = data.get("type")
+        return cls(
+            int(data["invites"]),
+            duplicates if isinstance(duplicates, int) else 0,
+            invalid,
+            kind if isinstance(kind, int) else None,
+        )
+
+
 class ParticipantsApi:
     """The Participant API of one server."""
 
@@ -234,6 +262,36 @@ class ParticipantsApi:
             data=form,
             repeatable=False,
         )
+
+    def import_emails(
+        self, token: str, content: bytes, *, filename: str = "invites.csv", test_run: bool = False
+    ) -> EmailImport:
+        """``POST room/{token}/import-emails`` (v4, ``email-csv-import``): invite every address
+        of a CSV (header ``email``, optional ``name``). ``test_run`` asks the server to count
+        only: its answer is the same (a 400 when lines are invalid, with the counts), nothing
+        is invited. A CSV the server refuses as a whole raises ApiError."""
+        self.capabilities.require("email-csv-import", "importing e-mail addresses")
+        try:
+            response = self.client.spreed(
+                "POST",
+                room_path(token, "/import-emails"),
+                data={"testRun": "true"} if test_run else None,
+                files={"file": (filename, content, "text/csv")},
+                repeatable=test_run,  # a real import sends invitation e-mails: never twice
+            )
+        except ApiError as exc:
+            counted = EmailImport.of(exc.data) if test_run and exc.status == 400 else None
+            if counted is None:
+                raise
+            return counted
+        result = EmailImport.of(response.data)
+        if result is None:
+            raise InvalidResponseError(
+                "the server's answer to the import lists no invitations",
+                room_path(token, "/import-emails"),
+                response.status,
+            )
+        return result
 
     def _send(self, method: str, path: str, form: dict[str, Any], *, done_status: int) -> None:
         try:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .backend import V1_PREFIX, Backend, RequestRecord, ocs_v2_path
+from .backend import V1_PREFIX, Backend, RequestRecord, Upload, ocs_v2_path
 from .context import Ctx
 from .ocs import Ocs, Response, not_emulated, not_logged_in, unauthorised, unknown_route
 from .routes import is_absent, resolve
@@ -65,7 +65,32 @@ def parse_body(headers: dict[str, str], raw: bytes) -> tuple[dict[str, str], Any
             return {}, None
     if "application/x-www-form-urlencoded" in ctype or not ctype:
         return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)), None
+    if "multipart/form-data" in ctype:
+        return parse_multipart(ctype, raw)[0], None
     return {}, None
+
+
+def parse_multipart(ctype: str, raw: bytes) -> tuple[dict[str, str], dict[str, Upload]]:
+    """A multipart/form-data body: its plain fields and its files (by field name)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + raw)
+    form: dict[str, str] = {}
+    files: dict[str, Upload] = {}
+    if not message.is_multipart():
+        return form, files
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            continue
+        filename = part.get_filename()
+        if filename is None:
+            form[name] = payload.decode("utf-8", "replace")
+        else:
+            files[name] = Upload(filename, part.get_content_type(), payload)
+    return form, files
 
 
 def authenticate(backend: Backend, headers: dict[str, str]) -> Auth:
@@ -123,6 +148,8 @@ def handle(backend: Backend, request: Request) -> tuple[RequestRecord, Response]
     if len(raw) < length:  # the client hung up or went quiet mid-body
         return record, Response(0, drop=True)
     record.form, record.json = parse_body(headers, raw)
+    if "multipart/form-data" in headers.get("content-type", ""):
+        record.files = parse_multipart(headers["content-type"], raw)[1]
     if backend.latency:
         time.sleep(backend.latency)
     fault = backend.faults.take(request.method, request.target)
@@ -232,6 +259,7 @@ def _dispatch(
         match.api,
         match.token,
         address,
+        files=record.files,
     )
     with backend.state.lock:
         result = match.route.handler(ctx)

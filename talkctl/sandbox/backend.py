@@ -25,6 +25,15 @@ def ocs_v2_path(path: str) -> str:
     return V2_PREFIX + path[len(V1_PREFIX) :] if path.startswith(V1_PREFIX) else path
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file of a multipart/form-data body."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
 @dataclass
 class RequestRecord:
     method: str
@@ -38,6 +47,7 @@ class RequestRecord:
     fault: bool = False
     client_port: int = 0  # tells connections apart (keep-alive reuse)
     time: float = field(default_factory=time.time)
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart uploads by field
 
     @property
     def is_spreed(self) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .backend import Backend
+from .backend import Backend, Upload
 from .ocs import Ocs, fail, ok
 from .profiles import Profile
 from .state import MODERATOR_TYPES, Attendee, Room, State
@@ -28,6 +28,7 @@ class Ctx:
     token: str = ""
     remote: str = "127.0.0.1"
     extra: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart uploads by field
 
     @property
     def state(self) -> State:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import re
+from typing import Any
 
 from .context import Ctx
 from .handlers_bans import is_banned
@@ -270,3 +274,62 @@ def resend_invitations(ctx: Ctx) -> Ocs:
         if att is None or att.actor_type != "emails":
             return fail_null(404)
     return ok(None)
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def import_emails(ctx: Ctx) -> Ocs:
+    """``POST room/{token}/import-emails`` (v4, ``email-csv-import``), as recorded on Talk 22
+    (talk22-moderation/i-import-*): the multipart ``file`` is a CSV with an ``email`` column
+    (``name`` optional) and a header line; no file 400 ``file``, no ``email`` in the header
+    400 naming that. Line numbers count the header as 1; an address already invited, or
+    twice in the file, is a duplicate. ``testRun`` counts only: 400 when lines are invalid
+    (with the counts), else ``invites`` and ``duplicates``. A real import invites the valid
+    lines, makes a group conversation public and reports the type (and the invalid lines).
+    The address check, the system message and refusing locked types are guesses."""
+    found = ctx.lookup(moderator=True)
+    if isinstance(found, Ocs):
+        return found
+    room, _ = found
+    upload = ctx.files.get("file")
+    if upload is None:
+        return ctx.error(400, "file", "Uploading the file failed")
+    if room.type in LOCKED_TYPES:
+        return ctx.error(400, "room-type")
+    rows = list(csv.reader(io.StringIO(upload.content.decode("utf-8", "replace"))))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if "email" not in header:
+        missing = "Missing email field in header line"
+        return ctx.error(400, missing, missing)
+    at_email, at_name = header.index("email"), header.index("name") if "name" in header else -1
+    known = {a.invited_actor_id for a in room.attendees.values() if a.actor_type == "emails"}
+    invites: list[tuple[str, str]] = []
+    duplicates, invalid = 0, []
+    for line, row in enumerate(rows[1:], start=2):
+        address = row[at_email].strip() if len(row) > at_email else ""
+        if not EMAIL.match(address):
+            invalid.append(line)
+        elif address in known:
+            duplicates += 1
+        else:
+            known.add(address)
+            name = row[at_name].strip() if 0 <= at_name < len(row) else ""
+            invites.append((address, name))
+    counts: dict[str, Any] = {"invites": len(invites), "duplicates": duplicates}
+    if ctx.bool_param("testRun"):
+        if not invalid:
+            return ok(counts)
+        error = "Following lines are invalid: " + ", ".join(map(str, invalid))
+        found_invalid = {"invalid": len(invalid), "invalidLines": invalid}
+        return fail(400, {"error": error, "message": error, **counts, **found_invalid})
+    for address, name in invites:
+        att = ctx.state.add_attendee(room, email_actor_id(address), GUEST, actor_type="emails")
+        att.invited_actor_id, att.display_name = address, name
+    if room.type == GROUP:
+        room.type = PUBLIC
+        ctx.say(room, "guests_allowed", "{actor} allowed guests")
+    counts["type"] = room.type
+    if invalid:
+        counts.update(invalidLines=invalid, invalid=len(invalid))
+    return ok(counts)

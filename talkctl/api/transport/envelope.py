@@ -202,6 +202,7 @@ def api_error(
         server_message=server_message,
         headers=dict(headers),
         reason=reason,
+        data=data,
     )
 
 

@@ -138,11 +138,14 @@ class Transport:
         auth: bool = True,
         repeatable: bool | None = None,
         json_body: Mapping[str, Any] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> requests.Response:
         """Send one request and return the raw response (no status handling).
 
         ``repeatable`` says whether sending the request twice is harmless; None means "only
         if the method is safe" (GET, HEAD, OPTIONS). Creates must never be marked repeatable.
+        ``files`` (field -> (file name, content, content type)) sends a multipart/form-data
+        body, with ``data`` as its plain fields.
         """
         import requests
         from urllib3.exceptions import HTTPError
@@ -159,6 +162,7 @@ class Transport:
                 params=params,
                 data=data,
                 json=json_body,
+                files=dict(files) if files else None,
                 auth=None if auth else _NoAuth(),
             )
         )
@@ -173,6 +177,8 @@ class Transport:
                 self.debug(f">   form: {redact_form(data)}")
             if json_body:
                 self.debug(f">   json: {redact_form(json_body)}")
+            for field, (filename, content, ctype) in (files or {}).items():
+                self.debug(f">   file: {field}={filename} ({ctype}, {len(content)} bytes)")
         started = time.monotonic()
         self._attempts.count = 1
         with self._lock:
@@ -264,10 +270,17 @@ class Transport:
         data: Mapping[str, Any] | None = None,
         repeatable: bool | None = None,
         json_body: Mapping[str, Any] | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> OcsResponse:
         """Send an OCS request and unwrap the envelope (raises ApiError on HTTP errors)."""
         response = self.send(
-            method, path, params=params, data=data, repeatable=repeatable, json_body=json_body
+            method,
+            path,
+            params=params,
+            data=data,
+            repeatable=repeatable,
+            json_body=json_body,
+            files=files,
         )
         try:
             return self.unwrap(response, method, path)

@@ -23,10 +23,11 @@ VERBS: dict[str, str] = {
     "hand-over": "talkctl.cli.participant.handover:hand_over",
     "permissions": "talkctl.cli.participant.permissions:permissions",
     "resend-invitations": "talkctl.cli.participant.invitations:resend_invitations",
+    "import": "talkctl.cli.participant.importing:import_",
 }
 
 participant_app = typer.Typer(
-    help="List, add, remove, promote, demote, hand over participants; set permissions.",
+    help="List, add, import, remove, promote, demote, hand over participants; permissions.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

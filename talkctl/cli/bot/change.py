@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.bot.cache import complete_bot
-from talkctl.cli.options import DryRunOption, JobsOption, StdinOption, factory_of, finish
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.options import ChangeOptions, change_verb, factory_of, finish
 
 ConvsAndBotArguments = Annotated[
     list[str] | None,
@@ -21,33 +20,29 @@ ConvsAndBotArguments = Annotated[
 ]
 
 
-def _run(
-    ctx: typer.Context,
-    verb: str,
-    args: list[str] | None,
-    options: tuple[bool, bool, int, bool, str | None],
-) -> None:
+def _run(ctx: typer.Context, verb: str, args: list[str] | None, options: ChangeOptions) -> None:
     from talkctl.cli.bot.run import run_bot_verb
     from talkctl.cli.room.change import split_last
 
-    stdin, dry_run, jobs, json_, fmt = options
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
-    convs, ref = split_last(args, "BOT", stdin)
+    output = options.output
+    convs, ref = split_last(args, "BOT", options.stdin)
     code = run_bot_verb(
-        factory, convs, ref, verb, stdin=stdin, dry_run=dry_run, jobs=jobs, fmt=output
+        factory,
+        convs,
+        ref,
+        verb,
+        stdin=options.stdin,
+        dry_run=options.dry_run,
+        jobs=options.jobs,
+        fmt=output,
     )
     finish(code)
 
 
+@change_verb
 def enable(
-    ctx: typer.Context,
-    args: ConvsAndBotArguments = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    ctx: typer.Context, args: ConvsAndBotArguments = None, *, options: ChangeOptions
 ) -> None:
     """Enable a bot in conversations (moderators).
 
@@ -60,17 +55,12 @@ def enable(
     Example: talkctl bot enable "Team chat" "Call summary"
     Example: talkctl room list --type group --json | talkctl bot enable --stdin 1
     """
-    _run(ctx, "enable", args, (stdin, dry_run, jobs, json_, fmt))
+    _run(ctx, "enable", args, options)
 
 
+@change_verb
 def disable(
-    ctx: typer.Context,
-    args: ConvsAndBotArguments = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    ctx: typer.Context, args: ConvsAndBotArguments = None, *, options: ChangeOptions
 ) -> None:
     """Disable a bot in conversations (moderators).
 
@@ -79,4 +69,4 @@ def disable(
 
     Example: talkctl bot disable "Team chat" "Call summary"
     """
-    _run(ctx, "disable", args, (stdin, dry_run, jobs, json_, fmt))
+    _run(ctx, "disable", args, options)

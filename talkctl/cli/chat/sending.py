@@ -8,14 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkctl.cli.completion import complete_conversation
-from talkctl.cli.options import (
-    DryRunOption,
-    JobsOption,
-    StdinOption,
-    factory_of,
-    finish,
-)
-from talkctl.cli.output import FormatOption, JsonOption
+from talkctl.cli.options import ChangeOptions, change_verb, factory_of, finish
 
 if TYPE_CHECKING:
     from talkctl.api.chat import ChatApi
@@ -35,6 +28,7 @@ ArgsArgument = Annotated[
 ]
 
 
+@change_verb
 def send(
     ctx: typer.Context,
     args: ArgsArgument = None,
@@ -51,11 +45,8 @@ def send(
         int | None,
         typer.Option("--reply-to", min=1, help="Reply to this message id.", metavar="ID"),
     ] = None,
-    stdin: StdinOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 4,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Post a message to conversations (an announcement from a script or cron).
 
@@ -72,13 +63,14 @@ def send(
     """
     from talkctl.api.chat import ChatApi
     from talkctl.cli.changes import collect_refs, resolve_all
-    from talkctl.cli.output import Renderer, choose_format
+    from talkctl.cli.output import Renderer
     from talkctl.cli.results import Record, Results
     from talkctl.cli.runner import Job, once_each, run_jobs
     from talkctl.errors import UsageError
 
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
+    output = options.output
+    stdin, dry_run, jobs = options.stdin, options.dry_run, options.jobs
     convs = list(args or [])
     if message_file is None:
         if not convs:

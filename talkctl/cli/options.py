@@ -131,3 +131,21 @@ def expanded(
 
 
 change_verb = expanded("options", _change_parameters, lambda values: ChangeOptions(**values))
+
+StdinIdsOption = Annotated[bool, typer.Option("--stdin", help="Read IDs from stdin, one a line.")]
+
+
+def _member_parameters() -> list[inspect.Parameter]:
+    """The shared options of a participant verb: --stdin reads IDs, --jobs defaults to 1."""
+    stdin, dry_run, jobs, json_, fmt = _change_parameters()
+    return [
+        stdin.replace(annotation=StdinIdsOption),
+        dry_run,
+        jobs.replace(default=1),
+        json_,
+        fmt,
+    ]
+
+
+# a participant verb's shared options (``options: ChangeOptions``): IDs on stdin, one job
+member_verb = expanded("options", _member_parameters, lambda values: ChangeOptions(**values))

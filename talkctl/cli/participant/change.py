@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from talkctl.api.models import ConversationType
-from talkctl.cli.options import DryRunOption, JobsOption, YesOption, factory_of, finish
-from talkctl.cli.output import FormatOption, JsonOption, choose_format
+from talkctl.cli.options import ChangeOptions, YesOption, factory_of, finish, member_verb
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.plans import PLANS
@@ -38,7 +37,6 @@ TeamOption = Annotated[
 FederatedOption = Annotated[
     bool, typer.Option("--federated", help="The IDs are federated users (user@server).")
 ]
-StdinIdsOption = Annotated[bool, typer.Option("--stdin", help="Read IDs from stdin, one a line.")]
 
 
 SHOWN = 20  # participants listed by name in a confirmation
@@ -89,14 +87,14 @@ def _run(
     conv: str,
     ids: list[str] | None,
     kinds: tuple[bool, bool, bool, bool],
-    options: tuple[bool, bool, int, bool, str | None],
+    options: ChangeOptions,
     yes: bool = False,
 ) -> None:
     """A verb's whole run: gate, read the IDs and the one listing, plan every ID, confirm,
     send (the engine), render, exit with the first failed ID's code."""
-    stdin, dry_run, jobs, json_, fmt = options
+    stdin, dry_run, jobs = options.stdin, options.dry_run, options.jobs
     factory = factory_of(ctx)
-    output = choose_format(json_, fmt)
+    output = options.output
     kind = kind_of(*kinds)
     if verb == "add":
         from talkctl.api.participants import source_for
@@ -114,6 +112,7 @@ def _run(
     finish(send_all(run, planned, verb, bulk=bulk, fmt=output, workers=jobs))
 
 
+@member_verb
 def add(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -123,11 +122,8 @@ def add(
     team: TeamOption = False,
     federated: FederatedOption = False,
     yes: YesOption = False,
-    stdin: StdinIdsOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 1,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Add users, groups, e-mail invitees, teams or federated users to a conversation.
 
@@ -140,9 +136,10 @@ def add(
     Example: talkctl participant add "Team chat" staff --group
     """
     kinds = (group, email, team, federated)
-    _run(ctx, "add", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
+    _run(ctx, "add", conv, ids, kinds, options, yes)
 
 
+@member_verb
 def remove(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -152,11 +149,8 @@ def remove(
     team: TeamOption = False,
     federated: FederatedOption = False,
     yes: YesOption = False,
-    stdin: StdinIdsOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 1,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Remove participants from a conversation (moderators only).
 
@@ -168,9 +162,10 @@ def remove(
     Example: talkctl participant remove "Team chat" attendee:12 --yes
     """
     kinds = (group, email, team, federated)
-    _run(ctx, "remove", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt), yes)
+    _run(ctx, "remove", conv, ids, kinds, options, yes)
 
 
+@member_verb
 def promote(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -179,11 +174,8 @@ def promote(
     email: EmailOption = False,
     team: TeamOption = False,
     federated: FederatedOption = False,
-    stdin: StdinIdsOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 1,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Make participants moderators (moderators only).
 
@@ -193,9 +185,10 @@ def promote(
     Example: talkctl participant promote "Team chat" alice
     """
     kinds = (group, email, team, federated)
-    _run(ctx, "promote", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt))
+    _run(ctx, "promote", conv, ids, kinds, options)
 
 
+@member_verb
 def demote(
     ctx: typer.Context,
     conv: ConvArgument,
@@ -204,11 +197,8 @@ def demote(
     email: EmailOption = False,
     team: TeamOption = False,
     federated: FederatedOption = False,
-    stdin: StdinIdsOption = False,
-    dry_run: DryRunOption = False,
-    jobs: JobsOption = 1,
-    json_: JsonOption = False,
-    fmt: FormatOption = None,
+    *,
+    options: ChangeOptions,
 ) -> None:
     """Make moderators plain participants again (moderators only).
 
@@ -218,4 +208,4 @@ def demote(
     Example: talkctl participant demote "Team chat" alice
     """
     kinds = (group, email, team, federated)
-    _run(ctx, "demote", conv, ids, kinds, (stdin, dry_run, jobs, json_, fmt))
+    _run(ctx, "demote", conv, ids, kinds, options)

@@ -9,31 +9,17 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 from e2e_support import Factory, Session, start
+from test_permissions import own
 
 from talkctl.declarative.applyfile import ApplyFileError, load
-from talkctl.sandbox import FakeTalkServer
 
 USER = 3
-HEADERS = {"OCS-APIRequest": "true", "Accept": "application/json"}
 
 
 @pytest.fixture
 def admin(fake_talk_factory: Factory, talkctl_home: Path) -> Session:
     return start(fake_talk_factory, talkctl_home, "22")
-
-
-def own(srv: FakeTalkServer, token: str, user: str, bits: int) -> None:
-    attendee = srv.room(token)["attendeeIds"][user]
-    resp = requests.put(
-        f"{srv.url}/ocs/v2.php/apps/spreed/api/v4/room/{token}/attendees/permissions",
-        data={"attendeeId": attendee, "method": "set", "permissions": bits},
-        auth=("admin", srv.password_of("admin")),
-        headers=HEADERS,
-        timeout=10,
-    )
-    assert resp.status_code == 200, resp.text
 
 
 def write(tmp_path: Path, text: str) -> Path:

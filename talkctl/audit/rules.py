@@ -171,7 +171,7 @@ def default_permissions(f: Facts, p: Mapping[str, Any]) -> str | None:
         return None
     from talkctl.settings.permissions import permission_names
 
-    effective = (value or USER_DEFAULT_PERMISSIONS) & ~CUSTOM_BIT
+    effective = _effective_default(value)
     allowed = int(p["max"]) & ~CUSTOM_BIT
     extra = effective & ~allowed
     if extra:
@@ -187,8 +187,13 @@ def allowed_defaults(conversation: Conversation, p: Mapping[str, Any]) -> str:
     from talkctl.settings.permissions import permission_names
 
     raw = conversation.raw.get("defaultPermissions")
-    today = (raw if isinstance(raw, int) and raw else USER_DEFAULT_PERMISSIONS) & ~CUSTOM_BIT
+    today = _effective_default(raw if isinstance(raw, int) and not isinstance(raw, bool) else 0)
     return permission_names(today & int(p["max"]) & ~CUSTOM_BIT)
+
+
+def _effective_default(value: int) -> int:
+    """A conversation's default permissions as they apply (0: the server's, 246), no custom bit."""
+    return (value or USER_DEFAULT_PERMISSIONS) & ~CUSTOM_BIT
 
 
 RULES: tuple[Rule, ...] = (

@@ -14,9 +14,9 @@ from clirunner import TalkctlRunner
 
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Environment
-from talkctl.cli.converging import planned
 from talkctl.cli.output import Renderer
 from talkctl.cli.results import RECORD_KEYS, Results
+from talkctl.cli.room.ensure_run import planned
 from talkctl.declarative.converge import Wanted, plan_for
 from talkctl.sandbox import FakeTalkServer
 

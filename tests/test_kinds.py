@@ -6,7 +6,7 @@ from talkctl.api import kinds
 from talkctl.api.participants import Participant
 from talkctl.cli import apply_io
 from talkctl.cli.participant.run import member_value
-from talkctl.cli.room.creating import SOURCES
+from talkctl.cli.room.create_run import SOURCES
 from talkctl.declarative import membership
 
 

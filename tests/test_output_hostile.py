@@ -23,10 +23,10 @@ from talkctl.cli.apply_render import render as render_apply
 from talkctl.cli.apply_run import planned as apply_planned
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
-from talkctl.cli.converging import planned
 from talkctl.cli.output import Renderer, tsv_unescape
 from talkctl.cli.prompts import confirm
 from talkctl.cli.results import Record, Results
+from talkctl.cli.room.ensure_run import planned
 from talkctl.cli.room.remove import asker
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.applying import ConversationPlan

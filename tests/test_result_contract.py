@@ -13,8 +13,8 @@ import pytest
 from clirunner import TalkctlRunner
 from e2e_support import USER, stop_a_bulk_delete
 
-from talkctl.cli.changes import read_refs
 from talkctl.cli.context import Environment
+from talkctl.cli.engine.targets import read_refs
 from talkctl.cli.room.remove import asker
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
@@ -246,7 +246,7 @@ def test_bulk_delete_prompt_lists_the_first_twenty_then_how_many_more() -> None:
 
 
 def test_stdin_at_a_terminal_says_what_it_reads() -> None:
-    from talkctl.cli.changes import read_stdin
+    from talkctl.cli.engine.targets import read_stdin
 
     class _Factory:
         def __init__(self, environment: Environment) -> None:

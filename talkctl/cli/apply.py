@@ -50,7 +50,7 @@ def apply(
     from talkctl.cli.apply_io import ClientMembershipIO
     from talkctl.cli.apply_render import render
     from talkctl.cli.apply_run import apply_entries
-    from talkctl.cli.converging import creating_lock
+    from talkctl.cli.engine.locks import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 
     factory = factory_of(ctx)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.jobs import Job, run_jobs
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, run_jobs
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.applying import (
     ConversationPlan,

@@ -20,7 +20,7 @@ from typing import Any
 from talkctl.api.capabilities import Capabilities
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType, type_name
-from talkctl.declarative.creating import Creation, create
+from talkctl.declarative.creation import Creation, create
 from talkctl.errors import Ambiguous, Candidate, UsageError
 from talkctl.settings import (
     BY_KEY,

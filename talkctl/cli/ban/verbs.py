@@ -20,6 +20,7 @@ import typer
 
 from talkctl.api.bans import NOTE_LIMIT, Ban, BansApi
 from talkctl.api.errors import ApiError
+from talkctl.cli.engine.jobs import Job
 from talkctl.cli.fields import Column, Noun, Time
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
@@ -28,7 +29,6 @@ from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import attendee_number, describe
 from talkctl.cli.participant.run import Run, open_run, plan_all, send_all
 from talkctl.cli.results import Record
-from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 
 BANNABLE = ("users", "guests", "emails")  # actor types a ban names (besides ip)

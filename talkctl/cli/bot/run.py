@@ -15,11 +15,11 @@ from __future__ import annotations
 from talkctl.api.bots import NO_SETUP, Bot, BotsApi, state_name
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import MODERATOR_TYPES
-from talkctl.cli.changes import collect_refs, resolve_all
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.jobs import Job, once_each, run_jobs
+from talkctl.cli.engine.targets import collect_refs, resolve_all
 from talkctl.cli.output import Renderer
 from talkctl.cli.results import Record, Results, json_text
-from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
 from talkctl.resolve import Index, Target

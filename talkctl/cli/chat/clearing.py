@@ -44,7 +44,7 @@ def clear_history(
       talkctl room clear-history "Old project" --export-first old-project.jsonl --yes
     """
     from talkctl.api.chat import ChatApi
-    from talkctl.cli.changes import Change, run_verb
+    from talkctl.cli.room.conversation_change import Change, run_verb
     from talkctl.cli.room.remove import _may_ask, asker
 
     factory = factory_of(ctx)

@@ -69,8 +69,8 @@ def export(
       talkctl room list --json | talkctl chat export --stdin -o archive/
     """
     from talkctl.api.chat import ChatApi
-    from talkctl.cli.changes import collect_refs
     from talkctl.cli.chat.exporting import FORMATS, Window
+    from talkctl.cli.engine.targets import collect_refs
     from talkctl.errors import UsageError
 
     factory = factory_of(ctx)
@@ -92,7 +92,7 @@ def export(
         raise UsageError(f"-o {output}: not a directory (several conversations)")
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     code = 0
-    from talkctl.cli.changes import resolve_all
+    from talkctl.cli.engine.targets import resolve_all
     from talkctl.cli.progress import ProgressReporter
     from talkctl.resolve import Target
 

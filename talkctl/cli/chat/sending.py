@@ -13,7 +13,7 @@ from talkctl.cli.options import ChangeOptions, change_verb, factory_of, finish
 if TYPE_CHECKING:
     from talkctl.api.chat import ChatApi
     from talkctl.cli.context import Factory
-    from talkctl.cli.runner import Job
+    from talkctl.cli.engine.jobs import Job
     from talkctl.resolve import Target
 
 
@@ -62,10 +62,10 @@ def send(
       talkctl room list --type group --json | talkctl chat send --stdin --message-file notice.txt
     """
     from talkctl.api.chat import ChatApi
-    from talkctl.cli.changes import collect_refs, resolve_all
+    from talkctl.cli.engine.jobs import Job, once_each, run_jobs
+    from talkctl.cli.engine.targets import collect_refs, resolve_all
     from talkctl.cli.output import Renderer
     from talkctl.cli.results import Record, Results
-    from talkctl.cli.runner import Job, once_each, run_jobs
     from talkctl.errors import UsageError
 
     factory = factory_of(ctx)
@@ -110,8 +110,8 @@ def _job(
     api: ChatApi, target: Target, text: str, silent: bool, reply_to: int | None, dry_run: bool
 ) -> Job:
     from talkctl.api.chat import message_id
+    from talkctl.cli.engine.jobs import Job
     from talkctl.cli.results import Record
-    from talkctl.cli.runner import Job
     from talkctl.settings import FieldChange
 
     known = target.conversation is not None
@@ -154,7 +154,7 @@ def explain_send(exc: BaseException, label: str) -> str | None:
 
 
 def _read(factory: Factory, name: str) -> str:
-    from talkctl.cli.changes import read_stdin
+    from talkctl.cli.engine.targets import read_stdin
     from talkctl.errors import UsageError
 
     if name == "-":

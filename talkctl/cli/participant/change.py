@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from talkctl.api.models import ConversationType
+from talkctl.cli.engine.jobs import Job
 from talkctl.cli.options import ChangeOptions, YesOption, factory_of, finish, member_verb
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.plans import PLANS
 from talkctl.cli.participant.resolve import kind_of
 from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
-from talkctl.cli.runner import Job
 from talkctl.declarative.addresses import check_addresses
 from talkctl.errors import UsageError
 

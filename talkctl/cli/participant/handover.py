@@ -28,12 +28,12 @@ from talkctl.api.kinds import MODERATOR_TYPES, OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.jobs import Job, once_each, run_jobs, signals_stop_the_run
 from talkctl.cli.errors import error_line, exit_status_for, in_lobby
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
 from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, once_each, run_jobs, signals_stop_the_run
 from talkctl.errors import InContext, NotFound, TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from talkctl.api.errors import ApiError
+from talkctl.cli.engine.jobs import Job
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.cache import complete_participant
@@ -19,7 +20,6 @@ from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Run, open_run, plan_all, send_all
 from talkctl.cli.results import Record
-from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 
 

@@ -19,6 +19,7 @@ import typer
 
 from talkctl.api.errors import ApiError
 from talkctl.api.participants import Participant
+from talkctl.cli.engine.jobs import Job
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.cache import complete_participant
@@ -26,7 +27,6 @@ from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
 from talkctl.cli.results import Record
-from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 from talkctl.settings import FieldChange
 from talkctl.settings.permissions import (

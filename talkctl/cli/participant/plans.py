@@ -14,10 +14,10 @@ from collections.abc import Callable
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import GUEST_MODERATOR, KINDS
 from talkctl.api.participants import Participant
+from talkctl.cli.engine.jobs import Job
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Plan, Run, member_value
 from talkctl.cli.results import DONE, Record
-from talkctl.cli.runner import Job
 from talkctl.errors import UsageError
 from talkctl.settings import FieldChange
 

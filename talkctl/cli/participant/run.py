@@ -20,11 +20,11 @@ from talkctl.api.kinds import KINDS
 from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.jobs import Job, once_each, run_jobs
 from talkctl.cli.errors import error_line, exit_status_for, in_lobby
 from talkctl.cli.output import Renderer
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
 from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, once_each, run_jobs
 from talkctl.errors import InContext, TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange

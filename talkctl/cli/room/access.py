@@ -9,7 +9,6 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType
-from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import (
     ChangeOptions,
     ConvsArgument,
@@ -19,6 +18,7 @@ from talkctl.cli.options import (
     factory_of,
 )
 from talkctl.cli.prompts import password_from_stdin, password_interactive
+from talkctl.cli.room.conversation_change import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import check_password_rule

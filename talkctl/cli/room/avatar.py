@@ -15,8 +15,8 @@ import typer
 
 from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation
-from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
+from talkctl.cli.room.conversation_change import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 

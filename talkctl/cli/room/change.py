@@ -9,8 +9,8 @@ from typing import Any
 import typer
 
 from talkctl.api.models import ConversationType
-from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
+from talkctl.cli.room.conversation_change import Change, run_verb
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FAVORITE, IMPORTANT, Setting, check_available

@@ -73,8 +73,8 @@ def create(
       talkctl room create --type one-to-one --invite alice
       printf '%s\\n' "$PW" | talkctl room create "Town hall" --type public --password-stdin
     """
-    from talkctl.cli.converging import creating_lock
-    from talkctl.cli.room.creating import CreateRequest, run_create
+    from talkctl.cli.engine.locks import creating_lock
+    from talkctl.cli.room.create_run import CreateRequest, run_create
 
     request = CreateRequest(
         name=name,

@@ -68,8 +68,8 @@ def ensure(
       talkctl room ensure "Announcements" --read-only on --listable users --dry-run
       talkctl room ensure "Class 6a" --lobby off --message-expiration 4w --archived off
     """
-    from talkctl.cli.converging import converge
     from talkctl.cli.prompts import password_from_stdin
+    from talkctl.cli.room.ensure_run import converge
     from talkctl.declarative.converge import (
         CONVERGEABLE_TYPES,
         TRIMS,

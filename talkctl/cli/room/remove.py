@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from talkctl.cli.changes import Change, run_verb
 from talkctl.cli.context import Environment
 from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
 from talkctl.cli.prompts import confirm
+from talkctl.cli.room.conversation_change import Change, run_verb
 from talkctl.cli.text import escape_controls
 from talkctl.errors import UsageError
 from talkctl.resolve import Target

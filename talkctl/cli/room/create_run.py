@@ -10,12 +10,12 @@ from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
 from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.jobs import signals_stop_the_run
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.output import Renderer
 from talkctl.cli.prompts import confirm, password_from_stdin
 from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import signals_stop_the_run
-from talkctl.declarative.creating import Creation, create, is_group_turned_public, steps
+from talkctl.declarative.creation import Creation, create, is_group_turned_public, steps
 from talkctl.errors import InContext, UsageError
 from talkctl.settings import (
     BY_KEY,

@@ -1,4 +1,4 @@
-"""The one engine that runs many items: the room verbs' changes, ``ensure`` and ``apply``.
+"""The jobs of a run (operation.py plans them): sent ``workers`` at a time, safe to stop.
 
 An item is a ``Job``: its planned ``Record`` (what it is, what would change) and, when
 something must be sent, a ``send`` that does it and returns the final record. The engine
@@ -148,18 +148,27 @@ def once_each(jobs: list[Job], key: Callable[[Record], Hashable | None]) -> list
 
 
 def run_jobs(
-    env: Environment, jobs: list[Job], *, workers: int, description: str
+    env: Environment,
+    jobs: list[Job],
+    *,
+    workers: int,
+    description: str,
+    in_this_thread: bool = False,
 ) -> tuple[list[Record], int | None]:
     """Run every job; returns the records in input order and the interrupting exit code.
 
     Each job writes its own record as it finishes (in its worker thread), so a signal at any
     moment — even while jobs are still being handed to the pool — loses no record of a job
     that ran: the ones that never started are "not sent", one that started but could not
-    finish (a second signal) "may have been sent".
+    finish (a second signal) "may have been sent". ``in_this_thread``: one after another in
+    the calling thread, where Ctrl-C arrives, for a job that undoes its own half-made work
+    when interrupted (``room create``).
     """
     results: list[Record | None] = [job.record if job.send is None else None for job in jobs]
     started = [False] * len(jobs)
     interrupted: int | None = None
+    if in_this_thread:
+        return _one_by_one(env, jobs, results, started, description)
 
     def run_one(index: int) -> None:
         started[index] = True
@@ -184,6 +193,37 @@ def run_jobs(
                 pool.shutdown(wait=True, cancel_futures=True)
             except KeyboardInterrupt as exc:  # pragma: no cover - a second Ctrl-C
                 interrupted = interrupted or interrupt_code(exc)
+    code = interrupted or int(ExitStatus.INTERRUPTED)
+    final = [
+        record if record is not None else jobs[i].interrupted(code, started=started[i])
+        for i, record in enumerate(results)
+    ]
+    return final, interrupted
+
+
+def _one_by_one(
+    env: Environment,
+    jobs: list[Job],
+    results: list[Record | None],
+    started: list[bool],
+    description: str,
+) -> tuple[list[Record], int | None]:
+    """The jobs in the calling thread: a signal reaches the one being sent (which may undo
+    what it made and fail with its own record) or stops the run before the next one."""
+    interrupted: int | None = None
+    try:
+        with (
+            signals_stop_the_run(),
+            ProgressReporter(env, sum(1 for job in jobs if job.send), description) as progress,
+        ):
+            for index, job in enumerate(jobs):
+                if job.send is None:
+                    continue
+                started[index] = True
+                results[index] = job.run()
+                progress.advance()
+    except KeyboardInterrupt as exc:
+        interrupted = interrupt_code(exc)
     code = interrupted or int(ExitStatus.INTERRUPTED)
     final = [
         record if record is not None else jobs[i].interrupted(code, started=started[i])

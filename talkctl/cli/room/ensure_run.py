@@ -1,60 +1,22 @@
-"""Runs ``room ensure`` and ``apply`` on the one engine: plan everything, check it, then
-change what differs.
+"""``room ensure``'s run: plan everything, check it, then change what differs.
 
 Every wish is planned against ONE listing and every problem (ambiguous name, password on a
 group conversation, missing capability...) is found before the first changing request.
-Each plan becomes one job of the engine (runner.py) and one record (results.py).
+The plans are the targets of an ``Operation`` (cli/engine/): one job and one record each.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from talkctl.cli.context import Factory
-from talkctl.cli.output import Renderer
-from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, run_jobs
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.locks import creating_lock
+from talkctl.cli.engine.operation import Operation, report
+from talkctl.cli.results import Record
 from talkctl.declarative.converge import Plan, Wanted, execute, plan_for
 from talkctl.settings import FieldChange
-
-CREATE_LOCK = "create.lock"  # in the account's cache directory
-
-
-@contextlib.contextmanager
-def creating_lock(factory: Factory, *, dry_run: bool) -> Iterator[None]:
-    """Held by a run that may create conversations (``apply``, ``room create``, ``room
-    ensure``) from before it reads the listing until it is done: a second run for the same
-    account waits (up to 30 s, then exit 2 as a held config lock) and then sees what the
-    first one made. A dry run changes nothing and takes no lock."""
-    from talkctl.accounts.locks import LockUnavailable, held
-    from talkctl.errors import TalkctlError
-
-    if dry_run:
-        yield
-        return
-    try:
-        cache = factory.cache
-    except TalkctlError:  # no credentials: the command says so itself
-        yield
-        return
-    environment = factory.environment
-
-    def waiting(pid: str) -> None:
-        by = f" (process {pid})" if pid else ""
-        environment.message(
-            f"waiting for another talkctl run creating conversations as {cache.user} on "
-            f"{cache.server}{by}"
-        )
-
-    what = f"creating conversations as {cache.user} on {cache.server}"
-    with contextlib.ExitStack() as stack:
-        try:
-            stack.enter_context(held(cache.dir / CREATE_LOCK, what, waiting=waiting))
-        except LockUnavailable as exc:  # an unwritable cache: go on, and say what it risks
-            environment.warn(f"{exc}: a run at the same time could create the same again")
-        yield
 
 
 def plan_all(factory: Factory, wishes: Sequence[Wanted]) -> list[Plan]:
@@ -128,21 +90,24 @@ def converge(
 
     with creating_lock(factory, dry_run=dry_run):
         plans = plan_all(factory, wishes)
-        lost = [lost_invitees(factory, plan) for plan in plans]
-        if not dry_run and not yes:
+        lost = {id(plan): lost_invitees(factory, plan) for plan in plans}
+
+        def confirm(sending: list[Plan]) -> None:
+            if yes:
+                return
             losses = [
-                Loss(p.current.display_name, p.current.token, addresses)
-                for p, addresses in zip(plans, lost, strict=True)
-                if addresses and p.current is not None
+                Loss(p.current.display_name, p.current.token, lost[id(p)])
+                for p in sending
+                if lost[id(p)] and p.current is not None
             ]
             confirm_losses(factory.environment, losses)
-        work = [
-            job_for(factory, plan, dry_run=dry_run, lost=addresses)
-            for plan, addresses in zip(plans, lost, strict=True)
-        ]
-        records, interrupted = run_jobs(
-            factory.environment, work, workers=jobs, description="converging"
+
+        run = Operation[Plan](
+            "converging",
+            lambda plan: job_for(factory, plan, dry_run=dry_run, lost=lost[id(plan)]),
+            dry_run=dry_run,
+            same=None,
+            confirm=confirm,
         )
-    results = Results(records, single=single, dry_run=dry_run, interrupted=interrupted)
-    Renderer(factory.environment, fmt).results(results)
-    return results.exit_code
+        results = run.perform(factory.environment, plans, workers=jobs, single=single)
+    return report(factory.environment, results, fmt)

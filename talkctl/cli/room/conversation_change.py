@@ -1,9 +1,10 @@
-"""The room verbs' side of the engine: CONVs (or ``--stdin``) → one job per conversation.
+"""What a room verb does to one conversation (``Change``) and its plan: the room verbs'
+``Operation`` (engine/operation.py), CONVs (or ``--stdin``) → one job per conversation.
 
 A ``Change`` says what a verb does to one conversation: the field it sets and the value it
 sets it to, how to read the current value from a listed conversation (so a run that read
 the listing says "unchanged" and sends nothing), and the request. Everything else — --jobs,
-Ctrl-C, progress, records, the exit code — is the engine's (runner.py).
+Ctrl-C, progress, records, the exit code — is the engine's (cli/engine/).
 
 Messages say what the server answered: the name and state after a change come from the
 server's answer when it sent one, a prior value only when this run read it (a listing:
@@ -13,8 +14,7 @@ bulk runs, dry runs, names) — never from the cache — and without an extra re
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import typer
@@ -24,12 +24,12 @@ from talkctl.api.errors import ApiError
 from talkctl.api.kinds import MODERATOR_TYPES
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import error_line, exit_status_for, status_for_http
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation, report
+from talkctl.cli.engine.targets import collect_refs, resolve_all
+from talkctl.cli.errors import status_for_http
 from talkctl.cli.options import ChangeOptions, factory_of, finish
-from talkctl.cli.output import Renderer
-from talkctl.cli.results import Record, Results
-from talkctl.cli.runner import Job, once_each, run_jobs
-from talkctl.errors import TalkctlError, UsageError
+from talkctl.cli.results import Record
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
@@ -55,67 +55,6 @@ class Change:
     needs_state: bool = False  # read the listing even for one CONV (e.g. a {name} template)
     also: Callable[[Target], list[FieldChange]] | None = None  # what the server changes too
     remark: Callable[[Target], str | None] | None = None  # what else a change does ("resets")
-
-
-def read_refs(text: str) -> list[str]:
-    """``--stdin``: tokens one per line, or the JSON array / JSON lines ``room list`` prints.
-
-    A line holding tabs (the plain rows ``room list`` prints on a pipe) counts by its first
-    column, the token. Blank lines are ignored; an empty input is an empty selection.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return []
-    if stripped.startswith("["):
-        data = _json(stripped, "--stdin: invalid JSON array")
-        if not isinstance(data, list):  # pragma: no cover - starts with "["
-            raise UsageError("--stdin: expected a JSON array")
-        return [_ref_of(item, n) for n, item in enumerate(data, 1)]
-    refs: list[str] = []
-    for number, line in enumerate(stripped.splitlines(), 1):
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            refs.append(_ref_of(_json(line, f"--stdin line {number}: invalid JSON"), number))
-        else:
-            refs.append(line.split("\t", 1)[0])
-    return refs
-
-
-def _json(text: str, what: str) -> object:
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise UsageError(f"{what}: nested too deeply") from None
-    except ValueError as exc:
-        raise UsageError(f"{what}: {exc}") from None
-
-
-def _ref_of(item: object, number: int) -> str:
-    if isinstance(item, str) and item:
-        return item
-    if isinstance(item, dict) and isinstance(item.get("token"), str) and item["token"]:
-        return str(item["token"])
-    raise UsageError(f"--stdin item {number} has no 'token'")
-
-
-def read_stdin(factory: Factory, what: str = "conversations") -> str:
-    """All of stdin; at a terminal, first say that it is read (and how to end it)."""
-    environment = factory.environment
-    if environment.stdin_isatty:
-        environment.message(f"reading {what} from stdin, one a line (Ctrl-D to end)")
-    return environment.stdin.read()
-
-
-def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:
-    """The CONVs to act on and whether this is a bulk run (several CONVs or ``--stdin``)."""
-    refs = list(convs)
-    if use_stdin:
-        refs.extend(read_refs(read_stdin(factory)))
-    elif not refs:
-        raise UsageError("no conversation given: pass CONV arguments or --stdin")
-    return refs, use_stdin or len(refs) > 1
 
 
 def explain(change: Change, exc: BaseException, target: Target, known: bool) -> str | None:
@@ -214,26 +153,22 @@ def job_for(change: Change, target: Target, api: ConversationsApi, *, dry_run: b
     return Job(record, send, lambda exc: explain(change, exc, target, known))
 
 
-def resolve_all(factory: Factory, refs: list[str], need_state: bool) -> list[Target | Record]:
-    """Each ref → its target, or a failed record (not found, ambiguous).
+def operation(
+    change: Change, api: ConversationsApi, factory: Factory, dry_run: bool
+) -> Operation[Target]:
+    """The room verb's ``Operation``: one job per conversation (engine/operation.py)."""
 
-    A bulk run fetches the one listing first, outside the per-item handling: a run that
-    cannot list (401, network down) fails as a whole instead of failing every item alike.
-    """
-    if refs and need_state:
-        factory.resolver.listing()
-    resolved: list[Target | Record] = []
-    for ref in refs:
-        try:
-            resolved.append(factory.resolver.resolve(ref, need_state=need_state))
-        except TalkctlError as exc:
-            resolved.append(
-                Record(
-                    ref, None, None, None, ok=False, error=error_line(exc),
-                    exit_code=int(exit_status_for(exc)),
-                )
-            )  # fmt: skip
-    return resolved
+    def settle(records: list[Record]) -> None:
+        if change.action in ("delete", "leave"):
+            _forget(factory, [r.token for r in records if r.ok and r.token and not r.dry_run])
+
+    return Operation(
+        change.description,
+        lambda target: job_for(change, target, api, dry_run=dry_run),
+        dry_run=dry_run,
+        confirm=change.confirm,
+        settle=settle,
+    )
 
 
 def run_change(
@@ -248,27 +183,10 @@ def run_change(
 ) -> int:
     """Resolve, plan, (maybe) send, render. Returns the exit code."""
     need_state = bulk or dry_run or change.guard is not None or change.needs_state
-    resolved = resolve_all(factory, refs, need_state)
-    api = factory.conversations
-    planned: list[Job] = []
-    for item in resolved:
-        if isinstance(item, Record):
-            item.dry_run = dry_run
-            planned.append(Job(item))
-        else:
-            planned.append(job_for(change, item, api, dry_run=dry_run))
-    planned = once_each(planned, lambda record: record.token)
-    if change.confirm is not None and not dry_run:
-        targets = [t for t, j in zip(resolved, planned, strict=True) if j.send is not None]
-        change.confirm([t for t in targets if isinstance(t, Target)])
-    records, interrupted = run_jobs(
-        factory.environment, planned, workers=jobs, description=change.description
-    )
-    if change.action in ("delete", "leave"):
-        _forget(factory, [r.token for r in records if r.ok and r.token and not r.dry_run])
-    results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    Renderer(factory.environment, fmt).results(results)
-    return results.exit_code
+    targets = resolve_all(factory, refs, need_state)
+    run = operation(change, factory.conversations, factory, dry_run)
+    results = run.perform(factory.environment, targets, workers=jobs, single=not bulk)
+    return report(factory.environment, results, fmt)
 
 
 def _forget(factory: Factory, tokens: list[str]) -> None:

@@ -1,6 +1,7 @@
-"""The one engine (cli/runner.py): a signal at any moment of a run loses no record of a job
-that ran, and never calls a job that was sent "not sent". Signals are simulated where they
-would land (no real signal, no timing): while the jobs are still being handed to the pool."""
+"""The one engine's jobs (cli/engine/jobs.py): a signal at any moment of a run loses no
+record of a job that ran, and never calls a job that was sent "not sent". Signals are
+simulated where they would land (no real signal, no timing): while the jobs are still being
+handed to the pool."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from talkctl.cli import runner
 from talkctl.cli.context import Environment
+from talkctl.cli.engine import jobs as runner
+from talkctl.cli.engine.jobs import Interrupted, Job, run_jobs
 from talkctl.cli.results import Record
-from talkctl.cli.runner import Interrupted, Job, run_jobs
 
 
 def environment() -> Environment:

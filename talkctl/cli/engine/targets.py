@@ -1,0 +1,99 @@
+"""What a verb over conversations acts on: CONVs (arguments or ``--stdin``), resolved.
+
+``collect_refs`` reads them, ``resolve_all`` turns each into its ``Target`` or, when it does
+not resolve (not found, ambiguous), its failed ``Record``: the targets of an ``Operation``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from talkctl.cli.context import Factory
+from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.results import Record
+from talkctl.errors import TalkctlError, UsageError
+from talkctl.resolve import Target
+
+
+def read_refs(text: str) -> list[str]:
+    """``--stdin``: tokens one per line, or the JSON array / JSON lines ``room list`` prints.
+
+    A line holding tabs (the plain rows ``room list`` prints on a pipe) counts by its first
+    column, the token. Blank lines are ignored; an empty input is an empty selection.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped.startswith("["):
+        data = _json(stripped, "--stdin: invalid JSON array")
+        if not isinstance(data, list):  # pragma: no cover - starts with "["
+            raise UsageError("--stdin: expected a JSON array")
+        return [_ref_of(item, n) for n, item in enumerate(data, 1)]
+    refs: list[str] = []
+    for number, line in enumerate(stripped.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            refs.append(_ref_of(_json(line, f"--stdin line {number}: invalid JSON"), number))
+        else:
+            refs.append(line.split("\t", 1)[0])
+    return refs
+
+
+def _json(text: str, what: str) -> object:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise UsageError(f"{what}: nested too deeply") from None
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+
+
+def _ref_of(item: object, number: int) -> str:
+    if isinstance(item, str) and item:
+        return item
+    if isinstance(item, dict) and isinstance(item.get("token"), str) and item["token"]:
+        return str(item["token"])
+    raise UsageError(f"--stdin item {number} has no 'token'")
+
+
+def read_stdin(factory: Factory, what: str = "conversations") -> str:
+    """All of stdin; at a terminal, first say that it is read (and how to end it)."""
+    environment = factory.environment
+    if environment.stdin_isatty:
+        environment.message(f"reading {what} from stdin, one a line (Ctrl-D to end)")
+    return environment.stdin.read()
+
+
+def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:
+    """The CONVs to act on and whether this is a bulk run (several CONVs or ``--stdin``)."""
+    refs = list(convs)
+    if use_stdin:
+        refs.extend(read_refs(read_stdin(factory)))
+    elif not refs:
+        raise UsageError("no conversation given: pass CONV arguments or --stdin")
+    return refs, use_stdin or len(refs) > 1
+
+
+def resolve_all(factory: Factory, refs: list[str], need_state: bool) -> list[Target | Record]:
+    """Each ref → its target, or a failed record (not found, ambiguous).
+
+    A bulk run fetches the one listing first, outside the per-item handling: a run that
+    cannot list (401, network down) fails as a whole instead of failing every item alike.
+    """
+    if refs and need_state:
+        factory.resolver.listing()
+    resolved: list[Target | Record] = []
+    for ref in refs:
+        try:
+            resolved.append(factory.resolver.resolve(ref, need_state=need_state))
+        except TalkctlError as exc:
+            resolved.append(
+                Record(
+                    ref, None, None, None, ok=False, error=error_line(exc),
+                    exit_code=int(exit_status_for(exc)),
+                )
+            )  # fmt: skip
+    return resolved

@@ -1,5 +1,5 @@
-"""Runs ``apply`` on the one engine (runner.py): plan every conversation of the file, then
-carry the plans out.
+"""Runs ``apply`` on the one engine (cli/engine/): plan every conversation of the file,
+then carry the plans out.
 
 Planning reads (one room listing, participant and group listings) and sends nothing; a
 conversation whose planning fails is reported and the others go on. Then each plan is carried
@@ -10,12 +10,13 @@ one record (results.py) per conversation, in file order, with its membership cha
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from talkctl.cli.context import Factory
-from talkctl.cli.engine.jobs import Job, run_jobs
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation
 from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.results import Record, Results
 from talkctl.declarative.applyfile import Entry
@@ -120,9 +121,46 @@ def apply_entries(
     yes: bool = False,
     bot_io: BotIO | None = None,
 ) -> Results:
-    """Plan (and unless ``dry_run`` carry out) every entry: the records in file order."""
-    api = factory.conversations
+    """Plan (and unless ``dry_run`` carry out) every entry: the records in file order.
+
+    Two operations (cli/engine/): planning, whose jobs read and plan one entry each, then
+    carrying out, whose targets are the entries planned (a failed or unchanged one passes
+    through as its record)."""
     env = factory.environment
+    planning = Operation[Entry](
+        "planning", planner(factory, io, bot_io, dry_run=dry_run), dry_run=dry_run, same=None
+    )
+    results = planning.perform(env, entries, workers=jobs, single=False)
+    if dry_run or results.interrupted:
+        return results
+
+    def confirm(sending: list[Planned]) -> None:
+        if not yes:
+            confirm_losses(factory, [record for record, _ in sending])
+            confirm_resets(factory, [record for record, _ in sending])
+
+    carrying_out = Operation[Planned](
+        "applying", carrier(factory, io, bot_io), same=None, confirm=confirm
+    )
+    planned = [
+        (record, record.plan)
+        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+        and record.plan.action != "unchanged"
+        else record
+        for record in results.records
+    ]  # fmt: skip
+    return carrying_out.perform(env, planned, workers=jobs, single=False)
+
+
+Planned = tuple["ApplyRecord", ConversationPlan]  # an entry's record and its plan
+
+
+def planner(
+    factory: Factory, io: MembershipIO | None, bot_io: BotIO | None, *, dry_run: bool
+) -> Callable[[Entry], Job]:
+    """The planning job of one entry: it reads (participants, groups, bots) and sends nothing;
+    a problem fails that entry alone."""
+    api = factory.conversations
     force = factory.client.capabilities.force_passwords
     listing = factory.resolver.listing()
     me = factory.me  # the user id: the login name may differ (ADMIN, an e-mail)
@@ -144,20 +182,18 @@ def apply_entries(
 
         return Job(unplanned, plan)
 
-    records, interrupted = run_jobs(
-        env, [planning(entry) for entry in entries], workers=jobs, description="planning"
-    )
-    if dry_run or interrupted:
-        return Results(records, dry_run=dry_run, interrupted=interrupted)
-    if not yes:
-        confirm_losses(factory, records)
-        confirm_resets(factory, records)
+    return planning
 
-    def carrying_out(record: Record) -> Job:
-        plan = record.plan if isinstance(record, ApplyRecord) else None
-        if not record.ok or plan is None or plan.action == "unchanged":
-            return Job(record)
-        assert isinstance(record, ApplyRecord)
+
+def carrier(
+    factory: Factory, io: MembershipIO | None, bot_io: BotIO | None
+) -> Callable[[Planned], Job]:
+    """The job that carries out one entry's plan, its steps in order; a failure says which
+    steps were done before it."""
+    api = factory.conversations
+
+    def carrying_out(target: Planned) -> Job:
+        record, plan = target
 
         def send() -> Record:
             steps: list[str] = []
@@ -180,7 +216,4 @@ def apply_entries(
 
         return Job(record, send)
 
-    records, interrupted = run_jobs(
-        env, [carrying_out(record) for record in records], workers=jobs, description="applying"
-    )
-    return Results(records, interrupted=interrupted)
+    return carrying_out

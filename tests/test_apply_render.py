@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 from talkctl.api.models import Conversation
-from talkctl.cli.apply_render import render
-from talkctl.cli.apply_run import planned
+from talkctl.cli.apply.render import render
+from talkctl.cli.apply.run import planned
 from talkctl.cli.context import Environment
 from talkctl.cli.results import Results
 from talkctl.declarative.applyfile import Entry

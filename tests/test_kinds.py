@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from talkctl.api import kinds
 from talkctl.api.participants import Participant
-from talkctl.cli import apply_io
+from talkctl.cli.apply import membership_io as apply_io
 from talkctl.cli.participant.run import member_value
 from talkctl.cli.room.create_run import SOURCES
 from talkctl.declarative import membership

@@ -19,8 +19,8 @@ import pytest
 from clirunner import talkctl_executable
 from e2e_support import Factory, Session, start
 
-from talkctl.cli.apply_render import render as render_apply
-from talkctl.cli.apply_run import planned as apply_planned
+from talkctl.cli.apply.render import render as render_apply
+from talkctl.cli.apply.run import planned as apply_planned
 from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.output import Renderer, tsv_unescape

@@ -51,7 +51,7 @@ def export(
       talkctl export --all -o talk.toml && talkctl apply talk.toml --dry-run
       talkctl export "Class 6a" --no-participants
     """
-    from talkctl.cli.apply_io import ClientMembershipIO
+    from talkctl.cli.apply.membership_io import ClientMembershipIO
     from talkctl.declarative.export import Exported, Skipped, render, skip_reason
     from talkctl.errors import UsageError
     from talkctl.files import write_private

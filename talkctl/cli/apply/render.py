@@ -6,7 +6,7 @@ is left alone in parentheses. A real run prints the same rows as a dry run on a 
 
 from __future__ import annotations
 
-from talkctl.cli.apply_run import ApplyRecord
+from talkctl.cli.apply.run import ApplyRecord
 from talkctl.cli.context import Environment
 from talkctl.cli.output import Renderer
 from talkctl.cli.output.records import summary

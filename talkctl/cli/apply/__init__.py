@@ -47,9 +47,9 @@ def apply(
       talkctl apply rooms.toml --dry-run
       CLASS6A_PASSWORD=... talkctl apply rooms.toml --json
     """
-    from talkctl.cli.apply_io import ClientMembershipIO
-    from talkctl.cli.apply_render import render
-    from talkctl.cli.apply_run import apply_entries
+    from talkctl.cli.apply.membership_io import ClientMembershipIO
+    from talkctl.cli.apply.render import render
+    from talkctl.cli.apply.run import apply_entries
     from talkctl.cli.engine.locks import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 

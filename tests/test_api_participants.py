@@ -20,7 +20,7 @@ from responses import matchers
 
 from talkctl.api.errors import ApiError, UnsupportedError
 from talkctl.api.groups import GroupsApi, group_members
-from talkctl.api.participants import Participant, ParticipantsApi, source_for, talk_release
+from talkctl.api.participants import Participant, ParticipantsApi, source_for
 from talkctl.api.transport.http import Transport
 from talkctl.cli.errors import exit_status_for
 
@@ -232,7 +232,8 @@ def test_old_apis_cannot_address_a_group(version: int) -> None:
 
 def test_talk_release() -> None:
     caps = api_for(4, talk=None).capabilities
-    assert talk_release(caps) is None
+    assert caps.talk_release is None
+    assert api_for(4, talk="21.1.0").capabilities.talk_release == 21
     assert source_for(api_for(4, talk="21.1.0").capabilities, "team") == "teams"
 
 

@@ -77,6 +77,13 @@ class Capabilities:
         return bool(self.conversations_config().get("force-passwords", False))
 
     @property
+    def talk_release(self) -> int | None:
+        """The Talk major: the one the server says, else the one its Nextcloud major ships
+        with (``derived_talk_major``); None when neither can be told."""
+        said = _major(self.talk_version)
+        return said if said is not None else self.derived_talk_major
+
+    @property
     def derived_talk_major(self) -> int | None:
         """The Talk major the Nextcloud major ships with (Talk 8 with Nextcloud 18), for a
         server that does not say its Talk version; None when that cannot be told either."""

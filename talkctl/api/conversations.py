@@ -163,10 +163,8 @@ class ConversationsApi:
 
     def invite(self, token: str, actor_id: str, kind: str = "users") -> None:
         """Add a participant (``kind``: users, groups, emails, circles/teams, ...)."""
-        from talkctl.api.participants import talk_release
-
         spec = BY_KEY.get(kind)
-        modern = (talk_release(self.client.capabilities) or 0) >= 21
+        modern = (self.client.capabilities.talk_release or 0) >= 21
         source = spec.source(modern) if spec is not None else kind
         self.client.spreed(
             "POST",

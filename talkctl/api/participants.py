@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from talkctl.api.capabilities import NEXTCLOUD_TALK_OFFSET, Capabilities
+from talkctl.api.capabilities import Capabilities
 from talkctl.api.client import TalkClient
 from talkctl.api.conversations import room_path
 from talkctl.api.errors import ApiError, InvalidResponseError, UnsupportedError
@@ -36,18 +36,6 @@ FEDERATION = "federation-v1"
 __all__ = ["KINDS", "MODERATOR_TYPES", "Kind", "Participant", "ParticipantsApi", "source_for"]
 
 
-def talk_release(capabilities: Capabilities) -> int | None:
-    """The Talk major version, from the capabilities or the Nextcloud major (Talk = NC - 10)."""
-    for version, offset in (
-        (capabilities.talk_version, 0),
-        (capabilities.nextcloud_version, NEXTCLOUD_TALK_OFFSET),
-    ):
-        head = (version or "").split(".", 1)[0]
-        if head.isdigit():
-            return int(head) - offset
-    return None
-
-
 def source_for(capabilities: Capabilities, kind: str) -> str:
     """The ``source`` this server's release documents for ``kind``; UnsupportedError when the
     server cannot add that kind (no request is sent)."""
@@ -56,7 +44,7 @@ def source_for(capabilities: Capabilities, kind: str) -> str:
         capabilities.require(spec.feature, f"adding a {spec.label}")
     if spec.feature == FEDERATION and (refusal := federation_refusal(capabilities)) is not None:
         raise UnsupportedError(f"adding a {spec.label}: {refusal}", FEDERATION)
-    return spec.source(modern=(talk_release(capabilities) or 0) >= 21)
+    return spec.source(modern=(capabilities.talk_release or 0) >= 21)
 
 
 def federation_refusal(capabilities: Capabilities) -> str | None:

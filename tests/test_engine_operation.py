@@ -166,3 +166,28 @@ def test_report_renders_with_the_one_renderer_and_returns_the_exit_code() -> Non
     printed = json.loads(env.stdout.getvalue())  # type: ignore[attr-defined]
     assert (printed["input"], printed["ok"], printed["exit_code"]) == ("missing", False, 3)
     assert "no item matches 'missing'" in env.stderr.getvalue()  # type: ignore[attr-defined]
+
+
+def test_planned_then_send_is_perform_and_nothing_is_sent_before_send() -> None:
+    """A verb whose question needs the planned records (participant add/remove) plans, asks,
+    then sends: the same records as ``perform``."""
+
+    def unplanned(ref: str) -> Record:
+        return Record(ref, None, None, None)
+
+    sent: list[str] = []
+    operation = Operation[str]("changing", plan_of(sent), unplanned=unplanned)
+    targets = ["a", "missing", "same-1", "same-2"]
+    planned = operation.planned(targets)
+    assert sent == []  # a question can come in between
+    assert [job.record.input for _, job in planned if job.send is not None] == ["a", "same-1"]
+    results = operation.send(environment(), planned, workers=1, single=False)
+    again: list[str] = []
+    performed = Operation[str]("changing", plan_of(again), unplanned=unplanned).perform(
+        environment(), targets, workers=1, single=False
+    )
+    assert sent == again == ["a", "same-1"]
+    shape = [(r.input, r.ok, r.name, r.skipped, r.exit_code) for r in results.records]
+    assert shape == [(r.input, r.ok, r.name, r.skipped, r.exit_code) for r in performed.records]
+    assert [r.ok for r in results.records] == [True, False, True, True]
+    assert results.records[3].skipped is not None and results.exit_code == 3

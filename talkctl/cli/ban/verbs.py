@@ -21,13 +21,14 @@ import typer
 from talkctl.api.bans import NOTE_LIMIT, Ban, BansApi
 from talkctl.api.errors import ApiError
 from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import report
 from talkctl.cli.fields import Column, Noun, Time
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import attendee_number, describe
-from talkctl.cli.participant.run import Run, open_run, plan_all, send_all
+from talkctl.cli.participant.run import Run, open_run, operation
 from talkctl.cli.results import Record
 from talkctl.errors import UsageError
 
@@ -156,6 +157,18 @@ def plan_ban(run: Run, ref: str, note: str) -> Job:
     return run.job(record, send, explain(run, who))
 
 
+def plan_unban(run: Run, ban: str) -> Job:
+    """The planned record of lifting ban number ``ban`` and what sends it."""
+    record = run.record(ban, "unban")
+    record.member = f"ban {ban}"
+
+    def send() -> Record:
+        BansApi(run.factory.client).remove(run.target.token, int(ban))
+        return record
+
+    return run.job(record, send, explain(run, f"ban {ban}"))
+
+
 WhoArgument = Annotated[
     list[str],
     typer.Argument(
@@ -197,8 +210,9 @@ def add(
     factory.client.capabilities.require("ban-v1", "bans")
     output = choose_format(json_, fmt)
     run = open_run(factory, conv, dry_run=dry_run)
-    planned = plan_all(run, who, lambda r, ref: plan_ban(r, ref, note))
-    finish(send_all(run, planned, "ban", bulk=len(who) > 1, fmt=output, workers=jobs))
+    banning = operation(run, "ban", lambda r, ref: plan_ban(r, ref, note))
+    results = banning.perform(factory.environment, who, workers=jobs, single=len(who) <= 1)
+    finish(report(factory.environment, results, output))
 
 
 def remove(
@@ -231,17 +245,7 @@ def remove(
     factory.client.capabilities.require("ban-v1", "bans")
     output = choose_format(json_, fmt)
     run = open_run(factory, conv, dry_run=dry_run)
-    api = BansApi(factory.client)
-
-    def planning(number: int) -> Job:
-        record = run.record(str(number), "unban")
-        record.member = f"ban {number}"
-
-        def send() -> Record:
-            api.remove(run.target.token, number)
-            return record
-
-        return run.job(record, send, explain(run, f"ban {number}"))
-
-    planned = [planning(number) for number in dict.fromkeys(numbers)]
-    finish(send_all(run, planned, "unban", bulk=len(numbers) > 1, fmt=output, workers=jobs))
+    lifting = operation(run, "unban", plan_unban)
+    ids = [str(number) for number in dict.fromkeys(numbers)]  # 29 and 029: one ban
+    results = lifting.perform(factory.environment, ids, workers=jobs, single=len(numbers) <= 1)
+    finish(report(factory.environment, results, output))

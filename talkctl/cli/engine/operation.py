@@ -78,6 +78,19 @@ class Operation(Generic[T]):
         planned = self.planned(targets)
         if self.confirm is not None and not self.dry_run:
             self.confirm([t for t, job in planned if t is not None and job.send is not None])
+        return self.send(env, planned, workers=workers, single=single)
+
+    def send(
+        self,
+        env: Environment,
+        planned: Sequence[tuple[T | None, Job]],
+        *,
+        workers: int,
+        single: bool,
+    ) -> Results:
+        """Send the jobs ``planned`` made, settle: the results in input order. ``perform`` is
+        ``planned`` then ``confirm`` then this; a verb whose question (or warning, in a dry
+        run too) needs the planned records calls ``planned``, asks, then this."""
         jobs = [job for _, job in planned]
         records, interrupted = run_jobs(
             env,

@@ -8,12 +8,13 @@ import typer
 
 from talkctl.api.models import ConversationType
 from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import report
 from talkctl.cli.options import ChangeOptions, YesOption, factory_of, finish, member_verb
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.plans import PLANS
 from talkctl.cli.participant.resolve import kind_of
-from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
+from talkctl.cli.participant.run import Run, open_run, operation, read_ids
 from talkctl.declarative.addresses import check_addresses
 from talkctl.errors import UsageError
 
@@ -90,8 +91,8 @@ def _run(
     options: ChangeOptions,
     yes: bool = False,
 ) -> None:
-    """A verb's whole run: gate, read the IDs and the one listing, plan every ID, confirm,
-    send (the engine), render, exit with the first failed ID's code."""
+    """A verb's whole run: gate, read the IDs and the one listing, plan every ID, confirm
+    (naming who: the planned records), send, render, exit with the first failed ID's code."""
     stdin, dry_run, jobs = options.stdin, options.dry_run, options.jobs
     factory = factory_of(ctx)
     output = options.output
@@ -107,9 +108,12 @@ def _run(
     # server has it now (one listing), not as the completion cache last saw it
     by_mail = verb == "add" and kind == "email"
     run = open_run(factory, conv, kind, dry_run, need_state=by_mail)
-    planned = plan_all(run, refs, PLANS[verb])
-    _confirm(run, verb, planned, yes, stdin)
-    finish(send_all(run, planned, verb, bulk=bulk, fmt=output, workers=jobs))
+    change = operation(run, verb, PLANS[verb])
+    planned = change.planned(refs)
+    _confirm(run, verb, [job for _, job in planned], yes, stdin)
+    environment = factory.environment
+    results = change.send(environment, planned, workers=jobs, single=not bulk)
+    finish(report(environment, results, output))
 
 
 @member_verb

@@ -1,11 +1,12 @@
 """``participant hand-over``: when a person leaves, another takes over their conversations.
 
-One result record per conversation, on the one engine (cli/runner.py: ``--jobs``, progress,
+One result record per conversation, on the one engine (cli/engine/: ``--jobs``, progress,
 Ctrl-C / SIGTERM / SIGHUP → the rest "not sent"). Every conversation is decided before
 anything is sent, from the room listing (its type, whether it is bound to an object, your
-role) and one participant listing of its own: where --from is owner or moderator and you
-moderate it, --to is added when missing and promoted, and with --remove --from is removed.
-Both are user ids (never display names, never attendee:N — those differ per conversation).
+role) and one participant listing of its own (read while resolving, several at a time):
+where --from is owner or moderator and you moderate it, --to is added when missing and
+promoted, and with --remove --from is removed. Both are user ids (never display names,
+never attendee:N — those differ per conversation).
 
 Skipped with a reason (not a failure, exit 0, in a dry run as in the real run): one-to-one,
 note-to-self and changelog conversations, those bound to an object (Talk manages their
@@ -28,12 +29,14 @@ from talkctl.api.kinds import MODERATOR_TYPES, OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
-from talkctl.cli.engine.jobs import Job, once_each, run_jobs, signals_stop_the_run
+from talkctl.cli.engine.jobs import Job, signals_stop_the_run
+from talkctl.cli.engine.operation import Operation, report
+from talkctl.cli.engine.targets import resolve_all
 from talkctl.cli.errors import error_line, exit_status_for, in_lobby
 from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory_of, finish
-from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
+from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
-from talkctl.cli.results import Record, Results
+from talkctl.cli.results import Record
 from talkctl.errors import InContext, NotFound, TalkctlError, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
@@ -50,6 +53,8 @@ OWNER_STAYS = (
     "{who} stays owner: Talk 22's API cannot move the owner role; an administrator can, "
     "with occ talk:user:transfer-ownership"
 )
+
+Listed = tuple[Target, list[Participant]]  # a conversation to plan, with its participants
 
 AllOption = Annotated[
     bool,
@@ -114,19 +119,20 @@ class Handover:
             setattr(record, key, value)
         return record
 
-    def failed(self, ref: str, exc: TalkctlError, target: Target | None = None) -> Job:
-        record = Record(ref, target.token if target else None, target.name if target else None)
+    def failed(self, target: Target, exc: TalkctlError) -> Record:
+        record = Record(target.ref, target.token, target.name)
         record.action, record.ok, record.dry_run = None, False, self.dry_run
         record.error, record.exit_code = error_line(exc), int(exit_status_for(exc))
-        return Job(record)
+        return record
 
-    def plan(self, target: Target, people: list[Participant]) -> Job:
+    def plan(self, listed: Listed) -> Job:
         """The job of one conversation, from its participant listing."""
+        target, people = listed
         index = ParticipantIndex(people, target.label)
         try:
             giver: Participant | None = index.get(self.from_, "user")
         except DisplayNameIsNoId as exc:  # a display name selects nobody (exit 3)
-            return self.failed(target.ref, exc, target)
+            return Job(self.failed(target, exc))
         except NotFound:
             giver = None
         taker = index.find(self.to, "user")  # the id to add, whoever is called so
@@ -188,40 +194,32 @@ class Handover:
         return f"{text} (done before: {', '.join(done)})" if done else text
 
 
-def _targets(factory: Factory, refs: list[str], all_: bool) -> list[Target | Job]:
+def _conversations(factory: Factory, refs: list[str], all_: bool) -> list[Target | Record]:
     """The conversations: each CONV (not found: a failed record), or all of yours."""
     if all_:
         return [
             Target(c.token, c.token, c.display_name, c.type, c) for c in factory.resolver.listing()
         ]
-    factory.resolver.listing()  # a run that cannot list fails as a whole
-    found: list[Target | Job] = []
-    for ref in refs:
-        try:
-            found.append(factory.resolver.resolve(ref, need_state=True))
-        except TalkctlError as exc:
-            record = Record(ref, None, None, None, ok=False)
-            record.error, record.exit_code = error_line(exc), int(exit_status_for(exc))
-            found.append(Job(record))
-    return found
+    return resolve_all(factory, refs, need_state=True)  # cannot list: fails as a whole
 
 
-def plan_all(run: Handover, items: list[Target | Job], workers: int) -> list[Job]:
-    """Every conversation's job before anything is sent: skips from the room listing, then
-    one participant listing per remaining conversation (at least ``READERS`` at a time)."""
-    jobs: list[Job | None] = []
+def with_listings(
+    run: Handover, conversations: list[Target | Record], workers: int
+) -> list[Listed | Record]:
+    """Each conversation with its participant listing (at least ``READERS`` read at a time),
+    or its record: skipped by the room listing alone, not found, its listing unreadable."""
+    out: list[Listed | Record | None] = []
     reading: list[tuple[int, Target]] = []
-    for item in items:
-        if isinstance(item, Job):
-            item.record.dry_run = run.dry_run
-            jobs.append(item)
+    for item in conversations:
+        if isinstance(item, Record):
+            out.append(item)
             continue
         reason = _skip_reason(item.conversation) if item.conversation is not None else None
         if reason is not None:
-            jobs.append(Job(run.record(item, "skip", skipped=reason)))
+            out.append(run.record(item, "skip", skipped=reason))
         else:
-            reading.append((len(jobs), item))
-            jobs.append(None)
+            reading.append((len(out), item))
+            out.append(None)
 
     def read(target: Target) -> list[Participant] | TalkctlError:
         try:
@@ -239,10 +237,10 @@ def plan_all(run: Handover, items: list[Target | Job], workers: int) -> list[Job
         pool.shutdown(wait=True, cancel_futures=True)
     for (index, target), people in zip(reading, listed, strict=True):
         if isinstance(people, TalkctlError):
-            jobs[index] = run.failed(target.ref, people, target)
+            out[index] = run.failed(target, people)
         else:
-            jobs[index] = run.plan(target, people)
-    return once_each([j for j in jobs if j is not None], lambda record: record.token)
+            out[index] = (target, people)
+    return [item for item in out if item is not None]
 
 
 def hand_over(
@@ -290,19 +288,15 @@ def hand_over(
     giver, taker = _user_id("--from", from_), _user_id("--to", to)
     if giver == taker:
         raise UsageError("--from and --to name the same user: nothing to hand over")
-    items = _targets(factory, refs, all_)
+    conversations = _conversations(factory, refs, all_)
     if remove and giver == factory.me:
         raise UsageError(
             f"--from {giver!r} is you: hand-over never removes you; run it without --remove, "
             "then leave with 'talkctl room leave CONV'"
         )
     run = Handover(factory, giver, taker, remove=remove, dry_run=dry_run)
-    planned = plan_all(run, items, jobs)
-    environment = factory.environment
-    records, interrupted = run_jobs(
-        environment, planned, workers=jobs, description="handing over conversations"
-    )
+    targets = with_listings(run, conversations, jobs)
+    handing = Operation[Listed]("handing over conversations", run.plan, dry_run=dry_run)
     bulk = all_ or len(refs) > 1
-    results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    Renderer(environment, output).results(results)
-    finish(results.exit_code)
+    results = handing.perform(factory.environment, targets, workers=jobs, single=not bulk)
+    finish(report(factory.environment, results, output))

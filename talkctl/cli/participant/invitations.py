@@ -13,12 +13,13 @@ import typer
 
 from talkctl.api.errors import ApiError
 from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import report
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import describe
-from talkctl.cli.participant.run import Run, open_run, plan_all, send_all
+from talkctl.cli.participant.run import Run, open_run, operation
 from talkctl.cli.results import Record
 from talkctl.errors import UsageError
 
@@ -51,12 +52,13 @@ def plan_one(run: Run, ref: str) -> Job:
     return run.job(record, send, _words(run, describe(found)))
 
 
-def plan_all_invitees(run: Run) -> Job:
+def plan_every_invitee(run: Run, token: str) -> Job:
+    """One request for every e-mail invitee of the conversation ``token`` (the run's)."""
     invitees = [p for p in run.index.participants if p.actor_type == "emails"]
     label = f"{len(invitees)} e-mail invitee" + ("" if len(invitees) == 1 else "s")
     if not invitees:
-        return Job(run.record(run.target.token, "unchanged", note="no e-mail invitees"))
-    record = run.record(run.target.token, "resend")
+        return Job(run.record(token, "unchanged", note="no e-mail invitees"))
+    record = run.record(token, "resend")
     record.member = label
 
     def send() -> Record:
@@ -97,5 +99,8 @@ def resend_invitations(
     output = choose_format(json_, fmt)
     run = open_run(factory, conv, "email", dry_run)
     refs = list(emails or [])
-    planned = plan_all(run, refs, plan_one) if refs else [plan_all_invitees(run)]
-    finish(send_all(run, planned, "resend", bulk=len(refs) > 1, fmt=output, workers=jobs))
+    # without EMAIL the one target is the conversation: one request for all its invitees
+    resend = operation(run, "resend", plan_one if refs else plan_every_invitee)
+    targets = refs or [run.target.token]
+    results = resend.perform(factory.environment, targets, workers=jobs, single=len(refs) <= 1)
+    finish(report(factory.environment, results, output))

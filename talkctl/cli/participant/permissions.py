@@ -20,12 +20,13 @@ import typer
 from talkctl.api.errors import ApiError
 from talkctl.api.participants import Participant
 from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import report
 from talkctl.cli.options import DryRunOption, JobsOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.cache import complete_participant
 from talkctl.cli.participant.listing import ConvArgument
 from talkctl.cli.participant.resolve import describe
-from talkctl.cli.participant.run import Run, open_run, plan_all, read_ids, send_all
+from talkctl.cli.participant.run import Run, open_run, operation, read_ids
 from talkctl.cli.results import Record
 from talkctl.errors import UsageError
 from talkctl.settings import FieldChange
@@ -157,5 +158,6 @@ def permissions(
     output = choose_format(json_, fmt)
     refs, bulk = read_ids(factory, items[:-1], stdin)
     run = open_run(factory, conv, dry_run=dry_run)
-    planned = plan_all(run, refs, lambda r, ref: plan(r, ref, mode, bits))
-    finish(send_all(run, planned, "permissions", bulk=bulk, fmt=output, workers=jobs))
+    setting = operation(run, "permissions", lambda r, ref: plan(r, ref, mode, bits))
+    results = setting.perform(factory.environment, refs, workers=jobs, single=not bulk)
+    finish(report(factory.environment, results, output))

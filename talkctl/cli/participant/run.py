@@ -2,16 +2,16 @@
 
 Resolves CONV, reads ONE participant listing (saved for completion), then plans every ID
 against it before anything is sent (already in → unchanged, not found → exit 3, several →
-exit 8). The engine (cli/runner.py) sends the rest (``--jobs``, progress, Ctrl-C / SIGTERM /
-SIGHUP → the others "not sent"), and the one renderer (cli/results.py) reports one
-``Record`` per ID, plus ``participant``. With exactly one ID the JSON is one object; with
+exit 8). The verb's ``Operation`` (cli/engine/) sends the rest (``--jobs``, progress, Ctrl-C
+/ SIGTERM / SIGHUP → the others "not sent"), and the one renderer (cli/results.py) reports
+one ``Record`` per ID, plus ``participant``. With exactly one ID the JSON is one object; with
 several IDs or ``--stdin`` an array and a summary on stderr; the exit code is that of the
 first failed ID.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +20,12 @@ from talkctl.api.kinds import KINDS
 from talkctl.api.models import ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Factory
-from talkctl.cli.engine.jobs import Job, once_each, run_jobs
-from talkctl.cli.errors import error_line, exit_status_for, in_lobby
-from talkctl.cli.output import Renderer
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation
+from talkctl.cli.errors import in_lobby
 from talkctl.cli.participant.resolve import ParticipantIndex, describe
-from talkctl.cli.results import Record, Results
-from talkctl.errors import InContext, TalkctlError, UsageError
+from talkctl.cli.results import Record
+from talkctl.errors import InContext, UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
@@ -162,33 +162,21 @@ def open_run(
     return Run(factory, target, api, index, factory.me, kind, dry_run)
 
 
-def plan_all(run: Run, refs: list[str], plan: Plan) -> list[Job]:
-    """Every ID's job, decided before anything is sent (an ID that does not resolve fails
-    alone: exit 3 not found, 8 ambiguous, 2 unusable)."""
-    jobs: list[Job] = []
-    for ref in refs:
-        try:
-            jobs.append(plan(run, ref))
-        except TalkctlError as exc:
-            record = run.record(ref, None)
-            record.ok, record.error = False, error_line(exc)
-            record.exit_code = int(exit_status_for(exc))
-            jobs.append(Job(record))
-    return once_each(jobs, same_participant)
+def operation(run: Run, verb: str, plan: Plan) -> Operation[str]:
+    """The verb's ``Operation`` over the IDs of ``run``'s conversation (engine/operation.py):
+    every ID planned against the one listing before anything is sent (an ID that does not
+    resolve fails alone: exit 3 not found, 8 ambiguous, 2 unusable), the same participant
+    named twice changed once."""
+    return Operation(
+        f"{DOING[verb]} participants",
+        lambda ref: plan(run, ref),
+        dry_run=run.dry_run,
+        same=same_participant,
+        unplanned=lambda ref: run.record(ref, None),
+    )
 
 
-def same_participant(record: Record) -> object:
+def same_participant(record: Record) -> Hashable:
     """Who a record is about: the attendee it names in the listing, else (an add) the ID."""
     found = record.extra.get("participant")
     return found["attendeeId"] if isinstance(found, dict) else ("new", record.input)
-
-
-def send_all(run: Run, jobs: list[Job], verb: str, *, bulk: bool, fmt: str, workers: int) -> int:
-    """Send (``workers`` at a time; one: in input order), render, return the exit code."""
-    environment = run.factory.environment
-    records, interrupted = run_jobs(
-        environment, jobs, workers=workers, description=f"{DOING[verb]} participants"
-    )
-    results = Results(records, single=not bulk, dry_run=run.dry_run, interrupted=interrupted)
-    Renderer(environment, fmt).results(results)
-    return results.exit_code

@@ -20,6 +20,7 @@ from talkctl.cli.context import Factory
 from talkctl.cli.engine.jobs import Job
 from talkctl.cli.engine.operation import Operation, report
 from talkctl.cli.engine.targets import collect_refs, resolve_all
+from talkctl.cli.errors import error_line, exit_status_for
 from talkctl.cli.results import Record, json_text
 from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
@@ -90,8 +91,6 @@ def plan(
         try:
             bot = bot_index(bots).find(ref)
         except TalkctlError as exc:
-            from talkctl.cli.errors import error_line, exit_status_for
-
             done.ok, done.error = False, f"{target.label}: {error_line(exc)}"
             done.exit_code = int(exit_status_for(exc))
             return done

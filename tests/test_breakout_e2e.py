@@ -141,6 +141,20 @@ def test_somebody_elses_rooms_are_never_removed(
     assert not any(c.startswith("DELETE") for c in changing(fake_talk))
 
 
+def test_a_refused_change_is_its_failed_record(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str
+) -> None:
+    """A breakout change is an Operation of one target, the parent: a refusal is its failed
+    record (stdout with --json), the same line on stderr, its exit code."""
+    fake_talk.inject("POST", V1 + klass, status=400, body=_ocs_error("room"))
+    result = run("breakout", "create", "Class", "--json")
+    assert result.code == 6, result
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["token"], record["exit_code"]) == (False, klass, 6)
+    assert record["error"] == f"the server refused the breakout rooms of Class ({klass}) (room)"
+    assert record["error"] in result.stderr
+
+
 def _ocs_error(reason: str) -> dict[str, object]:
     meta = {"status": "failure", "statuscode": 400, "message": ""}
     return {"ocs": {"meta": meta, "data": {"error": reason}}}

@@ -4,6 +4,7 @@ conversation-creation-password, feature gates and Talk not enabled, end to end."
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,41 @@ def test_an_unknown_group_alone_creates_nothing_and_is_named(
     )
     assert mixed.code == 3, mixed
     assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Z"]
+
+
+@pytest.mark.parametrize("talk", ["18", "22"])
+def test_a_refused_create_is_its_failed_record(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    """The create is an Operation like every change verb: a refusal is one failed record
+    (stdout with --json), its error line on stderr, its exit code; nothing is left behind."""
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    admin.srv.inject(
+        "PUT" if talk == "18" else "POST",
+        "/password" if talk == "18" else "/room",
+        status=400,
+        body={
+            "ocs": {"meta": {"status": "failure", "statuscode": 400}, "data": {"error": "password"}}
+        },
+    )
+    result = admin.run(
+        "room", "create", "Town", "--type", "public", "--password-stdin", "--json", input=PW
+    )
+    assert result.code == 6, result
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["action"], record["exit_code"]) == (False, "create", 6)
+    assert "nothing was created" in record["error"]
+    assert record["error"] in result.stderr
+    assert admin.srv.rooms_of("admin") == []
+
+
+def test_an_unknown_one_to_one_user_is_its_failed_record(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home)
+    result = admin.run("room", "create", "--type", "one-to-one", "--invite", "nobody", "--json")
+    assert result.code == 3, result
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["input"], record["token"]) == (False, "nobody", None)
+    assert record["error"] == "cannot invite 'nobody': no such user"
+    assert record["error"] in result.stderr

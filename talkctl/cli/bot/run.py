@@ -4,8 +4,9 @@ Each conversation is one job: read its bot list (``GET bot/{token}``: the bots t
 their state in it), find BOT in it (an id, else the exact name: several bots of that name
 is exit 8, none exit 3), then send the change unless the bot already is so ("unchanged")
 or cannot be set up per conversation (no-setup: refused with the reason, exit 6, nothing
-sent). ``--dry-run`` reads the lists and sends nothing. The engine (cli/runner.py) runs the
-jobs (``--jobs``, progress, Ctrl-C); the renderer (cli/results.py) reports one record per
+sent). ``--dry-run`` reads the lists and sends nothing. The verb is an ``Operation``
+(cli/engine/): it runs the jobs (``--jobs``, progress, Ctrl-C), saves the bot lists read for
+completion afterwards, and the renderer (cli/results.py) reports one record per
 conversation with ``bot`` (the server's bot object), its ``changes`` are ``bots`` (from null
 to the enabled bot, or from the disabled one to null, as ``apply`` says it).
 """
@@ -16,10 +17,11 @@ from talkctl.api.bots import NO_SETUP, Bot, BotsApi, state_name
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import MODERATOR_TYPES
 from talkctl.cli.context import Factory
-from talkctl.cli.engine.jobs import Job, once_each, run_jobs
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation, report
 from talkctl.cli.engine.targets import collect_refs, resolve_all
-from talkctl.cli.output import Renderer
-from talkctl.cli.results import Record, Results, json_text
+from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.results import Record, json_text
 from talkctl.declarative.export import Exported
 from talkctl.errors import Candidate, InContext, TalkctlError, UsageError
 from talkctl.resolve import Index, Target
@@ -70,19 +72,10 @@ def describe(bot: Bot) -> str:
 
 
 def plan(
-    api: BotsApi,
-    target: Target | Record,
-    ref: str,
-    verb: str,
-    *,
-    dry_run: bool,
-    listings: list[list[Bot]],
+    api: BotsApi, target: Target, ref: str, verb: str, *, dry_run: bool, listings: list[list[Bot]]
 ) -> Job:
-    """The job of one conversation (a record that did not resolve fails alone); the bot
-    lists it reads go to ``listings`` (for completion)."""
-    if isinstance(target, Record):
-        target.dry_run = dry_run
-        return Job(target)
+    """The job of one conversation; the bot lists it reads go to ``listings`` (for
+    completion)."""
     known = target.conversation is not None
     record = Record(
         target.ref, target.token, target.name if known else None, "update", dry_run=dry_run
@@ -98,8 +91,6 @@ def plan(
         try:
             bot = bot_index(bots).find(ref)
         except TalkctlError as exc:
-            from talkctl.cli.errors import error_line, exit_status_for
-
             done.ok, done.error = False, f"{target.label}: {error_line(exc)}"
             done.exit_code = int(exit_status_for(exc))
             return done
@@ -149,20 +140,23 @@ def run_bot_verb(
     api = BotsApi(factory.client)
     api.require()
     refs, bulk = collect_refs(factory, convs, stdin)
-    resolved = resolve_all(factory, refs, bulk or dry_run)
+    targets = resolve_all(factory, refs, bulk or dry_run)
     listings: list[list[Bot]] = []
-    planned = [plan(api, t, ref, verb, dry_run=dry_run, listings=listings) for t in resolved]
-    planned = once_each(planned, lambda r: r.token)
-    records, interrupted = run_jobs(
-        factory.environment, planned, workers=jobs, description=DOING[verb]
-    )
-    if listings:
-        from talkctl.cli.bot.cache import save_bots
 
-        save_bots(factory.cache, max(listings, key=len))
-    results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    Renderer(factory.environment, fmt).results(results)
-    return results.exit_code
+    def settle(records: list[Record]) -> None:
+        if listings:
+            from talkctl.cli.bot.cache import save_bots
+
+            save_bots(factory.cache, max(listings, key=len))
+
+    operation: Operation[Target] = Operation(
+        DOING[verb],
+        lambda target: plan(api, target, ref, verb, dry_run=dry_run, listings=listings),
+        dry_run=dry_run,
+        settle=settle,
+    )
+    results = operation.perform(factory.environment, targets, workers=jobs, single=not bulk)
+    return report(factory.environment, results, fmt)
 
 
 def exported_bots(factory: Factory, exported: list[Exported], jobs: int) -> None:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talkctl.cli.completion import complete_choices
-from talkctl.cli.options import DryRunOption, factory_of
+from talkctl.cli.options import DryRunOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.listing import ConvArgument
 
 if TYPE_CHECKING:
+    from talkctl.api.breakout import BreakoutApi
+    from talkctl.api.models import Conversation
     from talkctl.cli.context import Factory
     from talkctl.resolve import Target
 
@@ -81,9 +83,8 @@ def create(
     Example: talkctl breakout create "Team chat" --rooms 2 --map groups.csv
     """
     from talkctl.api.breakout import MODES, mode_name
-    from talkctl.api.errors import ApiError
-    from talkctl.cli.breakout.run import check_can_create, explain, open_parent, report
-    from talkctl.errors import InContext, UsageError
+    from talkctl.cli.breakout.run import change_parent, check_can_create, open_parent
+    from talkctl.errors import UsageError
     from talkctl.settings import FieldChange
 
     chosen = mode or ("manual" if map_file is not None else "automatic")
@@ -97,12 +98,30 @@ def create(
     check_can_create(target, rooms)
     mapping = _mapping(factory, target, map_file, rooms) if map_file is not None else None
     what = f"{rooms} {mode_name(MODES[chosen])}"
-    change = FieldChange("breakout rooms", None, what)
-    if dry_run:  # checked as a real run is; nothing sent
-        report(factory, output, target, change, [], target.conversation, dry_run=True)
-        return
+    code = change_parent(
+        factory,
+        output,
+        target,
+        FieldChange("breakout rooms", None, what),
+        lambda: _configure(api, target, MODES[chosen], rooms, mapping),
+        description="creating breakout rooms",
+        parent=target.conversation if dry_run else None,
+        dry_run=dry_run,  # checked as a real run is; nothing sent
+    )
+    finish(code)
+
+
+def _configure(
+    api: BreakoutApi, target: Target, mode: int, rooms: int, mapping: dict[int, int] | None
+) -> list[Conversation]:
+    """Create the rooms; a refusal that left the breakout room mode behind (a Talk quirk
+    that blocks every later create) removes it again, and the error says so."""
+    from talkctl.api.errors import ApiError
+    from talkctl.cli.breakout.run import explain
+    from talkctl.errors import InContext
+
     try:
-        made = api.configure(target.token, MODES[chosen], rooms, mapping)
+        return api.configure(target.token, mode, rooms, mapping)
     except ApiError as exc:
         said = explain(exc, target.label)
         if exc.status != 400 or exc.error == "room":  # "room": somebody else's rooms
@@ -116,7 +135,6 @@ def create(
                 "could not remove it: run talkctl breakout remove CONV before creating again"
             )
         raise InContext(f"{said}; {after}", exc) from exc
-    report(factory, output, target, change, made)
 
 
 def move(
@@ -141,7 +159,7 @@ def move(
 
     Example: talkctl breakout move "Team chat" --map moves.toml
     """
-    from talkctl.cli.breakout.run import call, check_has_rooms, open_parent, report
+    from talkctl.cli.breakout.run import call, change_parent, check_has_rooms, open_parent
     from talkctl.settings import FieldChange
 
     factory = factory_of(ctx)
@@ -150,5 +168,12 @@ def move(
     check_has_rooms(target)
     count = len(call(target.label, lambda: api.rooms(target.token)))
     mapping = _mapping(factory, target, map_file, count)
-    moved = call(target.label, lambda: api.move(target.token, mapping))
-    report(factory, output, target, FieldChange("moved", None, str(len(mapping))), moved)
+    code = change_parent(
+        factory,
+        output,
+        target,
+        FieldChange("moved", None, str(len(mapping))),
+        lambda: call(target.label, lambda: api.move(target.token, mapping)),
+        description="moving participants",
+    )
+    finish(code)

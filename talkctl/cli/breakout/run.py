@@ -1,5 +1,6 @@
 """What every breakout verb shares: the gate, the parent conversation, the checks made
-before anything is sent, the words for the server's refusals, and the one result record."""
+before anything is sent, the words for the server's refusals, and the change itself: an
+``Operation`` of one target, the parent, with its one record."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from talkctl.api.breakout import FEATURE, MAX_ROOMS, BreakoutApi, mode_name
 from talkctl.api.errors import ApiError, UnsupportedError
 from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
-from talkctl.cli.output import Renderer
-from talkctl.cli.results import Record, Results
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation, report
+from talkctl.cli.results import Record
 from talkctl.errors import InContext
 from talkctl.resolve import Target
 from talkctl.settings import FieldChange
@@ -81,21 +83,47 @@ def call(label: str, send: Callable[[], T]) -> T:
         raise InContext(explain(exc, label), exc) from exc
 
 
-def report(
+def change_parent(
     factory: Factory,
     fmt: str,
+    target: Target,
+    change: FieldChange,
+    send: Callable[[], Sequence[Conversation]],
+    *,
+    description: str,
+    parent: Conversation | None = None,
+    dry_run: bool = False,
+) -> int:
+    """A breakout verb's change: an ``Operation`` (cli/engine/) of one target, the parent.
+
+    ``send`` makes the change and returns the conversations the server answered with (the
+    parent among them, or only it); a refusal (raised, worded for the parent) is the failed
+    record. The exit code of the run."""
+
+    def plan(target: Target) -> Job:
+        planned = record_of(target, change, [], parent, dry_run=dry_run)
+        if dry_run:
+            return Job(planned)
+        return Job(planned, lambda: record_of(target, change, send(), parent))
+
+    operation = Operation(description, plan, dry_run=dry_run, same=None)
+    results = operation.perform(factory.environment, [target], workers=1, single=True)
+    return report(factory.environment, results, fmt)
+
+
+def record_of(
     target: Target,
     change: FieldChange,
     rooms: Sequence[Conversation],
     parent: Conversation | None = None,
     *,
     dry_run: bool = False,
-) -> None:
-    """One record: the parent, what changed, ``breakoutRooms`` (the server's objects)."""
+) -> Record:
+    """The one record: the parent, what changed, ``breakoutRooms`` (the server's objects)."""
     breakout = [r for r in rooms if r.token != target.token]
     parent = parent or next((r for r in rooms if r.token == target.token), None)
     extra: dict[str, Any] = {"breakoutRooms": [dict(r.raw) for r in breakout]}
-    record = Record(
+    return Record(
         target.ref,
         target.token,
         target.name or None,
@@ -105,8 +133,6 @@ def report(
         extra=extra,
         dry_run=dry_run,
     )
-    results = Results([record], single=True, dry_run=dry_run)
-    Renderer(factory.environment, fmt).results(results)
 
 
 def how_many(factory: Factory, parent: Conversation) -> str:

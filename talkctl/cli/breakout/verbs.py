@@ -9,7 +9,7 @@ import typer
 
 from talkctl.api.models import Conversation
 from talkctl.cli.fields import Column, Noun
-from talkctl.cli.options import YesOption, factory_of
+from talkctl.cli.options import YesOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption, Renderer, choose_format
 from talkctl.cli.participant.listing import ConvArgument
 
@@ -70,7 +70,7 @@ def _int(value: Any) -> int | None:
 
 
 def _status(ctx: typer.Context, conv: str, start: bool, json_: bool, fmt: str | None) -> None:
-    from talkctl.cli.breakout.run import call, check_has_rooms, open_parent, report
+    from talkctl.cli.breakout.run import call, change_parent, check_has_rooms, open_parent
     from talkctl.settings import FieldChange
 
     factory = factory_of(ctx)
@@ -78,11 +78,18 @@ def _status(ctx: typer.Context, conv: str, start: bool, json_: bool, fmt: str | 
     api, target = open_parent(factory, conv)
     check_has_rooms(target)
     send = api.start if start else api.stop
-    rooms = call(target.label, lambda: send(target.token))
     state = target.conversation.raw if target.conversation is not None else {}
     before = "started" if state.get("breakoutRoomStatus") == 1 else "stopped"
     after = "started" if start else "stopped"
-    report(factory, output, target, FieldChange("breakout rooms", before, after), rooms)
+    code = change_parent(
+        factory,
+        output,
+        target,
+        FieldChange("breakout rooms", before, after),
+        lambda: call(target.label, lambda: send(target.token)),
+        description="starting breakout rooms" if start else "stopping breakout rooms",
+    )
+    finish(code)
 
 
 def start(
@@ -125,7 +132,7 @@ def broadcast(
 
     Example: talkctl breakout broadcast "Team chat" "Five minutes left"
     """
-    from talkctl.cli.breakout.run import call, check_has_rooms, open_parent, report
+    from talkctl.cli.breakout.run import call, change_parent, check_has_rooms, open_parent
     from talkctl.errors import UsageError
     from talkctl.settings import FieldChange
 
@@ -135,8 +142,15 @@ def broadcast(
     output = choose_format(json_, fmt)
     api, target = open_parent(factory, conv)
     check_has_rooms(target)
-    rooms = call(target.label, lambda: api.broadcast(target.token, message))
-    report(factory, output, target, FieldChange("broadcast", None, message), rooms)
+    code = change_parent(
+        factory,
+        output,
+        target,
+        FieldChange("broadcast", None, message),
+        lambda: call(target.label, lambda: api.broadcast(target.token, message)),
+        description="broadcasting",
+    )
+    finish(code)
 
 
 def remove(
@@ -151,7 +165,7 @@ def remove(
     Example: talkctl breakout remove "Team chat" --yes
     """
     from talkctl.api.breakout import mode_name
-    from talkctl.cli.breakout.run import call, open_parent, report
+    from talkctl.cli.breakout.run import call, change_parent, open_parent
     from talkctl.cli.prompts import confirm
     from talkctl.errors import UsageError
     from talkctl.settings import FieldChange
@@ -169,5 +183,17 @@ def remove(
             raise UsageError("not confirmed: nothing was changed")
     state = target.conversation.raw if target.conversation is not None else {}
     before = mode_name(_int(state.get("breakoutRoomMode")) or 0)
-    parent = call(target.label, lambda: api.remove(target.token))
-    report(factory, output, target, FieldChange("breakout rooms", before, "none"), [], parent)
+
+    def removed() -> list[Conversation]:
+        parent = call(target.label, lambda: api.remove(target.token))
+        return [parent] if parent is not None else []  # the parent, as the server answered
+
+    code = change_parent(
+        factory,
+        output,
+        target,
+        FieldChange("breakout rooms", before, "none"),
+        removed,
+        description="removing breakout rooms",
+    )
+    finish(code)

@@ -1,4 +1,4 @@
-"""``chat send``: one message to one or many conversations (the bulk engine, never retried)."""
+"""``chat send``: one message to one or many conversations (an ``Operation``, never retried)."""
 
 from __future__ import annotations
 
@@ -62,10 +62,8 @@ def send(
       talkctl room list --type group --json | talkctl chat send --stdin --message-file notice.txt
     """
     from talkctl.api.chat import ChatApi
-    from talkctl.cli.engine.jobs import Job, once_each, run_jobs
+    from talkctl.cli.engine.operation import Operation, report
     from talkctl.cli.engine.targets import collect_refs, resolve_all
-    from talkctl.cli.output import Renderer
-    from talkctl.cli.results import Record, Results
     from talkctl.errors import UsageError
 
     factory = factory_of(ctx)
@@ -89,21 +87,13 @@ def send(
             f"{api.max_length} (config.chat.max-length): nothing was sent"
         )
     refs, bulk = collect_refs(factory, convs, stdin)
-    planned: list[Job] = []
     # the listing only for a dry run (or a name not in the cache): a send needs no state
-    for item in resolve_all(factory, refs, dry_run):
-        if isinstance(item, Record):
-            item.dry_run = dry_run
-            planned.append(Job(item))
-        else:
-            planned.append(_job(api, item, text, silent, reply_to, dry_run))
-    planned = once_each(planned, lambda record: record.token)
-    records, interrupted = run_jobs(
-        factory.environment, planned, workers=jobs, description="sending"
+    targets = resolve_all(factory, refs, dry_run)
+    operation: Operation[Target] = Operation(
+        "sending", lambda target: _job(api, target, text, silent, reply_to, dry_run), dry_run
     )
-    results = Results(records, single=not bulk, dry_run=dry_run, interrupted=interrupted)
-    Renderer(factory.environment, output).results(results)
-    finish(results.exit_code)
+    results = operation.perform(factory.environment, targets, workers=jobs, single=not bulk)
+    finish(report(factory.environment, results, output))
 
 
 def _job(

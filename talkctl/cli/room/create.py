@@ -11,8 +11,6 @@ from talkctl.cli.options import DryRunOption, PasswordStdinOption, YesOption, fa
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.room.setting_options import SettingTexts, setting_flags
 
-CREATABLE = ("group", "public", "one-to-one")
-
 
 @setting_flags("create")
 def create(

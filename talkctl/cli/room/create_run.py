@@ -1,22 +1,31 @@
-"""``room create``'s run: check everything, then create (talkctl/declarative/creating.py)."""
+"""``room create``'s run: check everything, then create (talkctl/declarative/creation.py).
+
+Every check (usage, capabilities, the password, the e-mail question, a name that exists
+already) comes first and raises: nothing was sent. The create itself is an ``Operation``
+(cli/engine/) of one target, sent in this thread; a refusal is its failed record.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import BY_KEY as KIND_BY_KEY
 from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
 from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
 from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
-from talkctl.cli.engine.jobs import signals_stop_the_run
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.engine.operation import Operation, report
 from talkctl.cli.errors import error_line, exit_status_for
-from talkctl.cli.output import Renderer
 from talkctl.cli.prompts import confirm, password_from_stdin
-from talkctl.cli.results import Record, Results
+from talkctl.cli.results import Record
 from talkctl.declarative.creation import Creation, create, is_group_turned_public, steps
-from talkctl.errors import InContext, UsageError
+from talkctl.errors import UsageError
 from talkctl.settings import (
     BY_KEY,
     FieldChange,
@@ -28,6 +37,7 @@ from talkctl.settings import (
 CREATABLE = ("group", "public", "one-to-one")
 # --source → the kind of invitee (``circles`` stays an alias of ``teams``): the kinds table
 SOURCES = {option: kind.key for option, kind in BY_OPTION.items()}
+T = TypeVar("T")
 
 
 @dataclass
@@ -142,69 +152,107 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
         changes.append(FieldChange("password", None, "set"))
     changes += [FieldChange("invite", None, f"{kind} {i}") for i in request.invite]
     record = Record(request.name, None, request.name, "create", changes=changes, dry_run=dry_run)
-    renderer = Renderer(factory.environment, fmt)
-    if dry_run:
+
+    def plan(creation: Creation) -> Job:
+        if not dry_run:
+            return Job(record, lambda: _created(api, creation, record), _refused_create)
         for step in steps(api, creation):
             factory.environment.message(f"would {step}")
-        renderer.results(Results([record], single=True, dry_run=True))
-        return 0
-    try:
-        with signals_stop_the_run():  # SIGTERM / SIGHUP undo a half-made one like Ctrl-C
-            made = create(api, creation)
-    except ApiError as exc:
-        if exc.status == 400 and exc.error:
-            reason = f": {exc.server_message}" if exc.server_message else ""
-            message = (
-                f"the server refused the {exc.error} of the new conversation{reason}; "
-                "nothing was created"
-            )
-            raise InContext(message, exc) from exc
-        raise
+        return Job(record)
+
+    return _perform(factory, plan, creation, dry_run=dry_run, fmt=fmt)
+
+
+def _perform(
+    factory: Factory, plan: Callable[[T], Job], target: T, *, dry_run: bool, fmt: str
+) -> int:
+    """Send the one create in this thread (a signal reaches it: a step-by-step create
+    deletes its half-made conversation), remember what it made, render its record."""
+    operation = Operation(
+        "creating",
+        plan,
+        dry_run=dry_run,
+        same=None,
+        settle=lambda records: _remember(factory, records),
+        in_this_thread=True,
+    )
+    results = operation.perform(factory.environment, [target], workers=1, single=True)
+    return report(factory.environment, results, fmt)
+
+
+def _remember(factory: Factory, records: list[Record]) -> None:
+    """The conversations made go to the cache (completion, names resolve at once)."""
+    for record in records:
+        if record.conversation is not None and not record.dry_run:
+            factory.cache.remember_room(record.conversation)
+
+
+def _refused_create(exc: BaseException) -> str | None:
+    """A create the server refused (400 naming a field): nothing was created."""
+    if isinstance(exc, ApiError) and exc.status == 400 and exc.error:
+        reason = f": {exc.server_message}" if exc.server_message else ""
+        return (
+            f"the server refused the {exc.error} of the new conversation{reason}; "
+            "nothing was created"
+        )
+    return None
+
+
+def _created(api: ConversationsApi, creation: Creation, record: Record) -> Record:
+    """Create the conversation; its record as the server made it (invitees it could not
+    add and personal settings that failed fail the record: the conversation is kept)."""
+    made = create(api, creation)
     conversation = made.conversation
-    factory.cache.remember_room(conversation)
-    record.token, record.name = conversation.token, conversation.display_name
-    record.conversation = conversation
-    record.changes[0] = FieldChange("type", None, conversation.type_name)  # as the server made it
-    record.extra["invalidParticipants"] = made.invalid
+    done = dataclasses.replace(record, changes=list(record.changes), extra=dict(record.extra))
+    done.token, done.name = conversation.token, conversation.display_name
+    done.conversation = conversation
+    done.changes[0] = FieldChange("type", None, conversation.type_name)  # as the server made it
+    done.extra["invalidParticipants"] = made.invalid
     problems = [f"could not add {k} {', '.join(ids)}" for k, ids in made.invalid.items()]
     code = 3 if made.invalid else 0
     for name, failure in made.followups:
         problems.append(f"created, but setting {name} failed: {error_line(failure)}")
         code = code or int(exit_status_for(failure))
     if problems:
-        record.ok, record.exit_code = False, code
-        record.error = f"{conversation.token} was created; " + "; ".join(problems)
-    renderer.results(Results([record], single=True))
-    return code
+        done.ok, done.exit_code = False, code
+        done.error = f"{conversation.token} was created; " + "; ".join(problems)
+    return done
 
 
 def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
+    """The one-to-one with ``user``: the existing one if there is one ("unchanged")."""
     api = factory.conversations
     changes = [
         FieldChange("type", None, "one-to-one"),
         FieldChange("invite", None, f"users {user}"),
     ]
-    record = Record(user, None, None, "create", changes=changes)
-    renderer = Renderer(factory.environment, fmt)
-    if dry_run:
-        record.dry_run = True
+    record = Record(user, None, None, "create", changes=changes, dry_run=dry_run)
+
+    def plan(user: str) -> Job:
+        if not dry_run:
+            return Job(record, lambda: _one_to_one_made(api, user, record), _no_such_user(user))
         factory.environment.message(f"would create a one-to-one conversation with {user}")
-        renderer.results(Results([record], single=True, dry_run=True))
-        return 0
-    try:
-        conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
-    except ApiError as exc:
-        if exc.status == 404:
-            raise InContext(f"cannot invite {user!r}: no such user", exc) from exc
-        raise
-    factory.cache.remember_room(conversation)
-    record.token, record.name = conversation.token, conversation.display_name
-    record.conversation = conversation
+        return Job(record)
+
+    return _perform(factory, plan, user, dry_run=dry_run, fmt=fmt)
+
+
+def _no_such_user(user: str) -> Callable[[BaseException], str | None]:
+    def explain(exc: BaseException) -> str | None:
+        if isinstance(exc, ApiError) and exc.status == 404:
+            return f"cannot invite {user!r}: no such user"
+        return None
+
+    return explain
+
+
+def _one_to_one_made(api: ConversationsApi, user: str, record: Record) -> Record:
+    conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
+    done = dataclasses.replace(record, changes=list(record.changes))
+    done.token, done.name = conversation.token, conversation.display_name
+    done.conversation = conversation
     if not created:
-        record.action, record.note = (
-            "unchanged",
-            f"a one-to-one conversation with {user} already exists",
-        )
-        record.changes = []
-    renderer.results(Results([record], single=True))
-    return 0
+        done.action = "unchanged"
+        done.note = f"a one-to-one conversation with {user} already exists"
+        done.changes = []
+    return done

@@ -17,6 +17,7 @@ from talkctl.sandbox import FakeTalkServer
 from talkctl.settings.permissions import (
     ALL,
     PERMISSION_BITS,
+    file_permissions,
     parse_permissions,
     permission_names,
     stored,
@@ -59,6 +60,24 @@ def test_the_words_and_unknown_bits() -> None:
         "all",
     ]
     assert permission_names(129 | 512) == "chat,unknown(512)"
+
+
+@pytest.mark.parametrize("bits", [256, 129 | 512, 255 | 256, 1 | 1024 | 2048, 2**30])
+def test_bits_no_name_stands_for_read_back_as_shown(bits: int) -> None:
+    """A newer Talk's permission: export writes it as unknown(N), apply reads it again."""
+    names = permission_names(bits)
+    assert "unknown(" in names
+    assert stored(parse_permissions(names)) == stored(bits)
+    assert stored(file_permissions(names)) == stored(bits)  # an exported apply file
+
+
+@pytest.mark.parametrize(
+    "text", ["unknown(0)", "unknown(128)", "unknown(257)", "unknown(-1)", "unknown(x)",
+             "unknown(99999999999)", "unknown(4294967296)", "chat,unknown()"],
+)  # fmt: skip
+def test_unknown_bits_that_a_name_stands_for_or_no_bits_are_a_usage_error(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_permissions(text)
 
 
 @pytest.mark.parametrize("text", ["bogus", "chat,", "all,chat", "", "CHAT"])

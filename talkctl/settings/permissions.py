@@ -4,11 +4,14 @@
 ``PERMS`` on the command line and in apply files is a comma list of names (``chat,join-call``),
 or one of ``all`` (every permission), ``none`` (sent as 1: custom, with nothing) and
 ``default`` (0: the next level's defaults apply: the conversation's, then the server's).
-The server adds the custom bit (1) to any other value itself: 128 is stored as 129.
+The server adds the custom bit (1) to any other value itself: 128 is stored as 129. Bits
+no name stands for (a newer Talk's) are shown as ``unknown(N)`` and read back so: an
+exported file applies again without dropping them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from talkctl.errors import UsageError
@@ -39,6 +42,8 @@ PERMISSION_VALUES: tuple[tuple[str, str], ...] = (
     ("default", "the next level's defaults"),
 )
 NAMES_HELP = ", ".join(word for word, _ in PERMISSION_VALUES)
+UNNAMED = re.compile(r"unknown\((\d{1,10})\)")  # as permission_names shows unnamed bits
+MAX_BITS = 2**31 - 1  # the server stores an int
 
 
 def parse_permissions(text: str) -> int:
@@ -53,9 +58,21 @@ def parse_permissions(text: str) -> int:
             return WORDS[name]
         elif name in WORDS:
             raise UsageError(f"permissions: {name!r} stands alone, not in a list ({text!r})")
+        elif found := UNNAMED.fullmatch(name):
+            bits |= _unnamed(int(found.group(1)), name)
         else:
             raise UsageError(f"unknown permission {name!r}: use a comma list of {NAMES_HELP}")
     return bits
+
+
+def _unnamed(value: int, name: str) -> int:
+    """The bits of ``unknown(N)``: only bits no name stands for (a named one has its name)."""
+    if value <= 0 or value > MAX_BITS or value & (ALL | CUSTOM):
+        raise UsageError(
+            f"permissions: {name!r} must hold only bits no name stands for (256, 512, ...); "
+            f"use the names {NAMES_HELP}"
+        )
+    return value
 
 
 def file_permissions(value: Any) -> int:

@@ -115,6 +115,12 @@ def test_a_new_default_is_set_before_the_own_permissions(admin: Session, tmp_pat
         '[conversation.participant_permissions]\nalice = "chat"\n',
     )
     admin.srv.clear_log()
+    (plan,) = json.loads(admin.run("apply", str(path), "--dry-run", "--json").stdout)
+    # alice's stay "chat": the plan says they are sent again, not a change "chat → chat"
+    assert [c["field"] for c in plan["changes"]] == ["default-permissions"]
+    assert plan["notes"] == [
+        "permissions alice: chat, set again after the new default permissions (which reset them)"
+    ]
     done = admin.run("apply", str(path))  # alice's are set again: nothing lost, no --yes
     assert done.code == 0, done
     paths = [r.path for r in admin.srv.changing_requests()]

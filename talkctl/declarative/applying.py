@@ -107,6 +107,18 @@ class OwnPermissions:
     def text(self) -> str:
         return f"permissions {self.actor_id}"
 
+    @property
+    def again(self) -> bool:
+        """Sent although they are so now: the new default resets them first."""
+        return self.before == stored(self.bits)
+
+    @property
+    def note(self) -> str:
+        return (
+            f"permissions {self.actor_id}: {permission_names(self.bits)}, set again after the "
+            "new default permissions (which reset them)"
+        )
+
     def to_change(self) -> FieldChange:
         return FieldChange(
             f"permissions {self.actor_id}",
@@ -152,7 +164,7 @@ class ConversationPlan:
         """The settings' changes (a rename first), as the result record lists them."""
         renamed = [FieldChange("name", self.renamed_from, self.entry.name)]
         bots = [change.to_change() for change in self.bots.changes]
-        own = [change.to_change() for change in self.permissions]
+        own = [change.to_change() for change in self.permissions if not change.again]
         return (
             (renamed if self.renamed_from is not None else [])
             + list(self.settings.changes)

@@ -62,7 +62,13 @@ def planned(entry: Entry, plan: ConversationPlan, *, dry_run: bool) -> ApplyReco
         changes=plan.changes(),
         dry_run=dry_run,
         membership=list(plan.membership.changes),
-        notes=[*entry.notes, *plan.membership.notes, *plan.bots.notes, *_resets(plan)],
+        notes=[
+            *entry.notes,
+            *plan.membership.notes,
+            *plan.bots.notes,
+            *_resets(plan),
+            *(own.note for own in plan.permissions if own.again),
+        ],
         plan=plan,
     )
 

@@ -144,6 +144,10 @@ def test_bash_completes_conversation_names_and_tokens_from_the_cache_only(
     assert stderr == ""
     # a quoted, half-typed word completes too
     assert bash_complete(["talkctl", "room", "delete", "'Team c"], env)[0] == ["'Team chat'"]
+    # in double quotes: escaped for inside them (readline keeps the opening quote, closes it)
+    assert bash_complete(["talkctl", "room", "delete", '"Team c'], env)[0] == ["Team chat"]
+    offered, _ = bash_complete(["talkctl", "room", "show", '"Rel'], env)
+    assert offered == ["Release; \\`rm -rf\\` \\$HOME"]
     # the several-CONV commands offer names after the first CONV as well
     token = next(t for t, name in tokens.items() if name == "Team chat")
     offered, _ = bash_complete(["talkctl", "room", "favorite", token, "Rel"], env)

@@ -40,14 +40,29 @@ def completion_script(shell: str) -> str:
 def register_shells() -> None:
     """Make the TAB callback speak typer's protocol (the app has ``add_completion=False``).
 
-    Bash gets values shell-quoted, so a name with spaces is inserted as one word.
+    Bash gets values quoted, so a name with spaces is inserted as one word: shell-quoted
+    (``'Team chat'``), or, in a word begun with a double quote (``"Team c``), escaped for
+    inside double quotes (readline keeps the opening quote and closes it).
     """
     from typer._click.shell_completion import CompletionItem, add_completion_class
     from typer._completion_classes import BashComplete, completion_init
 
     class QuotingBashComplete(BashComplete):
+        in_double_quotes = False
+
+        def get_completion_args(self) -> tuple[list[str], str]:
+            # the script joins COMP_WORDS with newlines (IFS): the word as typed, quotes kept
+            typed = os.environ.get("COMP_WORDS", "").split("\n")
+            cword = os.environ.get("COMP_CWORD", "")
+            word = typed[int(cword)] if cword.isdigit() and int(cword) < len(typed) else ""
+            self.in_double_quotes = word.startswith('"')
+            return super().get_completion_args()
+
         def format_completion(self, item: CompletionItem) -> str:
-            return shlex.quote(str(item.value))
+            value = str(item.value)
+            if self.in_double_quotes:
+                return "".join("\\" + c if c in '\\"$`' else c for c in value)
+            return shlex.quote(value)
 
     completion_init()
     add_completion_class(QuotingBashComplete, "bash")

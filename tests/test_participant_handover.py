@@ -3,6 +3,7 @@ every skip reason, --remove, the owner, the dry run, idempotence, bad input, sig
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 from collections.abc import Callable
@@ -13,7 +14,13 @@ import pytest
 from clirunner import TalkctlRunner
 from e2e_support import signal_on_request
 
+from talkctl.cli.context import Environment
+from talkctl.cli.engine.jobs import Job
+from talkctl.cli.participant.handover import confirm_removals
+from talkctl.cli.results import Record
+from talkctl.errors import UsageError
 from talkctl.sandbox import FakeTalkServer
+from talkctl.settings import FieldChange
 
 HAND_OVER = ("participant", "hand-over")
 TRANSFER = "occ talk:user:transfer-ownership"
@@ -39,7 +46,9 @@ def team(fake_talk: FakeTalkServer) -> str:
 def test_adds_promotes_and_removes_then_a_second_run_changes_nothing(
     run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
 ) -> None:
-    result = run(*HAND_OVER, "Team chat", "--from", "alice", "--to", "bob", "--remove", "--json")
+    result = run(
+        *HAND_OVER, "Team chat", "--from", "alice", "--to", "bob", "--remove", "--yes", "--json"
+    )
     assert result.code == 0, result
     record = json.loads(result.stdout)  # one CONV: one object
     assert (record["token"], record["action"], record["ok"]) == (team, "hand-over", True)
@@ -51,7 +60,7 @@ def test_adds_promotes_and_removes_then_a_second_run_changes_nothing(
     after = roles(fake_talk, team)
     assert after["bob"] == 2 and "alice" not in after and after["admin"] == 1
     sent = changing(fake_talk)
-    again = run(*HAND_OVER, team, "--from", "alice", "--to", "bob", "--remove", "--json")
+    again = run(*HAND_OVER, team, "--from", "alice", "--to", "bob", "--remove", "--yes", "--json")
     assert again.code == 0, again
     second = json.loads(again.stdout)
     assert (second["action"], second["skipped"]) == ("skip", "alice is not in it")
@@ -103,7 +112,7 @@ def test_the_owner_stays_owner_and_is_never_removed(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:
     token = fake_talk.add_room(owner="alice", name="Alice's", participants={"admin": 2})
-    result = run(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--json")
+    result = run(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--yes", "--json")
     assert result.code == 0, result
     record = json.loads(result.stdout)
     assert record["changes"] == [
@@ -111,7 +120,7 @@ def test_the_owner_stays_owner_and_is_never_removed(
         {"field": "moderators", "from": None, "to": "bob"},
     ]
     assert roles(fake_talk, token) == {"alice": 1, "admin": 2, "bob": 2}
-    text = run(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove")
+    text = run(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--yes")
     assert text.code == 0, text
     assert "alice stays owner" in text.stdout + text.stderr
     assert TRANSFER in text.stdout + text.stderr
@@ -242,7 +251,7 @@ def test_a_refusal_half_way_says_what_was_done_before(
     fake_talk.inject("POST", f"/room/{team}/moderators", status=403, body={
         "ocs": {"meta": {"status": "failure", "statuscode": 403, "message": ""}, "data": []}
     })  # fmt: skip
-    result = run(*HAND_OVER, team, "--from", "alice", "--to", "bob", "--remove", "--json")
+    result = run(*HAND_OVER, team, "--from", "alice", "--to", "bob", "--remove", "--yes", "--json")
     assert result.code == 5, result
     record = json.loads(result.stdout)
     assert record["ok"] is False
@@ -292,7 +301,69 @@ def test_older_servers_hand_over_too(
     runner = TalkctlRunner(
         talkctl_home, server=srv.url, user="admin", app_password=srv.new_app_password("admin")
     )
-    result = runner(*HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--json")
+    result = runner(
+        *HAND_OVER, token, "--from", "alice", "--to", "bob", "--remove", "--yes", "--json"
+    )
     assert result.code == 0, result
     assert json.loads(result.stdout)["action"] == "hand-over"
     assert roles(srv, token) == {"admin": 1, "bob": 2}
+
+
+# --- --remove asks first (as participant remove) ------------------------------------------
+
+
+def test_remove_without_yes_is_refused_where_nobody_can_answer_and_nothing_is_sent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    other = fake_talk.add_room(owner="admin", name="Other", participants={"alice": 2})
+    result = run(*HAND_OVER, team, other, "--from", "alice", "--to", "bob", "--remove")
+    assert result.code == 2, result
+    assert result.stderr == (
+        "talkctl: error: refusing to remove alice from 2 conversations without --yes (stdin is "
+        "not a terminal); nothing was changed\n"
+    )
+    assert changing(fake_talk) == []
+    # without --remove, or where nobody is removed (the owner stays), nothing is asked
+    kept = run(*HAND_OVER, team, "--from", "alice", "--to", "bob")
+    assert kept.code == 0, kept
+    owner = fake_talk.add_room(owner="alice", name="Hers", participants={"admin": 2})
+    assert run(*HAND_OVER, owner, "--from", "alice", "--to", "bob", "--remove").code == 0
+
+
+def handover_jobs(*labels: str, removes: bool = True) -> list[Job]:
+    """Planned hand-over jobs: each removes alice (or only adds bob)."""
+    change = FieldChange("participants", "alice", None) if removes else None
+    return [
+        Job(
+            Record(label, f"tok{n}", label, "hand-over", changes=[change] if change else []),
+            lambda: Record("x", None),
+        )
+        for n, label in enumerate(labels)
+    ]
+
+
+@pytest.mark.parametrize(("answer", "asked"), [("y\n", True), ("n\n", False), ("\n", False)])
+def test_remove_is_asked_on_a_terminal_naming_the_conversations(answer: str, asked: bool) -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO(answer), {}, stdin_isatty=True)
+    jobs = handover_jobs("Team chat", "Line\nbreak", *(f"C{n}" for n in range(25)))
+    if asked:
+        confirm_removals(env, "alice", jobs)
+    else:
+        with pytest.raises(UsageError, match="not confirmed: nothing was changed"):
+            confirm_removals(env, "alice", jobs)
+    lines = err.getvalue().split("\n")
+    # names with their tokens (names may be equal), each one line (others typed them)
+    assert lines[:2] == ["  Team chat (tok0)", "  Line\\nbreak (tok1)"]
+    assert lines[20] == "  and 7 more"
+    assert lines[21] == "Hand over and remove alice from 27 conversations? [y/N] "
+
+
+def test_nothing_is_asked_when_nobody_is_removed_or_nothing_is_sent() -> None:
+    env = Environment(io.StringIO(), io.StringIO(), io.StringIO(), {}, stdin_isatty=False)
+    confirm_removals(env, "alice", handover_jobs("A", removes=False))
+    planned_only = handover_jobs("B")
+    planned_only[0].send = None  # a dry run's or an unchanged conversation's job
+    confirm_removals(env, "alice", planned_only)
+    with pytest.raises(UsageError, match="from 1 conversation without --yes"):
+        confirm_removals(env, "alice", handover_jobs("C"))

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from talkctl.cli.context import Environment
 from talkctl.errors import UsageError
+
+SHOWN = 20  # the items a confirmation names one by one; the rest are counted
+
+
+def first_lines(lines: Sequence[str], more: str = "more") -> str:
+    """A confirmation's list: up to ``SHOWN`` lines, then ``  and N more``."""
+    shown = list(lines[:SHOWN])
+    if len(lines) > SHOWN:
+        shown.append(f"  and {len(lines) - SHOWN} {more}")
+    return "\n".join(shown)
 
 
 def password_from_stdin(env: Environment, what: str = "password") -> str:

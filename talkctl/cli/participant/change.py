@@ -40,22 +40,16 @@ FederatedOption = Annotated[
 ]
 
 
-SHOWN = 20  # participants listed by name in a confirmation
-
-
 def _ask(run: Run, question: str, refusal: str, names: list[str], stdin: bool) -> None:
     """Ask on a terminal, naming the participants; refuse when nobody can answer (exit 2)."""
-    from talkctl.cli.prompts import confirm
+    from talkctl.cli.prompts import confirm, first_lines
 
     environment = run.factory.environment
     if stdin or not environment.stdin_isatty:
         why = "stdin held the IDs" if environment.stdin_isatty else "stdin is not a terminal"
         raise UsageError(f"{refusal} without --yes ({why})")
     if len(names) > 1:
-        lines = [f"  {name}" for name in names[:SHOWN]]
-        if len(names) > SHOWN:
-            lines.append(f"  and {len(names) - SHOWN} more")
-        environment.message("\n".join(lines))
+        environment.message(first_lines([f"  {name}" for name in names]))
     if not confirm(environment, question):
         raise UsageError("not confirmed: nothing was changed")
 

@@ -28,12 +28,19 @@ from talkctl.api.errors import ApiError
 from talkctl.api.kinds import MODERATOR_TYPES, OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
-from talkctl.cli.context import Factory
+from talkctl.cli.context import Environment, Factory
 from talkctl.cli.engine.jobs import Job, signals_stop_the_run
 from talkctl.cli.engine.operation import Operation, report
 from talkctl.cli.engine.targets import resolve_all
 from talkctl.cli.errors import error_line, exit_status_for, in_lobby
-from talkctl.cli.options import ConvsArgument, DryRunOption, JobsOption, factory_of, finish
+from talkctl.cli.options import (
+    ConvsArgument,
+    DryRunOption,
+    JobsOption,
+    YesOption,
+    factory_of,
+    finish,
+)
 from talkctl.cli.output import FormatOption, JsonOption, choose_format
 from talkctl.cli.participant.resolve import ATTENDEE_PREFIX, DisplayNameIsNoId, ParticipantIndex
 from talkctl.cli.results import Record
@@ -262,6 +269,7 @@ def hand_over(
     remove: Annotated[
         bool, typer.Option("--remove", help="Remove --from once --to moderates.")
     ] = False,
+    yes: YesOption = False,
     dry_run: DryRunOption = False,
     jobs: JobsOption = 1,
     json_: JsonOption = False,
@@ -270,7 +278,8 @@ def hand_over(
     """Hand over what --from moderates to --to (both user ids).
 
     In each conversation (CONV..., or --all of yours) where --from is owner or moderator and
-    you moderate: adds --to when missing, promotes them, and with --remove removes --from.
+    you moderate: adds --to when missing, promotes them, and with --remove removes --from
+    (asked first, naming the conversations; --yes where stdin is not a terminal).
     Skips, saying why, one-to-one and object-bound conversations, those you do not moderate
     and those --from does not moderate. Never removes you or the owner: Talk 22 cannot move
     the owner role over its API (an administrator can: occ talk:user:transfer-ownership).
@@ -297,6 +306,36 @@ def hand_over(
     run = Handover(factory, giver, taker, remove=remove, dry_run=dry_run)
     targets = with_listings(run, conversations, jobs)
     handing = Operation[Listed]("handing over conversations", run.plan, dry_run=dry_run)
+    planned = handing.planned(targets)
+    if not dry_run and not yes:
+        confirm_removals(factory.environment, giver, [job for _, job in planned])
     bulk = all_ or len(refs) > 1
-    results = handing.perform(factory.environment, targets, workers=jobs, single=not bulk)
+    results = handing.send(factory.environment, planned, workers=jobs, single=not bulk)
     finish(report(factory.environment, results, output))
+
+
+def confirm_removals(environment: Environment, giver: str, jobs: list[Job]) -> None:
+    """Before anything is sent: removing ``giver`` is asked on a terminal, naming the
+    conversations, and refused without --yes elsewhere (exit 2), as ``participant remove``."""
+    removed = FieldChange("participants", giver, None)
+    where = [
+        job.record.label for job in jobs if job.send is not None and removed in job.record.changes
+    ]
+    if not where:
+        return
+    if not environment.stdin_isatty:
+        raise UsageError(
+            f"refusing to remove {giver} from {_count(len(where))} without --yes (stdin is not "
+            "a terminal); nothing was changed"
+        )
+    from talkctl.cli.prompts import confirm, first_lines
+    from talkctl.cli.text import escape_controls
+
+    if len(where) > 1:
+        environment.message(first_lines([f"  {escape_controls(label)}" for label in where]))
+    if not confirm(environment, f"Hand over and remove {giver} from {_count(len(where))}?"):
+        raise UsageError("not confirmed: nothing was changed")
+
+
+def _count(conversations: int) -> str:
+    return "1 conversation" if conversations == 1 else f"{conversations} conversations"

@@ -9,13 +9,12 @@ import typer
 
 from talkctl.cli.context import Environment
 from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
-from talkctl.cli.prompts import confirm
+from talkctl.cli.prompts import confirm, first_lines
 from talkctl.cli.room.conversation_change import Change, run_verb
 from talkctl.cli.text import escape_controls
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
-SHOWN = 20  # conversations listed by name in a confirmation
 # objectType (constants.md, and the recorded Talk 22 answers) → why a bulk delete leaves
 # such a conversation alone, in words; {id} is its objectId
 OBJECTS = {
@@ -48,10 +47,7 @@ def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]
         if len(targets) == 1:
             question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
         else:
-            lines = [f"  {escape_controls(t.label)}" for t in targets[:SHOWN]]
-            if len(targets) > SHOWN:
-                lines.append(f"  and {len(targets) - SHOWN} more")
-            environment.message("\n".join(lines))
+            environment.message(first_lines([f"  {escape_controls(t.label)}" for t in targets]))
             question = f"{verb.capitalize()} these {len(targets)} conversations?"
         if not confirm(environment, question):
             raise UsageError(

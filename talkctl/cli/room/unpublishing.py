@@ -19,7 +19,6 @@ from talkctl.resolve import Target
 from talkctl.settings import FieldChange
 
 MODERATORS = (1, 2)
-SHOWN = 20
 
 
 class LostInvitees:
@@ -84,15 +83,13 @@ def confirm_losses(
 ) -> None:
     """Name what is lost, then ask on a terminal; refuse (exit 2, nothing sent) when nobody
     can answer. Nothing lost: nothing asked. (``room unpublish``, ``apply``, ``room ensure``)"""
-    from talkctl.cli.prompts import confirm
+    from talkctl.cli.prompts import confirm, first_lines
 
     if not losses:
         return
-    lines = [loss.line() for loss in losses[:SHOWN]]
-    if len(losses) > SHOWN:
-        lines.append(f"  and {len(losses) - SHOWN} more conversations")
+    lines = first_lines([loss.line() for loss in losses], "more conversations")
     environment.message(
-        "unpublishing removes the e-mail invitees (the server does that):\n" + "\n".join(lines)
+        "unpublishing removes the e-mail invitees (the server does that):\n" + lines
     )
     if stdin_used or not environment.stdin_isatty:
         why = "stdin held the conversations" if stdin_used else "stdin is not a terminal"

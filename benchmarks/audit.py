@@ -53,3 +53,37 @@ def audit_cost(runs: int, work: Path) -> Table:
         "talkctl's extra requests: the account's own user record and each moderator's "
         "(whether they are still enabled users), each read once.",
     )
+
+
+USERS_ROOMS = 200
+
+
+def audit_users_cost(runs: int, work: Path) -> Table:
+    """The ``moderators`` rule's user reads where every conversation has a moderator of its
+    own (a real server's shape: 200 distinct users to read), --jobs 1 and 8."""
+    talkctl = talkctl_executable()
+    with FakeTalkServer(talk="22") as srv:
+        for n in range(USERS_ROOMS):
+            srv.add_user(f"mod{n}")
+            srv.add_room(owner="admin", name=f"Team {n:03d}", participants={f"mod{n}": 2})
+        secret = srv.new_app_password("admin")
+        env = isolated_env(work / "audit-users", srv.url, "admin", secret)
+        run_once([talkctl, "room", "list", "--json"], env)  # capabilities cached
+        srv.latency = AUDIT_LATENCY_S
+        series = {}
+        sent = {}
+        for jobs in ("1", "8"):
+            label = f"talkctl audit --all --jobs {jobs}"
+            srv.clear_log()
+            argv = [talkctl, "audit", "--all", "--json", "--jobs", jobs]
+            series[label] = repeat(label, argv, env, runs=runs, warmup=0)
+            sent[label] = len(srv.requests) // runs
+    rows = [Row([label, ms(s.median_ms), str(sent[label])], None) for label, s in series.items()]
+    return Table(
+        f"Audit of {USERS_ROOMS} conversations, each with a moderator of its own (their user "
+        f"records read), {AUDIT_LATENCY_S * 1000:.0f} ms server latency ({runs} runs each)",
+        ["command", "median", "requests"],
+        rows,
+        "Each conversation's participants and its moderators' user records are read in the "
+        "same worker, --jobs conversations at a time; each user is read once.",
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # the fake server lives with the tests
 
-from audit import audit_cost  # noqa: E402
+from audit import audit_cost, audit_users_cost  # noqa: E402
 from chat import chat_export, chat_send  # noqa: E402
 from completion import completion_latency  # noqa: E402
 from machine import describe_machine  # noqa: E402
@@ -235,7 +235,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit-runs", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("cold", "requests", "bulk", "memory", "typer", "completion", "chat", "audit"),
+        choices=(
+            "cold",
+            "requests",
+            "bulk",
+            "memory",
+            "typer",
+            "completion",
+            "chat",
+            "audit",
+            "audit-users",
+        ),
         action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
@@ -249,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         "completion",
         "chat",
         "audit",
+        "audit-users",
     ]
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
@@ -273,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             elif section == "audit":
                 table = audit_cost(args.audit_runs, work)
+            elif section == "audit-users":
+                table = audit_users_cost(args.audit_runs, work)
             else:
                 table = memory(args.memory_runs, work)
             print(table.markdown() + "\n", flush=True)

@@ -5,11 +5,15 @@ groups' members), decided from the account's rights, each user read at most once
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from clirunner import TalkctlRunner
 from e2e_support import session
 
+from talkctl.audit.engine import OncePerUser
 from talkctl.sandbox import FakeTalkServer
 
 OWNER, MODERATOR, USER = 1, 2, 3
@@ -119,3 +123,46 @@ def test_the_sandbox_demo_breaks_every_built_in_rule_the_sandbox_can_check(
     # "Open office" lets everybody skip the lobby (default permissions all)
     assert found == checked
     assert "not checked: recording-consent" in result.stderr
+
+
+def test_with_jobs_each_moderator_is_still_read_once_and_the_findings_are_the_same(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    """The user reads run beside the participant reads (--jobs at a time); a user shared by
+    many conversations is asked once however the threads meet."""
+    tokens = seed(fake_talk)
+    for n in range(12):  # more conversations sharing the same moderators
+        fake_talk.add_room(
+            owner="bob", name=f"Shared {n}", participants={"bob": OWNER, "carol": MODERATOR}
+        )
+    fake_talk.clear_log()
+    one = run("audit", "--all", "--json", "--jobs", "1")
+    fake_talk.clear_log()
+    many = run("audit", "--all", "--json", "--jobs", "8")
+    assert (one.code, many.code) == (0, 0), many
+    assert json.loads(many.stdout) == json.loads(one.stdout)
+    assert sorted(user_reads(fake_talk)) == ["admin", "bob", "carol", "dave"]
+    assert tokens["gone"] in {r["token"] for r in json.loads(many.stdout)}
+
+
+def test_once_per_user_asks_once_and_shares_a_failure() -> None:
+    asked: list[str] = []
+    gate = threading.Event()
+
+    def enabled(user: str) -> bool | None:
+        asked.append(user)
+        gate.wait(5)  # the other threads ask meanwhile (or after: the answer is the same)
+        if user == "broken":
+            raise OSError("network down")
+        return user != "dave"
+
+    once = OncePerUser(enabled)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = [pool.submit(once, user) for user in ["bob", "dave", "bob", "bob", "broken"]]
+        gate.set()
+        assert [a.result() for a in answers[:4]] == [True, False, True, True]
+        with pytest.raises(OSError):
+            answers[4].result()
+    with pytest.raises(OSError):
+        once("broken")  # asked once: its failure is the answer
+    assert sorted(asked) == ["bob", "broken", "dave"]

@@ -1,5 +1,6 @@
 """An audit's run: the listing once, then only the reads the enabled rules need (each
-conversation's participants at most once, ``jobs`` at a time), and the findings. A read
+conversation's participants at most once and each moderator's user record at most once,
+``jobs`` conversations at a time), and the findings. A read
 that fails ends the run with the findings gathered so far kept (``Audit.findings``).
 No typer, no rich.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,15 +104,9 @@ def run(
             audit.not_checked[rule.rule.id] = why
     needs_participants = any(PARTICIPANTS in r.rule.needs for r in rules)
     checks_users = enabled is not None and any(r.rule.id == "moderators" for r in rules)
-    known: dict[str, bool | None] = {}
-    for conversation, people in _with_participants(chosen, participants, needs_participants, jobs):
-        states: dict[str, bool | None] | None = None
-        if checks_users and enabled is not None and people is not None:
-            states = {}
-            for user in moderator_ids(people):
-                if user not in known:
-                    known[user] = enabled(user)
-                states[user] = known[user]
+    users = OncePerUser(enabled) if checks_users and enabled is not None else None
+    read = _with_participants(chosen, participants, needs_participants, jobs, users)
+    for conversation, (people, states) in read:
         facts = Facts(conversation, people, moment, server.recording_consent_optional, states)
         audit.audited += 1
         if needs_participants and people is None:
@@ -139,23 +134,56 @@ def run(
             )
 
 
+People = list[Participant] | None  # a conversation's participants (None: not readable)
+States = dict[str, bool | None] | None  # its moderators' user ids → enabled (None: unread)
+
+
+class OncePerUser:
+    """``enabled(user)`` asked once per user however many conversations (and threads) ask:
+    the first asks, the others wait for its answer (or its failure)."""
+
+    def __init__(self, enabled: Callable[[str], bool | None]) -> None:
+        self.enabled = enabled
+        self.lock = threading.Lock()
+        self.answers: dict[str, Future[bool | None]] = {}
+
+    def __call__(self, user: str) -> bool | None:
+        with self.lock:
+            answer = self.answers.get(user)
+            asks = answer is None
+            if answer is None:
+                answer = self.answers[user] = Future()
+        if asks:
+            try:
+                answer.set_result(self.enabled(user))
+            except BaseException as exc:
+                answer.set_exception(exc)
+        return answer.result()
+
+
 def _with_participants(
     chosen: Sequence[Conversation],
-    participants: Callable[[str], list[Participant] | None],
+    participants: Callable[[str], People],
     needed: bool,
     jobs: int,
-) -> Iterator[tuple[Conversation, list[Participant] | None]]:
+    users: OncePerUser | None,
+) -> Iterator[tuple[Conversation, tuple[People, States]]]:
+    """Each conversation with its participants and its moderators' user states, read
+    ``jobs`` conversations at a time, in order."""
     if not needed:
         for conversation in chosen:
-            yield conversation, None
+            yield conversation, (None, None)
         return
     failed = threading.Event()  # once a read fails, reads that have not started never send
 
-    def read(conversation: Conversation) -> list[Participant] | None:
+    def read(conversation: Conversation) -> tuple[People, States]:
         if failed.is_set():
             raise ReadAbandoned
         try:
-            return participants(conversation.token)
+            people = participants(conversation.token)
+            if users is None or people is None:
+                return people, None
+            return people, {user: users(user) for user in moderator_ids(people)}
         except BaseException:
             failed.set()
             raise

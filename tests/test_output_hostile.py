@@ -25,9 +25,9 @@ from talkctl.cli.auth.render import StatusReport, render_status
 from talkctl.cli.context import Environment
 from talkctl.cli.output import Renderer, tsv_unescape
 from talkctl.cli.prompts import confirm
+from talkctl.cli.prompts import conversations_asker as asker
 from talkctl.cli.results import Record, Results
 from talkctl.cli.room.ensure_run import planned
-from talkctl.cli.room.remove import asker
 from talkctl.declarative.applyfile import Entry
 from talkctl.declarative.applying import ConversationPlan
 from talkctl.declarative.converge import Wanted, plan_for

@@ -15,7 +15,7 @@ from e2e_support import USER, stop_a_bulk_delete
 
 from talkctl.cli.context import Environment
 from talkctl.cli.engine.targets import read_refs
-from talkctl.cli.room.remove import asker
+from talkctl.cli.prompts import conversations_asker as asker
 from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.sandbox import FakeTalkServer

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from talkctl.cli.context import Environment
 from talkctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from talkctl.cli.options import ChangeOptions
+    from talkctl.resolve import Target
 
 SHOWN = 20  # the items a confirmation names one by one; the rest are counted
 
@@ -51,3 +56,34 @@ def confirm(env: Environment, question: str) -> bool:
     env.stderr.flush()
     answer = env.stdin.readline().strip().lower()
     return answer in ("y", "yes")
+
+
+def may_ask(environment: Environment, options: ChangeOptions, *, yes: bool, verb: str) -> bool:
+    """Whether a verb that removes (delete, leave, clear the history of) asks before sending:
+    not with --yes or in a dry run; refused (exit 2, nothing sent) where nobody can answer."""
+    if yes or options.dry_run:
+        return False
+    if options.stdin or not environment.stdin_isatty:
+        raise UsageError(f"refusing to {verb} without --yes (stdin is not a terminal)")
+    return True
+
+
+def conversations_asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]:
+    """The question before ``verb`` (an Operation's confirm): one conversation by name, or the
+    first ``SHOWN`` of them and how many more."""
+    from talkctl.cli.text import escape_controls
+
+    def ask(targets: list[Target]) -> None:
+        if not targets:
+            return
+        if len(targets) == 1:
+            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
+        else:
+            environment.message(first_lines([f"  {escape_controls(t.label)}" for t in targets]))
+            question = f"{verb.capitalize()} these {len(targets)} conversations?"
+        if not confirm(environment, question):
+            raise UsageError(
+                f"not confirmed: nothing was {'deleted' if verb == 'delete' else 'done'}"
+            )
+
+    return ask

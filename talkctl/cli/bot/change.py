@@ -22,7 +22,7 @@ ConvsAndBotArguments = Annotated[
 
 def _run(ctx: typer.Context, verb: str, args: list[str] | None, options: ChangeOptions) -> None:
     from talkctl.cli.bot.run import run_bot_verb
-    from talkctl.cli.room.change import split_last
+    from talkctl.cli.engine.targets import split_last
 
     factory = factory_of(ctx)
     output = options.output

@@ -44,11 +44,11 @@ def clear_history(
       talkctl room clear-history "Old project" --export-first old-project.jsonl --yes
     """
     from talkctl.api.chat import ChatApi
+    from talkctl.cli.prompts import conversations_asker, may_ask
     from talkctl.cli.room.conversation_change import Change, run_verb
-    from talkctl.cli.room.remove import _may_ask, asker
 
     factory = factory_of(ctx)
-    ask = _may_ask(ctx, options, yes, "clear the history of")
+    ask = may_ask(factory.environment, options, yes=yes, verb="clear the history of")
     chat = ChatApi(factory.client)
     several = options.stdin or len(convs or []) > 1
     if export_first is not None and several and not options.dry_run:
@@ -67,7 +67,7 @@ def clear_history(
     change = Change(
         action="clear-history",
         send=send,
-        confirm=asker(factory.environment, "clear the history of") if ask else None,
+        confirm=conversations_asker(factory.environment, "clear the history of") if ask else None,
         description="clearing",
         explain={
             (403, None): "only moderators can clear the history of {label} "

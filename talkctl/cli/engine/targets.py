@@ -2,6 +2,7 @@
 
 ``collect_refs`` reads them, ``resolve_all`` turns each into its ``Target`` or, when it does
 not resolve (not found, ambiguous), its failed ``Record``: the targets of an ``Operation``.
+``split_last`` parts ``CONV... VALUE`` (the setting verbs, ``bot enable CONV... BOT``).
 """
 
 from __future__ import annotations
@@ -97,3 +98,15 @@ def resolve_all(factory: Factory, refs: list[str], need_state: bool) -> list[Tar
                 )
             )  # fmt: skip
     return resolved
+
+
+def split_last(values: list[str] | None, what: str, stdin: bool = False) -> tuple[list[str], str]:
+    """``CONV... VALUE``: the last positional is the value, the rest are conversations."""
+    items = list(values or [])
+    if not items:
+        raise UsageError(f"missing {what}")
+    if len(items) == 1 and not stdin:
+        raise UsageError(
+            f"{what} is missing (or the conversation): give CONV... {what}, or --stdin {what}"
+        )
+    return items[:-1], items[-1]

@@ -9,26 +9,14 @@ from typing import Any
 import typer
 
 from talkctl.api.models import ConversationType
+from talkctl.cli.engine.targets import split_last
 from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
 from talkctl.cli.room.conversation_change import Change, run_verb
-from talkctl.errors import UsageError
 from talkctl.resolve import Target
 from talkctl.settings import FAVORITE, IMPORTANT, Setting, check_available
 
 ONE_TO_ONE = "{label} is a one-to-one conversation: it cannot be changed that way"
 ONE_TO_ONE_TYPES = (ConversationType.ONE_TO_ONE, ConversationType.FORMER_ONE_TO_ONE)
-
-
-def split_last(values: list[str] | None, what: str, stdin: bool = False) -> tuple[list[str], str]:
-    """``CONV... VALUE``: the last positional is the value, the rest are conversations."""
-    items = list(values or [])
-    if not items:
-        raise UsageError(f"missing {what}")
-    if len(items) == 1 and not stdin:
-        raise UsageError(
-            f"{what} is missing (or the conversation): give CONV... {what}, or --stdin {what}"
-        )
-    return items[:-1], items[-1]
 
 
 def setting_change(setting: Setting, value: Any, **extra: Any) -> Change:

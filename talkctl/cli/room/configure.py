@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 
 from talkctl.cli.completion import complete_conversation
+from talkctl.cli.engine.targets import split_last
 from talkctl.cli.options import ChangeOptions, ConvsArgument, change_verb, factory_of
-from talkctl.cli.room.change import run_parsed, run_setting, split_last
+from talkctl.cli.room.change import run_parsed, run_setting
 from talkctl.cli.room.setting_options import value_argument
 from talkctl.errors import UsageError
 from talkctl.settings import (

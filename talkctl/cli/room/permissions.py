@@ -12,8 +12,9 @@ import typer
 from talkctl.api.errors import ApiError
 from talkctl.api.participants import ParticipantsApi
 from talkctl.cli.context import Factory
+from talkctl.cli.engine.targets import split_last
 from talkctl.cli.options import ChangeOptions, YesOption, change_verb, factory_of
-from talkctl.cli.room.change import run_setting, split_last
+from talkctl.cli.room.change import run_setting
 from talkctl.cli.room.setting_options import value_argument
 from talkctl.errors import UsageError
 from talkctl.resolve import Target

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from talkctl.cli.context import Environment
 from talkctl.cli.options import ChangeOptions, ConvsArgument, YesOption, change_verb, factory_of
-from talkctl.cli.prompts import confirm, first_lines
+from talkctl.cli.prompts import conversations_asker, may_ask
 from talkctl.cli.room.conversation_change import Change, run_verb
-from talkctl.cli.text import escape_controls
-from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
 # objectType (constants.md, and the recorded Talk 22 answers) → why a bulk delete leaves
@@ -26,35 +22,6 @@ OBJECTS = {
     "sample": "a sample conversation",
     "note_to_self": "your note-to-self conversation",
 }
-
-
-def _may_ask(ctx: typer.Context, options: ChangeOptions, yes: bool, verb: str) -> bool:
-    """Refuse without --yes when nobody can answer (before anything is sent)."""
-    if yes or options.dry_run:
-        return False
-    environment = factory_of(ctx).environment
-    if options.stdin or not environment.stdin_isatty:
-        raise UsageError(f"refusing to {verb} without --yes (stdin is not a terminal)")
-    return True
-
-
-def asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]:
-    """Asks on the terminal, naming the conversations (the first 20, then how many more)."""
-
-    def ask(targets: list[Target]) -> None:
-        if not targets:
-            return
-        if len(targets) == 1:
-            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
-        else:
-            environment.message(first_lines([f"  {escape_controls(t.label)}" for t in targets]))
-            question = f"{verb.capitalize()} these {len(targets)} conversations?"
-        if not confirm(environment, question):
-            raise UsageError(
-                f"not confirmed: nothing was {'deleted' if verb == 'delete' else 'done'}"
-            )
-
-    return ask
 
 
 def bound_to(kind: str, object_id: object) -> str:
@@ -88,7 +55,7 @@ def delete(
 
     Example: talkctl room delete "Old project" --yes
     """
-    ask = _may_ask(ctx, options, yes, "delete")
+    ask = may_ask(factory_of(ctx).environment, options, yes=yes, verb="delete")
     bulk = options.stdin or len(convs or []) > 1
 
     def guard(target: Target) -> str | None:
@@ -101,7 +68,7 @@ def delete(
         action="delete",
         send=lambda api, t: api.delete(t.token),
         guard=guard if bulk else None,  # a single delete needs no listing for it
-        confirm=asker(factory_of(ctx).environment, "delete") if ask else None,
+        confirm=conversations_asker(factory_of(ctx).environment, "delete") if ask else None,
         description="deleting",
         explain={
             (400, None): "{label} is a one-to-one conversation and cannot be deleted: "
@@ -127,12 +94,12 @@ def leave(
 
     Example: talkctl room leave alice --yes
     """
-    ask = _may_ask(ctx, options, yes, "leave")
+    ask = may_ask(factory_of(ctx).environment, options, yes=yes, verb="leave")
     change = Change(
         action="leave",
         send=lambda api, t: api.leave(t.token),
         moderator_only=False,
-        confirm=asker(factory_of(ctx).environment, "leave") if ask else None,
+        confirm=conversations_asker(factory_of(ctx).environment, "leave") if ask else None,
         description="leaving",
         explain={(400, None): "you cannot leave {label}: you are its last moderator"},
     )

@@ -11,9 +11,9 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.models import Conversation
 from talkctl.cli.completion import complete_conversation
-from talkctl.cli.engine.targets import collect_refs, read_stdin
+from talkctl.cli.engine.targets import collect_refs, read_stdin, split_last
 from talkctl.cli.options import ChangeOptions, change_verb, factory_of, finish
-from talkctl.cli.room.change import ONE_TO_ONE, ONE_TO_ONE_TYPES, split_last
+from talkctl.cli.room.change import ONE_TO_ONE, ONE_TO_ONE_TYPES
 from talkctl.cli.room.conversation_change import Change, run_change
 from talkctl.errors import UsageError
 from talkctl.resolve import Target

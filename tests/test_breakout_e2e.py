@@ -91,6 +91,25 @@ def test_a_map_places_people_and_is_checked_before_sending(
     assert "alice" in rooms[0]["participants"] and "alice" not in rooms[1]["participants"]
 
 
+def test_a_map_names_someone_in_two_rooms_or_in_none_is_refused_before_sending(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str, tmp_path: Path
+) -> None:
+    attendee = next(
+        a.id for a in fake_talk.state.rooms[klass].attendees.values() if a.actor_id == "alice"
+    )
+    bad = tmp_path / "twice.csv"
+    bad.write_text(f"alice,1\nbob,2\nattendee:{attendee},2\nbob\nbob,2\n", "utf-8")
+    refused = run("breakout", "create", "Class", "--rooms", "2", "--map", str(bad))
+    assert refused.code == 2, refused
+    assert refused.stderr.splitlines() == [
+        f"{bad}:3: 'attendee:{attendee}' is mapped to room 1 already (line 1, as 'alice'): "
+        "one room each",
+        f"{bad}:4: no room for 'bob': give 'participant,room' (1 to 2)",
+        f"talkctl: error: {bad}: 2 problems; nothing was changed",
+    ]  # bob in room 2 twice (lines 2 and 5) is no problem
+    assert changing(fake_talk) == []
+
+
 def test_map_with_another_mode_is_2(run: TalkctlRunner, klass: str, tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_text("alice,1\n", "utf-8")

@@ -2,7 +2,7 @@
 
 A TOML file (``.toml``: ``alice = 1``, ``"attendee:12" = 2``) or CSV (any other name:
 ``alice,1`` a line; ``#`` lines and blank lines are skipped). Participants are named by the
-one rule (a user id, an exact display name, or ``attendee:N``); rooms are numbered from 1.
+one rule (a user id or ``attendee:N``; a display name selects nobody); rooms count from 1.
 Every line is checked against the conversation's participant listing: an unknown
 participant, a moderator (the server refuses to map them: 400 ``moderator``, and they are in
 every room anyway), a room number out of range or missing, one participant mapped to two

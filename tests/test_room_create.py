@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,27 @@ def test_create_warns_when_the_name_exists_and_points_to_ensure(
     assert "use: talkctl room ensure 'Team chat'" in warning[0]
     assert '"token"' in result.stdout  # stdout stays the one record
     assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Team chat", "Team chat"]
+
+
+def test_the_ensure_hint_for_a_name_with_a_newline_stays_one_line_and_exact(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    name = "odd\nname \u202e it's \\ $x"
+    admin.srv.add_room(owner="admin", name=name)
+    result = admin.run("room", "create", name, "--dry-run")
+    assert result.code == 0, result
+    warning = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warning) == 1 and warning[0].endswith("'"), result.stderr
+    hint = warning[0].split("use: talkctl room ensure ", 1)[1]
+    assert hint == "$'odd\\nname \\u202e it\\'s \\\\ $x'"
+    shell = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", f"printf %s {hint}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout == name
 
 
 @pytest.mark.parametrize("name", ["Fresh", "team chat"], ids=["new", "other-case"])

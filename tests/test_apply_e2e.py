@@ -328,6 +328,28 @@ def test_a_signal_while_planning_reports_every_planned_change_not_sent(
     assert not [r for r in fake_talk.requests if r.method != "GET"]
 
 
+def test_one_conversation_named_by_two_entries_is_refused_before_anything_is_sent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # by name, then by token: the file validation cannot see it, the planned records can
+    token = fake_talk.add_room(name="Team chat")
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Team chat"\ndescription = "a"\n\n'
+        f'[[conversation]]\ntoken = "{token}"\nname = "Team chat"\ndescription = "b"\n',
+    )
+    for dry in ([], ["--dry-run"]):  # the dry run says what the real run does
+        result = run("apply", path, "--json", *dry)
+        assert result.code == 2, result
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"talkctl: error: the entries at lines 1 and 5 are the same conversation ({token}): "
+            "give it one [[conversation]]; nothing was changed\n"
+        )
+    assert fake_talk.room(token)["description"] == ""
+    assert not [r for r in fake_talk.requests if r.method != "GET"]
+
+
 def test_emails_match_on_the_address_not_the_hash_and_converge(
     run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
 ) -> None:

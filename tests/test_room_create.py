@@ -185,6 +185,20 @@ def test_create_warns_when_the_name_exists_and_points_to_ensure(
     assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Team chat", "Team chat"]
 
 
+@pytest.mark.parametrize("talk", ["18", "22"])
+def test_the_same_invitee_twice_is_invited_once(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    args = ["--invite", "alice", "--invite", "nobody", "--invite", "alice", "--invite", "nobody"]
+    result = admin.run("room", "create", "Twice", *args, "--json")
+    assert result.code == 3, result
+    record = json.loads(result.stdout)
+    assert [c["to"] for c in record["changes"]] == ["group", "users alice", "users nobody"]
+    assert record["error"].endswith("was created; could not add users nobody")
+    assert result.stderr == f"talkctl: error: {record['error']}\n"
+
+
 def test_the_ensure_hint_for_a_name_with_a_newline_stays_one_line_and_exact(
     fake_talk_factory: Factory, talkctl_home: Path
 ) -> None:

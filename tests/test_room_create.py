@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import subprocess
 from pathlib import Path
 
 import pytest
-from e2e_support import STRONG_PASSWORD, Factory, Session, session, start
+from e2e_support import STRONG_PASSWORD, Factory, Session, session, signal_on_request, start
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -318,3 +319,62 @@ def test_an_unknown_one_to_one_user_is_its_failed_record(
     assert (record["ok"], record["input"], record["token"]) == (False, "nobody", None)
     assert record["error"] == "cannot invite 'nobody': no such user"
     assert record["error"] in result.stderr
+
+
+# --- a signal after the conversation exists -------------------------------------------------
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_inviting_step_by_step_deletes_the_half_made_conversation(
+    fake_talk_factory: Factory,
+    talkctl_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    signum: int,
+    code: int,
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "18")  # create, then each step
+    argv = ["room", "create", "New", "--invite", "alice", "--invite", "bob", "--json"]
+    result = signal_on_request(
+        admin.srv,
+        monkeypatch,
+        argv,
+        admin.run.env,
+        signum=signum,
+        method="POST",
+        path_part="/participants",
+        hold=1.0,
+    )
+    assert result.code == code, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["token"], record["exit_code"]) == (False, None, code)
+    assert record["error"] == "the invite step failed, nothing was created: interrupted"
+    assert [r["name"] for r in admin.srv.rooms_of("admin")] == []
+    assert "Traceback" not in result.stderr
+
+
+def test_a_signal_while_setting_your_own_preferences_keeps_it_and_says_its_token(
+    fake_talk_factory: Factory, talkctl_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    argv = ["room", "create", "New", "--favorite", "--notify", "always", "--json"]
+    result = signal_on_request(
+        admin.srv,
+        monkeypatch,
+        argv,
+        admin.run.env,
+        signum=signal.SIGTERM,
+        method="POST",
+        path_part="/favorite",
+        hold=1.0,
+    )
+    assert result.code == 143, result.stderr
+    record = json.loads(result.stdout)
+    made = [r["token"] for r in admin.srv.rooms_of("admin") if r["name"] == "New"]
+    assert len(made) == 1 and record["token"] == made[0]
+    assert (record["ok"], record["exit_code"]) == (False, 143)
+    assert record["error"] == (
+        f"{made[0]} was created; created, but setting favorite failed: interrupted"
+    )
+    with admin.srv.state.lock:  # the rest (notify always: level 1) was not sent
+        levels = [a.notification_level for a in admin.srv.state.rooms[made[0]].attendees.values()]
+    assert 1 not in levels

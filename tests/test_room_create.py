@@ -164,6 +164,30 @@ def test_talk_not_enabled(fake_talk_factory: Factory, talkctl_home: Path) -> Non
     assert admin.spreed_requests() == []
 
 
+@pytest.mark.parametrize("talk", ["18", "22"])
+def test_a_dry_run_of_an_existing_one_to_one_says_unchanged_as_the_real_run(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    o2o = ("room", "create", "--type", "one-to-one", "--invite")
+    fresh = admin.run(*o2o, "alice", "--dry-run", "--json")
+    assert fresh.code == 0, fresh
+    assert json.loads(fresh.stdout)["action"] == "create"  # none with alice yet
+    made = json.loads(admin.run(*o2o, "alice", "--json").stdout)["token"]
+    changes = len(admin.srv.changing_requests())
+    planned = admin.run(*o2o, "alice", "--dry-run", "--json")
+    real = admin.run(*o2o, "alice", "--json")
+    assert planned.code == real.code == 0, (planned, real)
+    keys = ("token", "name", "ok", "action", "changes", "note")
+    dry, done = json.loads(planned.stdout), json.loads(real.stdout)
+    assert [dry.get(k) for k in keys] == [done.get(k) for k in keys]
+    assert (dry["token"], dry["action"], dry["dry_run"]) == (made, "unchanged", True)
+    assert "would create" not in planned.stderr
+    text = admin.run(*o2o, "alice", "--dry-run")
+    assert "unchanged (a one-to-one conversation with alice already exists)" in text.stdout
+    assert len(admin.srv.changing_requests()) == changes + 1  # the real run's POST only
+
+
 def test_one_to_one_with_an_unknown_user(fake_talk_factory: Factory, talkctl_home: Path) -> None:
     admin = start(fake_talk_factory, talkctl_home)
     result = admin.run("room", "create", "--type", "one-to-one", "--invite", "nobody")

@@ -16,7 +16,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import BY_KEY as KIND_BY_KEY
 from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
-from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
 from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
 from talkctl.cli.engine.jobs import Job
@@ -241,6 +241,9 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
     def plan(user: str) -> Job:
         if not dry_run:
             return Job(record, lambda: _one_to_one_made(api, user, record), _no_such_user(user))
+        existing = _existing_one_to_one(factory, user)
+        if existing is not None:  # the real run gets it back: "unchanged", as it would say
+            return Job(_existing(record, existing, user))
         factory.environment.message(f"would create a one-to-one conversation with {user}")
         return Job(record)
 
@@ -256,13 +259,30 @@ def _no_such_user(user: str) -> Callable[[BaseException], str | None]:
     return explain
 
 
+def _existing_one_to_one(factory: Factory, user: str) -> Conversation | None:
+    """Your one-to-one with ``user`` in the listing (its ``name`` is the other user's id)."""
+    try:
+        listing = factory.resolver.listing()
+    except ApiError:
+        return None  # the dry run cannot tell; the real run will
+    return next(
+        (c for c in listing if c.type == ConversationType.ONE_TO_ONE and c.name == user), None
+    )
+
+
+def _existing(record: Record, conversation: Conversation, user: str) -> Record:
+    done = dataclasses.replace(record, changes=[], action="unchanged")
+    done.token, done.name = conversation.token, conversation.display_name
+    done.conversation = conversation
+    done.note = f"a one-to-one conversation with {user} already exists"
+    return done
+
+
 def _one_to_one_made(api: ConversationsApi, user: str, record: Record) -> Record:
     conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
+    if not created:
+        return _existing(record, conversation, user)
     done = dataclasses.replace(record, changes=list(record.changes))
     done.token, done.name = conversation.token, conversation.display_name
     done.conversation = conversation
-    if not created:
-        done.action = "unchanged"
-        done.note = f"a one-to-one conversation with {user} already exists"
-        done.changes = []
     return done

@@ -10,8 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from clirunner import TalkctlRunner, talkctl_executable
-from e2e_support import session
+from e2e_support import session, signal_on_request
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -285,6 +286,68 @@ def test_ctrl_c_in_the_middle_reports_what_was_done_and_a_rerun_converges(
     rerun = run("apply", path)
     assert rerun.code == 0, rerun
     assert rerun.stderr.splitlines()[-1] == f"{len(never)} updated, {len(done)} unchanged"
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_planning_reports_every_planned_change_not_sent(
+    run: TalkctlRunner,
+    fake_talk: FakeTalkServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    signum: int,
+    code: int,
+) -> None:
+    # the first entry's planning finishes after the signal: it was planned, never carried
+    # out, so its record must not say "updated"
+    tokens = [fake_talk.add_room(name=f"Room {n}") for n in range(4)]
+    text = "".join(
+        f'[[conversation]]\nname = "Room {n}"\ndescription = "managed"\n'
+        'participants = { users = ["bob"] }\n\n'
+        for n in range(4)
+    )
+    path = write(tmp_path, text)
+    result = signal_on_request(
+        fake_talk,
+        monkeypatch,
+        ["apply", path, "--jobs", "1", "--json"],
+        run.env,
+        signum=signum,
+        method="GET",
+        path_part="/participants",
+        hold=1.0,
+    )
+    assert result.code == code, result.stderr
+    assert "Traceback" not in result.stderr
+    records = json.loads(result.stdout)
+    assert [r["name"] for r in records] == [f"Room {n}" for n in range(4)]
+    assert [(r["ok"], r["error"], r["exit_code"]) for r in records] == [
+        (False, "interrupted before it was sent", code)
+    ] * 4
+    assert result.stderr.splitlines()[-1] == "4 not sent (interrupted)"
+    assert all(fake_talk.room(token)["description"] == "" for token in tokens)
+    assert not [r for r in fake_talk.requests if r.method != "GET"]
+
+
+def test_one_conversation_named_by_two_entries_is_refused_before_anything_is_sent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # by name, then by token: the file validation cannot see it, the planned records can
+    token = fake_talk.add_room(name="Team chat")
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Team chat"\ndescription = "a"\n\n'
+        f'[[conversation]]\ntoken = "{token}"\nname = "Team chat"\ndescription = "b"\n',
+    )
+    for dry in ([], ["--dry-run"]):  # the dry run says what the real run does
+        result = run("apply", path, "--json", *dry)
+        assert result.code == 2, result
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"talkctl: error: the entries at lines 1 and 5 are the same conversation ({token}): "
+            "give it one [[conversation]]; nothing was changed\n"
+        )
+    assert fake_talk.room(token)["description"] == ""
+    assert not [r for r in fake_talk.requests if r.method != "GET"]
 
 
 def test_emails_match_on_the_address_not_the_hash_and_converge(

@@ -91,6 +91,48 @@ def test_a_map_places_people_and_is_checked_before_sending(
     assert "alice" in rooms[0]["participants"] and "alice" not in rooms[1]["participants"]
 
 
+def test_a_map_names_someone_in_two_rooms_or_in_none_is_refused_before_sending(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str, tmp_path: Path
+) -> None:
+    attendee = next(
+        a.id for a in fake_talk.state.rooms[klass].attendees.values() if a.actor_id == "alice"
+    )
+    bad = tmp_path / "twice.csv"
+    bad.write_text(f"alice,1\nbob,2\nattendee:{attendee},2\nbob\nbob,2\n", "utf-8")
+    refused = run("breakout", "create", "Class", "--rooms", "2", "--map", str(bad))
+    assert refused.code == 2, refused
+    assert refused.stderr.splitlines() == [
+        f"{bad}:3: 'attendee:{attendee}' is mapped to room 1 already (line 1, as 'alice'): "
+        "one room each",
+        f"{bad}:4: no room for 'bob': give 'participant,room' (1 to 2)",
+        f"talkctl: error: {bad}: 2 problems; nothing was changed",
+    ]  # bob in room 2 twice (lines 2 and 5) is no problem
+    assert changing(fake_talk) == []
+
+
+def test_a_broadcast_longer_than_a_chat_message_is_refused_before_sending(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str, tmp_path: Path
+) -> None:
+    assert run("breakout", "create", "Class", "--rooms", "2").code == 0
+    longest = "x" * 32000  # config.chat.max-length: still one chat message
+    assert run("breakout", "broadcast", "Class", longest).code == 0
+    before = changing(fake_talk)
+    result = run("breakout", "broadcast", "Class", longest + "x", "--json")
+    assert result.code == 2, result
+    assert (result.stdout, result.stderr) == (
+        "",
+        "talkctl: error: the message is 32001 characters; the server takes at most 32000 "
+        "(config.chat.max-length): nothing was sent\n",
+    )
+    assert changing(fake_talk) == before
+    # the sandbox answers as the server does (openapi: 413 "Chat message too long")
+    text = tmp_path / "long.txt"
+    text.write_text(longest + "x", "utf-8")
+    raw = run("api", "POST", f"breakout-rooms/{klass}/broadcast", "-F", f"message=@{text}")
+    assert raw.code == 6, raw
+    assert raw.stderr.endswith("(HTTP 413) (message)\n"), raw
+
+
 def test_map_with_another_mode_is_2(run: TalkctlRunner, klass: str, tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_text("alice,1\n", "utf-8")

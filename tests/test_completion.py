@@ -166,6 +166,26 @@ def test_bash_completes_conversation_names_and_tokens_from_the_cache_only(
     assert len(fake.requests) == before, "a TAB must never contact the server"
 
 
+def test_bash_completes_a_name_with_a_bang_in_double_quotes_outside_them(
+    seeded: tuple[FakeTalkServer, TalkctlRunner],
+) -> None:
+    """An interactive bash expands ``!time`` inside double quotes ("event not found") and
+    keeps the backslash of ``\\!``: the ``!`` goes in single quotes between them."""
+    fake, runner = seeded
+    fake.add_room("alice", 2, 'Party!time "$x"')
+    assert runner("room", "list").code == 0
+    offered, _ = bash_complete(["talkctl", "room", "show", '"Party'], completion_env(runner))
+    assert offered == ['Party"\'!\'"time \\"\\$x\\"']
+    # readline keeps the opening quote and adds the closing one: the shell reads the name
+    word = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", f'printf %s "{offered[0]}"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert word.stdout == 'Party!time "$x"'
+
+
 def test_bash_completes_conv_value_commands(
     seeded: tuple[FakeTalkServer, TalkctlRunner],
 ) -> None:

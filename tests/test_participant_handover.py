@@ -359,6 +359,14 @@ def test_remove_is_asked_on_a_terminal_naming_the_conversations(answer: str, ask
     assert lines[21] == "Hand over and remove alice from 27 conversations? [y/N] "
 
 
+def test_removing_from_one_conversation_asks_naming_it() -> None:
+    err = io.StringIO()
+    env = Environment(io.StringIO(), err, io.StringIO("y\n"), {}, stdin_isatty=True)
+    confirm_removals(env, "alice", handover_jobs("Line\nbreak"))
+    # the one conversation is named in the question itself, on one line
+    assert err.getvalue() == "Hand over and remove alice from Line\\nbreak (tok0)? [y/N] "
+
+
 def test_nothing_is_asked_when_nobody_is_removed_or_nothing_is_sent() -> None:
     env = Environment(io.StringIO(), io.StringIO(), io.StringIO(), {}, stdin_isatty=False)
     confirm_removals(env, "alice", handover_jobs("A", removes=False))

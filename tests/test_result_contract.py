@@ -185,6 +185,17 @@ def test_bulk_rename_with_a_template_and_with_rows(
     assert bad.code == 2 and "token<TAB>new name" in bad.stderr
 
 
+def test_a_name_that_holds_a_template_key_is_kept_as_it_is(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    # the names were typed by other people: only NEW_NAME is a template, never {name}'s value
+    a, b = fake_talk.add_room(name="{token} notes"), fake_talk.add_room(name="b {name}")
+    result = run("room", "rename", a, b, "{name} (2026, {token})")
+    assert result.code == 0, result
+    assert fake_talk.room(a)["name"] == f"{{token}} notes (2026, {a})"
+    assert fake_talk.room(b)["name"] == f"b {{name}} (2026, {b})"
+
+
 # --- item 6: truthful messages --------------------------------------------------------------
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
-from e2e_support import STRONG_PASSWORD, Factory, Session, session, start
+from e2e_support import STRONG_PASSWORD, Factory, Session, session, signal_on_request, start
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -162,6 +164,30 @@ def test_talk_not_enabled(fake_talk_factory: Factory, talkctl_home: Path) -> Non
     assert admin.spreed_requests() == []
 
 
+@pytest.mark.parametrize("talk", ["18", "22"])
+def test_a_dry_run_of_an_existing_one_to_one_says_unchanged_as_the_real_run(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    o2o = ("room", "create", "--type", "one-to-one", "--invite")
+    fresh = admin.run(*o2o, "alice", "--dry-run", "--json")
+    assert fresh.code == 0, fresh
+    assert json.loads(fresh.stdout)["action"] == "create"  # none with alice yet
+    made = json.loads(admin.run(*o2o, "alice", "--json").stdout)["token"]
+    changes = len(admin.srv.changing_requests())
+    planned = admin.run(*o2o, "alice", "--dry-run", "--json")
+    real = admin.run(*o2o, "alice", "--json")
+    assert planned.code == real.code == 0, (planned, real)
+    keys = ("token", "name", "ok", "action", "changes", "note")
+    dry, done = json.loads(planned.stdout), json.loads(real.stdout)
+    assert [dry.get(k) for k in keys] == [done.get(k) for k in keys]
+    assert (dry["token"], dry["action"], dry["dry_run"]) == (made, "unchanged", True)
+    assert "would create" not in planned.stderr
+    text = admin.run(*o2o, "alice", "--dry-run")
+    assert "unchanged (a one-to-one conversation with alice already exists)" in text.stdout
+    assert len(admin.srv.changing_requests()) == changes + 1  # the real run's POST only
+
+
 def test_one_to_one_with_an_unknown_user(fake_talk_factory: Factory, talkctl_home: Path) -> None:
     admin = start(fake_talk_factory, talkctl_home)
     result = admin.run("room", "create", "--type", "one-to-one", "--invite", "nobody")
@@ -182,6 +208,41 @@ def test_create_warns_when_the_name_exists_and_points_to_ensure(
     assert "use: talkctl room ensure 'Team chat'" in warning[0]
     assert '"token"' in result.stdout  # stdout stays the one record
     assert [r["name"] for r in admin.srv.rooms_of("admin")] == ["Team chat", "Team chat"]
+
+
+@pytest.mark.parametrize("talk", ["18", "22"])
+def test_the_same_invitee_twice_is_invited_once(
+    fake_talk_factory: Factory, talkctl_home: Path, talk: str
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, talk)
+    args = ["--invite", "alice", "--invite", "nobody", "--invite", "alice", "--invite", "nobody"]
+    result = admin.run("room", "create", "Twice", *args, "--json")
+    assert result.code == 3, result
+    record = json.loads(result.stdout)
+    assert [c["to"] for c in record["changes"]] == ["group", "users alice", "users nobody"]
+    assert record["error"].endswith("was created; could not add users nobody")
+    assert result.stderr == f"talkctl: error: {record['error']}\n"
+
+
+def test_the_ensure_hint_for_a_name_with_a_newline_stays_one_line_and_exact(
+    fake_talk_factory: Factory, talkctl_home: Path
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    name = "odd\nname \u202e it's \\ $x"
+    admin.srv.add_room(owner="admin", name=name)
+    result = admin.run("room", "create", name, "--dry-run")
+    assert result.code == 0, result
+    warning = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warning) == 1 and warning[0].endswith("'"), result.stderr
+    hint = warning[0].split("use: talkctl room ensure ", 1)[1]
+    assert hint == "$'odd\\nname \\u202e it\\'s \\\\ $x'"
+    shell = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", f"printf %s {hint}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout == name
 
 
 @pytest.mark.parametrize("name", ["Fresh", "team chat"], ids=["new", "other-case"])
@@ -282,3 +343,62 @@ def test_an_unknown_one_to_one_user_is_its_failed_record(
     assert (record["ok"], record["input"], record["token"]) == (False, "nobody", None)
     assert record["error"] == "cannot invite 'nobody': no such user"
     assert record["error"] in result.stderr
+
+
+# --- a signal after the conversation exists -------------------------------------------------
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_inviting_step_by_step_deletes_the_half_made_conversation(
+    fake_talk_factory: Factory,
+    talkctl_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    signum: int,
+    code: int,
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "18")  # create, then each step
+    argv = ["room", "create", "New", "--invite", "alice", "--invite", "bob", "--json"]
+    result = signal_on_request(
+        admin.srv,
+        monkeypatch,
+        argv,
+        admin.run.env,
+        signum=signum,
+        method="POST",
+        path_part="/participants",
+        hold=1.0,
+    )
+    assert result.code == code, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["ok"], record["token"], record["exit_code"]) == (False, None, code)
+    assert record["error"] == "the invite step failed, nothing was created: interrupted"
+    assert [r["name"] for r in admin.srv.rooms_of("admin")] == []
+    assert "Traceback" not in result.stderr
+
+
+def test_a_signal_while_setting_your_own_preferences_keeps_it_and_says_its_token(
+    fake_talk_factory: Factory, talkctl_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = start(fake_talk_factory, talkctl_home, "22")
+    argv = ["room", "create", "New", "--favorite", "--notify", "always", "--json"]
+    result = signal_on_request(
+        admin.srv,
+        monkeypatch,
+        argv,
+        admin.run.env,
+        signum=signal.SIGTERM,
+        method="POST",
+        path_part="/favorite",
+        hold=1.0,
+    )
+    assert result.code == 143, result.stderr
+    record = json.loads(result.stdout)
+    made = [r["token"] for r in admin.srv.rooms_of("admin") if r["name"] == "New"]
+    assert len(made) == 1 and record["token"] == made[0]
+    assert (record["ok"], record["exit_code"]) == (False, 143)
+    assert record["error"] == (
+        f"{made[0]} was created; created, but setting favorite failed: interrupted"
+    )
+    with admin.srv.state.lock:  # the rest (notify always: level 1) was not sent
+        levels = [a.notification_level for a in admin.srv.state.rooms[made[0]].attendees.values()]
+    assert 1 not in levels

@@ -37,12 +37,17 @@ def completion_script(shell: str) -> str:
     return get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=shell)
 
 
+IN_DOUBLE_QUOTES = {c: "\\" + c for c in '\\"$`'} | {"!": "\"'!'\""}
+
+
 def register_shells() -> None:
     """Make the TAB callback speak typer's protocol (the app has ``add_completion=False``).
 
     Bash gets values quoted, so a name with spaces is inserted as one word: shell-quoted
     (``'Team chat'``), or, in a word begun with a double quote (``"Team c``), escaped for
-    inside double quotes (readline keeps the opening quote and closes it).
+    inside double quotes (readline keeps the opening quote and closes it); a ``!`` there
+    goes in single quotes between them (``"Party"'!'"time"``), since an interactive bash
+    expands ``!time`` inside double quotes and keeps the backslash that escapes it.
     """
     from typer._click.shell_completion import CompletionItem, add_completion_class
     from typer._completion_classes import BashComplete, completion_init
@@ -60,8 +65,8 @@ def register_shells() -> None:
 
         def format_completion(self, item: CompletionItem) -> str:
             value = str(item.value)
-            if self.in_double_quotes:
-                return "".join("\\" + c if c in '\\"$`' else c for c in value)
+            if self.in_double_quotes:  # a "!" leaves them: history expansion is on there
+                return "".join(IN_DOUBLE_QUOTES.get(c, c) for c in value)
             return shlex.quote(value)
 
     completion_init()

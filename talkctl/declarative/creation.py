@@ -6,9 +6,10 @@ goes with ``POST /room`` (one request). Elsewhere the conversation is created, t
 setting is sent in turn; when a step fails (a refusal, a dropped connection, Ctrl-C) the
 half-made conversation is deleted and the error names the step and the server's reason,
 keeping the step's exit code. Invitees are different: a conversation is kept when some could
-not be added (as the server does with its 202), and they are returned in ``invalid``. The
-creator's own preferences (favorite, notify, archived) follow the create; their failures
-are returned in ``followups`` without undoing anything. No typer, no rich.
+not be added (as the server does with its 202), and they are returned in ``invalid`` (Ctrl-C
+while inviting undoes it as in a setting's step). The creator's own preferences (favorite,
+notify, archived) follow the create; their failures, and a Ctrl-C among them (the rest are
+not sent), are returned in ``followups`` without undoing anything. No typer, no rich.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ def create(api: ConversationsApi, creation: Creation) -> Created:
             made.conversation = setting.send(api, token, value) or made.conversation
         except TalkctlError as exc:
             made.followups.append((setting.name, exc))
+        except KeyboardInterrupt as exc:  # it exists: say so (its token), send no more
+            made.followups.append((setting.name, exc))
+            break
     return made
 
 
@@ -129,6 +133,8 @@ def _step_by_step(api: ConversationsApi, creation: Creation, room: list[Any]) ->
                 if exc.status not in (400, 404):
                     raise
                 made.invalid.setdefault(kind, []).append(actor)
+            except KeyboardInterrupt as exc:  # a step like the settings: undone
+                raise undo_create(api, token, "invite", exc) from exc
     if made.invalid == {} and creation.participants.get("emails"):
         made.conversation = api.get(token)  # an e-mail invitee made it public
     return made

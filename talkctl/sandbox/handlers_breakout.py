@@ -14,8 +14,10 @@ listing of a conversation without breakout rooms is 400 ``mode``. From Talk's sc
 breakout rooms of a breakout room; an ``attendeeMap`` of attendee id -> 0-based room that
 maps a moderator is 400 ``moderator``, an invalid one 400 ``attendeeMap``; moderators of
 the parent are in every breakout room; a non-moderator's listing while the rooms are
-stopped is 400 ``status``. A guess (documented here): automatic mode deals the
-non-moderator users out in the order of their attendee ids, Room 1 first.
+stopped is 400 ``status``. A broadcast longer than the chat's max-length is 413 (the
+openapi's "Chat message too long"), with the chat's recorded body (c-post-too-long-413:
+``message``). A guess (documented here): automatic mode deals the non-moderator users out
+in the order of their attendee ids, Room 1 first.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any
 
 from . import membership
 from .context import Ctx, moderated
-from .ocs import Ocs, ok
+from .handlers_chat import MAX_LENGTH
+from .ocs import Ocs, fail, ok
 from .state import FORMER_ONE_TO_ONE, GROUP, MODERATOR_TYPES, ONE_TO_ONE, Room
 from .views import participant_view, room_view
 
@@ -164,6 +167,8 @@ def broadcast(ctx: Ctx) -> Ocs:
     text = ctx.str_param("message").strip()
     if not text:
         return ctx.error(400, "message")
+    if len(text) > MAX_LENGTH:
+        return fail(413, {"error": "message"})
     for room in rooms:
         msg = ctx.state.system_message(room, ctx.user or "", "", text)
         msg.kind, msg.params, msg.markdown = "comment", {}, True

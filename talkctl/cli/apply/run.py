@@ -137,8 +137,17 @@ def apply_entries(
         "planning", planner(factory, io, bot_io, dry_run=dry_run), dry_run=dry_run, same=None
     )
     results = planning.perform(env, entries, workers=jobs, single=False)
-    if dry_run or results.interrupted:
+    if not results.interrupted:
+        refuse_twice(results.records)
+    if dry_run:
         return results
+    if results.interrupted:  # what was planned was never carried out: not sent
+        code = results.interrupted
+        records = [
+            Job(record).interrupted(code, started=False) if _to_send(record) else record
+            for record in results.records
+        ]
+        return dataclasses.replace(results, records=records)
 
     def confirm(sending: list[Planned]) -> None:
         if not yes:
@@ -149,13 +158,39 @@ def apply_entries(
         "applying", carrier(factory, io, bot_io), same=None, confirm=confirm
     )
     planned = [
-        (record, record.plan)
-        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
-        and record.plan.action != "unchanged"
-        else record
+        (record, record.plan) if _to_send(record) and isinstance(record, ApplyRecord)
+        and record.plan is not None else record
         for record in results.records
     ]  # fmt: skip
     return carrying_out.perform(env, planned, workers=jobs, single=False)
+
+
+def refuse_twice(records: Sequence[Record]) -> None:
+    """Two entries of the file that found the same conversation (by name and by token):
+    their plans contradict each other, and every run would change it again. Exit 2 before
+    anything is sent, as for a name given twice in the file."""
+    first: dict[str, Entry] = {}
+    for record in records:
+        if not isinstance(record, ApplyRecord) or record.plan is None or record.token is None:
+            continue
+        entry = record.plan.entry
+        earlier = first.setdefault(record.token, entry)
+        if earlier is not entry:
+            raise UsageError(
+                f"the entries at lines {earlier.line} and {entry.line} are the same "
+                f"conversation ({record.token}): give it one [[conversation]]; nothing was "
+                "changed"
+            )
+
+
+def _to_send(record: Record) -> bool:
+    """A planned entry that changes something (a failed or unchanged one passes through)."""
+    return (
+        isinstance(record, ApplyRecord)
+        and record.ok
+        and record.plan is not None
+        and record.plan.action != "unchanged"
+    )
 
 
 Planned = tuple["ApplyRecord", ConversationPlan]  # an entry's record and its plan

@@ -22,8 +22,8 @@ MapOption = Annotated[
     Path | None,
     typer.Option(
         "--map",
-        help="TOML or CSV file: participant (user id, exact name or attendee:N) -> room "
-        "number from 1.",
+        help="TOML or CSV file: participant (user id or attendee:N) -> room number "
+        "from 1, one each.",
         metavar="FILE",
         show_default=False,
     ),
@@ -74,7 +74,8 @@ def create(
     Moderators are in every room. Everything is checked before anything is sent: a
     one-to-one, a conversation that has breakout rooms already, more than 20 rooms or a
     server without them is exit 6; a --map naming someone who is no participant, a
-    moderator, or a room number out of range is exit 2 with every problem and its line.
+    moderator, someone in two rooms, or a room number out of range is exit 2 with every
+    problem and its line.
     Should the server still refuse, it keeps the breakout room mode it was sent (a Talk
     quirk that blocks every later create): talkctl then removes it and says so.
 
@@ -144,8 +145,8 @@ def move(
         Path,
         typer.Option(
             "--map",
-            help="TOML or CSV file: participant (user id, exact name or attendee:N) -> room "
-            "number from 1.",
+            help="TOML or CSV file: participant (user id or attendee:N) -> room number "
+            "from 1, one each.",
             metavar="FILE",
         ),
     ],

@@ -2,10 +2,11 @@
 
 A TOML file (``.toml``: ``alice = 1``, ``"attendee:12" = 2``) or CSV (any other name:
 ``alice,1`` a line; ``#`` lines and blank lines are skipped). Participants are named by the
-one rule (a user id, an exact display name, or ``attendee:N``); rooms are numbered from 1.
+one rule (a user id or ``attendee:N``; a display name selects nobody); rooms count from 1.
 Every line is checked against the conversation's participant listing: an unknown
 participant, a moderator (the server refuses to map them: 400 ``moderator``, and they are in
-every room anyway), a room number out of range: exit 2 with every problem and its line.
+every room anyway), a room number out of range or missing, one participant mapped to two
+rooms: exit 2 with every problem and its line. Mapped twice to the same room is no problem.
 """
 
 from __future__ import annotations
@@ -50,13 +51,16 @@ def read_map(path: Path, index: ParticipantIndex, rooms: int) -> dict[int, int]:
     """attendee id -> 0-based room; InputFileError (exit 2) listing every problem."""
     problems: list[str] = []
     mapped: dict[int, int] = {}
+    first: dict[int, tuple[int, str]] = {}  # attendee id -> (line, as named) of its first room
     entries = read_lines(path)
     if not entries:
         problems.append(f"{path}: no participant is mapped")
     for line, ref, value in entries:
         where = f"{path}:{line}"
         room = _room(value)
-        if room is None or not 1 <= room <= rooms:
+        if value is None:
+            problems.append(f"{where}: no room for {ref!r}: give 'participant,room' (1 to {rooms})")
+        elif room is None or not 1 <= room <= rooms:
             problems.append(f"{where}: room {show(value)} for {ref!r} is not 1 to {rooms}")
         try:
             who: Participant = index.get(ref, "user")
@@ -68,6 +72,15 @@ def read_map(path: Path, index: ParticipantIndex, rooms: int) -> dict[int, int]:
                 f"{where}: {ref!r} is a moderator: moderators are in every breakout room"
             )
         elif who.attendee_id is not None and room is not None and 1 <= room <= rooms:
+            before = mapped.get(who.attendee_id)
+            if before is not None and before != room - 1:  # one of the two is a mistake
+                was, named = first[who.attendee_id]
+                problems.append(
+                    f"{where}: {ref!r} is mapped to room {before + 1} already (line {was}, as "
+                    f"{named!r}): one room each"
+                )
+                continue
+            first.setdefault(who.attendee_id, (line, ref))
             mapped[who.attendee_id] = room - 1
     if problems:
         raise InputFileError(str(path), problems)

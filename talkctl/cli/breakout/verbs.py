@@ -128,10 +128,12 @@ def broadcast(
     """Post a message into every breakout room of a conversation (moderators).
 
     The rooms need not be started. The message is sent as you typed it (Markdown as in the
-    chat); an empty one is refused before anything is sent.
+    chat); an empty one, or one longer than the server's config.chat.max-length, is refused
+    before anything is sent.
 
     Example: talkctl breakout broadcast "Team chat" "Five minutes left"
     """
+    from talkctl.api.chat import ChatApi
     from talkctl.cli.breakout.run import call, change_parent, check_has_rooms, open_parent
     from talkctl.errors import UsageError
     from talkctl.settings import FieldChange
@@ -141,6 +143,12 @@ def broadcast(
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     api, target = open_parent(factory, conv)
+    longest = ChatApi(factory.client).max_length  # a chat message in every room
+    if len(message) > longest:
+        raise UsageError(
+            f"the message is {len(message)} characters; the server takes at most {longest} "
+            "(config.chat.max-length): nothing was sent"
+        )
     check_has_rooms(target)
     code = change_parent(
         factory,

@@ -331,9 +331,12 @@ def confirm_removals(environment: Environment, giver: str, jobs: list[Job]) -> N
     from talkctl.cli.prompts import confirm, first_lines
     from talkctl.cli.text import escape_controls
 
-    if len(where) > 1:
+    if len(where) == 1:
+        question = f"Hand over and remove {giver} from {where[0]}?"
+    else:
         environment.message(first_lines([f"  {escape_controls(label)}" for label in where]))
-    if not confirm(environment, f"Hand over and remove {giver} from {_count(len(where))}?"):
+        question = f"Hand over and remove {giver} from {_count(len(where))}?"
+    if not confirm(environment, question):
         raise UsageError("not confirmed: nothing was changed")
 
 

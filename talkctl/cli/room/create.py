@@ -78,7 +78,7 @@ def create(
         name=name,
         type_=type_,
         texts={**(flags or {}), "favorite": "on" if favorite else None},
-        invite=list(invite or []),
+        invite=list(dict.fromkeys(invite or [])),  # the same invitee twice is invited once
         source=source,
         password_stdin=password_stdin,
         yes=yes,

@@ -16,7 +16,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.errors import ApiError
 from talkctl.api.kinds import BY_KEY as KIND_BY_KEY
 from talkctl.api.kinds import BY_OPTION, KINDS_TABLE
-from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, ConversationType
+from talkctl.api.models import CONVERSATION_TYPES_BY_NAME, Conversation, ConversationType
 from talkctl.api.participants import source_for
 from talkctl.cli.context import Factory
 from talkctl.cli.engine.jobs import Job
@@ -104,8 +104,6 @@ def _warn_if_named(factory: Factory, name: str, *, dry_run: bool) -> None:
     Talk allows equal names) and point to ``room ensure``, which creates only what is missing.
     Reads the one listing (saved for completion and for resolving later); if it cannot be
     read, the create itself reports what is wrong."""
-    import shlex
-
     from talkctl.cli.results import json_text
     from talkctl.resolve import ConversationIndex, normalized
 
@@ -121,8 +119,20 @@ def _warn_if_named(factory: Factory, name: str, *, dry_run: bool) -> None:
     factory.environment.warn(
         f"a conversation named {json_text(name)} exists already ({tokens}): {makes} another "
         "one, and the name will be ambiguous (exit 8) in later commands; to create it only "
-        f"when missing, use: talkctl room ensure {shlex.quote(name)}"
+        f"when missing, use: talkctl room ensure {_shell_word(name)}"
     )
+
+
+def _shell_word(name: str) -> str:
+    """``name`` as one shell word on one line: shell-quoted, or (a newline, a control or
+    format character in it) bash's ``$'...'``, whose escapes give back the exact name."""
+    import shlex
+
+    from talkctl.cli.text import escape_controls
+
+    if escape_controls(name) == name:
+        return shlex.quote(name)
+    return "$'" + escape_controls(name.replace("\\", "\\\\").replace("'", "\\'")) + "'"
 
 
 def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: str) -> int:
@@ -231,6 +241,9 @@ def _one_to_one(factory: Factory, user: str, *, dry_run: bool, fmt: str) -> int:
     def plan(user: str) -> Job:
         if not dry_run:
             return Job(record, lambda: _one_to_one_made(api, user, record), _no_such_user(user))
+        existing = _existing_one_to_one(factory, user)
+        if existing is not None:  # the real run gets it back: "unchanged", as it would say
+            return Job(_existing(record, existing, user))
         factory.environment.message(f"would create a one-to-one conversation with {user}")
         return Job(record)
 
@@ -246,13 +259,30 @@ def _no_such_user(user: str) -> Callable[[BaseException], str | None]:
     return explain
 
 
+def _existing_one_to_one(factory: Factory, user: str) -> Conversation | None:
+    """Your one-to-one with ``user`` in the listing (its ``name`` is the other user's id)."""
+    try:
+        listing = factory.resolver.listing()
+    except ApiError:
+        return None  # the dry run cannot tell; the real run will
+    return next(
+        (c for c in listing if c.type == ConversationType.ONE_TO_ONE and c.name == user), None
+    )
+
+
+def _existing(record: Record, conversation: Conversation, user: str) -> Record:
+    done = dataclasses.replace(record, changes=[], action="unchanged")
+    done.token, done.name = conversation.token, conversation.display_name
+    done.conversation = conversation
+    done.note = f"a one-to-one conversation with {user} already exists"
+    return done
+
+
 def _one_to_one_made(api: ConversationsApi, user: str, record: Record) -> Record:
     conversation, created = api.create(ConversationType.ONE_TO_ONE, invite=user)
+    if not created:
+        return _existing(record, conversation, user)
     done = dataclasses.replace(record, changes=list(record.changes))
     done.token, done.name = conversation.token, conversation.display_name
     done.conversation = conversation
-    if not created:
-        done.action = "unchanged"
-        done.note = f"a one-to-one conversation with {user} already exists"
-        done.changes = []
     return done

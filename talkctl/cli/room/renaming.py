@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from talkctl.errors import UsageError
 from talkctl.resolve import Target
 
 TEMPLATE_KEYS = ("{name}", "{token}")
+TEMPLATE = re.compile("|".join(re.escape(key) for key in TEMPLATE_KEYS))
 
 
 def _rows(text: str) -> list[tuple[str, str]]:
@@ -75,7 +77,9 @@ def rename_run(
     def name_for(target: Target) -> str:
         if not template:
             return new_name
-        return new_name.replace("{name}", target.name).replace("{token}", target.token)
+        # in one pass: a name someone typed ("{token} notes") is never read as a template
+        fields = {"{name}": target.name, "{token}": target.token}
+        return TEMPLATE.sub(lambda key: fields[key.group()], new_name)
 
     change = rename_change(name_for)
     change.needs_state = template  # {name} is the name the listing shows, never a cached one

@@ -55,6 +55,26 @@ def test_send_from_a_file_silently_as_a_reply(
     assert piped.code == 0 and "sent: message" in piped.stderr + piped.stdout
 
 
+@pytest.mark.parametrize("path", ["-", "/dev/stdin"])
+def test_a_message_file_that_is_stdin_and_stdin_conversations_are_refused(
+    fake_talk: FakeTalkServer, team: str, talkctl_home: Path, path: str
+) -> None:
+    # the message would take all of stdin: --stdin read no conversation, sent nothing, exit 0
+    runner = TalkctlRunner(
+        talkctl_home,
+        server=fake_talk.url,
+        user="admin",
+        app_password=fake_talk.new_app_password("admin"),
+        subprocess=True,  # a real stdin, with a descriptor /dev/stdin names
+    )
+    result = runner("chat", "send", "--stdin", "--message-file", path, input=f"{team}\n")
+    assert (result.code, result.stdout) == (2, ""), result
+    assert result.stderr == (
+        f"talkctl: error: --message-file {path} and --stdin both read stdin: use a file\n"
+    )
+    assert changing(fake_talk) == []
+
+
 def test_too_long_is_refused_before_any_request(
     run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
 ) -> None:

@@ -323,6 +323,24 @@ def test_not_a_moderator_is_5(run: TalkctlRunner, fake_talk: FakeTalkServer) -> 
     assert bulk.stderr.splitlines()[-1] == "dry run: 1 would be refused, 1 failed; nothing was sent"
 
 
+@pytest.mark.parametrize(("verb", "done"), [("demote", "demoted"), ("remove", "removed")])
+def test_a_dry_run_says_the_owner_cannot_be_demoted_or_removed_as_the_real_run(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, verb: str, done: str
+) -> None:
+    token = fake_talk.add_room(owner="alice", name="Hers", participants={"admin": 2})
+    extra = ["--yes"] if verb == "remove" else []
+    plan = run("participant", verb, token, "alice", "--dry-run", "--json", *extra)
+    real = run("participant", verb, token, "alice", "--json", *extra)
+    assert plan.code == real.code == 5, (plan, real)
+    planned, refused = json.loads(plan.stdout), json.loads(real.stdout)
+    owner = f"user alice (attendee:{planned['participant']['attendeeId']})"
+    assert planned["error"] == f"would be refused: {owner} owns Hers ({token}), and the owner " + (
+        f"cannot be {done}"
+    )
+    assert refused["error"] == planned["error"].replace("would be refused", "the server refuses")
+    assert fake_talk.room(token)["participants"]["alice"] == 1  # still the owner
+
+
 def test_old_api_addresses_users_by_id(
     fake_talk_factory: Callable[..., FakeTalkServer], talkctl_home: object
 ) -> None:

@@ -75,8 +75,10 @@ def send(
             raise UsageError("no message given: pass CONV... MESSAGE or --message-file")
         text = convs.pop()
     else:
-        if message_file == "-" and stdin:
-            raise UsageError("--message-file - and --stdin both read stdin: use a file")
+        if stdin and _reads_stdin(factory, message_file):
+            raise UsageError(
+                f"--message-file {message_file} and --stdin both read stdin: use a file"
+            )
         text = _read(factory, message_file)
     if not text.strip():
         raise UsageError("the message is empty: nothing was sent")
@@ -141,6 +143,19 @@ def explain_send(exc: BaseException, label: str) -> str | None:
     if isinstance(exc, ApiError) and exc.status in REFUSALS:
         return REFUSALS[exc.status].format(label=label)
     return None
+
+
+def _reads_stdin(factory: Factory, name: str) -> bool:
+    """``-``, or a path to what stdin is (/dev/stdin, /dev/fd/0): the message would take all
+    of it and leave --stdin no conversation (a run that sent nothing, exit 0)."""
+    import os
+
+    if name == "-":
+        return True
+    try:
+        return os.path.samestat(os.stat(name), os.fstat(factory.environment.stdin.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file; a stdin without a descriptor
+        return False
 
 
 def _read(factory: Factory, name: str) -> str:

@@ -12,9 +12,10 @@ import dataclasses
 from collections.abc import Callable
 
 from talkctl.api.errors import ApiError
-from talkctl.api.kinds import GUEST_MODERATOR, KINDS
+from talkctl.api.kinds import GUEST_MODERATOR, KINDS, OWNER
 from talkctl.api.participants import Participant
 from talkctl.cli.engine.jobs import Job
+from talkctl.cli.errors import status_for_http
 from talkctl.cli.participant.resolve import describe
 from talkctl.cli.participant.run import Plan, Run, member_value
 from talkctl.cli.results import DONE, Record
@@ -110,6 +111,15 @@ def _sent_as_planned(run: Run, ref: str, found: Participant, record: Record) -> 
     record is the result once the request succeeded."""
     verb = record.action or ""
     calls = {"remove": run.api.remove, "promote": run.api.promote, "demote": run.api.demote}
+    owner = verb in ("remove", "demote") and found.participant_type == OWNER
+    if run.dry_run and owner and run.refusal is None:  # (a non-moderator is refused first)
+        # the listing shows the server's answer (participant.md: the owner 403): say it
+        record.ok, record.exit_code = False, int(status_for_http(403))
+        record.error = (
+            f"would be refused: {describe(found)} owns {run.target.label}, and the owner "
+            f"cannot be {DONE[verb]}"
+        )
+        return Job(record)
 
     def send() -> Record:
         calls[verb](run.target.token, found)

@@ -128,7 +128,7 @@ def test_delete_and_edit_with_their_refusals(
     (hers,) = fake_talk.add_history(team, 1, authors=["alice"])
     created = fake_talk.messages(team)[0]["id"]
     edited = run("chat", "edit", team, str(hers), "moderated", "--json")
-    assert edited.code == 0 and json.loads(edited.stdout)["systemMessage"] == "message_edited"
+    assert edited.code == 0 and json.loads(edited.stdout)["message"]["systemMessage"] == "message_edited"
     assert run("chat", "delete", team, str(mine)).code == 0
     again = run("chat", "delete", team, str(mine))
     assert again.code == 6 and "deleted" in again.stderr
@@ -220,3 +220,32 @@ def test_markdown_export_of_replies_edits_deletions_and_system_messages(
     assert "> admin: Hello \\*everyone\\*\n\n" in text  # the reply quotes its parent
     assert "_(deleted)_: Message deleted by you" in text and "secret" not in text
     assert "## " in text and "<!-- message " in text
+
+
+def test_delete_and_edit_report_result_records_on_the_one_engine(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, team: str
+) -> None:
+    """One record per ID (an array for several), a dry run sends nothing, an ID given twice
+    is sent once, a refusal is its failed record with the same exit code."""
+    first, second = fake_talk.add_history(team, 2, authors=["admin"])
+    planned = run("chat", "delete", team, str(first), str(second), "--dry-run", "--json")
+    assert planned.code == 0, planned
+    assert [(r["action"], r["dry_run"], r["changes"]) for r in json.loads(planned.stdout)] == [
+        ("delete-message", True, [{"field": "message", "from": str(n), "to": None}])
+        for n in (first, second)
+    ]
+    assert changing(fake_talk) == []
+    done = run("chat", "delete", team, str(first), str(first), "999999999", "--json")
+    assert done.code == 3, done
+    records = json.loads(done.stdout)
+    assert [(r["input"], r["action"], r["ok"]) for r in records] == [
+        (str(first), "delete-message", True),
+        (str(first), "skip", True),
+        ("999999999", "delete-message", False),
+    ]
+    assert records[0]["message"]["systemMessage"] == "message_deleted"
+    assert records[2]["error"] == "message 999999999 not found in this conversation"
+    assert done.stderr.splitlines()[-1] == "1 deleted, 1 skipped (given twice), 1 failed"
+    said = run("chat", "edit", team, str(second), "Stand-up at 9:45")
+    assert said.code == 0, said
+    assert said.stderr == f"Edited message {second} in Team chat ({team})\n"

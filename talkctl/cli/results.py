@@ -87,6 +87,8 @@ ACTIONS: dict[str, Action] = {
         Action("ban", "banned", "would ban", "to ban", place="from"),
         Action("unban", "lifted", "would lift", "to lift", place="in"),
         Action("resend", "invited again", "would invite again", "to invite again", place="to"),
+        Action("delete-message", "deleted", "would delete", "to delete", place="in"),
+        Action("edit-message", "edited", "would edit", "to edit", place="in"),
         Action("unchanged", "unchanged"),
         Action("skip", "skipped"),
     )
@@ -101,7 +103,7 @@ def words_of(action: str | None) -> Action:
 
 
 # shown quoted in lines: the quotes show the edges
-TEXT_FIELDS = ("name", "description", "bots", "broadcast")
+TEXT_FIELDS = ("name", "description", "bots", "broadcast", "text")
 MEMBER_FIELDS = ("role", "permissions")  # a participant's changes a line shows
 
 

@@ -1,9 +1,10 @@
-"""``chat list``, ``chat delete`` and ``chat edit``; the message noun (its columns)."""
+"""``chat list``, ``chat delete`` and ``chat edit`` (on the one engine: ``MessageChange``);
+the message noun (its columns)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,6 +12,10 @@ from talkctl.cli.completion import complete_conversation
 from talkctl.cli.fields import Column, Noun, Time
 from talkctl.cli.options import DryRunOption, factory_of, finish
 from talkctl.cli.output import FormatOption, JsonOption
+
+if TYPE_CHECKING:
+    from talkctl.cli.engine.jobs import Job
+    from talkctl.resolve import Target
 
 Message = Mapping[str, Any]
 
@@ -121,24 +126,24 @@ def delete(
     ids: IdsArgument,
     dry_run: DryRunOption = False,
     json_: JsonOption = False,
+    fmt: FormatOption = None,
 ) -> None:
     """Delete messages (your own; moderators anyone's but in one-to-ones).
 
-    System messages and deleted messages cannot be deleted (the server answers 405).
-    Prints the message_deleted system message the server posts, one per ID.
+    System messages and deleted messages cannot be deleted (the server answers 405). One
+    result record per ID, with the message_deleted system message the server posts
+    (``message``).
 
     Example: talkctl chat delete "Team chat" 1380 1381
     """
     from talkctl.api.chat import ChatApi
+    from talkctl.cli.output import choose_format
 
     factory = factory_of(ctx)
     target = factory.resolver.resolve(conv)
     api = ChatApi(factory.client)
-    if dry_run:
-        for number in ids:
-            factory.environment.message(f"would delete message {number} in {target.label}")
-        return
-    finish(_each(factory, ids, lambda n: api.delete(target.token, n), "deleted", json_))
+    change = MessageChange("delete-message", lambda n: api.delete(target.token, n))
+    finish(change.run(factory, target, ids, dry_run=dry_run, fmt=choose_format(json_, fmt)))
 
 
 def edit(
@@ -146,16 +151,19 @@ def edit(
     conv: ConvArgument,
     message_id: Annotated[int, typer.Argument(help="The message id.", metavar="ID")],
     text: Annotated[str, typer.Argument(help="The new text.", metavar="TEXT")],
+    dry_run: DryRunOption = False,
     json_: JsonOption = False,
+    fmt: FormatOption = None,
 ) -> None:
     """Edit a message (your own; moderators anyone's), within the server's time limit.
 
-    The server keeps who edited it and when, and posts a message_edited system message
-    (printed with --json). System messages and deleted messages cannot be edited.
+    The server keeps who edited it and when, and posts a message_edited system message (the
+    result record's ``message``). System messages and deleted messages cannot be edited.
 
     Example: talkctl chat edit "Team chat" 1366 "Meeting moved to 10:00"
     """
     from talkctl.api.chat import ChatApi
+    from talkctl.cli.output import choose_format
     from talkctl.errors import UsageError
 
     factory = factory_of(ctx)
@@ -165,7 +173,9 @@ def edit(
     if len(text) > api.max_length:
         raise UsageError(f"the text is {len(text)} characters; the server takes {api.max_length}")
     target = factory.resolver.resolve(conv)
-    finish(_each(factory, [message_id], lambda n: api.edit(target.token, n, text), "edited", json_))
+    change = MessageChange("edit-message", lambda n: api.edit(target.token, n, text), text)
+    fmt_ = choose_format(json_, fmt)
+    finish(change.run(factory, target, [message_id], dry_run=dry_run, fmt=fmt_))
 
 
 EXPLAIN = {
@@ -176,24 +186,54 @@ EXPLAIN = {
 }
 
 
-def _each(factory: Any, ids: list[int], send: Any, done: str, json_: bool) -> int:
-    """Send one change per id (never repeated); print each answer; the first failure's code."""
-    from talkctl.api.errors import ApiError
-    from talkctl.cli.errors import report
-    from talkctl.cli.jsonout import write_json
-    from talkctl.errors import InContext
+class MessageChange:
+    """``chat delete`` / ``chat edit`` on the one engine: one job per message ID of one
+    conversation, sent one at a time and never repeated; its record carries the system
+    message the server posts (``message``)."""
 
-    code = 0
-    for number in ids:
-        try:
-            answer = send(number)
-        except ApiError as exc:
-            words = EXPLAIN.get(exc.status)
-            failure = InContext(words.format(id=number), exc) if words else exc
-            code = code or int(report(failure))
-            continue
-        if json_:
-            write_json(factory.environment, answer)
-        else:
-            factory.environment.message(f"{done} message {number}")
-    return code
+    def __init__(self, action: str, send: Callable[[int], Any], text: str | None = None):
+        self.action, self.send, self.text = action, send, text
+
+    def plan(self, target: Target, number: int, *, dry_run: bool) -> Job:
+        from talkctl.cli.engine.jobs import Job
+        from talkctl.cli.results import Record
+        from talkctl.settings import FieldChange
+
+        change = (
+            FieldChange("message", str(number), None)
+            if self.text is None
+            else FieldChange("text", None, self.text)
+        )
+        record = Record(
+            str(number), target.token, target.name or None, self.action, changes=[change],
+            dry_run=dry_run, member=f"message {number}",
+        )  # fmt: skip
+        if dry_run:
+            return Job(record)
+
+        def send() -> Record:
+            answer = self.send(number)
+            done = Record(**record.__dict__)
+            done.extra = {"messageId": number, "message": answer}
+            return done
+
+        def explain(exc: BaseException) -> str | None:
+            from talkctl.api.errors import ApiError
+
+            words = EXPLAIN.get(exc.status) if isinstance(exc, ApiError) else None
+            return words.format(id=number) if words else None
+
+        return Job(record, send, explain)
+
+    def run(self, factory: Any, target: Target, ids: list[int], *, dry_run: bool, fmt: str) -> int:
+        from talkctl.cli.engine.operation import Operation, report
+
+        operation = Operation[int](
+            "changing messages",
+            lambda number: self.plan(target, number, dry_run=dry_run),
+            dry_run=dry_run,
+            same=lambda record: record.input,
+        )
+        env = factory.environment
+        results = operation.perform(env, ids, workers=1, single=len(ids) == 1)
+        return report(env, results, fmt)

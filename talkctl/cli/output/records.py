@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 CSV_KEYS = RECORD_KEYS[:-1]  # every key but the conversation object
 PLAN_HEADERS = ("TOKEN", "NAME", "PLAN")
-OUTCOMES = [a.done for a in ACTIONS.values()] + ["refused", "failed", "interrupted"]
+OUTCOMES = list(
+    dict.fromkeys([a.done for a in ACTIONS.values()] + ["refused", "failed", "interrupted"])
+)
 
 
 def render(out: Renderer, results: Results) -> None:

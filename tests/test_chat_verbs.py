@@ -128,7 +128,8 @@ def test_delete_and_edit_with_their_refusals(
     (hers,) = fake_talk.add_history(team, 1, authors=["alice"])
     created = fake_talk.messages(team)[0]["id"]
     edited = run("chat", "edit", team, str(hers), "moderated", "--json")
-    assert edited.code == 0 and json.loads(edited.stdout)["message"]["systemMessage"] == "message_edited"
+    assert edited.code == 0, edited
+    assert json.loads(edited.stdout)["message"]["systemMessage"] == "message_edited"
     assert run("chat", "delete", team, str(mine)).code == 0
     again = run("chat", "delete", team, str(mine))
     assert again.code == 6 and "deleted" in again.stderr

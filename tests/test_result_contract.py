@@ -271,6 +271,21 @@ def test_stdin_at_a_terminal_says_what_it_reads() -> None:
     assert err.getvalue() == ""
 
 
+def test_a_byte_order_mark_on_stdin_is_not_part_of_the_first_item(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    """A list saved by a Windows editor starts with U+FEFF: the first token still resolves,
+    for conversations and for participant IDs alike."""
+    token = fake_talk.add_room(owner="admin", name="Bom")
+    result = run("room", "favorite", "--stdin", "--json", input=f"\ufeff{token}\n")
+    assert result.code == 0, result
+    assert [r["token"] for r in json.loads(result.stdout)] == [token]
+    fake_talk.add_user("bob")
+    added = run("participant", "add", token, "--stdin", "--json", input="\ufeffbob\n")
+    assert added.code == 0, added
+    assert [r["input"] for r in json.loads(added.stdout)] == ["bob"]
+
+
 # --- issue 12: deep JSON, SIGTERM / SIGHUP ---------------------------------------------------
 
 

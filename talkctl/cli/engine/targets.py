@@ -61,11 +61,13 @@ def _ref_of(item: object, number: int) -> str:
 
 
 def read_stdin(factory: Factory, what: str = "conversations") -> str:
-    """All of stdin; at a terminal, first say that it is read (and how to end it)."""
+    """All of stdin; at a terminal, first say that it is read (and how to end it). A byte
+    order mark at the start (a file saved by some Windows editors) is not part of the first
+    item."""
     environment = factory.environment
     if environment.stdin_isatty:
         environment.message(f"reading {what} from stdin, one a line (Ctrl-D to end)")
-    return environment.stdin.read()
+    return environment.stdin.read().removeprefix("\ufeff")
 
 
 def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:

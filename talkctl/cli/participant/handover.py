@@ -11,7 +11,7 @@ never attendee:N — those differ per conversation).
 Skipped with a reason (not a failure, exit 0, in a dry run as in the real run): one-to-one,
 note-to-self and changelog conversations, those bound to an object (Talk manages their
 participants), those you do not moderate, and those where --from is no moderator (or not in
-it). Never removes you (exit 2 before anything is read) nor the owner (Talk refuses; the
+it). Never removes you (exit 2 before anything is sent) nor the owner (Talk refuses; the
 record says so): the owner role cannot be moved over the API on Talk 22 — an administrator
 moves it with ``occ talk:user:transfer-ownership``. Since --to is a moderator before --from
 is removed, --from is never the last one. A second run changes nothing.

@@ -122,12 +122,12 @@ Plan = Callable[[Run, str], Job]
 
 def read_ids(factory: Factory, ids: Sequence[str], use_stdin: bool) -> tuple[list[str], bool]:
     """The IDs (``--stdin``: one a line) and whether this is a bulk run."""
+    from talkctl.cli.engine.targets import read_stdin
+
     refs = list(ids)
     if use_stdin:
-        environment = factory.environment
-        if environment.stdin_isatty:
-            environment.message("reading participant IDs from stdin, one a line (Ctrl-D to end)")
-        refs += [line.strip() for line in environment.stdin.read().splitlines() if line.strip()]
+        text = read_stdin(factory, "participant IDs")
+        refs += [line.strip() for line in text.splitlines() if line.strip()]
     elif not refs:
         raise UsageError("no participant given: pass ID arguments or --stdin")
     return refs, use_stdin or len(refs) > 1

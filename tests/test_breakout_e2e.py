@@ -276,3 +276,16 @@ def test_tab_completes_the_modes(run: TalkctlRunner, klass: str) -> None:
         ["talkctl", "breakout", "create", klass, "--mode", ""], completion_env(run)
     )
     assert every == ["automatic", "manual", "free"]
+
+
+def test_remove_where_there_are_no_rooms_is_unchanged_and_sends_nothing(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, klass: str
+) -> None:
+    """The listing shows no breakout room mode: nothing to remove, nothing to ask (no --yes
+    needed on a pipe), nothing sent (it said 'updated: none → none' after a DELETE)."""
+    fake_talk.clear_log()
+    result = run("breakout", "remove", "Class", "--json")
+    assert result.code == 0, result
+    record = json.loads(result.stdout)
+    assert (record["action"], record["changes"]) == ("unchanged", [])
+    assert changing(fake_talk) == []

@@ -93,15 +93,20 @@ def change_parent(
     description: str,
     parent: Conversation | None = None,
     dry_run: bool = False,
+    unchanged: str | None = None,
 ) -> int:
     """A breakout verb's change: an ``Operation`` (cli/engine/) of one target, the parent.
 
     ``send`` makes the change and returns the conversations the server answered with (the
     parent among them, or only it); a refusal (raised, worded for the parent) is the failed
-    record. The exit code of the run."""
+    record; ``unchanged``: the listing shows nothing to do (the record says so, nothing is
+    sent). The exit code of the run."""
 
     def plan(target: Target) -> Job:
         planned = record_of(target, change, [], parent, dry_run=dry_run)
+        if unchanged is not None:  # the listing shows it is so already: nothing is sent
+            planned.action, planned.note, planned.changes = "unchanged", unchanged, []
+            return Job(planned)
         if dry_run:
             return Job(planned)
         return Job(planned, lambda: record_of(target, change, send(), parent))

@@ -182,15 +182,16 @@ def remove(
     output = choose_format(json_, fmt)
     api, target = open_parent(factory, conv)
     environment = factory.environment
-    if not yes:
+    state = target.conversation.raw if target.conversation is not None else {}
+    mode = _int(state.get("breakoutRoomMode")) or 0
+    before = mode_name(mode)
+    if not yes and mode:
         if not environment.stdin_isatty:
             raise UsageError(
                 "refusing to remove breakout rooms without --yes (stdin is not a terminal)"
             )
         if not confirm(environment, f"Delete the breakout rooms of {target.label}?"):
             raise UsageError("not confirmed: nothing was changed")
-    state = target.conversation.raw if target.conversation is not None else {}
-    before = mode_name(_int(state.get("breakoutRoomMode")) or 0)
 
     def removed() -> list[Conversation]:
         parent = call(target.label, lambda: api.remove(target.token))
@@ -203,5 +204,6 @@ def remove(
         FieldChange("breakout rooms", before, "none"),
         removed,
         description="removing breakout rooms",
+        unchanged=None if mode else "it has no breakout rooms",
     )
     finish(code)

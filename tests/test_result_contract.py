@@ -271,6 +271,28 @@ def test_stdin_at_a_terminal_says_what_it_reads() -> None:
     assert err.getvalue() == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ('[{"token": "a"}, {"token": "b"}]', ["a", "b"]),
+        ('[\n  {\n    "token": "a"\n  }\n]\n', ["a"]),  # jq's pretty print
+        ('["a", "b"]', ["a", "b"]),
+        ("[]", []),
+        ('{"token": "a"}\n{"token": "b"}\n', ["a", "b"]),
+        ("a\tTeam chat\tgroup\nb\tOther\n", ["a", "b"]),  # room list's rows on a pipe
+        ("[draft] Budget\n{x} notes\n", ["[draft] Budget", "{x} notes"]),  # names, not JSON
+    ],
+)
+def test_stdin_is_json_only_where_it_starts_as_json(text: str, refs: list[str]) -> None:
+    assert read_refs(text) == refs
+
+
+@pytest.mark.parametrize("text", ['[{"token": "a"', '{"token": }', '[{"name": "x"}]'])
+def test_broken_json_on_stdin_is_a_usage_error(text: str) -> None:
+    with pytest.raises(UsageError):
+        read_refs(text)
+
+
 def test_a_byte_order_mark_on_stdin_is_not_part_of_the_first_item(
     run: TalkctlRunner, fake_talk: FakeTalkServer
 ) -> None:

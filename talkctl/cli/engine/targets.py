@@ -8,6 +8,7 @@ not resolve (not found, ambiguous), its failed ``Record``: the targets of an ``O
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from talkctl.cli.context import Factory
@@ -16,17 +17,22 @@ from talkctl.cli.results import Record
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
 
+JSON_ARRAY = re.compile(r'\[\s*[\[{"\]]')  # an array of objects, strings, arrays, or none
+JSON_OBJECT = re.compile(r'\{\s*["}]')
+
 
 def read_refs(text: str) -> list[str]:
     """``--stdin``: tokens one per line, or the JSON array / JSON lines ``room list`` prints.
 
     A line holding tabs (the plain rows ``room list`` prints on a pipe) counts by its first
-    column, the token. Blank lines are ignored; an empty input is an empty selection.
+    column, the token. Blank lines are ignored; an empty input is an empty selection. JSON is
+    what starts as JSON does (``[{``, ``["``, ``[]``, ``{"``): a name like ``[draft] Budget``
+    or ``{x} notes`` is a name.
     """
     stripped = text.strip()
     if not stripped:
         return []
-    if stripped.startswith("["):
+    if JSON_ARRAY.match(stripped):
         data = _json(stripped, "--stdin: invalid JSON array")
         if not isinstance(data, list):  # pragma: no cover - starts with "["
             raise UsageError("--stdin: expected a JSON array")
@@ -36,7 +42,7 @@ def read_refs(text: str) -> list[str]:
         line = line.strip()
         if not line:
             continue
-        if line.startswith("{"):
+        if JSON_OBJECT.match(line):
             refs.append(_ref_of(_json(line, f"--stdin line {number}: invalid JSON"), number))
         else:
             refs.append(line.split("\t", 1)[0])

@@ -357,3 +357,27 @@ def test_bash_completes_profiles_from_the_config(
     assert bash_complete(["talkctl", "--profile", ""], env)[0] == ["home", "work"]
     assert bash_complete(["talkctl", "auth", "switch", "h"], env)[0] == ["home"]
     assert bash_complete(["talkctl", "auth", "logout", "--profile", "w"], env)[0] == ["work"]
+
+
+def test_a_name_with_a_newline_completes_as_one_word_on_one_line(
+    talk_server: FakeTalkServer, talkctl_home: Path
+) -> None:
+    """Others type names: a newline in one must not split bash's list of offers (one offer a
+    line) nor the word; bash's $'...' gives back the exact name. Inside double quotes a
+    newline cannot be typed: such a name is not offered there."""
+    talk_server.add_room("alice", 2, "Line\nbreak")
+    runner = TalkctlRunner(
+        talkctl_home,
+        server=talk_server.url,
+        user="alice",
+        app_password=talk_server.new_app_password("alice"),
+    )
+    assert runner("room", "list", "--json").code == 0
+    env = completion_env(runner)
+    assert bash_complete(["talkctl", "room", "show", "Li"], env)[0] == ["$'Line\\nbreak'"]
+    assert bash_complete(["talkctl", "room", "show", '"Li'], env)[0] == []
+    echoed = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", "printf '%s' $'Line\\nbreak'"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert echoed.stdout == "Line\nbreak"  # the offer, as bash reads it, is the exact name

@@ -9,7 +9,6 @@ builds credentials, so it imports neither requests nor keyring and never touches
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -52,6 +51,8 @@ def register_shells() -> None:
     from typer._click.shell_completion import CompletionItem, add_completion_class
     from typer._completion_classes import BashComplete, completion_init
 
+    from talkctl.cli.text import escape_controls, shell_word
+
     class QuotingBashComplete(BashComplete):
         in_double_quotes = False
 
@@ -63,11 +64,18 @@ def register_shells() -> None:
             self.in_double_quotes = word.startswith('"')
             return super().get_completion_args()
 
+        def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+            found = super().get_completions(args, incomplete)
+            if not self.in_double_quotes:
+                return found
+            # inside double quotes a newline or control character cannot be typed
+            return [item for item in found if escape_controls(str(item.value)) == item.value]
+
         def format_completion(self, item: CompletionItem) -> str:
             value = str(item.value)
             if self.in_double_quotes:  # a "!" leaves them: history expansion is on there
                 return "".join(IN_DOUBLE_QUOTES.get(c, c) for c in value)
-            return shlex.quote(value)
+            return shell_word(value)  # one word on one line: $'...' for a newline
 
     completion_init()
     add_completion_class(QuotingBashComplete, "bash")

@@ -47,6 +47,16 @@ def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
     return text
 
 
+def shell_word(text: str) -> str:
+    """``text`` as one shell word on one line: shell-quoted, or (a newline, a control or
+    format character in it) bash's ``$'...'``, whose escapes give back the exact text."""
+    import shlex
+
+    if escape_controls(text) == text:
+        return shlex.quote(text)
+    return "$'" + escape_controls(text.replace("\\", "\\\\").replace("'", "\\'")) + "'"
+
+
 def one_line(text: str) -> str:
     """An error or message as one line: white space runs become one space, and control
     characters from a server are escaped (on a pipe too: a log line stays one line)."""

@@ -105,6 +105,7 @@ def _warn_if_named(factory: Factory, name: str, *, dry_run: bool) -> None:
     Reads the one listing (saved for completion and for resolving later); if it cannot be
     read, the create itself reports what is wrong."""
     from talkctl.cli.results import json_text
+    from talkctl.cli.text import shell_word
     from talkctl.resolve import ConversationIndex, normalized
 
     try:
@@ -119,20 +120,8 @@ def _warn_if_named(factory: Factory, name: str, *, dry_run: bool) -> None:
     factory.environment.warn(
         f"a conversation named {json_text(name)} exists already ({tokens}): {makes} another "
         "one, and the name will be ambiguous (exit 8) in later commands; to create it only "
-        f"when missing, use: talkctl room ensure {_shell_word(name)}"
+        f"when missing, use: talkctl room ensure {shell_word(name)}"
     )
-
-
-def _shell_word(name: str) -> str:
-    """``name`` as one shell word on one line: shell-quoted, or (a newline, a control or
-    format character in it) bash's ``$'...'``, whose escapes give back the exact name."""
-    import shlex
-
-    from talkctl.cli.text import escape_controls
-
-    if escape_controls(name) == name:
-        return shlex.quote(name)
-    return "$'" + escape_controls(name.replace("\\", "\\\\").replace("'", "\\'")) + "'"
 
 
 def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: str) -> int:

@@ -214,3 +214,26 @@ def test_plan_is_a_rich_table_on_a_terminal() -> None:
     assert "would create: type group, favorite on" in text
     assert "unchanged" in text
     assert "\x1b[" not in text  # NO_COLOR
+
+
+def test_a_name_the_server_refuses_is_said_as_room_create_says_it(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    """ensure and apply create as room create does, and word the server's refusal alike
+    (it said only 'rejected by the server (name)')."""
+    long = "x" * 300
+    expected = (
+        "the server refused the name of the new conversation (too long? at most 255 "
+        "characters); nothing was created"
+    )
+    created = run("room", "create", long)
+    assert (created.code, created.stderr) == (6, f"talkctl: error: {expected}\n")
+    ensured = run("room", "ensure", long, "--json")
+    assert ensured.code == 6, ensured
+    assert json.loads(ensured.stdout)["error"] == expected
+    rooms = tmp_path / "rooms.toml"
+    rooms.write_text(f'[[conversation]]\nname = "{long}"\n')
+    applied = run("apply", str(rooms), "--json")
+    assert applied.code == 6, applied
+    assert [r["error"] for r in json.loads(applied.stdout)] == [expected]
+    assert rooms_named(fake_talk, long) == []

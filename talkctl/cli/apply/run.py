@@ -231,6 +231,8 @@ def carrier(
 ) -> Callable[[Planned], Job]:
     """The job that carries out one entry's plan, its steps in order; a failure says which
     steps were done before it."""
+    from talkctl.cli.room.create_run import refused_create
+
     api = factory.conversations
 
     def carrying_out(target: Planned) -> Job:
@@ -242,10 +244,11 @@ def carrier(
                 done = execute(api, io, plan, steps, bot_io)
             except Exception as exc:
                 before = f" (done before: {', '.join(steps)})" if steps else ""
+                words = refused_create(exc) if plan.current is None else None
                 return dataclasses.replace(
                     record,
                     ok=False,
-                    error=error_line(exc) + before,
+                    error=(words or error_line(exc)) + before,
                     exit_code=int(exit_status_for(exc)),
                     done=steps,
                 )

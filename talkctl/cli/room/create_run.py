@@ -154,7 +154,7 @@ def run_create(factory: Factory, request: CreateRequest, *, dry_run: bool, fmt: 
 
     def plan(creation: Creation) -> Job:
         if not dry_run:
-            return Job(record, lambda: _created(api, creation, record), _refused_create)
+            return Job(record, lambda: _created(api, creation, record), refused_create)
         for step in steps(api, creation):
             factory.environment.message(f"would {step}")
         return Job(record)
@@ -186,10 +186,13 @@ def _remember(factory: Factory, records: list[Record]) -> None:
             factory.cache.remember_room(record.conversation)
 
 
-def _refused_create(exc: BaseException) -> str | None:
-    """A create the server refused (400 naming a field): nothing was created."""
+def refused_create(exc: BaseException) -> str | None:
+    """A create the server refused (400 naming a field): nothing was created (``room
+    create``, and ``room ensure`` / ``apply`` where they create)."""
     if isinstance(exc, ApiError) and exc.status == 400 and exc.error:
         reason = f": {exc.server_message}" if exc.server_message else ""
+        if not reason and exc.error == "name":  # empty names are refused before sending
+            reason = " (too long? at most 255 characters)"
         return (
             f"the server refused the {exc.error} of the new conversation{reason}; "
             "nothing was created"

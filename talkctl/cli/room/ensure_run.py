@@ -71,6 +71,10 @@ def job_for(factory: Factory, plan: Plan, *, dry_run: bool, lost: Sequence[str] 
             done.name = outcome.conversation.display_name
         return done
 
+    if plan.current is None:  # it creates: the server's refusal said as room create says it
+        from talkctl.cli.room.create_run import refused_create
+
+        return Job(record, send, refused_create)
     return Job(record, send)
 
 

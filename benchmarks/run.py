@@ -227,6 +227,19 @@ def memory(runs: int, work: Path) -> Table:
     )
 
 
+SECTIONS = (
+    "cold",
+    "requests",
+    "bulk",
+    "memory",
+    "typer",
+    "completion",
+    "chat",
+    "audit",
+    "audit-users",
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=21, help="measured runs per cold-start row")
@@ -235,32 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit-runs", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=(
-            "cold",
-            "requests",
-            "bulk",
-            "memory",
-            "typer",
-            "completion",
-            "chat",
-            "audit",
-            "audit-users",
-        ),
+        choices=SECTIONS,
         action="append",
     )
     parser.add_argument("--write", action="store_true", help="rewrite benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
-    sections = args.only or [
-        "cold",
-        "requests",
-        "bulk",
-        "memory",
-        "typer",
-        "completion",
-        "chat",
-        "audit",
-        "audit-users",
-    ]
+    sections = args.only or list(SECTIONS)
     machine = describe_machine()  # before the run: includes the load average
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="talkctl-bench-") as tmp:

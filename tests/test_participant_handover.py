@@ -356,7 +356,7 @@ def test_remove_is_asked_on_a_terminal_naming_the_conversations(answer: str, ask
     # names with their tokens (names may be equal), each one line (others typed them)
     assert lines[:2] == ["  Team chat (tok0)", "  Line\\nbreak (tok1)"]
     assert lines[20] == "  and 7 more"
-    assert lines[21] == "Hand over and remove alice from 27 conversations? [y/N] "
+    assert lines[21] == "Hand over and remove alice from these 27 conversations? [y/N] "
 
 
 def test_removing_from_one_conversation_asks_naming_it() -> None:

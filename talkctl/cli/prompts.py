@@ -68,22 +68,33 @@ def may_ask(environment: Environment, options: ChangeOptions, *, yes: bool, verb
     return True
 
 
-def conversations_asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]:
-    """The question before ``verb`` (an Operation's confirm): one conversation by name, or the
-    first ``SHOWN`` of them and how many more."""
+def ask_about_conversations(
+    environment: Environment, labels: Sequence[str], question: Callable[[str], str], no: str
+) -> None:
+    """Ask ``question(what)``: ``what`` is the one conversation's label, or "these N
+    conversations" after listing the first ``SHOWN`` (each escaped: others typed the names);
+    a "no" raises UsageError(``no``)."""
     from talkctl.cli.text import escape_controls
 
+    if len(labels) == 1:
+        what = escape_controls(labels[0])
+    else:
+        environment.message(first_lines([f"  {escape_controls(label)}" for label in labels]))
+        what = f"these {len(labels)} conversations"
+    if not confirm(environment, question(what)):
+        raise UsageError(no)
+
+
+def conversations_asker(environment: Environment, verb: str) -> Callable[[list[Target]], None]:
+    """The question before ``verb`` (an Operation's confirm), naming the conversations."""
+
     def ask(targets: list[Target]) -> None:
-        if not targets:
-            return
-        if len(targets) == 1:
-            question = f"{verb.capitalize()} {escape_controls(targets[0].label)}?"
-        else:
-            environment.message(first_lines([f"  {escape_controls(t.label)}" for t in targets]))
-            question = f"{verb.capitalize()} these {len(targets)} conversations?"
-        if not confirm(environment, question):
-            raise UsageError(
-                f"not confirmed: nothing was {'deleted' if verb == 'delete' else 'done'}"
+        if targets:
+            ask_about_conversations(
+                environment,
+                [t.label for t in targets],
+                lambda what: f"{verb.capitalize()} {what}?",
+                f"not confirmed: nothing was {'deleted' if verb == 'delete' else 'done'}",
             )
 
     return ask

@@ -328,16 +328,14 @@ def confirm_removals(environment: Environment, giver: str, jobs: list[Job]) -> N
             f"refusing to remove {giver} from {_count(len(where))} without --yes (stdin is not "
             "a terminal); nothing was changed"
         )
-    from talkctl.cli.prompts import confirm, first_lines
-    from talkctl.cli.text import escape_controls
+    from talkctl.cli.prompts import ask_about_conversations
 
-    if len(where) == 1:
-        question = f"Hand over and remove {giver} from {where[0]}?"
-    else:
-        environment.message(first_lines([f"  {escape_controls(label)}" for label in where]))
-        question = f"Hand over and remove {giver} from {_count(len(where))}?"
-    if not confirm(environment, question):
-        raise UsageError("not confirmed: nothing was changed")
+    ask_about_conversations(
+        environment,
+        where,
+        lambda what: f"Hand over and remove {giver} from {what}?",
+        "not confirmed: nothing was changed",
+    )
 
 
 def _count(conversations: int) -> str:

@@ -315,6 +315,7 @@ def test_a_signal_while_planning_reports_every_planned_change_not_sent(
         method="GET",
         path_part="/participants",
         hold=1.0,
+        times=4,  # every entry's read held: planning cannot end before the signal lands
     )
     assert result.code == code, result.stderr
     assert "Traceback" not in result.stderr

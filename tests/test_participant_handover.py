@@ -284,6 +284,7 @@ def test_a_signal_while_planning_ends_the_run_with_nothing_sent(
         method="GET",
         path_part="/participants",
         hold=1.0,
+        times=6,  # every listing held: planning cannot end before the signal lands
     )
     assert result.code == code, result.stderr
     assert result.stderr.strip().endswith("interrupted") and "Traceback" not in result.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from talkctl.errors import ConfigError
-from talkctl.files import write_private
+from talkctl.files import make_private_dirs, write_private
 
 CONFIG_NAME = "config.toml"
 LOCK_NAME = ".config.lock"
@@ -117,7 +117,7 @@ def locked_config(directory: Path) -> Iterator[Config]:
     Every read-modify-write of the config happens inside one: two ``auth login`` at once
     then both keep their profile (without it, the later write drops the earlier profile).
     """
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(directory)
     lock_path = directory / LOCK_NAME
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from talkctl.accounts.cache import account_key
 from talkctl.errors import CredentialsError
-from talkctl.files import write_private
+from talkctl.files import make_private_dirs, write_private
 
 if TYPE_CHECKING:
     from talkctl.accounts.config import Profile
@@ -248,7 +248,7 @@ def write_secret_file(path: Path, secret: str) -> None:
     look at it (and fix its mode) rather than have talkctl quietly reuse it.
     """
     refuse_shared_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path.parent)
     try:
         write_private(path, secret + "\n")
     except OSError as exc:

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from clirunner import Result, TalkctlRunner, talkctl_executable
+from reliability_support import one_error
 
 from talkctl.sandbox import FakeTalkServer
 
@@ -60,3 +61,71 @@ def test_under_umask_000_every_created_directory_is_owner_only(
             assert mode == 0o700, (name, oct(mode))
         else:
             assert mode == 0o600, (name, oct(mode))
+
+
+# -- a config edited by hand -------------------------------------------------------------------
+def login_file(run: TalkctlRunner, srv: FakeTalkServer, user: str, *extra: str) -> Result:
+    return run(
+        *("auth", "login", srv.url, "--user", user, "--app-password-stdin", "--store", "file"),
+        *extra,
+        input=srv.new_app_password(user) + "\n",
+    )
+
+
+def test_a_config_saved_with_a_byte_order_mark_and_crlf_is_read(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    assert login_file(run, fake_talk, "alice").code == 0
+    config = run.config_dir / "config.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes().replace(b"\n", b"\r\n"))
+    listed = run("room", "list")
+    assert listed.code == 0, listed
+    assert run("auth", "list").stdout.startswith("*\tdefault\t")
+
+
+def test_a_ca_bundle_that_is_no_path_is_a_corrupt_config_not_ignored(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    assert login_file(run, fake_talk, "alice").code == 0
+    config = run.config_dir / "config.toml"
+    config.write_text(config.read_text() + "ca_bundle = 7\n")
+    before = fake_talk.count()
+    failed = run("room", "list")
+    assert failed.code == 2, failed
+    assert "'ca_bundle' must be a file path" in one_error(failed)
+    assert "config.toml:8:" in one_error(failed)
+    assert fake_talk.count() == before
+
+
+def test_a_login_repairs_a_default_that_names_no_profile(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    run.config_dir.mkdir(parents=True)
+    (run.config_dir / "config.toml").write_text('default = "work"\n')
+    done = login_file(run, fake_talk, "alice")
+    assert done.code == 0, done
+    assert "auth switch" not in done.stderr  # it is the default
+    listed = run("room", "list")
+    assert listed.code == 0, listed
+
+
+def test_a_default_that_names_no_profile_is_said_so(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    assert login_file(run, fake_talk, "alice").code == 0
+    config = run.config_dir / "config.toml"
+    config.write_text(config.read_text().replace('default = "default"', 'default = "gone"'))
+    before = fake_talk.count()
+    for args in (("room", "list"), ("auth", "logout")):
+        failed = run(*args)
+        assert failed.code == 2, failed
+        line = one_error(failed)
+        assert "the default profile 'gone' is not in" in line
+        assert "auth switch NAME' (default)" in line
+    assert fake_talk.count() == before
+    assert run("auth", "switch", "default").code == 0
+    assert run("room", "list").code == 0

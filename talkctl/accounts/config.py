@@ -72,6 +72,16 @@ class Config:
             return self.default if self.default in self.profiles else None
         return next(iter(self.profiles)) if len(self.profiles) == 1 else None
 
+    def dangling_default(self) -> ConfigError | None:
+        """The error when ``default`` names no profile while there are some (a config edited
+        by hand): none is used then, and "run auth login" would not help."""
+        if self.default is None or self.default in self.profiles or not self.profiles:
+            return None
+        return ConfigError(
+            f"the default profile {self.default!r} is not in {self.path}: choose one with "
+            f"'talkctl auth switch NAME' ({', '.join(sorted(self.profiles))}) or --profile"
+        )
+
     def put(self, profile: Profile) -> None:
         """Add or replace a profile (by name)."""
         self.profiles[profile.name] = profile
@@ -151,7 +161,7 @@ def load_config(directory: Path) -> Config:
     """Read the config; a missing file is an empty config, a corrupt one a ConfigError."""
     path = directory / CONFIG_NAME
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # an editor's byte order mark is no TOML
     except FileNotFoundError:
         return Config(path=path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -218,6 +228,9 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
                 "store",
             )
         ca_bundle = entry.get("ca_bundle")
+        if ca_bundle is not None and not isinstance(ca_bundle, str):
+            # ignored, certificates would be checked against other CAs than the user chose
+            raise corrupt(f"[{table}] 'ca_bundle' must be a file path", table, "ca_bundle")
         secret_id = entry.get("secret_id")
         if secret_id is not None and not (
             isinstance(secret_id, str) and SECRET_ID.match(secret_id)
@@ -229,7 +242,7 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
             server=server,
             user=user,
             store=store,
-            ca_bundle=ca_bundle if isinstance(ca_bundle, str) else None,
+            ca_bundle=ca_bundle,
             extra={k: v for k, v in entry.items() if k not in known},
             secret_id=secret_id,
         )

@@ -139,7 +139,7 @@ def resolve_credentials(
     if profile is None:
         if profile_name:
             raise UsageError(f"no profile named {profile_name!r} in {config.path}")
-        raise CredentialsError(NO_CREDENTIALS)
+        raise config.dangling_default() or CredentialsError(NO_CREDENTIALS)
     return _from_profile(profile, config_dir)
 
 

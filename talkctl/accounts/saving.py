@@ -119,7 +119,7 @@ def save_account(
             )
             previous_default = config.default_name
             config.put(profile)
-            if config.default is None:
+            if config.default not in config.profiles:  # none, or one edited away by hand
                 config.default = previous_default or name
             config.save()
             if old is not None and not _in_use(config, slot_of(old)):

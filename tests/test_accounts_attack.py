@@ -129,3 +129,30 @@ def test_a_default_that_names_no_profile_is_said_so(
     assert fake_talk.count() == before
     assert run("auth", "switch", "default").code == 0
     assert run("room", "list").code == 0
+
+
+# -- the environment's set wins over --profile, and says so ------------------------------------
+def test_a_profile_the_environments_set_overrules_is_warned_about(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    with FakeTalkServer(talk="22") as other:
+        run = TalkctlRunner(
+            talkctl_home,
+            server=fake_talk.url,
+            user="admin",
+            app_password=fake_talk.new_app_password("admin"),
+        )
+        bare = TalkctlRunner(talkctl_home)
+        assert login_file(bare, other, "alice", "--profile", "work").code == 0
+        assert login_file(bare, fake_talk, "admin", "--profile", "same").code == 0
+        before = other.count()
+        used = run("--profile", "work", "room", "list", "--json")
+        assert used.code == 0, used
+        assert other.count() == before  # the environment's account, as README orders it
+        assert (
+            "talkctl: warning: profile 'work' is not used: TALKCTL_SERVER, TALKCTL_USER and "
+            f"TALKCTL_APP_PASSWORD in the environment come first (admin on {fake_talk.url})"
+        ) in used.stderr
+        same = run("--profile", "same", "room", "list", "--json")  # the same account
+        assert same.code == 0 and same.stderr == "", same
+        assert run("room", "list", "--json").stderr == ""

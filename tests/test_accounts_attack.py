@@ -156,3 +156,25 @@ def test_a_profile_the_environments_set_overrules_is_warned_about(
         same = run("--profile", "same", "room", "list", "--json")  # the same account
         assert same.code == 0 and same.stderr == "", same
         assert run("room", "list", "--json").stderr == ""
+
+
+# -- a file where a directory should be --------------------------------------------------------
+def test_a_file_where_the_secrets_directory_should_be_is_one_error_line(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    run.config_dir.mkdir(parents=True)
+    (run.config_dir / "secrets").write_text("not a directory\n")
+    failed = login_file(run, fake_talk, "alice")
+    assert failed.code == 4, failed
+    assert "cannot write secret file" in one_error(failed)
+    assert "Not a directory" in one_error(failed)
+    assert not (run.config_dir / "config.toml").exists()
+    # stored before the directory was replaced: logging out still forgets the profile
+    (run.config_dir / "secrets").unlink()
+    assert login_file(run, fake_talk, "alice").code == 0
+    (run.config_dir / "secrets").rename(run.config_dir / "elsewhere")
+    (run.config_dir / "secrets").write_text("not a directory\n")
+    out = run("auth", "logout")
+    assert out.code == 0, out
+    assert "profile 'default' removed" in out.stderr

@@ -232,7 +232,7 @@ def refuse_shared_file(path: Path) -> None:
     """CredentialsError when ``path`` exists and others can read it."""
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (writing it says why)
         return
     if _readable_by_others(mode):
         raise CredentialsError(
@@ -248,8 +248,8 @@ def write_secret_file(path: Path, secret: str) -> None:
     look at it (and fix its mode) rather than have talkctl quietly reuse it.
     """
     refuse_shared_file(path)
-    make_private_dirs(path.parent)
     try:
+        make_private_dirs(path.parent)
         write_private(path, secret + "\n")
     except OSError as exc:
         raise CredentialsError(f"cannot write secret file {path}: {exc}") from None
@@ -258,7 +258,7 @@ def write_secret_file(path: Path, secret: str) -> None:
 def delete_secret_file(path: Path) -> bool:
     try:
         path.unlink()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
         raise CredentialsError(f"cannot remove secret file {path}: {exc}") from None

@@ -4,6 +4,7 @@ hand-edited config or a hostile path could do."""
 from __future__ import annotations
 
 import os
+import select
 import stat
 import subprocess
 from pathlib import Path
@@ -178,3 +179,48 @@ def test_a_file_where_the_secrets_directory_should_be_is_one_error_line(
     out = run("auth", "logout")
     assert out.code == 0, out
     assert "profile 'default' removed" in out.stderr
+
+
+# -- an app password typed at a terminal -------------------------------------------------------
+def test_an_app_password_typed_at_a_terminal_is_not_echoed(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    import pty
+
+    run = TalkctlRunner(talkctl_home)
+    secret = fake_talk.new_app_password("alice")
+    controller, terminal = pty.openpty()
+    login = ("auth", "login", fake_talk.url, "--user", "alice", "--app-password-stdin")
+    process = subprocess.Popen(
+        [talkctl_executable(), *login, "--store", "file"],
+        env={**run.env, "TERM": "xterm"},
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    seen = b""
+    try:
+        while b"App password: " not in seen:  # the prompt: echo is off from here on
+            ready, _, _ = select.select([controller], [], [], 30)  # a guard against a hang
+            assert ready, f"no prompt: {seen!r}"
+            chunk = os.read(controller, 4096)
+            assert chunk, seen
+            seen += chunk
+        os.write(controller, secret.encode() + b"\n")
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal closed: talkctl has exited
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert process.wait(timeout=30) == 0, seen
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+    text = seen.decode("utf-8", "replace")
+    assert "Logged in to" in text
+    assert secret not in text

@@ -224,3 +224,34 @@ def test_an_app_password_typed_at_a_terminal_is_not_echoed(
     text = seen.decode("utf-8", "replace")
     assert "Logged in to" in text
     assert secret not in text
+
+
+# -- one account, however its address is written ----------------------------------------------
+def test_a_server_address_is_one_account_in_any_case_and_with_its_default_port(
+    tmp_path: Path,
+) -> None:
+    from talkctl.accounts.config import Config, Profile
+    from talkctl.accounts.credentials import normalize_server, resolve_credentials
+    from talkctl.accounts.secrets import SecretSlot, store_secret
+
+    assert normalize_server("HTTPS://Cloud.Example.COM:443/nextcloud/") == (
+        "https://cloud.example.com/nextcloud"
+    )
+    assert normalize_server("http://Cloud.Example.com:80") == "http://cloud.example.com"
+    assert normalize_server("http://cloud.example.com:443") == "http://cloud.example.com:443"
+    assert normalize_server("https://[FE80::1]:8443") == "https://[fe80::1]:8443"
+    # a profile stored before addresses were normalized is found (and keeps its secret slot)
+    stored = "https://Cloud.Example.com:443"
+    store_secret(SecretSlot("file", stored, "alice", "ab12"), tmp_path, "app-pw")
+    config = Config(path=tmp_path / "config.toml")
+    config.put(Profile("old", stored, "alice", store="file", secret_id="ab12"))
+    assert config.find("https://cloud.example.com", "alice") is config.profiles["old"]
+    found = resolve_credentials(
+        env={},
+        config=config,
+        config_dir=tmp_path,
+        server="cloud.example.com",
+        user="alice",
+        profile_name=None,
+    )
+    assert (found.secret, found.profile) == ("app-pw", config.profiles["old"])

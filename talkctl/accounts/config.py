@@ -100,8 +100,10 @@ class Config:
         return self.profiles.get(key)
 
     def find(self, server: str, user: str | None) -> Profile | None:
+        """The profile of ``server`` (normalized) and ``user``; a profile stored before
+        addresses were normalized (``https://Cloud.example.com:443``) matches too."""
         for profile in self.profiles.values():
-            if profile.server == server and (user is None or profile.user == user):
+            if _same_server(profile.server, server) and (user is None or profile.user == user):
                 return profile
         return None
 
@@ -118,6 +120,18 @@ class Config:
             write_private(self.path, tomli_w.dumps(data))
         except OSError as exc:
             raise ConfigError(f"cannot write config {self.path}: {exc}") from None
+
+
+def _same_server(stored: str, server: str) -> bool:
+    if stored == server:
+        return True
+    from talkctl.accounts.credentials import normalize_server
+    from talkctl.errors import UsageError
+
+    try:
+        return normalize_server(stored) == normalize_server(server)
+    except UsageError:  # an address with a login in it: never matched, never used
+        return False
 
 
 @contextlib.contextmanager

@@ -255,3 +255,17 @@ def test_a_server_address_is_one_account_in_any_case_and_with_its_default_port(
         profile_name=None,
     )
     assert (found.secret, found.profile) == ("app-pw", config.profiles["old"])
+
+
+def test_a_relogin_to_an_address_written_otherwise_is_the_same_account(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    assert login_file(run, fake_talk, "alice").code == 0
+    config = run.config_dir / "config.toml"
+    config.write_text(config.read_text().replace(fake_talk.url, fake_talk.url.upper() + "/"))
+    again = login_file(run, fake_talk, "alice")
+    assert again.code == 0, again
+    assert "Replaced profile" not in again.stderr
+    assert "The app password stored before is still valid" in again.stderr
+    assert run("auth", "list").stdout.count("\n") == 1

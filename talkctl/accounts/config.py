@@ -103,7 +103,7 @@ class Config:
         """The profile of ``server`` (normalized) and ``user``; a profile stored before
         addresses were normalized (``https://Cloud.example.com:443``) matches too."""
         for profile in self.profiles.values():
-            if _same_server(profile.server, server) and (user is None or profile.user == user):
+            if same_server(profile.server, server) and (user is None or profile.user == user):
                 return profile
         return None
 
@@ -122,7 +122,7 @@ class Config:
             raise ConfigError(f"cannot write config {self.path}: {exc}") from None
 
 
-def _same_server(stored: str, server: str) -> bool:
+def same_server(stored: str, server: str) -> bool:
     if stored == server:
         return True
     from talkctl.accounts.credentials import normalize_server

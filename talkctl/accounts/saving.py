@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from talkctl.accounts.config import Config, Profile, locked_config
+from talkctl.accounts.config import Config, Profile, locked_config, same_server
 from talkctl.accounts.secrets import (
     STORE_FILE,
     STORES,
@@ -107,7 +107,7 @@ def save_account(
         with locked_config(config_dir) as config:
             name = profile_name_for(config, requested, server, user)
             old = config.profiles.get(name)
-            same_account = old is not None and (old.server, old.user) == (server, user)
+            same_account = old is not None and old.user == user and same_server(old.server, server)
             profile = Profile(
                 name=name,
                 server=server,

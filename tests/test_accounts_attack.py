@@ -9,6 +9,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
 from reliability_support import one_error
 
@@ -269,3 +270,19 @@ def test_a_relogin_to_an_address_written_otherwise_is_the_same_account(
     assert "Replaced profile" not in again.stderr
     assert "The app password stored before is still valid" in again.stderr
     assert run("auth", "list").stdout.count("\n") == 1
+
+
+def test_a_relative_ca_bundle_is_stored_as_an_absolute_path(
+    fake_talk: FakeTalkServer, talkctl_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a relative path would name another file (anybody's) in the directory of each later run
+    monkeypatch.chdir(talkctl_home)
+    run = TalkctlRunner(talkctl_home)
+    done = run(
+        *("--ca-bundle", "certs/ca.pem", "auth", "login", fake_talk.url, "--user", "alice"),
+        *("--app-password-stdin", "--store", "file"),
+        input=fake_talk.new_app_password("alice") + "\n",
+    )
+    assert done.code == 0, done
+    stored = (run.config_dir / "config.toml").read_text()
+    assert f'ca_bundle = "{talkctl_home / "certs" / "ca.pem"}"' in stored

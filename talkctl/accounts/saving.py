@@ -14,6 +14,7 @@ secret are as they were. No typer, no rich: the cli words what happened.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ def save_account(
 ) -> SavedAccount:
     """Store ``secret`` and the profile (``requested``, or a name chosen under the lock);
     on any failure, neither is stored and what was stored before is untouched."""
+    if ca_bundle:  # kept for later runs from anywhere: never relative to today's directory
+        ca_bundle = os.path.abspath(os.path.expanduser(ca_bundle))
     slot = new_slot(store, server, user)
     where = store_secret(slot, config_dir, secret)
     try:

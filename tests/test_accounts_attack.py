@@ -286,3 +286,31 @@ def test_a_relative_ca_bundle_is_stored_as_an_absolute_path(
     assert done.code == 0, done
     stored = (run.config_dir / "config.toml").read_text()
     assert f'ca_bundle = "{talkctl_home / "certs" / "ca.pem"}"' in stored
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "--new-window=file:///etc/passwd",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "https://cloud.example.com/login\n\x1b[2Jfake prompt",
+        "https://user:pw@cloud.example.com/login",
+    ],
+)
+def test_a_login_page_that_is_no_web_page_is_neither_shown_nor_opened(
+    fake_talk: FakeTalkServer, talkctl_home: Path, page: str
+) -> None:
+    opened = talkctl_home / "opened"
+    browser = talkctl_home / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {opened}\n')
+    browser.chmod(0o700)
+    body = {"poll": {"token": "t" * 20, "endpoint": f"{fake_talk.url}/index.php/login/v2/poll"}}
+    fake_talk.inject("POST", "/index.php/login/v2", status=200, body={**body, "login": page})
+    run = TalkctlRunner(talkctl_home, extra_env={"BROWSER": str(browser)})
+    quick = {"TALKCTL_LOGIN_TIMEOUT": "1", "TALKCTL_LOGIN_POLL_INTERVAL": "0.2"}
+    failed = run("auth", "login", fake_talk.url, "--store", "file", env=quick)
+    assert failed.code == 4, failed
+    assert "login not completed: the server announced an invalid login page" in one_error(failed)
+    assert not opened.exists()
+    assert fake_talk.count("POST", "/login/v2/poll") == 0

@@ -31,6 +31,29 @@ def cache_dir(env: Mapping[str, str]) -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
+def make_private_dirs(path: Path) -> None:
+    """Create the directory ``path`` and every missing parent with mode 0700.
+
+    ``mkdir(parents=True, mode=...)`` gives the parents the umask's mode (0777 under ``umask
+    000``): a config or cache directory others could write to lets them swap the config (a
+    CA bundle of theirs) or the cache (a conversation name pointing at another token). As
+    the XDG spec asks, every directory talkctl creates is 0700; existing ones are left as
+    they are.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:  # another run made it meanwhile
+            continue
+        with contextlib.suppress(OSError):  # mkdir's mode went through the umask
+            os.chmod(directory, 0o700)
+
+
 def write_private(
     path: Path, content: str | bytes, *, sync: bool = True, make_parents: bool = True
 ) -> None:
@@ -50,7 +73,7 @@ def write_private(
         _write_into(path, data)
         return
     if make_parents:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(target.parent)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     try:

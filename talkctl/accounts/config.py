@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from talkctl.errors import ConfigError
-from talkctl.files import write_private
+from talkctl.files import make_private_dirs, write_private
 
 CONFIG_NAME = "config.toml"
 LOCK_NAME = ".config.lock"
@@ -72,6 +72,16 @@ class Config:
             return self.default if self.default in self.profiles else None
         return next(iter(self.profiles)) if len(self.profiles) == 1 else None
 
+    def dangling_default(self) -> ConfigError | None:
+        """The error when ``default`` names no profile while there are some (a config edited
+        by hand): none is used then, and "run auth login" would not help."""
+        if self.default is None or self.default in self.profiles or not self.profiles:
+            return None
+        return ConfigError(
+            f"the default profile {self.default!r} is not in {self.path}: choose one with "
+            f"'talkctl auth switch NAME' ({', '.join(sorted(self.profiles))}) or --profile"
+        )
+
     def put(self, profile: Profile) -> None:
         """Add or replace a profile (by name)."""
         self.profiles[profile.name] = profile
@@ -90,8 +100,10 @@ class Config:
         return self.profiles.get(key)
 
     def find(self, server: str, user: str | None) -> Profile | None:
+        """The profile of ``server`` (normalized) and ``user``; a profile stored before
+        addresses were normalized (``https://Cloud.example.com:443``) matches too."""
         for profile in self.profiles.values():
-            if profile.server == server and (user is None or profile.user == user):
+            if same_server(profile.server, server) and (user is None or profile.user == user):
                 return profile
         return None
 
@@ -110,6 +122,18 @@ class Config:
             raise ConfigError(f"cannot write config {self.path}: {exc}") from None
 
 
+def same_server(stored: str, server: str) -> bool:
+    if stored == server:
+        return True
+    from talkctl.accounts.credentials import normalize_server
+    from talkctl.errors import UsageError
+
+    try:
+        return normalize_server(stored) == normalize_server(server)
+    except UsageError:  # an address with a login in it: never matched, never used
+        return False
+
+
 @contextlib.contextmanager
 def locked_config(directory: Path) -> Iterator[Config]:
     """The config, read under an exclusive lock held until the block ends.
@@ -117,7 +141,7 @@ def locked_config(directory: Path) -> Iterator[Config]:
     Every read-modify-write of the config happens inside one: two ``auth login`` at once
     then both keep their profile (without it, the later write drops the earlier profile).
     """
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(directory)
     lock_path = directory / LOCK_NAME
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -151,7 +175,7 @@ def load_config(directory: Path) -> Config:
     """Read the config; a missing file is an empty config, a corrupt one a ConfigError."""
     path = directory / CONFIG_NAME
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # an editor's byte order mark is no TOML
     except FileNotFoundError:
         return Config(path=path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -218,6 +242,9 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
                 "store",
             )
         ca_bundle = entry.get("ca_bundle")
+        if ca_bundle is not None and not isinstance(ca_bundle, str):
+            # ignored, certificates would be checked against other CAs than the user chose
+            raise corrupt(f"[{table}] 'ca_bundle' must be a file path", table, "ca_bundle")
         secret_id = entry.get("secret_id")
         if secret_id is not None and not (
             isinstance(secret_id, str) and SECRET_ID.match(secret_id)
@@ -229,7 +256,7 @@ def _parse(path: Path, data: dict[str, Any], text: str = "") -> Config:
             server=server,
             user=user,
             store=store,
-            ca_bundle=ca_bundle if isinstance(ca_bundle, str) else None,
+            ca_bundle=ca_bundle,
             extra={k: v for k, v in entry.items() if k not in known},
             secret_id=secret_id,
         )

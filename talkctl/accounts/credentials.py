@@ -74,7 +74,15 @@ def normalize_server(url: str) -> str:
         index = path.find(marker)
         if index >= 0:
             path = path[:index]
-    return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}"
+    return f"{parts.scheme}://{server_netloc(parts.scheme, host, port)}{path.rstrip('/')}"
+
+
+def server_netloc(scheme: str, host: str, port: int | None) -> str:
+    """``host[:port]`` as one account is named: the host in lower case (as DNS compares it),
+    no default port (``Cloud.Example.com:443`` is ``cloud.example.com``), IPv6 in brackets."""
+    shown = f"[{host}]" if ":" in host else host.lower()
+    default = {"https": 443, "http": 80}.get(scheme)
+    return shown if port is None or port == default else f"{shown}:{port}"
 
 
 def _url_problem(exc: ValueError) -> str:
@@ -139,7 +147,7 @@ def resolve_credentials(
     if profile is None:
         if profile_name:
             raise UsageError(f"no profile named {profile_name!r} in {config.path}")
-        raise CredentialsError(NO_CREDENTIALS)
+        raise config.dangling_default() or CredentialsError(NO_CREDENTIALS)
     return _from_profile(profile, config_dir)
 
 

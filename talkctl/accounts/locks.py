@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from talkctl.errors import ConfigError
+from talkctl.files import make_private_dirs
 
 LOCK_WAIT_SECONDS = 30.0
 _POLL_SECONDS = 0.05
@@ -49,7 +50,7 @@ def held(
     import fcntl
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise LockUnavailable(f"cannot lock {what} ({path}): {exc.strerror}") from None

@@ -14,13 +14,14 @@ secret are as they were. No typer, no rich: the cli words what happened.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from talkctl.accounts.config import Config, Profile, locked_config
+from talkctl.accounts.config import Config, Profile, locked_config, same_server
 from talkctl.accounts.secrets import (
     STORE_FILE,
     STORES,
@@ -101,13 +102,15 @@ def save_account(
 ) -> SavedAccount:
     """Store ``secret`` and the profile (``requested``, or a name chosen under the lock);
     on any failure, neither is stored and what was stored before is untouched."""
+    if ca_bundle:  # kept for later runs from anywhere: never relative to today's directory
+        ca_bundle = os.path.abspath(os.path.expanduser(ca_bundle))
     slot = new_slot(store, server, user)
     where = store_secret(slot, config_dir, secret)
     try:
         with locked_config(config_dir) as config:
             name = profile_name_for(config, requested, server, user)
             old = config.profiles.get(name)
-            same_account = old is not None and (old.server, old.user) == (server, user)
+            same_account = old is not None and old.user == user and same_server(old.server, server)
             profile = Profile(
                 name=name,
                 server=server,
@@ -119,7 +122,7 @@ def save_account(
             )
             previous_default = config.default_name
             config.put(profile)
-            if config.default is None:
+            if config.default not in config.profiles:  # none, or one edited away by hand
                 config.default = previous_default or name
             config.save()
             if old is not None and not _in_use(config, slot_of(old)):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from talkctl.accounts.cache import account_key
 from talkctl.errors import CredentialsError
-from talkctl.files import write_private
+from talkctl.files import make_private_dirs, write_private
 
 if TYPE_CHECKING:
     from talkctl.accounts.config import Profile
@@ -232,7 +232,7 @@ def refuse_shared_file(path: Path) -> None:
     """CredentialsError when ``path`` exists and others can read it."""
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (writing it says why)
         return
     if _readable_by_others(mode):
         raise CredentialsError(
@@ -248,8 +248,8 @@ def write_secret_file(path: Path, secret: str) -> None:
     look at it (and fix its mode) rather than have talkctl quietly reuse it.
     """
     refuse_shared_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
+        make_private_dirs(path.parent)
         write_private(path, secret + "\n")
     except OSError as exc:
         raise CredentialsError(f"cannot write secret file {path}: {exc}") from None
@@ -258,7 +258,7 @@ def write_secret_file(path: Path, secret: str) -> None:
 def delete_secret_file(path: Path) -> bool:
     try:
         path.unlink()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
         raise CredentialsError(f"cannot remove secret file {path}: {exc}") from None

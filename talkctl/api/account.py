@@ -137,7 +137,24 @@ def start_login_flow(transport: Transport) -> LoginFlow:
             response.status_code,
         )
     poll_url, notice = checked_poll_endpoint(transport.server, endpoint)
+    checked_login_page(login_url)
     return LoginFlow(login_url=login_url, poll_endpoint=poll_url, poll_token=token, notice=notice)
+
+
+def checked_login_page(url: str) -> str:
+    """``url`` when it is a web page: it is printed and opened in a browser, and a browser
+    command given ``-x`` or ``file:///...`` takes it as an option or opens a local file."""
+    invalid = LoginFlowError(f"the server announced an invalid login page {_shown(url)}")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        raise invalid from None
+    if parts.scheme not in ("http", "https") or not host or "@" in parts.netloc:
+        raise invalid
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise invalid
+    return url
 
 
 def poll_login_flow(transport: Transport, flow: LoginFlow) -> LoginGrant | None:

@@ -207,12 +207,36 @@ class Factory:
             user=self.options.user,
             profile_name=self.options.profile,
         )
+        self._warn_unused_profile(credentials)
         if is_plain_http_remote(credentials.server):
             self.environment.warn(
                 f"{credentials.server} uses plain http: the app password crosses the network "
                 "unencrypted"
             )
         return credentials
+
+    def _warn_unused_profile(self, credentials: Credentials) -> None:
+        """The environment's set wins over --profile (README: a script tried against the
+        sandbox's export must not reach the profile's server): say so, never silently."""
+        name = self.options.profile
+        if not name or credentials.profile is not None:
+            return
+        named = self.config.profiles.get(name)
+        if named is not None and (named.server, named.user) == (
+            credentials.server,
+            credentials.user,
+        ):
+            return
+        secret = (
+            "TALKCTL_APP_PASSWORD"
+            if credentials.source == "environment"
+            else ("TALKCTL_APP_PASSWORD_FILE")
+        )
+        self.environment.warn(
+            f"profile {name!r} is not used: TALKCTL_SERVER, TALKCTL_USER and {secret} in the "
+            f"environment come first ({credentials.user} on {credentials.server}); unset them "
+            "to use the profile"
+        )
 
     @property
     def timeout(self) -> float:

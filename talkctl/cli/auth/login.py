@@ -51,7 +51,8 @@ def login(
         bool,
         typer.Option(
             "--app-password-stdin",
-            help="Read an app password from the first line of stdin instead of the browser login.",
+            help="Read an app password from the first line of stdin instead of the browser "
+            "login (at a terminal: asked for, not echoed).",
         ),
     ] = False,
     store: Annotated[
@@ -120,7 +121,13 @@ def _transport(factory: Factory, server: str, user: str | None, secret: str | No
 
 
 def _read_secret(factory: Factory) -> str:
-    line = factory.environment.stdin.readline().strip()
+    environment = factory.environment
+    if environment.stdin_isatty:  # typed at a terminal: never echoed onto the screen
+        import getpass
+
+        line = getpass.getpass("App password: ", stream=environment.stderr).strip()
+    else:
+        line = environment.stdin.readline().strip()
     if not line:
         raise UsageError("--app-password-stdin: no app password on stdin")
     return line

@@ -79,6 +79,9 @@ def _profile_to_log_out(factory: Factory, name: str | None) -> Profile:
         return found
     default = config.default_name
     if default is None:
+        dangling = config.dangling_default()
+        if dangling is not None:
+            raise dangling
         if not config.profiles:
             raise CredentialsError("not logged in: there is no stored profile")
         raise UsageError(

@@ -19,11 +19,11 @@ KEPT = ("id", "name", "description")
 
 def save_bots(cache: AccountCache, bots: Sequence[Bot]) -> None:
     """Remember the bots (a cache that cannot be written costs nothing)."""
-    from talkctl.files import write_private
+    from talkctl.files import make_private_dirs, write_private
 
     entries = [{k: b.raw[k] for k in KEPT if k in b.raw} for b in bots]
     with contextlib.suppress(OSError):
-        cache.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(cache.dir)
         write_private(cache.dir / "bots.json", json.dumps(entries), sync=False)
 
 

@@ -32,12 +32,12 @@ def _file(cache: AccountCache, token: str) -> Path:
 
 def save_participants(cache: AccountCache, token: str, people: Sequence[Participant]) -> None:
     """Remember the listing of ``token`` (a cache that cannot be written costs nothing)."""
-    from talkctl.files import write_private
+    from talkctl.files import make_private_dirs, write_private
 
     entries = [{k: p.raw[k] for k in KEPT if k in p.raw} for p in people]
     with contextlib.suppress(OSError):
         path = _file(cache, token)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(path.parent)
         write_private(path, json.dumps(entries, separators=(",", ":")), sync=False)
 
 

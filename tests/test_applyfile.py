@@ -315,3 +315,25 @@ def test_empty_or_unreadable_file(tmp_path: Path) -> None:
         load(write(tmp_path, "# nothing\n"), {})
     with pytest.raises(UsageError, match="cannot read"):
         load(tmp_path / "missing.toml", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a dotted key is located on its own line, not at its table's
+            '[[conversation]]\nname = "A"\nparticipants.users = ["alice", 3]\n',
+            '3: participants.users must be a list of non-empty strings, not ["alice", 3]',
+        ),
+        (
+            '[[conversation]]\nname = "A"\nconversation.participants.users = ["a"]\n',
+            "3: unknown key 'conversation' = {participants = {users = [\"a\"]}} (valid: ",
+        ),
+        (  # [conversation] where [[conversation]] was meant
+            '# one\n[conversation]\nname = "A"\n',
+            "2: 'conversation' must be [[conversation]] tables",
+        ),
+    ],
+)
+def test_problems_are_located_on_their_line(tmp_path: Path, text: str, expected: str) -> None:
+    found = problems(tmp_path, text)
+    assert len(found) == 1 and found[0].startswith(expected), found

@@ -241,6 +241,13 @@ severity = "error"
             '[[exceptions]]\nrule = "nope"\nconversation = "X"\nreason = "r"\n',
             ['2: rule = "nope": one of public-without-password'],
         ),
+        (
+            '[[exceptions]]\nrule = ["inactive"]\nconversation = "X"\nreason = "r"\n',
+            ['2: rule = ["inactive"]: one of public-without-password'],
+        ),
+        ('[exceptions]\nrule = "inactive"\n', ["1: exceptions must be [[exceptions]] tables"]),
+        ("\n[[rules]]\nx = 1\n", ["2: rules must be tables"]),
+        ("[[scope]]\nx = 1\n", ["1: scope must be a table"]),
         ("verbose = true\n", ["1: unknown key 'verbose' = true"]),
         ("[rules\n", ["1: invalid TOML"]),
     ],

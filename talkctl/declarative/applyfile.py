@@ -88,7 +88,7 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
 
     for key in data:
         if key not in ("conversation", "defaults"):
-            where = layout.top.keys.get(key) or getattr(layout.tables.get(key), "line", None)
+            where = layout.line_of(key)
             at(where, f"unknown top-level key {key!r}: only [defaults] and [[conversation]]")
     defaults = _defaults(data.get("defaults"), layout, at)
     tables = data.get("conversation")
@@ -96,7 +96,7 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         at(1, "no [[conversation]] tables")
         raise fail()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        at(layout.top.keys.get("conversation"), "'conversation' must be [[conversation]] tables")
+        at(layout.line_of("conversation"), "'conversation' must be [[conversation]] tables")
         raise fail()
     sections = layout.arrays.get("conversation", [])
     entries: list[Entry] = []

@@ -24,7 +24,8 @@ else:  # pragma: no cover - Python 3.10
 
 _ARRAY_TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]\s*(#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+# a key, or the first part of a dotted key (participants.users = ...): located on its line
+_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*[=.]""")
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 SHOW_LIMIT = 60
 _DEEP = re.compile(r"[\[{](\s*[\[{]){99}")
@@ -54,6 +55,16 @@ class Layout:
     tables: dict[str, Section] = field(default_factory=dict)  # [name]
     arrays: dict[str, list[Section]] = field(default_factory=dict)  # [[name]]
     lines: list[str] = field(default_factory=list)
+
+    def line_of(self, name: str) -> int | None:
+        """Where a top-level ``name`` is: its key, its [table], or its first [[table]]
+        (whichever the file wrote, the right one or not)."""
+        if name in self.top.keys:
+            return self.top.keys[name]
+        if name in self.tables:
+            return self.tables[name].line
+        arrays = self.arrays.get(name)
+        return arrays[0].line if arrays else None
 
     def value_line(self, start: int | None, value: str) -> int | None:
         """The first line from ``start`` on that holds the string ``value`` (quoted)."""

@@ -282,3 +282,25 @@ def test_a_lobby_that_keeps_the_account_out_skips_that_conversation_s_participan
         "not checked: the participant rules in 1 conversation(s) whose lobby keeps this "
         "account out of the participant list: Closed" in result.stderr
     )
+
+
+def test_the_fix_file_leaves_out_what_apply_cannot_manage_and_counts_its_tables(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # a one-to-one in the policy's scope gets findings, but apply refuses type = "one-to-one"
+    # (the whole file would be refused); a name holding "[[conversation]]" is one table
+    fake_talk.add_user("carol")
+    one = fake_talk.add_room(type=1, name="carol", participants={"carol": OWNER})
+    odd = fake_talk.add_room(name="[[conversation]]", participants={"admin": OWNER})
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[scope]\ntypes = ["one-to-one", "group"]\n[rules.message-expiration]\n')
+    target = tmp_path / "fix.toml"
+    first = run("audit", "--all", "--policy", str(policy), "--json", "--fix-file", str(target))
+    assert first.code == 0, first
+    fixed = {r["token"] for r in json.loads(first.stdout) if r["fix"]}
+    assert fixed == {one, odd}
+    assert f"wrote fixes for 1 conversation(s) to {target}" in first.stderr
+    assert one not in target.read_text("utf-8")
+    plan = run("apply", str(target), "--dry-run", "--json")
+    assert plan.code == 0, plan
+    assert [r["token"] for r in json.loads(plan.stdout)] == [odd]

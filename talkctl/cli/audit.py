@@ -227,12 +227,11 @@ def write_fix_file(factory: Factory, result: Audit, path: Path) -> None:
     from talkctl.errors import UsageError
     from talkctl.files import write_private
 
-    text, needed = render(result.findings)
+    text, needed, count = render(result.findings)
     try:
         write_private(path, text, make_parents=False)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    count = text.count("[[conversation]]")
     message = f"wrote fixes for {count} conversation(s) to {path}"
     if needed:
         names = ", ".join(name for name, _ in needed)

@@ -161,3 +161,26 @@ def test_export_needs_conversations_or_all(run: TalkctlRunner, fake_talk: FakeTa
     assert result.code == 2, result
     assert result.stderr == "talkctl: error: give CONV arguments or --all (not both)\n"
     assert fake_talk.requests == []
+
+
+def test_a_skipped_conversation_s_object_from_the_server_stays_in_its_comment(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # objectId and objectType are the server's text: a line break in them must not become
+    # a table of the written file
+    fake_talk.add_room(name="Plain", participants={"admin": OWNER})
+    bound = fake_talk.add_room(
+        name="Event", object_type="event\n[[conversation]]", object_id='1\nname = "Injected"'
+    )
+    result = run("export", "--all", "--no-participants")
+    assert result.code == 0, result
+    from talkctl.declarative.applyfile import load
+
+    written = tmp_path / "talk.toml"
+    written.write_text(result.stdout, "utf-8")
+    assert [entry.name for entry in load(written, {})] == ["Plain"]
+    notes = [line for line in result.stdout.splitlines() if bound in line]
+    assert notes == [
+        f'# skipped "Event" ({bound}): bound to "event\\n[[conversation]]" '
+        '"1\\nname = \\"Injected\\"": Talk manages it with its object'
+    ]

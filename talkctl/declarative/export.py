@@ -42,11 +42,18 @@ def skip_reason(conversation: Conversation, *, moderated_only: bool) -> str | No
     if conversation.type not in (ConversationType.GROUP, ConversationType.PUBLIC):
         return f"a conversation of type {conversation.type_name}"
     if conversation.object_type:
-        bound = f"{conversation.object_type} {conversation.raw.get('objectId', '')}".strip()
+        parts = (conversation.object_type, str(conversation.raw.get("objectId") or ""))
+        bound = " ".join(_plain(part) for part in parts if part)
         return f"bound to {bound}: Talk manages it with its object"
     if moderated_only and conversation.participant_type not in MODERATOR_TYPES:
         return "you do not moderate it"
     return None
+
+
+def _plain(text: str) -> str:
+    """The server's ``text`` as is, or quoted when it holds a line break or another control
+    character (it ends up in a comment of the written file, and in messages)."""
+    return text if text.isprintable() else json.dumps(text, ensure_ascii=False)
 
 
 def settings_of(conversation: Conversation) -> dict[str, Any]:
@@ -138,7 +145,8 @@ def render(exported: Iterable[Exported], skipped: Iterable[Skipped]) -> str:
     for item in exported:
         chunks.append("\n" + conversation_table(item))
     notes = [
-        f"# skipped {_comment(s.conversation.display_name)} ({s.conversation.token}): {s.reason}\n"
+        f"# skipped {_comment(s.conversation.display_name)} ({_plain(s.conversation.token)}): "
+        f"{s.reason}\n"
         for s in skipped
     ]
     if notes:

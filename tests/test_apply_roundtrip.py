@@ -279,3 +279,19 @@ def test_what_counts_as_an_address_to_send(text: str, address: bool) -> None:
     from talkctl.declarative.addresses import is_address
 
     assert is_address(text) is address
+
+
+def test_a_decomposed_name_finds_its_conversation_as_everywhere_else(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # names are compared after NFC (README, resolve.normalized): a file written on a Mac
+    # (decomposed "café") must not create a second café that later commands find ambiguous
+    token = fake_talk.add_room(name="Caf\u00e9", participants={"admin": OWNER})
+    path = write(tmp_path, '[[conversation]]\nname = "Cafe\u0301"\nread_only = true\n')
+    result = run("apply", str(path), "--json")
+    assert result.code == 0, result
+    assert [(r["token"], r["action"]) for r in json.loads(result.stdout)] == [(token, "update")]
+    assert [r["token"] for r in fake_talk.rooms_of("admin")] == [token]
+    ensured = run("room", "ensure", "Cafe\u0301", "--read-only", "on", "--json")
+    assert ensured.code == 0, ensured
+    assert len(fake_talk.rooms_of("admin")) == 1

@@ -337,3 +337,13 @@ def test_empty_or_unreadable_file(tmp_path: Path) -> None:
 def test_problems_are_located_on_their_line(tmp_path: Path, text: str, expected: str) -> None:
     found = problems(tmp_path, text)
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_a_name_twice_once_decomposed_is_the_same_name(tmp_path: Path) -> None:
+    # names are compared after NFC: both tables would create (or find) the one "café"
+    found = problems(
+        tmp_path, '[[conversation]]\nname = "Caf\u00e9"\n\n[[conversation]]\nname = "Cafe\u0301"\n'
+    )
+    assert found == [
+        '5: name "Caf\u00e9" appears twice among conversations without a token (first at line 2)'
+    ]

@@ -33,6 +33,7 @@ from typing import Any
 from talkctl.declarative.converge import TRIMS, relative_time_problem, stored_name
 from talkctl.declarative.membership import KINDS, Declared
 from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
+from talkctl.resolve import normalized
 from talkctl.settings import BY_KEY, SETTINGS
 from talkctl.settings.permissions import file_permissions
 
@@ -111,7 +112,7 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         if entry.token is not None:  # names repeat on the server (export writes tokens)
             _twice("token", entry.token, section, tokens, at)
         else:
-            _twice("name", entry.name, section, names, at)
+            _twice("name", normalized(entry.name), section, names, at)  # as names compare
         if len(found) == before:
             entries.append(entry)
     if found:

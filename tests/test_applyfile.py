@@ -347,3 +347,21 @@ def test_a_name_twice_once_decomposed_is_the_same_name(tmp_path: Path) -> None:
     assert found == [
         '5: name "Caf\u00e9" appears twice among conversations without a token (first at line 2)'
     ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "name = \"it'''s\"",  # three quotes inside a one-line string open no multi-line one
+        'name = "A" # a """ comment',
+        'name = \'say """\'',
+        'name = "A"\ndescription = """one\ntwo""" # closed, then a comment: """',
+        'name = "A"\ndescription = """\nsays \\""" and \'\'\'\n"""',
+    ],
+)
+def test_triple_quotes_that_open_no_multi_line_string_lose_no_line(
+    tmp_path: Path, first: str
+) -> None:
+    text = f'[[conversation]]\n{first}\n\n[[conversation]]\nname = "B"\nread_only = 3\n'
+    line = text.splitlines().index("read_only = 3") + 1
+    assert problems(tmp_path, text) == [f"{line}: read_only must be true or false, not 3"]

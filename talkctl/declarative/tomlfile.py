@@ -81,14 +81,56 @@ def _name(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
+def _closing(line: str, start: int, quote: str) -> int:
+    """Where the multi-line string ``quote`` closes in ``line`` (after it), or -1."""
+    index = start
+    while index < len(line):
+        if quote == '"""' and line[index] == "\\":
+            index += 2
+        elif line.startswith(quote, index):
+            end = index + 3
+            while end < len(line) and line[end] == quote[0] and end < index + 5:
+                end += 1  # up to two quotes of the content right before the closing three
+            return end
+        else:
+            index += 1
+    return -1
+
+
+def _open_string(line: str, quote: str | None) -> str | None:
+    """The multi-line string still open at the end of ``line`` (``quote``: open before it):
+    one-line strings and comments holding three quotes open none."""
+    index = 0
+    while index < len(line):
+        if quote is not None:
+            index = _closing(line, index, quote)
+            if index < 0:
+                return quote
+            quote = None
+        elif line.startswith(('"""', "'''"), index):
+            quote, index = line[index : index + 3], index + 3
+        elif line[index] == "#":
+            return None
+        elif line[index] == '"':
+            index += 1
+            while index < len(line) and line[index] != '"':
+                index += 2 if line[index] == "\\" else 1
+            index += 1
+        elif line[index] == "'":
+            end = line.find("'", index + 1)
+            index = len(line) if end < 0 else end + 1
+        else:
+            index += 1
+    return quote
+
+
 def layout_of(text: str) -> Layout:
     layout = Layout(lines=text.splitlines())
     current: Section | None = layout.top
     quote: str | None = None  # inside a multi-line string
     for number, line in enumerate(layout.lines, 1):
         if quote is not None:
-            if line.count(quote) % 2 == 1:
-                quote = None
+            quote = _open_string(line, quote)
             continue
         if match := _ARRAY_TABLE.match(line):
             current = Section(number)
@@ -104,9 +146,7 @@ def layout_of(text: str) -> Layout:
                 layout.tables.setdefault(name, current)
         elif (match := _KEY.match(line)) and current is not None:
             current.keys.setdefault(next(g for g in match.groups() if g), number)
-        for mark in ('"""', "'''"):
-            if line.count(mark) % 2 == 1:
-                quote = mark
+        quote = _open_string(line, None)
     return layout
 
 

@@ -312,3 +312,22 @@ def test_findings_on_a_terminal_are_a_table_grouped_by_conversation_printed_lite
         "audited 2 conversation(s) as admin on https://cloud.example with the built-in "
         "policy: 2 errors, 3 warnings"
     )
+
+
+def test_scope_and_exceptions_compare_names_after_nfc(tmp_path: Path) -> None:
+    # a policy written with a composed "é" covers a conversation named with a decomposed one
+    # (and the reverse), as every command compares names
+    chosen = load(
+        tmp_path,
+        '[scope]\ntypes = ["public"]\nnames = ["Caf\u00e9 *"]\n\n[[exceptions]]\n'
+        'rule = "public-without-lobby"\nconversation = "Cafe\u0301 open"\nreason = "r"\n',
+    )
+    rooms = [
+        room("tok1", name="Cafe\u0301 open", type=3, hasPassword=True),
+        room("tok2", name="Cafe\u0301 closed", type=3, hasPassword=True),
+        room("tok3", name="Caf\u00e9 open", type=3, hasPassword=True),
+    ]
+    result = audit(chosen, rooms)
+    assert result.audited == 3
+    assert found(result) == {("public-without-lobby", "tok2")}
+    assert result.excepted == 2

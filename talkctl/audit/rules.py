@@ -17,6 +17,7 @@ from talkctl.api.kinds import OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant
 from talkctl.errors import UsageError
+from talkctl.resolve import normalized
 from talkctl.settings import parse_duration, shortest_duration
 
 SEVERITIES = ("error", "warning", "info")
@@ -334,5 +335,8 @@ def default_params(rule: Rule) -> dict[str, Any]:
 
 
 def glob_matches(pattern: str, conversation: Conversation) -> bool:
-    """A token, or a name glob (``Project *``), matching ``conversation``."""
-    return pattern == conversation.token or fnmatch.fnmatchcase(conversation.name, pattern)
+    """A token, or a name glob (``Project *``), matching ``conversation`` (after NFC, as
+    every command compares names)."""
+    if pattern == conversation.token:
+        return True
+    return fnmatch.fnmatchcase(normalized(conversation.name), normalized(pattern))

@@ -184,3 +184,23 @@ def test_a_skipped_conversation_s_object_from_the_server_stays_in_its_comment(
         f'# skipped "Event" ({bound}): bound to "event\\n[[conversation]]" '
         '"1\\nname = \\"Injected\\"": Talk manages it with its object'
     ]
+
+
+def test_protected_conversations_whose_names_read_alike_get_a_variable_each(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    # "Class 6a" and "class-6a" make the same TALK_PASSWORD_CLASS_6A: one variable set
+    # would give both conversations the same password
+    first = fake_talk.add_room(name="Class 6a", type=3, password="Pass-word-2027")
+    second = fake_talk.add_room(name="class-6a", type=3, password="Other-pass-2027")
+    third = fake_talk.add_room(name="Budget", type=3, password="Third-pass-2027")
+    result = run("export", first, second, third, "--no-participants")
+    assert result.code == 0, result
+    variables = [
+        line.split('"')[1] for line in result.stdout.splitlines() if "# password_env" in line
+    ]
+    assert variables == [
+        f"TALK_PASSWORD_CLASS_6A_{first.upper()}",
+        f"TALK_PASSWORD_CLASS_6A_{second.upper()}",
+        "TALK_PASSWORD_BUDGET",
+    ]

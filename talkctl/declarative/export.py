@@ -85,13 +85,26 @@ def _line(key: str, value: Any) -> str:
     return tomli_w.dumps({key: value})
 
 
-def password_variable(conversation: Conversation) -> str:
-    """A variable name for the password: TALK_PASSWORD_<NAME>, or the token if no name."""
+def password_variable(conversation: Conversation, *, clashes: bool = False) -> str:
+    """A variable name for the password: TALK_PASSWORD_<NAME>, or the token if no name;
+    ``clashes`` (another exported name makes the same variable): with the token after it."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", conversation.name).strip("_").upper()
+    if slug and clashes:
+        return f"TALK_PASSWORD_{slug}_{conversation.token.upper()}"
     return f"TALK_PASSWORD_{slug or conversation.token.upper()}"
 
 
-def conversation_table(item: Exported) -> str:
+def _clashing(exported: Sequence[Exported]) -> set[str]:
+    """The tokens of protected conversations whose variable another one would share."""
+    by_variable: dict[str, list[str]] = {}
+    for item in exported:
+        if item.conversation.has_password:
+            variable = password_variable(item.conversation)
+            by_variable.setdefault(variable, []).append(item.conversation.token)
+    return {token for tokens in by_variable.values() if len(tokens) > 1 for token in tokens}
+
+
+def conversation_table(item: Exported, *, clashes: bool = False) -> str:
     conversation = item.conversation
     parts = ["[[conversation]]\n", _line("name", conversation.name)]
     parts.append(_line("token", conversation.token))
@@ -101,7 +114,7 @@ def conversation_table(item: Exported) -> str:
     if conversation.has_password:
         parts.append(
             "# The password cannot be read back: to manage it, set this variable and uncomment.\n"
-            f"# {_line('password_env', password_variable(conversation))}"
+            f"# {_line('password_env', password_variable(conversation, clashes=clashes))}"
         )
     if item.bots is not None:
         parts.append(_line("bots", list(item.bots)))
@@ -142,8 +155,10 @@ def _comment(text: str) -> str:
 def render(exported: Iterable[Exported], skipped: Iterable[Skipped]) -> str:
     """The whole file: header, one table per conversation, then what was skipped and why."""
     chunks = [HEADER]
-    for item in exported:
-        chunks.append("\n" + conversation_table(item))
+    items = list(exported)
+    clashing = _clashing(items)
+    for item in items:
+        chunks.append("\n" + conversation_table(item, clashes=item.conversation.token in clashing))
     notes = [
         f"# skipped {_comment(s.conversation.display_name)} ({_plain(s.conversation.token)}): "
         f"{s.reason}\n"

@@ -295,3 +295,20 @@ def test_a_decomposed_name_finds_its_conversation_as_everywhere_else(
     ensured = run("room", "ensure", "Cafe\u0301", "--read-only", "on", "--json")
     assert ensured.code == 0, ensured
     assert len(fake_talk.rooms_of("admin")) == 1
+
+
+def test_a_value_a_newer_talk_has_is_left_out_of_the_export_with_a_comment(
+    tmp_path: Path,
+) -> None:
+    # listable 3, sipEnabled 7, notificationLevel 9: no name in the file stands for them, and
+    # "unknown(3)" made apply refuse the whole file; left out, apply leaves them as they are
+    from talkctl.api.models import Conversation
+    from talkctl.declarative.export import Exported, render
+
+    raw = {"token": "abcd1234", "name": "Future", "type": 2, "listable": 3, "sipEnabled": 7}
+    raw |= {"notificationLevel": 9, "readOnly": 1, "defaultPermissions": 129 | 512}
+    text = render([Exported(Conversation(raw))], [])
+    assert "# listable: the server reports 3, which talkctl does not know: left out" in text
+    assert "# sip: the server reports 7" in text and "# notify: the server reports 9" in text
+    (entry,) = load(write(tmp_path, text), {})
+    assert list(entry.settings) == ["read_only", "default_permissions"]  # unknown(512) kept

@@ -19,7 +19,7 @@ import tomli_w
 
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
-from talkctl.settings import SETTINGS
+from talkctl.settings import SETTINGS, Setting
 from talkctl.settings.permissions import permission_names
 
 HEADER = (
@@ -58,12 +58,34 @@ def _plain(text: str) -> str:
 
 def settings_of(conversation: Conversation) -> dict[str, Any]:
     """Every setting the server reports (the one table's ``reported_as``; one it does not
-    report is not written), as an apply file writes it (its ``read`` and ``to_file``)."""
-    return {
-        setting.key: setting.to_file(setting.read(conversation))
+    report is not written), as an apply file writes it (its ``read`` and ``to_file``); a
+    value the file cannot take back (a newer Talk's ``listable``) is left out: ``unknown``."""
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.reported_as in conversation.raw:
+            value = setting.to_file(setting.read(conversation))
+            if _reads_back(setting, value):
+                found[setting.key] = value
+    return found
+
+
+def unknown(conversation: Conversation) -> list[str]:
+    """Comments for the settings ``settings_of`` leaves out: their value, and why."""
+    return [
+        f"# {setting.key}: the server reports {_plain(str(conversation.raw[setting.reported_as]))}"
+        ", which talkctl does not know: left out (apply leaves it as it is)\n"
         for setting in SETTINGS
         if setting.reported_as in conversation.raw
-    }
+        and not _reads_back(setting, setting.to_file(setting.read(conversation)))
+    ]
+
+
+def _reads_back(setting: Setting, value: Any) -> bool:
+    try:
+        setting.parse_file(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -111,6 +133,7 @@ def conversation_table(item: Exported, *, clashes: bool = False) -> str:
     parts.append(_line("type", conversation.type_name))
     for key, value in settings_of(conversation).items():
         parts.append(_line(key, value))
+    parts.extend(unknown(conversation))
     if conversation.has_password:
         parts.append(
             "# The password cannot be read back: to manage it, set this variable and uncomment.\n"

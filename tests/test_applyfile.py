@@ -365,3 +365,17 @@ def test_triple_quotes_that_open_no_multi_line_string_lose_no_line(
     text = f'[[conversation]]\n{first}\n\n[[conversation]]\nname = "B"\nread_only = 3\n'
     line = text.splitlines().index("read_only = 3") + 1
     assert problems(tmp_path, text) == [f"{line}: read_only must be true or false, not 3"]
+
+
+@pytest.mark.parametrize("value", ["Hunter2-secret!", "correct horse", "2fast", 12345678, ""])
+def test_a_password_written_where_its_variable_belongs_is_never_shown(
+    tmp_path: Path, value: str | int
+) -> None:
+    # password_env = the password itself: no variable is named so; the value is not echoed
+    written = f'"{value}"' if isinstance(value, str) else str(value)
+    text = f'[[conversation]]\nname = "A"\ntype = "public"\npassword_env = {written}\n'
+    found = problems(tmp_path, text, {str(value): "whatever-it-is"})
+    assert found == [
+        "4: password_env must be the NAME of an environment variable (letters, digits, _; "
+        "its value is not shown: it may be the password itself)"
+    ]

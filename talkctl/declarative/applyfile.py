@@ -46,6 +46,7 @@ KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
 DEFAULT_KEYS = ("type", *SETTING_KEYS)
 _SECRET_LOOKING = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
 _TOKEN = re.compile(r"^[a-z0-9]{4,30}$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what a shell can export
 
 
 @dataclass(frozen=True)
@@ -290,8 +291,12 @@ def _password(
             at(line("rotate_password"), "rotate_password = true needs password_env")
         return None
     password: str | None = None
-    if not isinstance(variable, str) or not variable:
-        wrong("password_env", "the name of an environment variable")
+    if not isinstance(variable, str) or not _VARIABLE.match(variable):
+        at(
+            line("password_env"),
+            "password_env must be the NAME of an environment variable (letters, digits, _; "
+            "its value is not shown: it may be the password itself)",
+        )
     elif not env.get(variable):
         at(line("password_env"), f"password_env: environment variable {variable} is not set")
     else:

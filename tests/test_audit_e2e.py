@@ -304,3 +304,23 @@ def test_the_fix_file_leaves_out_what_apply_cannot_manage_and_counts_its_tables(
     plan = run("apply", str(target), "--dry-run", "--json")
     assert plan.code == 0, plan
     assert [r["token"] for r in json.loads(plan.stdout)] == [odd]
+
+
+def test_named_conversations_are_audited_once_and_those_out_of_scope_are_named(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    # the same conversation by name and token is one; a named one the policy's scope leaves
+    # out (a one-to-one) is said to be unaudited, not reported as "nothing found"
+    tokens = seed(fake_talk)
+    fake_talk.add_user("dave")
+    one = fake_talk.add_room(type=1, name="dave", participants={"dave": OWNER})
+    result = run("audit", "Alone", tokens["alone"], one, "--json")
+    assert result.code == 0, result
+    assert [(r["rule"], r["token"]) for r in json.loads(result.stdout)] == [
+        ("moderators", tokens["alone"])
+    ]
+    assert result.stderr.startswith("audited 1 conversation(s) as admin")
+    assert (
+        "\nnot audited: 1 named conversation(s) outside the policy's scope "
+        f"(types group, public): dave ({one})\n" in result.stderr
+    )

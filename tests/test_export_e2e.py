@@ -204,3 +204,19 @@ def test_protected_conversations_whose_names_read_alike_get_a_variable_each(
         f"TALK_PASSWORD_CLASS_6A_{second.upper()}",
         "TALK_PASSWORD_BUDGET",
     ]
+
+
+def test_a_conversation_named_twice_is_exported_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # by name and by token: two tables with one token would make apply refuse the file
+    token = fake_talk.add_room(name="Town hall", participants={"admin": OWNER})
+    result = run("export", "Town hall", token, "--no-participants")
+    assert result.code == 0, result
+    assert result.stdout.count("[[conversation]]") == 1
+    assert result.stderr == "exported 1 conversation(s)\n"
+    from talkctl.declarative.applyfile import load
+
+    written = tmp_path / "talk.toml"
+    written.write_text(result.stdout, "utf-8")
+    assert [entry.token for entry in load(written, {})] == [token]

@@ -101,11 +101,12 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         at(layout.line_of("conversation"), "'conversation' must be [[conversation]] tables")
         raise fail()
     sections = layout.arrays.get("conversation", [])
+    inline = Section(layout.line_of("conversation") or 0)  # conversation = [{...}]: its line
     entries: list[Entry] = []
     names: dict[str, int] = {}
     tokens: dict[str, int] = {}
     for index, table in enumerate(tables):
-        section = sections[index] if index < len(sections) else Section(0)
+        section = sections[index] if index < len(sections) else inline
         before = len(found)
         entry = _entry(table, section, layout, defaults, env, at)
         if entry is None:

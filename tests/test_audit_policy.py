@@ -248,6 +248,18 @@ severity = "error"
         ('[exceptions]\nrule = "inactive"\n', ["1: exceptions must be [[exceptions]] tables"]),
         ("\n[[rules]]\nx = 1\n", ["2: rules must be tables"]),
         ("[[scope]]\nx = 1\n", ["1: scope must be a table"]),
+        (
+            '[rules.message-expiration]\nmax = "2w3d"\n',
+            ['2: message-expiration.max = "2w3d": must be a duration such as "30d" or "4w"$'],
+        ),
+        (
+            '[rules.message-expiration]\nmax = "0s"\n',
+            ['2: message-expiration.max = "0s": must be a duration such as "30d" or "4w" (not'],
+        ),
+        (
+            '[rules.email-domains]\nallowed = ["", "x.org"]\n',
+            ['2: email-domains.allowed = ["", "x.org"]: must be a list of non-empty strings'],
+        ),
         ("verbose = true\n", ["1: unknown key 'verbose' = true"]),
         ("[rules\n", ["1: invalid TOML"]),
     ],
@@ -261,7 +273,10 @@ def test_policy_file_problems_name_their_line(
         policy.load(path)
     assert len(caught.value.problems) == len(problems), caught.value.problems
     for got, wanted in zip(caught.value.problems, problems, strict=True):
-        assert got.startswith(f"{path}:{wanted}"), got
+        if wanted.endswith("$"):  # the whole problem
+            assert got == f"{path}:{wanted[:-1]}", got
+        else:
+            assert got.startswith(f"{path}:{wanted}"), got
 
 
 def test_the_readme_policy_example_is_a_valid_policy(tmp_path: Path) -> None:

@@ -307,8 +307,8 @@ def parse_param(rule: Rule, name: str, value: Any) -> Any:
             raise ValueError('a duration such as "30d" or "4w"')
         try:
             seconds = parse_duration(value)
-        except UsageError:
-            seconds = 0
+        except UsageError:  # "2w3d", "soon": no duration at all
+            raise ValueError('a duration such as "30d" or "4w"') from None
         if seconds <= 0:
             raise ValueError('a duration such as "30d" or "4w" (not off)')
         return seconds
@@ -318,7 +318,7 @@ def parse_param(rule: Rule, name: str, value: Any) -> Any:
         return value
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ValueError("a list of strings")
+            raise ValueError("a list of non-empty strings")
         return value
     if not isinstance(value, str):
         raise ValueError("a string")

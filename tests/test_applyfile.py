@@ -332,6 +332,10 @@ def test_empty_or_unreadable_file(tmp_path: Path) -> None:
             '# one\n[conversation]\nname = "A"\n',
             "2: 'conversation' must be [[conversation]] tables",
         ),
+        (  # [[defaults]] where [defaults] was meant
+            '[[conversation]]\nname = "A"\n\n[[defaults]]\nnotify = "never"\n',
+            "4: defaults must be a [defaults] table",
+        ),
         (  # an array of inline tables: its key's line
             '# one\nconversation = [{ name = "A", read_only = 3 }]\n',
             "2: read_only must be true or false, not 3",

@@ -145,7 +145,7 @@ def _unknown(key: str, value: Any, valid: tuple[str, ...], line: int | None, at:
 def _defaults(value: Any, layout: Layout, at: Report) -> dict[str, Any]:
     if value is None:
         return {}
-    section = layout.tables.get("defaults", Section(layout.top.keys.get("defaults", 0)))
+    section = layout.tables.get("defaults", Section(layout.line_of("defaults") or 0))
     if not isinstance(value, dict):
         at(section.line, "defaults must be a [defaults] table")
         return {}

@@ -336,6 +336,10 @@ def test_empty_or_unreadable_file(tmp_path: Path) -> None:
             '[[conversation]]\nname = "A"\n\n[[defaults]]\nnotify = "never"\n',
             "4: defaults must be a [defaults] table",
         ),
+        (  # [[conversation.participants]] where [conversation.participants] was meant
+            '[[conversation]]\nname = "A"\n[[conversation.participants]]\nusers = ["a"]\n',
+            "3: participants must be a table of users, groups",
+        ),
         (  # an array of inline tables: its key's line
             '# one\nconversation = [{ name = "A", read_only = 3 }]\n',
             "2: read_only must be true or false, not 3",

@@ -133,8 +133,12 @@ def layout_of(text: str) -> Layout:
             quote = _open_string(line, quote)
             continue
         if match := _ARRAY_TABLE.match(line):
+            name = _name(match.group(1))
+            head, _, sub = name.rpartition(".")
             current = Section(number)
-            layout.arrays.setdefault(_name(match.group(1)), []).append(current)
+            layout.arrays.setdefault(name, []).append(current)
+            if parents := layout.arrays.get(head):  # [[conversation.participants]]: its line
+                parents[-1].subtables.setdefault(sub, current)
         elif match := _TABLE.match(line):
             name = _name(match.group(1))
             head, _, sub = name.rpartition(".")

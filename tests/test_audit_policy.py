@@ -260,6 +260,10 @@ severity = "error"
             '[rules.email-domains]\nallowed = ["", "x.org"]\n',
             ['2: email-domains.allowed = ["", "x.org"]: must be a list of non-empty strings'],
         ),
+        (
+            '[rules]\nmoderators.min = 1\ninactive.days = "x"\n',
+            ['3: inactive.days = "x": must be a whole number'],
+        ),
         ("verbose = true\n", ["1: unknown key 'verbose' = true"]),
         ("[rules\n", ["1: invalid TOML"]),
     ],

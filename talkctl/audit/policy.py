@@ -103,9 +103,12 @@ def _rules(tables: Any, layout: Layout, at: _Problems) -> list[Enabled]:
         at(line, "rules must be tables: [rules.ID]")
         return builtin().rules
     chosen = {item.rule.id: item for item in builtin().rules}
+    parent = layout.tables.get("rules")  # [rules] with inactive.days = 90: that key's line
     for rule_id, table in tables.items():
         section = layout.tables.get(f"rules.{rule_id}")
         where = section.line if section is not None else line
+        if section is None and parent is not None:
+            where = parent.keys.get(rule_id, where)
         rule = BY_ID.get(rule_id)
         if rule is None:
             at(where, f"unknown rule {rule_id!r} (rules: {', '.join(BY_ID)})")

@@ -312,3 +312,23 @@ def test_a_value_a_newer_talk_has_is_left_out_of_the_export_with_a_comment(
     assert "# sip: the server reports 7" in text and "# notify: the server reports 9" in text
     (entry,) = load(write(tmp_path, text), {})
     assert list(entry.settings) == ["read_only", "default_permissions"]  # unknown(512) kept
+
+
+def test_a_failure_after_the_create_names_the_participant_and_the_conversation_made(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # the team does not exist: the conversation was made, alice added, then the add failed;
+    # the record has the new token, and the error says which participant and what was done
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Kinds"\ndescription = "x"\n'
+        'participants = { users = ["admin", "alice"], teams = ["no-such-team"] }\n',
+    )
+    result = run("apply", str(path), "--json")
+    assert result.code == 3, result
+    (record,) = json.loads(result.stdout)
+    (made,) = [r for r in fake_talk.rooms_of("admin") if r["name"] == "Kinds"]
+    assert record["token"] == made["token"]
+    error = record["error"]
+    assert error.startswith("+ team no-such-team: "), error
+    assert error.endswith(" (done before: created, description, + alice)"), error

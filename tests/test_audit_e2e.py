@@ -324,3 +324,19 @@ def test_named_conversations_are_audited_once_and_those_out_of_scope_are_named(
         "\nnot audited: 1 named conversation(s) outside the policy's scope "
         f"(types group, public): dave ({one})\n" in result.stderr
     )
+
+
+def test_a_fix_file_with_nothing_to_fix_applies_as_nothing_to_do(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # audit --fix-file, then apply, from cron: once everything is fixed the written file must
+    # still apply (exit 0), not fail as a file without [[conversation]] tables
+    tokens = seed(fake_talk)
+    target = tmp_path / "fix.toml"
+    first = run("audit", tokens["clean"], "--fix-file", str(target))
+    assert first.code == 0, first
+    assert f"wrote fixes for 0 conversation(s) to {target}" in first.stderr
+    applied = run("apply", str(target), "--json")
+    assert applied.code == 0, applied
+    assert json.loads(applied.stdout) == []
+    assert fake_talk.changing_requests() == []

@@ -59,6 +59,8 @@ def render(findings: Sequence[Finding]) -> tuple[str, list[tuple[str, str]], int
         chunks += [f"#   {name}  ({json_text(label)})\n" for name, label in needed]
     for table in tables.values():
         chunks.append("\n[[conversation]]\n" + tomli_w.dumps(table))
+    if not tables:  # still a file apply takes (nothing to do), for audit-then-apply in cron
+        chunks.append("\n# Nothing to fix.\nconversation = []\n")
     return "".join(chunks), needed, len(tables)
 
 

@@ -220,3 +220,16 @@ def test_a_conversation_named_twice_is_exported_once(
     written = tmp_path / "talk.toml"
     written.write_text(result.stdout, "utf-8")
     assert [entry.token for entry in load(written, {})] == [token]
+
+
+def test_an_export_of_nothing_still_round_trips(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # only a one-to-one: nothing to write, yet apply --dry-run on the file says nothing to do
+    fake_talk.add_room(type=1, name="bob", participants={"bob": OWNER})
+    target = tmp_path / "talk.toml"
+    result = run("export", "--all", "-o", str(target))
+    assert result.code == 0, result
+    plan = run("apply", str(target), "--dry-run")
+    assert plan.code == 0, plan
+    assert plan.stderr == "dry run: nothing to do; nothing was sent\n"

@@ -182,6 +182,9 @@ def render(exported: Iterable[Exported], skipped: Iterable[Skipped]) -> str:
     clashing = _clashing(items)
     for item in items:
         chunks.append("\n" + conversation_table(item, clashes=item.conversation.token in clashing))
+    if not items:  # still a file apply takes (nothing to do): the round trip holds
+        chunks.append("\n# No conversation to write (tables replace the next line).\n")
+        chunks.append("conversation = []\n")
     notes = [
         f"# skipped {_comment(s.conversation.display_name)} ({_plain(s.conversation.token)}): "
         f"{s.reason}\n"

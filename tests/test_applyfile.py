@@ -391,3 +391,18 @@ def test_a_password_written_where_its_variable_belongs_is_never_shown(
         "4: password_env must be the NAME of an environment variable (letters, digits, _; "
         "its value is not shown: it may be the password itself)"
     ]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x1c"])
+def test_a_unicode_line_separator_inside_a_string_is_no_line(
+    tmp_path: Path, separator: str
+) -> None:
+    # TOML lines end at \n only: U+2028 (and NEL) in a name, as a server may hold it and export
+    # writes it, must not shift the lines of every later problem
+    if separator == "\x1c":  # a control character: TOML refuses it raw, with its line
+        text = f'[[conversation]]\nname = "a{separator}b"\n'
+        assert problems(tmp_path, text)[0].startswith("2: invalid TOML")
+        return
+    text = f'[[conversation]]\nname = "a{separator}b"\n\n'
+    text += '[[conversation]]\nname = "B"\nread_only = 3\n'
+    assert problems(tmp_path, text) == ["6: read_only must be true or false, not 3"]

@@ -124,8 +124,14 @@ def _open_string(line: str, quote: str | None) -> str | None:
     return quote
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines as TOML counts them: ended by \\n (or \\r\\n) only, never by the U+2028 or
+    NEL that ``str.splitlines`` also splits at (a name may hold them)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def layout_of(text: str) -> Layout:
-    layout = Layout(lines=text.splitlines())
+    layout = Layout(lines=lines_of(text))
     current: Section | None = layout.top
     quote: str | None = None  # inside a multi-line string
     for number, line in enumerate(layout.lines, 1):
@@ -192,7 +198,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         line = found.group(1) if found else "?"
         raise InputFileError(label, [f"{label}:{line}: invalid TOML: {message}"]) from None
     except RecursionError:
-        deep = next((n for n, line in enumerate(text.splitlines(), 1) if _DEEP.search(line)), "?")
+        deep = next((n for n, line in enumerate(lines_of(text), 1) if _DEEP.search(line)), "?")
         raise InputFileError(
             label, [f"{label}:{deep}: invalid TOML: arrays or tables nested too deeply"]
         ) from None

@@ -279,3 +279,56 @@ def test_what_counts_as_an_address_to_send(text: str, address: bool) -> None:
     from talkctl.declarative.addresses import is_address
 
     assert is_address(text) is address
+
+
+def test_a_decomposed_name_finds_its_conversation_as_everywhere_else(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # names are compared after NFC (README, resolve.normalized): a file written on a Mac
+    # (decomposed "café") must not create a second café that later commands find ambiguous
+    token = fake_talk.add_room(name="Caf\u00e9", participants={"admin": OWNER})
+    path = write(tmp_path, '[[conversation]]\nname = "Cafe\u0301"\nread_only = true\n')
+    result = run("apply", str(path), "--json")
+    assert result.code == 0, result
+    assert [(r["token"], r["action"]) for r in json.loads(result.stdout)] == [(token, "update")]
+    assert [r["token"] for r in fake_talk.rooms_of("admin")] == [token]
+    ensured = run("room", "ensure", "Cafe\u0301", "--read-only", "on", "--json")
+    assert ensured.code == 0, ensured
+    assert len(fake_talk.rooms_of("admin")) == 1
+
+
+def test_a_value_a_newer_talk_has_is_left_out_of_the_export_with_a_comment(
+    tmp_path: Path,
+) -> None:
+    # listable 3, sipEnabled 7, notificationLevel 9: no name in the file stands for them, and
+    # "unknown(3)" made apply refuse the whole file; left out, apply leaves them as they are
+    from talkctl.api.models import Conversation
+    from talkctl.declarative.export import Exported, render
+
+    raw = {"token": "abcd1234", "name": "Future", "type": 2, "listable": 3, "sipEnabled": 7}
+    raw |= {"notificationLevel": 9, "readOnly": 1, "defaultPermissions": 129 | 512}
+    text = render([Exported(Conversation(raw))], [])
+    assert "# listable: the server reports 3, which talkctl does not know: left out" in text
+    assert "# sip: the server reports 7" in text and "# notify: the server reports 9" in text
+    (entry,) = load(write(tmp_path, text), {})
+    assert list(entry.settings) == ["read_only", "default_permissions"]  # unknown(512) kept
+
+
+def test_a_failure_after_the_create_names_the_participant_and_the_conversation_made(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # the team does not exist: the conversation was made, alice added, then the add failed;
+    # the record has the new token, and the error says which participant and what was done
+    path = write(
+        tmp_path,
+        '[[conversation]]\nname = "Kinds"\ndescription = "x"\n'
+        'participants = { users = ["admin", "alice"], teams = ["no-such-team"] }\n',
+    )
+    result = run("apply", str(path), "--json")
+    assert result.code == 3, result
+    (record,) = json.loads(result.stdout)
+    (made,) = [r for r in fake_talk.rooms_of("admin") if r["name"] == "Kinds"]
+    assert record["token"] == made["token"]
+    error = record["error"]
+    assert error.startswith("+ team no-such-team: "), error
+    assert error.endswith(" (done before: created, description, + alice)"), error

@@ -315,3 +315,94 @@ def test_empty_or_unreadable_file(tmp_path: Path) -> None:
         load(write(tmp_path, "# nothing\n"), {})
     with pytest.raises(UsageError, match="cannot read"):
         load(tmp_path / "missing.toml", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a dotted key is located on its own line, not at its table's
+            '[[conversation]]\nname = "A"\nparticipants.users = ["alice", 3]\n',
+            '3: participants.users must be a list of non-empty strings, not ["alice", 3]',
+        ),
+        (
+            '[[conversation]]\nname = "A"\nconversation.participants.users = ["a"]\n',
+            "3: unknown key 'conversation' = {participants = {users = [\"a\"]}} (valid: ",
+        ),
+        (  # [conversation] where [[conversation]] was meant
+            '# one\n[conversation]\nname = "A"\n',
+            "2: 'conversation' must be [[conversation]] tables",
+        ),
+        (  # [[defaults]] where [defaults] was meant
+            '[[conversation]]\nname = "A"\n\n[[defaults]]\nnotify = "never"\n',
+            "4: defaults must be a [defaults] table",
+        ),
+        (  # [[conversation.participants]] where [conversation.participants] was meant
+            '[[conversation]]\nname = "A"\n[[conversation.participants]]\nusers = ["a"]\n',
+            "3: participants must be a table of users, groups",
+        ),
+        (  # an array of inline tables: its key's line
+            '# one\nconversation = [{ name = "A", read_only = 3 }]\n',
+            "2: read_only must be true or false, not 3",
+        ),
+    ],
+)
+def test_problems_are_located_on_their_line(tmp_path: Path, text: str, expected: str) -> None:
+    found = problems(tmp_path, text)
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_a_name_twice_once_decomposed_is_the_same_name(tmp_path: Path) -> None:
+    # names are compared after NFC: both tables would create (or find) the one "café"
+    found = problems(
+        tmp_path, '[[conversation]]\nname = "Caf\u00e9"\n\n[[conversation]]\nname = "Cafe\u0301"\n'
+    )
+    assert found == [
+        '5: name "Caf\u00e9" appears twice among conversations without a token (first at line 2)'
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "name = \"it'''s\"",  # three quotes inside a one-line string open no multi-line one
+        'name = "A" # a """ comment',
+        'name = \'say """\'',
+        'name = "A"\ndescription = """one\ntwo""" # closed, then a comment: """',
+        'name = "A"\ndescription = """\nsays \\""" and \'\'\'\n"""',
+    ],
+)
+def test_triple_quotes_that_open_no_multi_line_string_lose_no_line(
+    tmp_path: Path, first: str
+) -> None:
+    text = f'[[conversation]]\n{first}\n\n[[conversation]]\nname = "B"\nread_only = 3\n'
+    line = text.splitlines().index("read_only = 3") + 1
+    assert problems(tmp_path, text) == [f"{line}: read_only must be true or false, not 3"]
+
+
+@pytest.mark.parametrize("value", ["Hunter2-secret!", "correct horse", "2fast", 12345678, ""])
+def test_a_password_written_where_its_variable_belongs_is_never_shown(
+    tmp_path: Path, value: str | int
+) -> None:
+    # password_env = the password itself: no variable is named so; the value is not echoed
+    written = f'"{value}"' if isinstance(value, str) else str(value)
+    text = f'[[conversation]]\nname = "A"\ntype = "public"\npassword_env = {written}\n'
+    found = problems(tmp_path, text, {str(value): "whatever-it-is"})
+    assert found == [
+        "4: password_env must be the NAME of an environment variable (letters, digits, _; "
+        "its value is not shown: it may be the password itself)"
+    ]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x1c"])
+def test_a_unicode_line_separator_inside_a_string_is_no_line(
+    tmp_path: Path, separator: str
+) -> None:
+    # TOML lines end at \n only: U+2028 (and NEL) in a name, as a server may hold it and export
+    # writes it, must not shift the lines of every later problem
+    if separator == "\x1c":  # a control character: TOML refuses it raw, with its line
+        text = f'[[conversation]]\nname = "a{separator}b"\n'
+        assert problems(tmp_path, text)[0].startswith("2: invalid TOML")
+        return
+    text = f'[[conversation]]\nname = "a{separator}b"\n\n'
+    text += '[[conversation]]\nname = "B"\nread_only = 3\n'
+    assert problems(tmp_path, text) == ["6: read_only must be true or false, not 3"]

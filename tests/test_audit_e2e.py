@@ -282,3 +282,61 @@ def test_a_lobby_that_keeps_the_account_out_skips_that_conversation_s_participan
         "not checked: the participant rules in 1 conversation(s) whose lobby keeps this "
         "account out of the participant list: Closed" in result.stderr
     )
+
+
+def test_the_fix_file_leaves_out_what_apply_cannot_manage_and_counts_its_tables(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # a one-to-one in the policy's scope gets findings, but apply refuses type = "one-to-one"
+    # (the whole file would be refused); a name holding "[[conversation]]" is one table
+    fake_talk.add_user("carol")
+    one = fake_talk.add_room(type=1, name="carol", participants={"carol": OWNER})
+    odd = fake_talk.add_room(name="[[conversation]]", participants={"admin": OWNER})
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[scope]\ntypes = ["one-to-one", "group"]\n[rules.message-expiration]\n')
+    target = tmp_path / "fix.toml"
+    first = run("audit", "--all", "--policy", str(policy), "--json", "--fix-file", str(target))
+    assert first.code == 0, first
+    fixed = {r["token"] for r in json.loads(first.stdout) if r["fix"]}
+    assert fixed == {one, odd}
+    assert f"wrote fixes for 1 conversation(s) to {target}" in first.stderr
+    assert one not in target.read_text("utf-8")
+    plan = run("apply", str(target), "--dry-run", "--json")
+    assert plan.code == 0, plan
+    assert [r["token"] for r in json.loads(plan.stdout)] == [odd]
+
+
+def test_named_conversations_are_audited_once_and_those_out_of_scope_are_named(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    # the same conversation by name and token is one; a named one the policy's scope leaves
+    # out (a one-to-one) is said to be unaudited, not reported as "nothing found"
+    tokens = seed(fake_talk)
+    fake_talk.add_user("dave")
+    one = fake_talk.add_room(type=1, name="dave", participants={"dave": OWNER})
+    result = run("audit", "Alone", tokens["alone"], one, "--json")
+    assert result.code == 0, result
+    assert [(r["rule"], r["token"]) for r in json.loads(result.stdout)] == [
+        ("moderators", tokens["alone"])
+    ]
+    assert result.stderr.startswith("audited 1 conversation(s) as admin")
+    assert (
+        "\nnot audited: 1 named conversation(s) outside the policy's scope "
+        f"(types group, public): dave ({one})\n" in result.stderr
+    )
+
+
+def test_a_fix_file_with_nothing_to_fix_applies_as_nothing_to_do(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # audit --fix-file, then apply, from cron: once everything is fixed the written file must
+    # still apply (exit 0), not fail as a file without [[conversation]] tables
+    tokens = seed(fake_talk)
+    target = tmp_path / "fix.toml"
+    first = run("audit", tokens["clean"], "--fix-file", str(target))
+    assert first.code == 0, first
+    assert f"wrote fixes for 0 conversation(s) to {target}" in first.stderr
+    applied = run("apply", str(target), "--json")
+    assert applied.code == 0, applied
+    assert json.loads(applied.stdout) == []
+    assert fake_talk.changing_requests() == []

@@ -241,6 +241,29 @@ severity = "error"
             '[[exceptions]]\nrule = "nope"\nconversation = "X"\nreason = "r"\n',
             ['2: rule = "nope": one of public-without-password'],
         ),
+        (
+            '[[exceptions]]\nrule = ["inactive"]\nconversation = "X"\nreason = "r"\n',
+            ['2: rule = ["inactive"]: one of public-without-password'],
+        ),
+        ('[exceptions]\nrule = "inactive"\n', ["1: exceptions must be [[exceptions]] tables"]),
+        ("\n[[rules]]\nx = 1\n", ["2: rules must be tables"]),
+        ("[[scope]]\nx = 1\n", ["1: scope must be a table"]),
+        (
+            '[rules.message-expiration]\nmax = "2w3d"\n',
+            ['2: message-expiration.max = "2w3d": must be a duration such as "30d" or "4w"$'],
+        ),
+        (
+            '[rules.message-expiration]\nmax = "0s"\n',
+            ['2: message-expiration.max = "0s": must be a duration such as "30d" or "4w" (not'],
+        ),
+        (
+            '[rules.email-domains]\nallowed = ["", "x.org"]\n',
+            ['2: email-domains.allowed = ["", "x.org"]: must be a list of non-empty strings'],
+        ),
+        (
+            '[rules]\nmoderators.min = 1\ninactive.days = "x"\n',
+            ['3: inactive.days = "x": must be a whole number'],
+        ),
         ("verbose = true\n", ["1: unknown key 'verbose' = true"]),
         ("[rules\n", ["1: invalid TOML"]),
     ],
@@ -254,7 +277,10 @@ def test_policy_file_problems_name_their_line(
         policy.load(path)
     assert len(caught.value.problems) == len(problems), caught.value.problems
     for got, wanted in zip(caught.value.problems, problems, strict=True):
-        assert got.startswith(f"{path}:{wanted}"), got
+        if wanted.endswith("$"):  # the whole problem
+            assert got == f"{path}:{wanted[:-1]}", got
+        else:
+            assert got.startswith(f"{path}:{wanted}"), got
 
 
 def test_the_readme_policy_example_is_a_valid_policy(tmp_path: Path) -> None:
@@ -305,3 +331,22 @@ def test_findings_on_a_terminal_are_a_table_grouped_by_conversation_printed_lite
         "audited 2 conversation(s) as admin on https://cloud.example with the built-in "
         "policy: 2 errors, 3 warnings"
     )
+
+
+def test_scope_and_exceptions_compare_names_after_nfc(tmp_path: Path) -> None:
+    # a policy written with a composed "é" covers a conversation named with a decomposed one
+    # (and the reverse), as every command compares names
+    chosen = load(
+        tmp_path,
+        '[scope]\ntypes = ["public"]\nnames = ["Caf\u00e9 *"]\n\n[[exceptions]]\n'
+        'rule = "public-without-lobby"\nconversation = "Cafe\u0301 open"\nreason = "r"\n',
+    )
+    rooms = [
+        room("tok1", name="Cafe\u0301 open", type=3, hasPassword=True),
+        room("tok2", name="Cafe\u0301 closed", type=3, hasPassword=True),
+        room("tok3", name="Caf\u00e9 open", type=3, hasPassword=True),
+    ]
+    result = audit(chosen, rooms)
+    assert result.audited == 3
+    assert found(result) == {("public-without-lobby", "tok2")}
+    assert result.excepted == 2

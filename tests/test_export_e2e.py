@@ -161,3 +161,75 @@ def test_export_needs_conversations_or_all(run: TalkctlRunner, fake_talk: FakeTa
     assert result.code == 2, result
     assert result.stderr == "talkctl: error: give CONV arguments or --all (not both)\n"
     assert fake_talk.requests == []
+
+
+def test_a_skipped_conversation_s_object_from_the_server_stays_in_its_comment(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # objectId and objectType are the server's text: a line break in them must not become
+    # a table of the written file
+    fake_talk.add_room(name="Plain", participants={"admin": OWNER})
+    bound = fake_talk.add_room(
+        name="Event", object_type="event\n[[conversation]]", object_id='1\nname = "Injected"'
+    )
+    result = run("export", "--all", "--no-participants")
+    assert result.code == 0, result
+    from talkctl.declarative.applyfile import load
+
+    written = tmp_path / "talk.toml"
+    written.write_text(result.stdout, "utf-8")
+    assert [entry.name for entry in load(written, {})] == ["Plain"]
+    notes = [line for line in result.stdout.splitlines() if bound in line]
+    assert notes == [
+        f'# skipped "Event" ({bound}): bound to "event\\n[[conversation]]" '
+        '"1\\nname = \\"Injected\\"": Talk manages it with its object'
+    ]
+
+
+def test_protected_conversations_whose_names_read_alike_get_a_variable_each(
+    run: TalkctlRunner, fake_talk: FakeTalkServer
+) -> None:
+    # "Class 6a" and "class-6a" make the same TALK_PASSWORD_CLASS_6A: one variable set
+    # would give both conversations the same password
+    first = fake_talk.add_room(name="Class 6a", type=3, password="Pass-word-2027")
+    second = fake_talk.add_room(name="class-6a", type=3, password="Other-pass-2027")
+    third = fake_talk.add_room(name="Budget", type=3, password="Third-pass-2027")
+    result = run("export", first, second, third, "--no-participants")
+    assert result.code == 0, result
+    variables = [
+        line.split('"')[1] for line in result.stdout.splitlines() if "# password_env" in line
+    ]
+    assert variables == [
+        f"TALK_PASSWORD_CLASS_6A_{first.upper()}",
+        f"TALK_PASSWORD_CLASS_6A_{second.upper()}",
+        "TALK_PASSWORD_BUDGET",
+    ]
+
+
+def test_a_conversation_named_twice_is_exported_once(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # by name and by token: two tables with one token would make apply refuse the file
+    token = fake_talk.add_room(name="Town hall", participants={"admin": OWNER})
+    result = run("export", "Town hall", token, "--no-participants")
+    assert result.code == 0, result
+    assert result.stdout.count("[[conversation]]") == 1
+    assert result.stderr == "exported 1 conversation(s)\n"
+    from talkctl.declarative.applyfile import load
+
+    written = tmp_path / "talk.toml"
+    written.write_text(result.stdout, "utf-8")
+    assert [entry.token for entry in load(written, {})] == [token]
+
+
+def test_an_export_of_nothing_still_round_trips(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, tmp_path: Path
+) -> None:
+    # only a one-to-one: nothing to write, yet apply --dry-run on the file says nothing to do
+    fake_talk.add_room(type=1, name="bob", participants={"bob": OWNER})
+    target = tmp_path / "talk.toml"
+    result = run("export", "--all", "-o", str(target))
+    assert result.code == 0, result
+    plan = run("apply", str(target), "--dry-run")
+    assert plan.code == 0, plan
+    assert plan.stderr == "dry run: nothing to do; nothing was sent\n"

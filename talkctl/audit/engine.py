@@ -54,6 +54,7 @@ class Audit:
     excepted: int = 0
     not_checked: dict[str, str] = field(default_factory=dict)  # rule -> why
     unread: list[Conversation] = field(default_factory=list)  # participants not readable
+    out_of_scope: list[Conversation] = field(default_factory=list)  # named, but not audited
 
     @property
     def errors(self) -> int:
@@ -89,12 +90,16 @@ def run(
     jobs: int = 4,
     now: int | None = None,
     enabled: Callable[[str], bool | None] | None = None,
+    named: bool = False,
 ) -> None:
     """Fill ``audit`` with the findings on ``listing``; a failing read raises after the
     findings of the conversations before it are in ``audit``. ``enabled`` tells whether a
-    moderator is still an enabled user (None: it cannot be checked); each user asked once."""
+    moderator is still an enabled user (None: it cannot be checked); each user asked once.
+    ``named`` (the user named the conversations): those out of scope go in ``out_of_scope``."""
     moment = int(time.time()) if now is None else now
     chosen = [c for c in listing if policy.in_scope(c)]
+    if named:
+        audit.out_of_scope = [c for c in listing if not policy.in_scope(c)]
     rules: list[Enabled] = []
     for rule in policy.rules:
         why = not_checked(rule, server, chosen)

@@ -1,7 +1,9 @@
 """``talkctl audit --fix-file``: an apply file that fixes what settings can fix.
 
 One ``[[conversation]]`` table per conversation with a fixable finding: its token, name and
-type, and the apply keys of its findings' fixes (talkctl/audit/rules.py). A password it cannot
+type, and the apply keys of its findings' fixes (talkctl/audit/rules.py). Conversations apply
+cannot manage (one-to-one, note-to-self, bound to an object: ``export.skip_reason``) are left
+out: apply would refuse the whole file. A password it cannot
 know is a ``password_env`` naming a variable after the token; ``variables`` lists them.
 No typer, no rich.
 """
@@ -14,6 +16,7 @@ from typing import Any
 import tomli_w
 
 from talkctl.audit.engine import Finding
+from talkctl.declarative.export import skip_reason
 
 HEADER = (
     "# Fixes for what 'talkctl audit' found that settings can fix: written by\n"
@@ -25,9 +28,9 @@ def fix_tables(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
     """Token -> the apply table fixing its findings (in the findings' order)."""
     tables: dict[str, dict[str, Any]] = {}
     for finding in findings:
-        if finding.fix is None:
-            continue
         conversation = finding.conversation
+        if finding.fix is None or skip_reason(conversation, moderated_only=False) is not None:
+            continue
         table = tables.setdefault(
             conversation.token,
             {
@@ -46,8 +49,8 @@ def variables(tables: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     return [(t["password_env"], t["name"]) for t in tables.values() if "password_env" in t]
 
 
-def render(findings: Sequence[Finding]) -> tuple[str, list[tuple[str, str]]]:
-    """The file's text, and the variables to set before applying it."""
+def render(findings: Sequence[Finding]) -> tuple[str, list[tuple[str, str]], int]:
+    """The file's text, the variables to set before applying it, and its tables' count."""
     tables = fix_tables(findings)
     needed = variables(tables)
     chunks = [HEADER]
@@ -56,7 +59,9 @@ def render(findings: Sequence[Finding]) -> tuple[str, list[tuple[str, str]]]:
         chunks += [f"#   {name}  ({json_text(label)})\n" for name, label in needed]
     for table in tables.values():
         chunks.append("\n[[conversation]]\n" + tomli_w.dumps(table))
-    return "".join(chunks), needed
+    if not tables:  # still a file apply takes (nothing to do), for audit-then-apply in cron
+        chunks.append("\n# Nothing to fix.\nconversation = []\n")
+    return "".join(chunks), needed, len(tables)
 
 
 def json_text(text: str) -> str:

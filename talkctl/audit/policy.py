@@ -84,7 +84,7 @@ def load(path: Path) -> Policy:
     at = _Problems(str(path))
     for key in document:
         if key not in ("rules", "scope", "exceptions"):
-            at(layout.top.keys.get(key) or _table_line(layout, key), _unknown(key, document))
+            at(layout.line_of(key), _unknown(key, document))
     rules = _rules(document.get("rules", {}), layout, at)
     types, names = _scope(document.get("scope", {}), layout, at)
     exceptions = _exceptions(document.get("exceptions", []), layout, at)
@@ -93,27 +93,22 @@ def load(path: Path) -> Policy:
     return Policy(rules, types, names, exceptions, source=str(path))
 
 
-def _table_line(layout: Layout, name: str) -> int | None:
-    section = layout.tables.get(name)
-    if section is not None:
-        return section.line
-    arrays = layout.arrays.get(name)
-    return arrays[0].line if arrays else None
-
-
 def _unknown(key: str, table: dict[str, Any]) -> str:
     return f"unknown key {key!r} = {show(table[key])} (valid: rules, scope, exceptions)"
 
 
 def _rules(tables: Any, layout: Layout, at: _Problems) -> list[Enabled]:
-    line = _table_line(layout, "rules")
+    line = layout.line_of("rules")
     if not isinstance(tables, dict):
-        at(layout.top.keys.get("rules"), "rules must be tables: [rules.ID]")
+        at(line, "rules must be tables: [rules.ID]")
         return builtin().rules
     chosen = {item.rule.id: item for item in builtin().rules}
+    parent = layout.tables.get("rules")  # [rules] with inactive.days = 90: that key's line
     for rule_id, table in tables.items():
         section = layout.tables.get(f"rules.{rule_id}")
         where = section.line if section is not None else line
+        if section is None and parent is not None:
+            where = parent.keys.get(rule_id, where)
         rule = BY_ID.get(rule_id)
         if rule is None:
             at(where, f"unknown rule {rule_id!r} (rules: {', '.join(BY_ID)})")
@@ -159,7 +154,7 @@ def _strings(value: Any) -> bool:
 
 def _scope(table: Any, layout: Layout, at: _Problems) -> tuple[tuple[str, ...], tuple[str, ...]]:
     section = layout.tables.get("scope")
-    where = section.line if section is not None else layout.top.keys.get("scope")
+    where = section.line if section is not None else layout.line_of("scope")
     if not isinstance(table, dict):
         at(where, "scope must be a table: [scope]")
         return DEFAULT_TYPES, ()
@@ -184,7 +179,7 @@ def _scope(table: Any, layout: Layout, at: _Problems) -> tuple[tuple[str, ...], 
 def _exceptions(items: Any, layout: Layout, at: _Problems) -> list[Exception_]:
     sections = layout.arrays.get("exceptions", [])
     if not isinstance(items, list):
-        at(layout.top.keys.get("exceptions"), "exceptions must be [[exceptions]] tables")
+        at(layout.line_of("exceptions"), "exceptions must be [[exceptions]] tables")
         return []
     found: list[Exception_] = []
     for number, item in enumerate(items):
@@ -200,7 +195,7 @@ def _exceptions(items: Any, layout: Layout, at: _Problems) -> list[Exception_]:
                 at(keys.get(key, where), f"unknown key {key!r} in [[exceptions]] (valid: {valid})")
         before = len(at.lines)
         rule, conversation, reason = (item.get(k) for k in ("rule", "conversation", "reason"))
-        if rule not in BY_ID:
+        if not isinstance(rule, str) or rule not in BY_ID:
             at(keys.get("rule", where), f"rule = {show(rule)}: one of {', '.join(BY_ID)}")
         for key, value in (("conversation", conversation), ("reason", reason)):
             if not isinstance(value, str) or not value.strip():

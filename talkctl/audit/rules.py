@@ -17,6 +17,7 @@ from talkctl.api.kinds import OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant
 from talkctl.errors import UsageError
+from talkctl.resolve import normalized
 from talkctl.settings import parse_duration, shortest_duration
 
 SEVERITIES = ("error", "warning", "info")
@@ -306,8 +307,8 @@ def parse_param(rule: Rule, name: str, value: Any) -> Any:
             raise ValueError('a duration such as "30d" or "4w"')
         try:
             seconds = parse_duration(value)
-        except UsageError:
-            seconds = 0
+        except UsageError:  # "2w3d", "soon": no duration at all
+            raise ValueError('a duration such as "30d" or "4w"') from None
         if seconds <= 0:
             raise ValueError('a duration such as "30d" or "4w" (not off)')
         return seconds
@@ -317,7 +318,7 @@ def parse_param(rule: Rule, name: str, value: Any) -> Any:
         return value
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ValueError("a list of strings")
+            raise ValueError("a list of non-empty strings")
         return value
     if not isinstance(value, str):
         raise ValueError("a string")
@@ -334,5 +335,8 @@ def default_params(rule: Rule) -> dict[str, Any]:
 
 
 def glob_matches(pattern: str, conversation: Conversation) -> bool:
-    """A token, or a name glob (``Project *``), matching ``conversation``."""
-    return pattern == conversation.token or fnmatch.fnmatchcase(conversation.name, pattern)
+    """A token, or a name glob (``Project *``), matching ``conversation`` (after NFC, as
+    every command compares names)."""
+    if pattern == conversation.token:
+        return True
+    return fnmatch.fnmatchcase(normalized(conversation.name), normalized(pattern))

@@ -87,8 +87,9 @@ def audit(
             listing = []
             for ref in refs:
                 target = factory.resolver.resolve(ref, need_state=True)
-                if target.conversation is not None:
-                    listing.append(target.conversation)
+                found = target.conversation
+                if found is not None and all(c.token != found.token for c in listing):
+                    listing.append(found)  # by name and by token: audited once
         capabilities = factory.client.capabilities
         call = capabilities.config.get("call")
         consent = call.get("recording-consent") if isinstance(call, dict) else None
@@ -98,7 +99,14 @@ def audit(
         if any(rule.rule.id == "moderators" for rule in chosen_policy.rules):
             enabled = user_check(factory, result)
         engine.run(
-            chosen_policy, listing, readable(people), server, result, jobs=jobs, enabled=enabled
+            chosen_policy,
+            listing,
+            readable(people),
+            server,
+            result,
+            jobs=jobs,
+            enabled=enabled,
+            named=not all_,
         )
     except BaseException:
         show(renderer, result, account(factory), complete=False)
@@ -215,6 +223,15 @@ def summary(result: Audit, who: str, *, complete: bool) -> str:
             f"\nnot checked: the participant rules in {len(result.unread)} conversation(s) "
             f"whose lobby keeps this account out of the participant list: {names}{more}"
         )
+    if result.out_of_scope:
+        scope = f"types {', '.join(result.policy.types)}"
+        if result.policy.names:
+            scope += f"; names {', '.join(result.policy.names)}"
+        named = ", ".join(f"{c.display_name} ({c.token})" for c in result.out_of_scope)
+        text += (
+            f"\nnot audited: {len(result.out_of_scope)} named conversation(s) outside the "
+            f"policy's scope ({scope}): {named}"
+        )
     for rule, why in result.not_checked.items():
         text += f"\nnot checked: {rule}: {why}"
     text += "\nonly conversations this account is in were audited (Talk lists no others)"
@@ -227,12 +244,11 @@ def write_fix_file(factory: Factory, result: Audit, path: Path) -> None:
     from talkctl.errors import UsageError
     from talkctl.files import write_private
 
-    text, needed = render(result.findings)
+    text, needed, count = render(result.findings)
     try:
         write_private(path, text, make_parents=False)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    count = text.count("[[conversation]]")
     message = f"wrote fixes for {count} conversation(s) to {path}"
     if needed:
         names = ", ".join(name for name, _ in needed)

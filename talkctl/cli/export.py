@@ -66,8 +66,9 @@ def export(
         chosen = []
         for ref in refs:
             target = factory.resolver.resolve(ref, need_state=True)
-            if target.conversation is not None:
-                chosen.append(target.conversation)
+            named = target.conversation
+            if named is not None and all(c.token != named.token for c in chosen):
+                chosen.append(named)  # by name and by token: one table (apply refuses two)
     exported: list[Exported] = []
     skipped: list[Skipped] = []
     for conversation in chosen:

@@ -33,6 +33,7 @@ from typing import Any
 from talkctl.declarative.converge import TRIMS, relative_time_problem, stored_name
 from talkctl.declarative.membership import KINDS, Declared
 from talkctl.declarative.tomlfile import InputFileError, Layout, Section, layout_of, read_toml, show
+from talkctl.resolve import normalized
 from talkctl.settings import BY_KEY, SETTINGS
 from talkctl.settings.permissions import file_permissions
 
@@ -45,6 +46,7 @@ KEYS = (*OWN_KEYS[:3], *SETTING_KEYS, *OWN_KEYS[3:], *MEMBERSHIP_KEYS)
 DEFAULT_KEYS = ("type", *SETTING_KEYS)
 _SECRET_LOOKING = re.compile(r"pass|secret|token|key|credential", re.IGNORECASE)
 _TOKEN = re.compile(r"^[a-z0-9]{4,30}$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what a shell can export
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
 
     for key in data:
         if key not in ("conversation", "defaults"):
-            where = layout.top.keys.get(key) or getattr(layout.tables.get(key), "line", None)
+            where = layout.line_of(key)
             at(where, f"unknown top-level key {key!r}: only [defaults] and [[conversation]]")
     defaults = _defaults(data.get("defaults"), layout, at)
     tables = data.get("conversation")
@@ -96,14 +98,15 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         at(1, "no [[conversation]] tables")
         raise fail()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        at(layout.top.keys.get("conversation"), "'conversation' must be [[conversation]] tables")
+        at(layout.line_of("conversation"), "'conversation' must be [[conversation]] tables")
         raise fail()
     sections = layout.arrays.get("conversation", [])
+    inline = Section(layout.line_of("conversation") or 0)  # conversation = [{...}]: its line
     entries: list[Entry] = []
     names: dict[str, int] = {}
     tokens: dict[str, int] = {}
     for index, table in enumerate(tables):
-        section = sections[index] if index < len(sections) else Section(0)
+        section = sections[index] if index < len(sections) else inline
         before = len(found)
         entry = _entry(table, section, layout, defaults, env, at)
         if entry is None:
@@ -111,7 +114,7 @@ def parse(data: dict[str, Any], text: str, label: str, env: Mapping[str, str]) -
         if entry.token is not None:  # names repeat on the server (export writes tokens)
             _twice("token", entry.token, section, tokens, at)
         else:
-            _twice("name", entry.name, section, names, at)
+            _twice("name", normalized(entry.name), section, names, at)  # as names compare
         if len(found) == before:
             entries.append(entry)
     if found:
@@ -142,7 +145,7 @@ def _unknown(key: str, value: Any, valid: tuple[str, ...], line: int | None, at:
 def _defaults(value: Any, layout: Layout, at: Report) -> dict[str, Any]:
     if value is None:
         return {}
-    section = layout.tables.get("defaults", Section(layout.top.keys.get("defaults", 0)))
+    section = layout.tables.get("defaults", Section(layout.line_of("defaults") or 0))
     if not isinstance(value, dict):
         at(section.line, "defaults must be a [defaults] table")
         return {}
@@ -289,8 +292,12 @@ def _password(
             at(line("rotate_password"), "rotate_password = true needs password_env")
         return None
     password: str | None = None
-    if not isinstance(variable, str) or not variable:
-        wrong("password_env", "the name of an environment variable")
+    if not isinstance(variable, str) or not _VARIABLE.match(variable):
+        at(
+            line("password_env"),
+            "password_env must be the NAME of an environment variable (letters, digits, _; "
+            "its value is not shown: it may be the password itself)",
+        )
     elif not env.get(variable):
         at(line("password_env"), f"password_env: environment variable {variable} is not set")
     else:

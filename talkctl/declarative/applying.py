@@ -11,7 +11,8 @@ read once per run). No typer, no rich.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -251,9 +252,11 @@ def execute(
     plan: ConversationPlan,
     steps: list[str],
     bot_io: BotIO | None = None,
+    created: Callable[[str], None] | None = None,
 ) -> Done:
     """Create → settings (a rename first) → add → promote → demote → remove. ``steps`` gets
-    what was done as it is done (what a failure or Ctrl-C leaves behind is reported)."""
+    what was done as it is done (what a failure or Ctrl-C leaves behind is reported);
+    ``created`` gets the token of a conversation created, before anything else can fail."""
     if plan.renamed_from is not None and plan.current is not None:
         api.rename(plan.current.token, plan.entry.name)
         steps.append("name")
@@ -261,6 +264,8 @@ def execute(
         assert plan.current is not None
         return Done(plan.current.token, plan.current, steps)
     outcome = converge.execute(api, plan.settings)
+    if plan.current is None and created is not None:
+        created(outcome.token)
     steps += [c.field for c in plan.settings.changes if c.field != "type" or plan.current]
     steps += [c.text for c in plan.membership.of("drop")]  # gone with the unpublishing
     done = Done(outcome.token, outcome.conversation, steps)
@@ -273,9 +278,19 @@ def execute(
     return done
 
 
+@contextmanager
+def _naming(change: MemberChange) -> Iterator[None]:
+    """A refused membership change names whom it was about (``+ team x: not found``)."""
+    try:
+        yield
+    except ApiError as exc:
+        raise InContext(f"{change.text}: {exc}", exc) from exc
+
+
 def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[str]) -> None:
     for change in plan.of("add"):
-        io.add(token, change.kind, change.actor_id)
+        with _naming(change):
+            io.add(token, change.kind, change.actor_id)
         steps.append(change.text)
     promotions = plan.of("promote")
     if any(c.attendee_id is None for c in promotions):  # added this run: learn their ids
@@ -292,15 +307,18 @@ def _membership(io: MembershipIO, token: str, plan: MembershipPlan, steps: list[
         ]
     for change in promotions:
         assert change.attendee_id is not None
-        io.promote(token, change.kind, change.actor_id, change.attendee_id)
+        with _naming(change):
+            io.promote(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
     for change in plan.of("demote"):
         assert change.attendee_id is not None
-        io.demote(token, change.kind, change.actor_id, change.attendee_id)
+        with _naming(change):
+            io.demote(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
     for change in plan.of("remove"):
         assert change.attendee_id is not None
-        io.remove(token, change.kind, change.actor_id, change.attendee_id)
+        with _naming(change):
+            io.remove(token, change.kind, change.actor_id, change.attendee_id)
         steps.append(change.text)
 
 

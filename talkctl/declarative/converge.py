@@ -22,6 +22,7 @@ from talkctl.api.conversations import ConversationsApi
 from talkctl.api.models import Conversation, ConversationType, type_name
 from talkctl.declarative.creation import Creation, create
 from talkctl.errors import Ambiguous, Candidate, UsageError
+from talkctl.resolve import normalized
 from talkctl.settings import (
     BY_KEY,
     NOTIFY,
@@ -170,12 +171,14 @@ def refuse_unmanaged(conversation: Conversation) -> None:
 
 
 def find_existing(name: str, conversations: Sequence[Conversation]) -> Conversation | None:
-    """The group or public conversation of exactly this name; several → exit 8."""
+    """The group or public conversation of exactly this name (compared after NFC, as every
+    command compares names: resolve.normalized); several → exit 8."""
+    wanted = normalized(name)
     matches = [
         c
         for c in conversations
         if c.type in (ConversationType.GROUP, ConversationType.PUBLIC)
-        and name in (c.name, c.display_name)
+        and wanted in (normalized(c.name), normalized(c.display_name))
     ]
     if len(matches) > 1:
         candidates = [Candidate(c.token, c.display_name, c.type_name) for c in matches]

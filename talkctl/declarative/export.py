@@ -19,7 +19,7 @@ import tomli_w
 
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.declarative.membership import KINDS, MODERATOR_TYPES, Attendee
-from talkctl.settings import SETTINGS
+from talkctl.settings import SETTINGS, Setting
 from talkctl.settings.permissions import permission_names
 
 HEADER = (
@@ -42,21 +42,50 @@ def skip_reason(conversation: Conversation, *, moderated_only: bool) -> str | No
     if conversation.type not in (ConversationType.GROUP, ConversationType.PUBLIC):
         return f"a conversation of type {conversation.type_name}"
     if conversation.object_type:
-        bound = f"{conversation.object_type} {conversation.raw.get('objectId', '')}".strip()
+        parts = (conversation.object_type, str(conversation.raw.get("objectId") or ""))
+        bound = " ".join(_plain(part) for part in parts if part)
         return f"bound to {bound}: Talk manages it with its object"
     if moderated_only and conversation.participant_type not in MODERATOR_TYPES:
         return "you do not moderate it"
     return None
 
 
+def _plain(text: str) -> str:
+    """The server's ``text`` as is, or quoted when it holds a line break or another control
+    character (it ends up in a comment of the written file, and in messages)."""
+    return text if text.isprintable() else json.dumps(text, ensure_ascii=False)
+
+
 def settings_of(conversation: Conversation) -> dict[str, Any]:
     """Every setting the server reports (the one table's ``reported_as``; one it does not
-    report is not written), as an apply file writes it (its ``read`` and ``to_file``)."""
-    return {
-        setting.key: setting.to_file(setting.read(conversation))
+    report is not written), as an apply file writes it (its ``read`` and ``to_file``); a
+    value the file cannot take back (a newer Talk's ``listable``) is left out: ``unknown``."""
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.reported_as in conversation.raw:
+            value = setting.to_file(setting.read(conversation))
+            if _reads_back(setting, value):
+                found[setting.key] = value
+    return found
+
+
+def unknown(conversation: Conversation) -> list[str]:
+    """Comments for the settings ``settings_of`` leaves out: their value, and why."""
+    return [
+        f"# {setting.key}: the server reports {_plain(str(conversation.raw[setting.reported_as]))}"
+        ", which talkctl does not know: left out (apply leaves it as it is)\n"
         for setting in SETTINGS
         if setting.reported_as in conversation.raw
-    }
+        and not _reads_back(setting, setting.to_file(setting.read(conversation)))
+    ]
+
+
+def _reads_back(setting: Setting, value: Any) -> bool:
+    try:
+        setting.parse_file(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -78,23 +107,37 @@ def _line(key: str, value: Any) -> str:
     return tomli_w.dumps({key: value})
 
 
-def password_variable(conversation: Conversation) -> str:
-    """A variable name for the password: TALK_PASSWORD_<NAME>, or the token if no name."""
+def password_variable(conversation: Conversation, *, clashes: bool = False) -> str:
+    """A variable name for the password: TALK_PASSWORD_<NAME>, or the token if no name;
+    ``clashes`` (another exported name makes the same variable): with the token after it."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", conversation.name).strip("_").upper()
+    if slug and clashes:
+        return f"TALK_PASSWORD_{slug}_{conversation.token.upper()}"
     return f"TALK_PASSWORD_{slug or conversation.token.upper()}"
 
 
-def conversation_table(item: Exported) -> str:
+def _clashing(exported: Sequence[Exported]) -> set[str]:
+    """The tokens of protected conversations whose variable another one would share."""
+    by_variable: dict[str, list[str]] = {}
+    for item in exported:
+        if item.conversation.has_password:
+            variable = password_variable(item.conversation)
+            by_variable.setdefault(variable, []).append(item.conversation.token)
+    return {token for tokens in by_variable.values() if len(tokens) > 1 for token in tokens}
+
+
+def conversation_table(item: Exported, *, clashes: bool = False) -> str:
     conversation = item.conversation
     parts = ["[[conversation]]\n", _line("name", conversation.name)]
     parts.append(_line("token", conversation.token))
     parts.append(_line("type", conversation.type_name))
     for key, value in settings_of(conversation).items():
         parts.append(_line(key, value))
+    parts.extend(unknown(conversation))
     if conversation.has_password:
         parts.append(
             "# The password cannot be read back: to manage it, set this variable and uncomment.\n"
-            f"# {_line('password_env', password_variable(conversation))}"
+            f"# {_line('password_env', password_variable(conversation, clashes=clashes))}"
         )
     if item.bots is not None:
         parts.append(_line("bots", list(item.bots)))
@@ -135,10 +178,16 @@ def _comment(text: str) -> str:
 def render(exported: Iterable[Exported], skipped: Iterable[Skipped]) -> str:
     """The whole file: header, one table per conversation, then what was skipped and why."""
     chunks = [HEADER]
-    for item in exported:
-        chunks.append("\n" + conversation_table(item))
+    items = list(exported)
+    clashing = _clashing(items)
+    for item in items:
+        chunks.append("\n" + conversation_table(item, clashes=item.conversation.token in clashing))
+    if not items:  # still a file apply takes (nothing to do): the round trip holds
+        chunks.append("\n# No conversation to write (tables replace the next line).\n")
+        chunks.append("conversation = []\n")
     notes = [
-        f"# skipped {_comment(s.conversation.display_name)} ({s.conversation.token}): {s.reason}\n"
+        f"# skipped {_comment(s.conversation.display_name)} ({_plain(s.conversation.token)}): "
+        f"{s.reason}\n"
         for s in skipped
     ]
     if notes:

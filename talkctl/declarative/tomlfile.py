@@ -24,7 +24,8 @@ else:  # pragma: no cover - Python 3.10
 
 _ARRAY_TABLE = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]\s*(#.*)?$")
 _TABLE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
+# a key, or the first part of a dotted key (participants.users = ...): located on its line
+_KEY = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*[=.]""")
 _SYNTAX_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 SHOW_LIMIT = 60
 _DEEP = re.compile(r"[\[{](\s*[\[{]){99}")
@@ -55,6 +56,16 @@ class Layout:
     arrays: dict[str, list[Section]] = field(default_factory=dict)  # [[name]]
     lines: list[str] = field(default_factory=list)
 
+    def line_of(self, name: str) -> int | None:
+        """Where a top-level ``name`` is: its key, its [table], or its first [[table]]
+        (whichever the file wrote, the right one or not)."""
+        if name in self.top.keys:
+            return self.top.keys[name]
+        if name in self.tables:
+            return self.tables[name].line
+        arrays = self.arrays.get(name)
+        return arrays[0].line if arrays else None
+
     def value_line(self, start: int | None, value: str) -> int | None:
         """The first line from ``start`` on that holds the string ``value`` (quoted)."""
         if start is None:
@@ -70,18 +81,70 @@ def _name(header: str) -> str:
     return ".".join(part.strip().strip("\"'") for part in header.split("."))
 
 
+def _closing(line: str, start: int, quote: str) -> int:
+    """Where the multi-line string ``quote`` closes in ``line`` (after it), or -1."""
+    index = start
+    while index < len(line):
+        if quote == '"""' and line[index] == "\\":
+            index += 2
+        elif line.startswith(quote, index):
+            end = index + 3
+            while end < len(line) and line[end] == quote[0] and end < index + 5:
+                end += 1  # up to two quotes of the content right before the closing three
+            return end
+        else:
+            index += 1
+    return -1
+
+
+def _open_string(line: str, quote: str | None) -> str | None:
+    """The multi-line string still open at the end of ``line`` (``quote``: open before it):
+    one-line strings and comments holding three quotes open none."""
+    index = 0
+    while index < len(line):
+        if quote is not None:
+            index = _closing(line, index, quote)
+            if index < 0:
+                return quote
+            quote = None
+        elif line.startswith(('"""', "'''"), index):
+            quote, index = line[index : index + 3], index + 3
+        elif line[index] == "#":
+            return None
+        elif line[index] == '"':
+            index += 1
+            while index < len(line) and line[index] != '"':
+                index += 2 if line[index] == "\\" else 1
+            index += 1
+        elif line[index] == "'":
+            end = line.find("'", index + 1)
+            index = len(line) if end < 0 else end + 1
+        else:
+            index += 1
+    return quote
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines as TOML counts them: ended by \\n (or \\r\\n) only, never by the U+2028 or
+    NEL that ``str.splitlines`` also splits at (a name may hold them)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def layout_of(text: str) -> Layout:
-    layout = Layout(lines=text.splitlines())
+    layout = Layout(lines=lines_of(text))
     current: Section | None = layout.top
     quote: str | None = None  # inside a multi-line string
     for number, line in enumerate(layout.lines, 1):
         if quote is not None:
-            if line.count(quote) % 2 == 1:
-                quote = None
+            quote = _open_string(line, quote)
             continue
         if match := _ARRAY_TABLE.match(line):
+            name = _name(match.group(1))
+            head, _, sub = name.rpartition(".")
             current = Section(number)
-            layout.arrays.setdefault(_name(match.group(1)), []).append(current)
+            layout.arrays.setdefault(name, []).append(current)
+            if parents := layout.arrays.get(head):  # [[conversation.participants]]: its line
+                parents[-1].subtables.setdefault(sub, current)
         elif match := _TABLE.match(line):
             name = _name(match.group(1))
             head, _, sub = name.rpartition(".")
@@ -93,9 +156,7 @@ def layout_of(text: str) -> Layout:
                 layout.tables.setdefault(name, current)
         elif (match := _KEY.match(line)) and current is not None:
             current.keys.setdefault(next(g for g in match.groups() if g), number)
-        for mark in ('"""', "'''"):
-            if line.count(mark) % 2 == 1:
-                quote = mark
+        quote = _open_string(line, None)
     return layout
 
 
@@ -137,7 +198,7 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         line = found.group(1) if found else "?"
         raise InputFileError(label, [f"{label}:{line}: invalid TOML: {message}"]) from None
     except RecursionError:
-        deep = next((n for n, line in enumerate(text.splitlines(), 1) if _DEEP.search(line)), "?")
+        deep = next((n for n, line in enumerate(lines_of(text), 1) if _DEEP.search(line)), "?")
         raise InputFileError(
             label, [f"{label}:{deep}: invalid TOML: arrays or tables nested too deeply"]
         ) from None

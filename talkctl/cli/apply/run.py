@@ -240,13 +240,18 @@ def carrier(
 
         def send() -> Record:
             steps: list[str] = []
+            made: list[str] = []  # the token of the conversation created
             try:
-                done = execute(api, io, plan, steps, bot_io)
+                done = execute(api, io, plan, steps, bot_io, created=made.append)
             except Exception as exc:
+                steps = (["created"] if made else []) + steps
                 before = f" (done before: {', '.join(steps)})" if steps else ""
-                words = refused_create(exc) if plan.current is None else None
+                words = refused_create(exc) if plan.current is None and not made else None
+                if made:
+                    factory.cache.forget_room(made[0])
                 return dataclasses.replace(
                     record,
+                    token=made[0] if made else record.token,
                     ok=False,
                     error=(words or error_line(exc)) + before,
                     exit_code=int(exit_status_for(exc)),

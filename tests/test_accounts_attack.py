@@ -198,6 +198,7 @@ def test_an_app_password_typed_at_a_terminal_is_not_echoed(
         stdin=terminal,
         stdout=subprocess.PIPE,
         stderr=terminal,
+        start_new_session=True,  # no /dev/tty: the terminal is stdin alone
     )
     os.close(terminal)
     seen = b""

@@ -315,3 +315,23 @@ def test_a_login_page_that_is_no_web_page_is_neither_shown_nor_opened(
     assert "login not completed: the server announced an invalid login page" in one_error(failed)
     assert not opened.exists()
     assert fake_talk.count("POST", "/login/v2/poll") == 0
+
+
+# -- a login or password beyond Latin-1 --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("login", "password"), [("josé", "café-pässwörd"), ("zoë", "pw-€-✓"), ("ann", "\u00e9t\u00e9")]
+)
+def test_a_login_and_password_beyond_ascii_are_sent_as_utf8(
+    fake_talk: FakeTalkServer, talkctl_home: Path, login: str, password: str
+) -> None:
+    fake_talk.add_user(login, password=password)
+    run = TalkctlRunner(talkctl_home)
+    done = run(
+        *("auth", "login", fake_talk.url, "--user", login, "--app-password-stdin"),
+        *("--store", "file"),
+        input=password + "\n",
+    )
+    assert done.code == 0, done
+    assert "stored a new app password instead" in done.stderr  # the real one worked
+    listed = run("room", "list", "--json")
+    assert listed.code == 0, listed

@@ -335,3 +335,21 @@ def test_a_login_and_password_beyond_ascii_are_sent_as_utf8(
     assert "stored a new app password instead" in done.stderr  # the real one worked
     listed = run("room", "list", "--json")
     assert listed.code == 0, listed
+
+
+def test_a_byte_order_mark_before_an_app_password_is_not_part_of_it(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    done = run(
+        *("auth", "login", fake_talk.url, "--user", "alice", "--app-password-stdin"),
+        *("--store", "file"),
+        input="\ufeff" + fake_talk.new_app_password("alice") + "\r\n",
+    )
+    assert done.code == 0, done
+    secret_file = talkctl_home / "pw"
+    secret_file.write_bytes(b"\xef\xbb\xbf" + fake_talk.new_app_password("bob").encode() + b"\n")
+    secret_file.chmod(0o600)
+    env = {"TALKCTL_SERVER": fake_talk.url, "TALKCTL_USER": "bob"}
+    listed = run("room", "list", env={**env, "TALKCTL_APP_PASSWORD_FILE": str(secret_file)})
+    assert listed.code == 0, listed

@@ -353,3 +353,14 @@ def test_a_byte_order_mark_before_an_app_password_is_not_part_of_it(
     env = {"TALKCTL_SERVER": fake_talk.url, "TALKCTL_USER": "bob"}
     listed = run("room", "list", env={**env, "TALKCTL_APP_PASSWORD_FILE": str(secret_file)})
     assert listed.code == 0, listed
+
+
+def test_a_config_directory_below_a_file_is_one_error_line(talkctl_home: Path) -> None:
+    (talkctl_home / "file").write_text("not a directory\n")
+    run = TalkctlRunner(
+        talkctl_home, extra_env={"TALKCTL_CONFIG_DIR": str(talkctl_home / "file" / "x")}
+    )
+    failed = run("auth", "switch", "work")
+    assert failed.code == 2, failed
+    assert "cannot lock config" in one_error(failed)
+    assert "Not a directory" in one_error(failed)

@@ -364,3 +364,24 @@ def test_a_config_directory_below_a_file_is_one_error_line(talkctl_home: Path) -
     assert failed.code == 2, failed
     assert "cannot lock config" in one_error(failed)
     assert "Not a directory" in one_error(failed)
+
+
+# -- talkctl api: a field given as a value and as a list or object -----------------------------
+@pytest.mark.parametrize(
+    ("specs", "words"),
+    [
+        (["a[]=1", "a=2"], "-f 'a=2': 'a' is used both as a list and a value"),
+        (["a[x]=1", "a=2"], "-f 'a=2': 'a' is used both as an object and a value"),
+        (["a=1", "a[]=2"], "-f 'a[]=2': 'a' is used both as a value and a list"),
+        (["a[x]=1", "a[]=2"], "-f 'a[]=2': 'a' is used both as an object and a list"),
+    ],
+)
+def test_a_field_both_a_value_and_a_list_or_object_is_refused_unsent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, specs: list[str], words: str
+) -> None:
+    before = fake_talk.count()
+    args = [arg for spec in specs for arg in ("-f", spec)]
+    failed = run("api", "POST", "/ocs/v2.php/apps/spreed/api/v4/room", *args)
+    assert failed.code == 2, failed
+    assert words in one_error(failed)
+    assert fake_talk.count() == before

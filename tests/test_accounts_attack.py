@@ -198,6 +198,7 @@ def test_an_app_password_typed_at_a_terminal_is_not_echoed(
         stdin=terminal,
         stdout=subprocess.PIPE,
         stderr=terminal,
+        start_new_session=True,  # no /dev/tty: the terminal is stdin alone
     )
     os.close(terminal)
     seen = b""
@@ -314,3 +315,73 @@ def test_a_login_page_that_is_no_web_page_is_neither_shown_nor_opened(
     assert "login not completed: the server announced an invalid login page" in one_error(failed)
     assert not opened.exists()
     assert fake_talk.count("POST", "/login/v2/poll") == 0
+
+
+# -- a login or password beyond Latin-1 --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("login", "password"), [("josé", "café-pässwörd"), ("zoë", "pw-€-✓"), ("ann", "\u00e9t\u00e9")]
+)
+def test_a_login_and_password_beyond_ascii_are_sent_as_utf8(
+    fake_talk: FakeTalkServer, talkctl_home: Path, login: str, password: str
+) -> None:
+    fake_talk.add_user(login, password=password)
+    run = TalkctlRunner(talkctl_home)
+    done = run(
+        *("auth", "login", fake_talk.url, "--user", login, "--app-password-stdin"),
+        *("--store", "file"),
+        input=password + "\n",
+    )
+    assert done.code == 0, done
+    assert "stored a new app password instead" in done.stderr  # the real one worked
+    listed = run("room", "list", "--json")
+    assert listed.code == 0, listed
+
+
+def test_a_byte_order_mark_before_an_app_password_is_not_part_of_it(
+    fake_talk: FakeTalkServer, talkctl_home: Path
+) -> None:
+    run = TalkctlRunner(talkctl_home)
+    done = run(
+        *("auth", "login", fake_talk.url, "--user", "alice", "--app-password-stdin"),
+        *("--store", "file"),
+        input="\ufeff" + fake_talk.new_app_password("alice") + "\r\n",
+    )
+    assert done.code == 0, done
+    secret_file = talkctl_home / "pw"
+    secret_file.write_bytes(b"\xef\xbb\xbf" + fake_talk.new_app_password("bob").encode() + b"\n")
+    secret_file.chmod(0o600)
+    env = {"TALKCTL_SERVER": fake_talk.url, "TALKCTL_USER": "bob"}
+    listed = run("room", "list", env={**env, "TALKCTL_APP_PASSWORD_FILE": str(secret_file)})
+    assert listed.code == 0, listed
+
+
+def test_a_config_directory_below_a_file_is_one_error_line(talkctl_home: Path) -> None:
+    (talkctl_home / "file").write_text("not a directory\n")
+    run = TalkctlRunner(
+        talkctl_home, extra_env={"TALKCTL_CONFIG_DIR": str(talkctl_home / "file" / "x")}
+    )
+    failed = run("auth", "switch", "work")
+    assert failed.code == 2, failed
+    assert "cannot lock config" in one_error(failed)
+    assert "Not a directory" in one_error(failed)
+
+
+# -- talkctl api: a field given as a value and as a list or object -----------------------------
+@pytest.mark.parametrize(
+    ("specs", "words"),
+    [
+        (["a[]=1", "a=2"], "-f 'a=2': 'a' is used both as a list and a value"),
+        (["a[x]=1", "a=2"], "-f 'a=2': 'a' is used both as an object and a value"),
+        (["a=1", "a[]=2"], "-f 'a[]=2': 'a' is used both as a value and a list"),
+        (["a[x]=1", "a[]=2"], "-f 'a[]=2': 'a' is used both as an object and a list"),
+    ],
+)
+def test_a_field_both_a_value_and_a_list_or_object_is_refused_unsent(
+    run: TalkctlRunner, fake_talk: FakeTalkServer, specs: list[str], words: str
+) -> None:
+    before = fake_talk.count()
+    args = [arg for spec in specs for arg in ("-f", spec)]
+    failed = run("api", "POST", "/ocs/v2.php/apps/spreed/api/v4/room", *args)
+    assert failed.code == 2, failed
+    assert words in one_error(failed)
+    assert fake_talk.count() == before

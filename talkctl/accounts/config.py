@@ -141,9 +141,9 @@ def locked_config(directory: Path) -> Iterator[Config]:
     Every read-modify-write of the config happens inside one: two ``auth login`` at once
     then both keep their profile (without it, the later write drops the earlier profile).
     """
-    make_private_dirs(directory)
     lock_path = directory / LOCK_NAME
     try:
+        make_private_dirs(directory)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise ConfigError(f"cannot lock config {lock_path}: {exc.strerror}") from None

@@ -220,7 +220,7 @@ def read_secret_file(path: Path) -> str:
     if len(raw) > MAX_SECRET_BYTES:
         raise CredentialsError(f"secret file {path} is too large for an app password")
     try:
-        value = raw.decode("utf-8").strip()
+        value = raw.decode("utf-8-sig").strip()  # a byte order mark is no part of it
     except UnicodeDecodeError:
         raise CredentialsError(f"secret file {path} is not UTF-8 text") from None
     if not value:

@@ -100,12 +100,22 @@ def add_field(fields: dict[str, Any], spec: str, value_of: Any, flag: str) -> No
         if not isinstance(container, dict):
             raise UsageError(f"{flag} {spec!r}: a named key inside a list")
         if last:
+            if isinstance(container.get(part), list | dict):  # never dropped in silence
+                used = _kind(container[part])
+                raise UsageError(f"{flag} {spec!r}: {part!r} is used both as {used} and a value")
             container[part] = value
             return
         fresh: Any = [] if following == "" else {}
         container = container.setdefault(part, fresh)
         if not isinstance(container, type(fresh)):
-            raise UsageError(f"{flag} {spec!r}: {part!r} is used both as a list and an object")
+            used, wanted = _kind(container), _kind(fresh)
+            raise UsageError(f"{flag} {spec!r}: {part!r} is used both as {used} and {wanted}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "a value"
 
 
 def api(

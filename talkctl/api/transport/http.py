@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from talkctl import __version__
 from talkctl.api.errors import ApiError, InvalidResponseError
+from talkctl.api.transport.auth import NoAuth, Utf8BasicAuth
 from talkctl.api.transport.envelope import OcsResponse, api_error, decode_json, unwrap
 from talkctl.api.transport.failures import describe_failure
 from talkctl.api.transport.redact import redact_form, redact_headers, redact_url
@@ -82,7 +83,9 @@ class Transport:
                 }
             )
             if self.user is not None and self._secret is not None:
-                session.auth = (self.user, self._secret)
+                # UTF-8, as Nextcloud reads them (requests would send Latin-1, and fail on
+                # anything beyond it: a password with 'é' was refused, one with '€' crashed)
+                session.auth = Utf8BasicAuth(self.user, self._secret)
             session.verify = self.verify
             session.trust_env = True
             # duck-typed adapter (send + close): requests only calls those two
@@ -163,7 +166,7 @@ class Transport:
                 data=data,
                 json=json_body,
                 files=dict(files) if files else None,
-                auth=None if auth else _NoAuth(),
+                auth=None if auth else NoAuth(),
             )
         )
         prepared.talkctl_repeatable = repeatable  # type: ignore[attr-defined]
@@ -376,14 +379,6 @@ class RepeatableRouter:
 
     def close(self) -> None:
         self.repeatable.close()
-
-
-class _NoAuth:
-    """requests auth that sends no credentials (login flow start)."""
-
-    def __call__(self, request: Any) -> Any:
-        request.headers.pop("Authorization", None)
-        return request
 
 
 def _complete(response: requests.Response) -> bool:

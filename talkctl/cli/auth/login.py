@@ -127,7 +127,7 @@ def _read_secret(factory: Factory) -> str:
 
         line = getpass.getpass("App password: ", stream=environment.stderr).strip()
     else:
-        line = environment.stdin.readline().strip()
+        line = environment.stdin.readline().lstrip("\ufeff").strip()  # an editor's BOM
     if not line:
         raise UsageError("--app-password-stdin: no app password on stdin")
     return line

@@ -188,3 +188,37 @@ def signal_on_request(
         if process.poll() is None:
             process.kill()
     return Result(process.returncode, stdout, stderr)
+
+
+def read_until_closed(controller: int) -> bytes:
+    """Everything a pseudo-terminal's controller side gets until the other side is closed
+    (the process on it has exited)."""
+    import os
+
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def run_process(
+    run: TalkctlRunner, *args: str, input: str = "", preexec_fn: Callable[[], None]
+) -> Result:
+    """The installed talkctl as a process set up by ``preexec_fn`` (a umask, a file size
+    limit: what only a process of its own can have)."""
+    done = subprocess.run(
+        [talkctl_executable(), *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=run.env,
+        timeout=60,
+        preexec_fn=preexec_fn,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)

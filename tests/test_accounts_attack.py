@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
+from e2e_support import read_until_closed, run_process
 from reliability_support import one_error
 
 from talkctl.sandbox import FakeTalkServer
@@ -18,16 +19,11 @@ from talkctl.sandbox import FakeTalkServer
 
 def run_with_umask(run: TalkctlRunner, umask: int, *args: str, input: str = "") -> Result:
     """talkctl as a process with ``umask`` (0: everything it creates could be world-writable)."""
-    done = subprocess.run(
-        [talkctl_executable(), *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=run.env,
-        timeout=60,
-        preexec_fn=lambda: os.umask(umask),
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
+
+    def set_umask() -> None:
+        os.umask(umask)
+
+    return run_process(run, *args, input=input, preexec_fn=set_umask)
 
 
 def modes_below(root: Path) -> dict[str, int]:
@@ -210,14 +206,7 @@ def test_an_app_password_typed_at_a_terminal_is_not_echoed(
             assert chunk, seen
             seen += chunk
         os.write(controller, secret.encode() + b"\n")
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the terminal closed: talkctl has exited
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen += read_until_closed(controller)
         assert process.wait(timeout=30) == 0, seen
     finally:
         os.close(controller)

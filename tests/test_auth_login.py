@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from clirunner import Result, TalkctlRunner, process_signals, talkctl_executable
+from e2e_support import read_until_closed
 from keyring_memory import KEYRING_FILE_ENV, read_entries, subprocess_env
 
 from talkctl.sandbox import FakeTalkServer
@@ -423,14 +424,7 @@ def test_spinner_on_a_terminal_and_none_on_a_pipe(
     os.close(terminal)
     seen = b""
     try:
-        while True:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the terminal closed: talkctl has exited
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_until_closed(controller)
         assert process.wait(timeout=30) == 0, seen
     finally:
         os.close(controller)

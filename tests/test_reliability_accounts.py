@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from clirunner import Result, TalkctlRunner, talkctl_executable
+from e2e_support import run_process
 from reliability_support import one_error
 
 from talkctl.accounts.cache import account_key
@@ -58,16 +59,7 @@ def run_disk_full(run: TalkctlRunner, *args: str, input: str = "") -> Result:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
 
-    done = subprocess.run(
-        [talkctl_executable(), *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=run.env,
-        timeout=60,
-        preexec_fn=limit,
-    )
-    return Result(done.returncode, done.stdout, done.stderr)
+    return run_process(run, *args, input=input, preexec_fn=limit)
 
 
 def pad_config(run: TalkctlRunner) -> None:

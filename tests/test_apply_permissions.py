@@ -150,6 +150,11 @@ def test_resetting_own_permissions_the_file_does_not_set_needs_yes(
     dry = admin.run("apply", str(path), "--dry-run")
     assert dry.code == 0, dry
     assert "resets 1 participant's own permissions (alice)" in dry.stdout
+    assert dry.stderr.splitlines()[-1] == (
+        "the real run asks first, and needs --yes where nobody can answer: setting the "
+        "default permissions resets 1 participant's own permissions"
+    )
+    assert "needs --yes" not in admin.run("apply", str(path), "--dry-run", "--yes").stderr
     admin.srv.clear_log()
     refused = admin.run("apply", str(path))
     assert refused.code == 2, refused

@@ -170,6 +170,10 @@ def test_apply_type_group_names_the_invitees_and_needs_yes(
         f"fx-unpublish\t{token}\tupdate\t- email guest@example.com "
         "(the server removes e-mail invitees when unpublishing)",
     ]
+    assert plan.stderr.splitlines()[-1] == (
+        "the real run asks first, and needs --yes where nobody can answer: unpublishing "
+        "removes 1 e-mail invitee"
+    )
     refused = run("apply", str(file))
     assert refused.code == 2, refused
     assert f'"fx-unpublish" ({token}): "guest@example.com"' in refused.stderr

@@ -49,7 +49,7 @@ def apply(
     """
     from talkctl.cli.apply.membership_io import ClientMembershipIO
     from talkctl.cli.apply.render import render
-    from talkctl.cli.apply.run import apply_entries
+    from talkctl.cli.apply.run import apply_entries, asks_first
     from talkctl.cli.engine.locks import creating_lock
     from talkctl.declarative.applyfile import ApplyFileError, load
 
@@ -81,6 +81,11 @@ def apply(
             factory, entries, io, dry_run=dry_run, jobs=jobs, yes=yes, bot_io=bot_io
         )
     render(factory.environment, output, results)
+    if dry_run and not yes and (reasons := asks_first(results.records)):
+        factory.environment.message(
+            f"the real run asks first, and needs --yes where nobody can answer: "
+            f"{'; '.join(reasons)}"
+        )
     finish(results.exit_code)
 
 

@@ -79,6 +79,25 @@ def _resets(plan: ConversationPlan) -> list[str]:
     return [f"default permissions: {resets_words(len(plan.resets))} ({', '.join(plan.resets)})"]
 
 
+def planned_records(records: Sequence[Record]) -> list[ApplyRecord]:
+    """The records of the entries planned without a problem (they hold their plan)."""
+    return [r for r in records if isinstance(r, ApplyRecord) and r.ok and r.plan is not None]
+
+
+def asks_first(records: Sequence[Record]) -> list[str]:
+    """What the real run of these plans asks before sending (refused without --yes where
+    nobody can answer): a dry run says it, so a script learns it before the real run."""
+    plans = [r.plan for r in planned_records(records) if r.plan is not None]
+    lost = sum(len(plan.membership.of("drop")) for plan in plans)
+    resets = sum(len(plan.resets) for plan in plans)
+    reasons = []
+    if lost:
+        reasons.append(f"unpublishing removes {lost} e-mail invitee{'' if lost == 1 else 's'}")
+    if resets:
+        reasons.append(f"setting the default permissions {resets_words(resets)}")
+    return reasons
+
+
 def confirm_resets(factory: Factory, records: Sequence[Record]) -> None:
     """Before anything is sent: a plan whose new default permissions reset participants' own
     permissions the file does not set again is asked on a terminal, refused without --yes

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from talkctl.cli.context import Factory
 from talkctl.cli.engine.jobs import Job
@@ -79,9 +79,13 @@ def _resets(plan: ConversationPlan) -> list[str]:
     return [f"default permissions: {resets_words(len(plan.resets))} ({', '.join(plan.resets)})"]
 
 
+def is_planned(record: Record) -> TypeGuard[ApplyRecord]:
+    """The record of an entry planned without a problem (it holds its plan)."""
+    return isinstance(record, ApplyRecord) and record.ok and record.plan is not None
+
+
 def planned_records(records: Sequence[Record]) -> list[ApplyRecord]:
-    """The records of the entries planned without a problem (they hold their plan)."""
-    return [r for r in records if isinstance(r, ApplyRecord) and r.ok and r.plan is not None]
+    return [record for record in records if is_planned(record)]
 
 
 def asks_first(records: Sequence[Record]) -> list[str]:
@@ -102,11 +106,7 @@ def confirm_resets(factory: Factory, records: Sequence[Record]) -> None:
     """Before anything is sent: a plan whose new default permissions reset participants' own
     permissions the file does not set again is asked on a terminal, refused without --yes
     elsewhere (as ``room permissions``)."""
-    total = sum(
-        len(record.plan.resets)
-        for record in records
-        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
-    )
+    total = sum(len(record.plan.resets) for record in planned_records(records) if record.plan)
     if not total:
         return
     words = resets_words(total)
@@ -129,9 +129,8 @@ def confirm_losses(factory: Factory, records: Sequence[Record]) -> None:
 
     losses = [
         Loss(record.name or "", record.token or "", [c.actor_id for c in lost])
-        for record in records
-        if isinstance(record, ApplyRecord) and record.ok and record.plan is not None
-        if (lost := record.plan.membership.of("drop"))
+        for record in planned_records(records)
+        if record.plan is not None and (lost := record.plan.membership.of("drop"))
     ]
     confirm(factory.environment, losses)
 
@@ -204,12 +203,7 @@ def refuse_twice(records: Sequence[Record]) -> None:
 
 def _to_send(record: Record) -> bool:
     """A planned entry that changes something (a failed or unchanged one passes through)."""
-    return (
-        isinstance(record, ApplyRecord)
-        and record.ok
-        and record.plan is not None
-        and record.plan.action != "unchanged"
-    )
+    return is_planned(record) and record.plan is not None and record.plan.action != "unchanged"
 
 
 Planned = tuple["ApplyRecord", ConversationPlan]  # an entry's record and its plan

@@ -135,6 +135,7 @@ def broadcast(
     """
     from talkctl.api.chat import ChatApi
     from talkctl.cli.breakout.run import call, change_parent, check_has_rooms, open_parent
+    from talkctl.cli.chat.sending import check_length
     from talkctl.errors import UsageError
     from talkctl.settings import FieldChange
 
@@ -143,12 +144,7 @@ def broadcast(
     factory = factory_of(ctx)
     output = choose_format(json_, fmt)
     api, target = open_parent(factory, conv)
-    longest = ChatApi(factory.client).max_length  # a chat message in every room
-    if len(message) > longest:
-        raise UsageError(
-            f"the message is {len(message)} characters; the server takes at most {longest} "
-            "(config.chat.max-length): nothing was sent"
-        )
+    check_length(ChatApi(factory.client), message)  # a chat message in every room
     check_has_rooms(target)
     code = change_parent(
         factory,

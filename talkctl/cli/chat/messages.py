@@ -163,6 +163,7 @@ def edit(
     Example: talkctl chat edit "Team chat" 1366 "Meeting moved to 10:00"
     """
     from talkctl.api.chat import ChatApi
+    from talkctl.cli.chat.sending import check_length
     from talkctl.cli.output import choose_format
     from talkctl.errors import UsageError
 
@@ -170,8 +171,7 @@ def edit(
     api = ChatApi(factory.client)
     if not text.strip():
         raise UsageError("the new text is empty")
-    if len(text) > api.max_length:
-        raise UsageError(f"the text is {len(text)} characters; the server takes {api.max_length}")
+    check_length(api, text)
     target = factory.resolver.resolve(conv)
     change = MessageChange("edit-message", lambda n: api.edit(target.token, n, text), text)
     fmt_ = choose_format(json_, fmt)

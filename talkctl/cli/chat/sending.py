@@ -83,11 +83,7 @@ def send(
     if not text.strip():
         raise UsageError("the message is empty: nothing was sent")
     api = ChatApi(factory.client)
-    if len(text) > api.max_length:
-        raise UsageError(
-            f"the message is {len(text)} characters; the server takes at most "
-            f"{api.max_length} (config.chat.max-length): nothing was sent"
-        )
+    check_length(api, text)
     refs, bulk = collect_refs(factory, convs, stdin)
     # the listing only for a dry run (or a name not in the cache): a send needs no state
     targets = resolve_all(factory, refs, dry_run)
@@ -126,6 +122,18 @@ def _job(
         return done
 
     return Job(record, send, lambda exc: explain_send(exc, target.label))
+
+
+def check_length(api: ChatApi, text: str) -> None:
+    """A text longer than the server's ``config.chat.max-length`` (characters) is refused
+    before anything is sent (exit 2): chat send, chat edit, breakout broadcast."""
+    from talkctl.errors import UsageError
+
+    if len(text) > api.max_length:
+        raise UsageError(
+            f"the message is {len(text)} characters; the server takes at most "
+            f"{api.max_length} (config.chat.max-length): nothing was sent"
+        )
 
 
 REFUSALS = {

@@ -95,6 +95,14 @@ def interrupt_code(exc: KeyboardInterrupt) -> int:
     return exc.code if isinstance(exc, Interrupted) else int(ExitStatus.INTERRUPTED)
 
 
+def failed(record: Record, exc: BaseException, text: str | None = None) -> Record:
+    """``record`` failed with ``exc``: ``text`` or the exception's one-line error, and its
+    exit code."""
+    return dataclasses.replace(
+        record, ok=False, error=text or error_line(exc), exit_code=int(exit_status_for(exc))
+    )
+
+
 @dataclass
 class Job:
     """One item: its planned record, and what sends it (None: nothing to send)."""
@@ -104,13 +112,7 @@ class Job:
     explain: Callable[[BaseException], str | None] | None = None
 
     def failed(self, exc: BaseException) -> Record:
-        text = self.explain(exc) if self.explain is not None else None
-        return dataclasses.replace(
-            self.record,
-            ok=False,
-            error=text or error_line(exc),
-            exit_code=int(exit_status_for(exc)),
-        )
+        return failed(self.record, exc, self.explain(exc) if self.explain is not None else None)
 
     def interrupted(self, code: int, *, started: bool) -> Record:
         """The record of a job a signal stopped: never started, or cut off while sending."""

@@ -11,14 +11,12 @@ settled afterwards (caches), the records in input order and their rendering.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from talkctl.cli.context import Environment
-from talkctl.cli.engine.jobs import Job, once_each, run_jobs
-from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.engine.jobs import Job, failed, once_each, run_jobs
 from talkctl.cli.results import Record, Results
 from talkctl.errors import TalkctlError
 
@@ -28,13 +26,6 @@ T = TypeVar("T")
 def by_token(record: Record) -> Hashable | None:
     """The same conversation: the key of a run over conversations."""
     return record.token
-
-
-def failed(record: Record, exc: BaseException) -> Record:
-    """``record`` failed with ``exc``: its one-line error and exit code."""
-    return dataclasses.replace(
-        record, ok=False, error=error_line(exc), exit_code=int(exit_status_for(exc))
-    )
 
 
 @dataclass

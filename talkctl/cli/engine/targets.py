@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from talkctl.cli.context import Factory
-from talkctl.cli.errors import error_line, exit_status_for
+from talkctl.cli.engine.jobs import failed
 from talkctl.cli.results import Record
 from talkctl.errors import TalkctlError, UsageError
 from talkctl.resolve import Target
@@ -99,12 +99,7 @@ def resolve_all(factory: Factory, refs: list[str], need_state: bool) -> list[Tar
         try:
             resolved.append(factory.resolver.resolve(ref, need_state=need_state))
         except TalkctlError as exc:
-            resolved.append(
-                Record(
-                    ref, None, None, None, ok=False, error=error_line(exc),
-                    exit_code=int(exit_status_for(exc)),
-                )
-            )  # fmt: skip
+            resolved.append(failed(Record(ref, None, None, None), exc))
     return resolved
 
 

@@ -29,10 +29,10 @@ from talkctl.api.kinds import MODERATOR_TYPES, OWNER
 from talkctl.api.models import Conversation, ConversationType
 from talkctl.api.participants import Participant, ParticipantsApi
 from talkctl.cli.context import Environment, Factory
-from talkctl.cli.engine.jobs import Job, signals_stop_the_run
+from talkctl.cli.engine.jobs import Job, failed, signals_stop_the_run
 from talkctl.cli.engine.operation import Operation, report
 from talkctl.cli.engine.targets import resolve_all
-from talkctl.cli.errors import error_line, exit_status_for, in_lobby
+from talkctl.cli.errors import error_line, in_lobby
 from talkctl.cli.options import (
     ConvsArgument,
     DryRunOption,
@@ -127,10 +127,7 @@ class Handover:
         return record
 
     def failed(self, target: Target, exc: TalkctlError) -> Record:
-        record = Record(target.ref, target.token, target.name)
-        record.action, record.ok, record.dry_run = None, False, self.dry_run
-        record.error, record.exit_code = error_line(exc), int(exit_status_for(exc))
-        return record
+        return failed(self.record(target, None), exc)
 
     def plan(self, listed: Listed) -> Job:
         """The job of one conversation, from its participant listing."""

@@ -59,6 +59,7 @@ def audit(
     """
     from talkctl.api.participants import ParticipantsApi
     from talkctl.audit import engine, policy
+    from talkctl.cli.engine.targets import conversations_named
     from talkctl.cli.output import Renderer, choose_format
     from talkctl.errors import UsageError
     from talkctl.exit_codes import ExitStatus
@@ -81,15 +82,8 @@ def audit(
     result = engine.Audit(chosen_policy)
     renderer = Renderer(factory.environment, out_format)
     try:
-        if all_:
-            listing = factory.resolver.listing()
-        else:
-            listing = []
-            for ref in refs:
-                target = factory.resolver.resolve(ref, need_state=True)
-                found = target.conversation
-                if found is not None and all(c.token != found.token for c in listing):
-                    listing.append(found)  # by name and by token: audited once
+        # CONVs: each audited once, however it was named
+        listing = factory.resolver.listing() if all_ else conversations_named(factory, refs)
         capabilities = factory.client.capabilities
         call = capabilities.config.get("call")
         consent = call.get("recording-consent") if isinstance(call, dict) else None

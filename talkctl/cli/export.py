@@ -52,6 +52,7 @@ def export(
       talkctl export "Class 6a" --no-participants
     """
     from talkctl.cli.apply.membership_io import ClientMembershipIO
+    from talkctl.cli.engine.targets import conversations_named
     from talkctl.declarative.export import Exported, Skipped, render, skip_reason
     from talkctl.errors import UsageError
     from talkctl.files import write_private
@@ -60,15 +61,8 @@ def export(
     refs = list(convs or [])
     if all_ == bool(refs):
         raise UsageError("give CONV arguments or --all (not both)")
-    if all_:
-        chosen = factory.resolver.listing()
-    else:
-        chosen = []
-        for ref in refs:
-            target = factory.resolver.resolve(ref, need_state=True)
-            named = target.conversation
-            if named is not None and all(c.token != named.token for c in chosen):
-                chosen.append(named)  # by name and by token: one table (apply refuses two)
+    # CONVs: one table each, however it was named (apply refuses two with one token)
+    chosen = factory.resolver.listing() if all_ else conversations_named(factory, refs)
     exported: list[Exported] = []
     skipped: list[Skipped] = []
     for conversation in chosen:

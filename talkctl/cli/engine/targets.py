@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 
+from talkctl.api.models import Conversation
 from talkctl.cli.context import Factory
 from talkctl.cli.engine.jobs import failed
 from talkctl.cli.results import Record
@@ -84,6 +85,18 @@ def collect_refs(factory: Factory, convs: Sequence[str], use_stdin: bool) -> tup
     elif not refs:
         raise UsageError("no conversation given: pass CONV arguments or --stdin")
     return refs, use_stdin or len(refs) > 1
+
+
+def conversations_named(factory: Factory, refs: Sequence[str]) -> list[Conversation]:
+    """The conversations CONV... name, through the listing, each once however it was named
+    (by name and by token); one that does not resolve raises (exit 3, 8): read-only
+    commands over whole conversations (export, audit)."""
+    found: dict[str, Conversation] = {}
+    for ref in refs:
+        conversation = factory.resolver.resolve(ref, need_state=True).conversation
+        if conversation is not None:
+            found.setdefault(conversation.token, conversation)
+    return list(found.values())
 
 
 def resolve_all(factory: Factory, refs: list[str], need_state: bool) -> list[Target | Record]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,13 +60,7 @@ def settings_of(conversation: Conversation) -> dict[str, Any]:
     """Every setting the server reports (the one table's ``reported_as``; one it does not
     report is not written), as an apply file writes it (its ``read`` and ``to_file``); a
     value the file cannot take back (a newer Talk's ``listable``) is left out: ``unknown``."""
-    found: dict[str, Any] = {}
-    for setting in SETTINGS:
-        if setting.reported_as in conversation.raw:
-            value = setting.to_file(setting.read(conversation))
-            if _reads_back(setting, value):
-                found[setting.key] = value
-    return found
+    return {setting.key: value for setting, value, known in _reported(conversation) if known}
 
 
 def unknown(conversation: Conversation) -> list[str]:
@@ -74,18 +68,23 @@ def unknown(conversation: Conversation) -> list[str]:
     return [
         f"# {setting.key}: the server reports {_plain(str(conversation.raw[setting.reported_as]))}"
         ", which talkctl does not know: left out (apply leaves it as it is)\n"
-        for setting in SETTINGS
-        if setting.reported_as in conversation.raw
-        and not _reads_back(setting, setting.to_file(setting.read(conversation)))
+        for setting, _, known in _reported(conversation)
+        if not known
     ]
 
 
-def _reads_back(setting: Setting, value: Any) -> bool:
-    try:
-        setting.parse_file(value)
-    except ValueError:
-        return False
-    return True
+def _reported(conversation: Conversation) -> Iterator[tuple[Setting, Any, bool]]:
+    """Each setting the server reports: its value as a file writes it, and whether the file
+    reads it back (``parse_file``)."""
+    for setting in SETTINGS:
+        if setting.reported_as in conversation.raw:
+            value = setting.to_file(setting.read(conversation))
+            try:
+                setting.parse_file(value)
+            except ValueError:
+                yield setting, value, False
+            else:
+                yield setting, value, True
 
 
 @dataclass
